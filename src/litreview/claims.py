@@ -1,0 +1,373 @@
+"""Claims register and mechanisms: hand-edited TOML files, loaded and validated.
+
+``corpus/mechanisms.toml`` defines each mechanism (label, synonyms, MeSH
+headings); ``corpus/claims.toml`` lists every claim the seed articles make,
+with its predicted effect and the articles that make it. Both are meant to be
+edited by a reviewer; every mistake (syntax error, missing or unknown field,
+unknown mechanism, duplicate id, over-long quote) raises a one-line
+:class:`~litreview.errors.CorpusError` naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import CorpusError
+
+__all__ = [
+    "EFFECTS",
+    "EFFECT_POLARITY",
+    "MAX_QUOTE_WORDS",
+    "Mechanism",
+    "ClaimSource",
+    "Claim",
+    "load_mechanisms",
+    "load_claims",
+    "claims_to_frame",
+]
+
+#: Predicted effects a claim may state, and the direction each predicts.
+#: ``up``: the outcome rises / is activated / improves; ``down``: falls / is
+#: blocked / is low; ``required``: the subject is needed for the outcome
+#: (blocking it abolishes the outcome); ``any``: any change counts (modulates).
+EFFECT_POLARITY: dict[str, str] = {
+    "increases": "up",
+    "activates": "up",
+    "improves": "up",
+    "decreases": "down",
+    "blocks": "down",
+    "is_low": "down",
+    "mediates": "required",
+    "modulates": "any",
+}
+EFFECTS = tuple(EFFECT_POLARITY)
+MAX_QUOTE_WORDS = 20
+_KINDS = ("mechanism", "clinical")
+
+_MECHANISM_FIELDS = {"key": True, "label": True, "synonyms": True, "mesh": False, "description": False}
+_CLAIM_FIELDS = {
+    "id": True, "mechanism": True, "kind": True, "statement": True, "subject": True,
+    "effect": True, "outcome": True, "sources": True, "note": False, "conflicts_with": False,
+}
+_SOURCE_FIELDS = {"article": True, "quote": True}
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A mechanism the claims refer to, and the vocabulary that finds it in PubMed.
+
+    Attributes
+    ----------
+    key : str
+        Short identifier (``nmda``, ``bdnf``...).
+    label : str
+        Human-readable name.
+    synonyms : tuple of str
+        Free-text terms searched in title/abstract.
+    mesh : tuple of str
+        MeSH headings searched with ``[mh]``.
+    description : str
+        One sentence on what the mechanism covers.
+    """
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    mesh: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimSource:
+    """An article making a claim: seed file name and a short locating quote."""
+
+    article: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One assertion from the seed articles, with the effect it predicts.
+
+    Attributes
+    ----------
+    id : str
+        Stable claim id (from ``CLAIMS.md``).
+    mechanism : str
+        Mechanism key.
+    kind : str
+        ``mechanism`` or ``clinical``.
+    statement : str
+        Precise statement, e.g. "Ketamine increases BDNF levels".
+    subject, effect, outcome : str
+        The statement split into its parts; ``effect`` is one of :data:`EFFECTS`.
+    sources : tuple of ClaimSource
+        Articles that make the claim.
+    note : str
+        Where the articles disagree, or caveats.
+    conflicts_with : tuple of str
+        Ids of claims that assert the opposite.
+    """
+
+    id: str
+    mechanism: str
+    kind: str
+    statement: str
+    subject: str
+    effect: str
+    outcome: str
+    sources: tuple[ClaimSource, ...]
+    note: str = ""
+    conflicts_with: tuple[str, ...] = ()
+
+    @property
+    def polarity(self) -> str:
+        """Direction the claim predicts: ``up``, ``down``, ``required`` or ``any``."""
+        return EFFECT_POLARITY[self.effect]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """File names of the articles making the claim."""
+        return tuple(s.article for s in self.sources)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning syntax errors into one-line CorpusErrors."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise CorpusError("file not found", str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"TOML syntax error: {exc}", str(path)) from None
+
+
+def _check_fields(entry: Any, spec: Mapping[str, bool], what: str, path: Path) -> None:
+    """Raise CorpusError for a non-table entry, a missing required field or an unknown field."""
+    if not isinstance(entry, Mapping):
+        raise CorpusError(f"{what}: expected a table, got {type(entry).__name__}", str(path))
+    for name, required in spec.items():
+        if required and (name not in entry or entry[name] in ("", [], None)):
+            raise CorpusError(f"{what}: missing field {name!r}", str(path))
+    for name in entry:
+        if name not in spec:
+            hint = difflib.get_close_matches(name, spec, n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise CorpusError(f"{what}: unknown field {name!r}{extra}", str(path))
+
+
+def _str_list(value: Any, what: str, path: Path) -> tuple[str, ...]:
+    """Validate a list of non-empty strings."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CorpusError(f"{what}: expected a list of non-empty strings", str(path))
+    return tuple(v.strip() for v in value)
+
+
+def _text(entry: Mapping[str, Any], name: str, what: str, path: Path) -> str:
+    """Validate one string field (empty allowed only for optional fields)."""
+    value = entry.get(name, "")
+    if not isinstance(value, str):
+        raise CorpusError(f"{what}: field {name!r} must be a string", str(path))
+    return " ".join(value.split())
+
+
+def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
+    """Load and validate ``mechanisms.toml``.
+
+    Parameters
+    ----------
+    path : str or Path
+        File with one ``[[mechanism]]`` table per mechanism.
+
+    Returns
+    -------
+    dict of str to Mechanism
+        Keyed by mechanism key, in file order.
+
+    Raises
+    ------
+    CorpusError
+        Syntax error, missing/unknown field, duplicate key.
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    entries = data.get("mechanism")
+    if not isinstance(entries, list) or not entries:
+        raise CorpusError("no [[mechanism]] entries", str(path))
+    mechanisms: dict[str, Mechanism] = {}
+    for number, entry in enumerate(entries, start=1):
+        key = entry.get("key") if isinstance(entry, Mapping) else None
+        what = f"mechanism #{number}" + (f" ({key!r})" if key else "")
+        _check_fields(entry, _MECHANISM_FIELDS, what, path)
+        if key in mechanisms:
+            raise CorpusError(f"{what}: duplicate mechanism key {key!r}", str(path))
+        mechanisms[key] = Mechanism(
+            key=_text(entry, "key", what, path),
+            label=_text(entry, "label", what, path),
+            synonyms=_str_list(entry["synonyms"], f"{what} synonyms", path),
+            mesh=_str_list(entry.get("mesh", []), f"{what} mesh", path),
+            description=_text(entry, "description", what, path),
+        )
+    return mechanisms
+
+
+def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Mapping[str, Mechanism]) -> Claim:
+    """Validate one ``[[claim]]`` table and build the Claim."""
+    _check_fields(entry, _CLAIM_FIELDS, what, path)
+    mechanism = _text(entry, "mechanism", what, path)
+    if mechanism not in mechanisms:
+        hint = difflib.get_close_matches(mechanism, list(mechanisms), n=1)
+        extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise CorpusError(f"{what}: unknown mechanism {mechanism!r}{extra}", str(path))
+    kind = _text(entry, "kind", what, path)
+    if kind not in _KINDS:
+        raise CorpusError(f"{what}: kind must be one of {', '.join(_KINDS)}, not {kind!r}", str(path))
+    effect = _text(entry, "effect", what, path)
+    if effect not in EFFECT_POLARITY:
+        raise CorpusError(f"{what}: effect must be one of {', '.join(EFFECTS)}, not {effect!r}", str(path))
+    sources_raw = entry["sources"]
+    if not isinstance(sources_raw, list):
+        raise CorpusError(f"{what}: sources must be a list of {{article, quote}} tables", str(path))
+    sources = []
+    for index, raw in enumerate(sources_raw, start=1):
+        swhat = f"{what} source #{index}"
+        _check_fields(raw, _SOURCE_FIELDS, swhat, path)
+        quote = _text(raw, "quote", swhat, path)
+        if len(quote.split()) > MAX_QUOTE_WORDS:
+            raise CorpusError(f"{swhat}: quote has {len(quote.split())} words (max {MAX_QUOTE_WORDS})", str(path))
+        sources.append(ClaimSource(article=_text(raw, "article", swhat, path), quote=quote))
+    return Claim(
+        id=_text(entry, "id", what, path),
+        mechanism=mechanism,
+        kind=kind,
+        statement=_text(entry, "statement", what, path),
+        subject=_text(entry, "subject", what, path),
+        effect=effect,
+        outcome=_text(entry, "outcome", what, path),
+        sources=tuple(sources),
+        note=_text(entry, "note", what, path),
+        conflicts_with=_str_list(entry.get("conflicts_with", []), f"{what} conflicts_with", path),
+    )
+
+
+def load_claims(
+    path: str | Path,
+    mechanisms: Mapping[str, Mechanism],
+    seeds_dir: str | Path | None = None,
+) -> list[Claim]:
+    """Load and validate ``claims.toml`` against the mechanisms.
+
+    Parameters
+    ----------
+    path : str or Path
+        File with one ``[[claim]]`` table per claim.
+    mechanisms : mapping of str to Mechanism
+        Known mechanisms (from :func:`load_mechanisms`).
+    seeds_dir : str or Path, optional
+        When given, every source article must exist there and every quote must
+        occur in it (whitespace-insensitive).
+
+    Returns
+    -------
+    list of Claim
+        In file order.
+
+    Raises
+    ------
+    CorpusError
+        Syntax error, missing/unknown field, unknown mechanism or effect,
+        duplicate id, dangling ``conflicts_with``, quote too long or not found.
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    entries = data.get("claim")
+    if not isinstance(entries, list) or not entries:
+        raise CorpusError("no [[claim]] entries", str(path))
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        cid = entry.get("id") if isinstance(entry, Mapping) else None
+        what = f"claim #{number}" + (f" ({cid!r})" if cid else "")
+        claim = _parse_claim(entry, what, path, mechanisms)
+        if claim.id in seen:
+            raise CorpusError(f"{what}: duplicate claim id {claim.id!r}", str(path))
+        seen.add(claim.id)
+        claims.append(claim)
+    for claim in claims:
+        for other in claim.conflicts_with:
+            if other not in seen:
+                raise CorpusError(f"claim {claim.id!r}: conflicts_with names unknown claim {other!r}", str(path))
+    if seeds_dir is not None:
+        _check_quotes(claims, Path(seeds_dir), path)
+    return claims
+
+
+def _check_quotes(claims: Iterable[Claim], seeds_dir: Path, path: Path) -> None:
+    """Check each source article exists in ``seeds_dir`` and contains its quote."""
+    texts: dict[str, str] = {}
+    for claim in claims:
+        for source in claim.sources:
+            if source.article not in texts:
+                file = seeds_dir / source.article
+                if not file.is_file():
+                    raise CorpusError(f"claim {claim.id!r}: article {source.article!r} not found in {seeds_dir}", str(path))
+                texts[source.article] = " ".join(file.read_text(encoding="utf-8").split()).lower()
+            if source.quote.lower() not in texts[source.article]:
+                raise CorpusError(
+                    f"claim {claim.id!r}: quote not found in {source.article}: {source.quote!r}", str(path)
+                )
+
+
+def claims_to_frame(claims: Sequence[Claim], *, by_article: bool = False) -> pd.DataFrame:
+    """Tabulate claims, one row per claim or per (claim, article).
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+    by_article : bool
+        If True, one row per (claim, source article) with its quote.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id, mechanism, kind, statement, subject, effect, outcome,
+        articles, note, conflicts_with`` (per claim) or ``article, id,
+        mechanism, statement, quote, conflicts_with`` (per article).
+    """
+    if by_article:
+        rows = [
+            {
+                "article": s.article,
+                "id": c.id,
+                "mechanism": c.mechanism,
+                "statement": c.statement,
+                "quote": s.quote,
+                "conflicts_with": ", ".join(c.conflicts_with),
+            }
+            for c in claims
+            for s in c.sources
+        ]
+        return pd.DataFrame(rows, columns=["article", "id", "mechanism", "statement", "quote", "conflicts_with"])
+    rows = [
+        {
+            "id": c.id,
+            "mechanism": c.mechanism,
+            "kind": c.kind,
+            "statement": c.statement,
+            "subject": c.subject,
+            "effect": c.effect,
+            "outcome": c.outcome,
+            "articles": len(c.sources),
+            "note": c.note,
+            "conflicts_with": ", ".join(c.conflicts_with),
+        }
+        for c in claims
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,82 @@
+"""Configuration read once from the environment, then passed explicitly.
+
+Offline work needs no settings; the online E-utilities client requires an
+e-mail address (NCBI asks every tool to send one) and raises
+:class:`~litreview.errors.ConfigError` without it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .errors import ConfigError
+
+__all__ = [
+    "DEFAULT_EUTILS_URL",
+    "DEFAULT_TOOL",
+    "DEFAULT_CORPUS_DIR",
+    "DEFAULT_OUTPUT_DIR",
+    "Settings",
+]
+
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+DEFAULT_TOOL = "litreview"
+DEFAULT_CORPUS_DIR = "corpus"
+DEFAULT_OUTPUT_DIR = "output"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration.
+
+    Parameters
+    ----------
+    email : str
+        Contact address sent to NCBI as ``email`` (``NCBI_EMAIL``).
+    api_key : str or None
+        NCBI API key (``NCBI_API_KEY``); raises the limit from 3 to 10 requests/s.
+        Never printed: ``repr`` masks it.
+    eutils_url : str
+        Base URL of E-utilities (``LITREVIEW_EUTILS_URL``); tests point it at a
+        local server.
+    tool : str
+        Tool name sent to NCBI.
+    """
+
+    email: str = ""
+    api_key: str | None = field(default=None, repr=False)
+    eutils_url: str = DEFAULT_EUTILS_URL
+    tool: str = DEFAULT_TOOL
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read ``NCBI_EMAIL``, ``NCBI_API_KEY`` and ``LITREVIEW_EUTILS_URL``.
+
+        Parameters
+        ----------
+        env : Mapping[str, str], optional
+            Environment to read; defaults to ``os.environ``.
+
+        Returns
+        -------
+        Settings
+        """
+        env = os.environ if env is None else env
+        url = env.get("LITREVIEW_EUTILS_URL") or DEFAULT_EUTILS_URL
+        if not url.endswith("/"):
+            url += "/"
+        return cls(
+            email=env.get("NCBI_EMAIL", "").strip(),
+            api_key=(env.get("NCBI_API_KEY") or "").strip() or None,
+            eutils_url=url,
+        )
+
+    def require_email(self) -> None:
+        """Raise :class:`ConfigError` unless an e-mail address is set."""
+        if not self.email:
+            raise ConfigError(
+                "NCBI_EMAIL is not set: NCBI requires a contact e-mail for E-utilities "
+                "(export NCBI_EMAIL=you@example.org)"
+            )
