@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 from .errors import LitreviewError
 from .settings import Settings
@@ -22,8 +25,115 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # Each stage registers its sub-command here (one _add_<name> helper per command).
+    _add_run(sub)
+    _add_export(sub)
+    _add_check(sub)
+    _add_snapshot(sub)
     del sub
     return parser
+
+
+def _corpus_option(parser: argparse.ArgumentParser) -> None:
+    """Add the shared ``--corpus`` option."""
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="corpus directory (default: ./corpus or the nearest parent's)")
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    """``litreview run``: every offline stage, then all exports."""
+    p = sub.add_parser("run", help="build the review from the snapshot and write every output (offline)")
+    _corpus_option(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
+    p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML (default: packaged scoring.toml)")
+    p.set_defaults(func=_cmd_run, formats=None)
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    """``litreview export``: the review's exports only, in chosen formats."""
+    p = sub.add_parser("export", help="write the review's exports (csv, xlsx, md, html, bib, ris)")
+    _corpus_option(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
+    p.add_argument("--format", dest="format_list", default="csv,xlsx,md,html,bib,ris",
+                   help="comma-separated formats (default: all)")
+    p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML")
+    p.set_defaults(func=_cmd_run)
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the review offline and write outputs; print a short summary."""
+    from .export import ALL_FORMATS, parse_formats
+    from .review import build_review, write_review
+
+    formats = parse_formats(args.format_list) if getattr(args, "format_list", None) else ALL_FORMATS
+    started = time.perf_counter()
+    review = build_review(args.corpus, rubric=args.rubric)
+    written = write_review(review, args.out, formats=formats, write_figures=args.command == "run")
+    elapsed = time.perf_counter() - started
+    included = len(review.screening.included())
+    print(f"{len(review.claims)} claims, {len(review.snapshot.records)} records, {included} included, "
+          f"{len(review.assessments)} assessments -> {len(written)} files in {args.out} ({elapsed:.1f} s)")
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
+def _add_check(sub: argparse._SubParsersAction) -> None:
+    """``litreview check``: validate the corpus files."""
+    p = sub.add_parser("check", help="validate mechanisms, claims and snapshot")
+    _corpus_option(p)
+    p.add_argument("--seeds", type=Path, default=None,
+                   help="seed articles directory: also check every quote occurs in its article")
+    p.set_defaults(func=_cmd_check)
+
+
+def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Load and validate the corpus; print counts."""
+    from .claims import load_claims, load_mechanisms
+    from .review import CorpusPaths, find_corpus
+    from .snapshot import load_snapshot
+
+    paths = CorpusPaths(args.corpus or find_corpus())
+    mechanisms = load_mechanisms(paths.mechanisms)
+    claims = load_claims(paths.claims, mechanisms, seeds_dir=args.seeds)
+    snapshot = load_snapshot(paths.snapshot)
+    print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
+          f"{len(snapshot.curated)} curated judgements")
+    return 0
+
+
+def _add_snapshot(sub: argparse._SubParsersAction) -> None:
+    """``litreview snapshot build``: the offline snapshot from the curated register."""
+    p = sub.add_parser("snapshot", help="build the offline snapshot from the curated evidence register")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    b = actions.add_parser("build", help="build corpus/snapshot from register JSON-lines files")
+    _corpus_option(b)
+    b.add_argument("--register", type=Path, action="append", required=True,
+                   help="register.jsonl (repeat for pending_doi.jsonl)")
+    b.add_argument("--date", default=None, help="build date YYYY-MM-DD written to provenance (default: today)")
+    b.set_defaults(func=_cmd_snapshot_build)
+
+
+def _cmd_snapshot_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Build and write the snapshot from the register files."""
+    from .claims import load_claims, load_mechanisms
+    from .errors import CorpusError
+    from .review import CorpusPaths, find_corpus
+    from .snapshot import build_snapshot_from_register, write_snapshot
+
+    built = args.date or date.today().isoformat()
+    try:
+        date.fromisoformat(built)
+    except ValueError:
+        raise CorpusError(f"--date must be YYYY-MM-DD, not {built!r}") from None
+    paths = CorpusPaths(args.corpus or find_corpus())
+    mechanisms = load_mechanisms(paths.mechanisms)
+    claims = load_claims(paths.claims, mechanisms)
+    snapshot = build_snapshot_from_register(args.register, mechanisms, claims, built)
+    write_snapshot(snapshot, paths.snapshot)
+    unresolved = sum(1 for a in snapshot.records if not a.pmid)
+    print(f"snapshot: {len(snapshot.records)} records ({unresolved} PMID unresolved), "
+          f"{len(snapshot.curated)} curated judgements -> {paths.snapshot}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

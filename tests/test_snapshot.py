@@ -1,0 +1,145 @@
+"""Offline snapshot: build from the curated register, reload, reproducibility, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from litreview.claims import load_claims, load_mechanisms
+from litreview.errors import CorpusError
+from litreview.snapshot import build_snapshot_from_register, load_snapshot, write_snapshot
+
+from .conftest import CORPUS
+
+MECHANISMS = load_mechanisms(CORPUS / "mechanisms.toml")
+CLAIMS = load_claims(CORPUS / "claims.toml", MECHANISMS)
+
+
+def register_files(shared: Path) -> list[Path]:
+    """The register and its pending-DOI companion."""
+    return [shared / "evidence" / "register.jsonl", shared / "evidence" / "pending_doi.jsonl"]
+
+
+def rows(path: Path) -> list[dict]:
+    """JSON-lines rows of a register file."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_committed_snapshot_loads_without_shared() -> None:
+    snapshot = load_snapshot(CORPUS / "snapshot")
+    assert snapshot.records
+    assert all(a.source in {"curated", "pubmed"} for a in snapshot.records)
+    assert all(a.key in snapshot.provenance for a in snapshot.records)
+    curated = [a for a in snapshot.records if a.source == "curated"]
+    assert all(a.curated_summary and not a.abstract for a in curated)
+
+
+def test_every_register_study_is_in_the_snapshot(shared: Path) -> None:
+    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
+    keys = set(snapshot.keys)
+    for path in register_files(shared):
+        for row in rows(path):
+            key = row["pmid"] or f"doi:{row['doi'].lower()}"
+            assert key in keys, key
+            for claim_id in row["claim_ids"]:
+                judgement = [j for j in snapshot.curated if j.key == key and j.claim_id == claim_id]
+                assert judgement and judgement[0].direction == row["direction"]
+    pmids = {r["pmid"] for r in rows(register_files(shared)[0])}
+    assert len([a for a in snapshot.records if a.pmid]) == len(pmids)
+
+
+def test_provenance_fields_are_set(shared: Path) -> None:
+    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
+    for key, prov in snapshot.provenance.items():
+        assert prov.source == "curated"
+        assert prov.verification in {"pubmed_or_pmc_page", "secondary_page", "doi_page"}
+        assert prov.verified_via and prov.verified_via.startswith("http")
+        assert prov.retrieved == "2026-11-22"
+        assert prov.queries, key
+    unresolved = [a for a in snapshot.records if a.pmid is None]
+    assert unresolved and all(a.key.startswith("doi:") and a.doi for a in unresolved)
+    assert all(snapshot.provenance[a.key].verification == "doi_page" for a in unresolved)
+
+
+def test_build_is_reproducible_byte_for_byte(shared: Path, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
+        write_snapshot(snapshot, tmp_path / name)
+    for file in ("records.jsonl", "provenance.jsonl", "curated.jsonl", "searches.json"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+    assert load_snapshot(tmp_path / "a") == build_snapshot_from_register(
+        register_files(shared), MECHANISMS, CLAIMS, "2026-11-22"
+    )
+
+
+def test_committed_snapshot_is_current(shared: Path, tmp_path: Path) -> None:
+    committed = load_snapshot(CORPUS / "snapshot")
+    if any(p.source == "pubmed" for p in committed.provenance.values()):
+        pytest.skip("snapshot was refreshed from PubMed; it no longer mirrors the register alone")
+    date = next(iter(committed.provenance.values())).retrieved
+    write_snapshot(build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, date), tmp_path)
+    for file in ("records.jsonl", "provenance.jsonl", "curated.jsonl", "searches.json"):
+        assert (tmp_path / file).read_bytes() == (CORPUS / "snapshot" / file).read_bytes(), file
+
+
+GOOD_ROW = {
+    "pmid": "123", "doi": None, "title": "T", "journal": "J", "year": 2020, "first_author": "Doe J",
+    "publication_types": [], "design": "rct", "population": "human", "species": "human", "n": 10,
+    "mechanism": "bdnf", "claim_ids": ["bdnf_increase"], "direction": "supports", "finding": "F.",
+    "pubmed_url": None, "verified_via": "https://example.org/", "verification": "secondary_page",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"mechanism": "bdnff"}, "unknown mechanism 'bdnff'"),
+        ({"claim_ids": ["nope"]}, "unknown claim id 'nope'"),
+        ({"direction": "maybe"}, "direction 'maybe'"),
+        ({"finding": ""}, "missing field 'finding'"),
+        ({"pmid": None}, "neither pmid nor doi"),
+        ({"colour": "red"}, "unknown field"),
+    ],
+)
+def test_bad_register_rows_name_file_and_line(tmp_path: Path, change: dict, message: str) -> None:
+    path = tmp_path / "register.jsonl"
+    path.write_text(json.dumps(GOOD_ROW) + "\n" + json.dumps({**GOOD_ROW, **change}) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=message) as info:
+        build_snapshot_from_register([path], MECHANISMS, CLAIMS, "2026-11-22")
+    assert "register.jsonl:2" in str(info.value)
+
+
+def test_invalid_json_and_missing_snapshot_files(tmp_path: Path) -> None:
+    path = tmp_path / "register.jsonl"
+    path.write_text(json.dumps(GOOD_ROW) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="line 2: invalid JSON"):
+        build_snapshot_from_register([path], MECHANISMS, CLAIMS, "2026-11-22")
+    with pytest.raises(CorpusError, match="snapshot file missing"):
+        load_snapshot(tmp_path / "nowhere")
+
+
+def test_corrupt_snapshot_names_file_and_line(tmp_path: Path) -> None:
+    snapshot = build_snapshot_from_register([_write(tmp_path, GOOD_ROW)], MECHANISMS, CLAIMS, "2026-11-22")
+    write_snapshot(snapshot, tmp_path / "snap")
+    records = tmp_path / "snap" / "records.jsonl"
+    records.write_text(records.read_text(encoding="utf-8") + '{"pmid": "9", "colour": 1}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"records.jsonl: line 2: invalid entry"):
+        load_snapshot(tmp_path / "snap")
+
+
+def test_doi_only_row_merges_into_pmid_record(tmp_path: Path) -> None:
+    first = {**GOOD_ROW, "doi": "10.1/ABC"}
+    second = {**GOOD_ROW, "pmid": None, "doi": "10.1/abc", "claim_ids": ["bdnf_low_in_depression"],
+              "direction": "contradicts"}
+    snapshot = build_snapshot_from_register([_write(tmp_path, first, second)], MECHANISMS, CLAIMS, "2026-11-22")
+    assert snapshot.keys == ("123",)
+    assert {j.claim_id for j in snapshot.curated} == {"bdnf_increase", "bdnf_low_in_depression"}
+
+
+def _write(tmp_path: Path, *register_rows: dict) -> Path:
+    """Write rows to a register file in tmp_path."""
+    path = tmp_path / "reg.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in register_rows), encoding="utf-8")
+    return path
