@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+# mkstemp creates 0600 files; give finished files the usual umask-derived mode.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 __all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl"]
 
 
@@ -24,6 +28,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any) ->
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
         if "b" not in mode:
             kwargs.setdefault("encoding", "utf-8")
             kwargs.setdefault("newline", "\n")

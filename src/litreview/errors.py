@@ -7,6 +7,7 @@ Every error the package raises deliberately derives from one base, so a caller
      ├── ConfigError        settings or environment unusable (e.g. no NCBI_EMAIL)
      ├── CorpusError        a claims/mechanisms/snapshot file is invalid
      ├── ParseError         PubMed XML could not be parsed
+     ├── ExportError        unknown export format or unusable export input
      └── EutilsError        E-utilities answered with an error or unusable payload
           └── RateLimitError    NCBI refused the request for exceeding the limit
 
@@ -21,6 +22,7 @@ __all__ = [
     "ConfigError",
     "CorpusError",
     "ParseError",
+    "ExportError",
     "EutilsError",
     "RateLimitError",
 ]
@@ -70,6 +72,10 @@ class ParseError(LitreviewError):
         if line is not None:
             where = f"{where}:{line}"
         super().__init__(f"{where}: {message}")
+
+
+class ExportError(LitreviewError):
+    """An export was asked for in an unknown format or with unusable input."""
 
 
 class EutilsError(LitreviewError):

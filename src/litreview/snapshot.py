@@ -43,6 +43,7 @@ __all__ = [
     "load_snapshot",
     "write_snapshot",
     "provenance_to_frame",
+    "searches_to_frame",
     "curated_to_frame",
 ]
 
@@ -463,6 +464,26 @@ def provenance_to_frame(snapshot: Snapshot) -> pd.DataFrame:
                 "title": article.title,
             }
         )
+    return pd.DataFrame(rows)
+
+
+def searches_to_frame(snapshot: Snapshot) -> pd.DataFrame:
+    """One row per mechanism: ``mechanism, origin, count, records, unresolved, retrieved``.
+
+    ``count`` is the search's hit count, ``records`` how many of them the
+    snapshot holds, ``unresolved`` how many of those lack a PMID.
+    """
+    rows = [
+        {
+            "mechanism": s.mechanism,
+            "origin": s.origin,
+            "count": s.count,
+            "records": len(s.keys),
+            "unresolved": sum(1 for k in s.keys if k.startswith("doi:")),
+            "retrieved": s.retrieved,
+        }
+        for s in snapshot.searches.values()
+    ]
     return pd.DataFrame(rows)
 
 

@@ -1,0 +1,90 @@
+"""Screening: duplicates, inclusion rules with reasons, PRISMA counts, pairs to score."""
+
+from __future__ import annotations
+
+from litreview.claims import Claim, ClaimSource, Mechanism
+from litreview.records import Article, MeshHeading
+from litreview.screen import EXCLUSION_REASONS, find_duplicates, normalize_title, screen_records
+from litreview.snapshot import CuratedJudgement, SearchResult, Snapshot
+
+BDNF = Mechanism("bdnf", "BDNF", ("BDNF", "brain-derived neurotrophic factor"), ("Brain-Derived Neurotrophic Factor",))
+CLAIMS = [
+    Claim("bdnf_increase", "bdnf", "mechanism", "Ketamine increases BDNF", "ketamine", "increases", "BDNF levels",
+          (ClaimSource("a.txt", "q"),)),
+    Claim("bdnf_low_in_depression", "bdnf", "mechanism", "BDNF is low in depression", "depression", "is_low",
+          "BDNF levels", (ClaimSource("a.txt", "q"),)),
+]
+
+
+def article(key: str, title: str, abstract: str | None = "Ketamine raised BDNF in rats.", **kw) -> Article:
+    """A PubMed-like record."""
+    return Article(pmid=key, title=title, abstract=abstract, **{"languages": ("eng",), **kw})
+
+
+def snapshot_of(records: list[Article], curated: tuple[CuratedJudgement, ...] = ()) -> Snapshot:
+    """A snapshot whose bdnf search returned every record."""
+    keys = tuple(a.key for a in records)
+    return Snapshot(
+        records=tuple(records),
+        searches={"bdnf": SearchResult("bdnf", "q", len(keys), keys, "esearch", "2026-11-22")},
+        provenance={},
+        curated=curated,
+    )
+
+
+def test_normalize_title_ignores_case_and_punctuation() -> None:
+    assert normalize_title("Ketamine & BDNF: a Study.") == normalize_title("ketamine BDNF a study")
+
+
+def test_duplicates_by_pmid_doi_and_title_prefer_pubmed() -> None:
+    a = article("1", "Ketamine and BDNF", doi="10.1/X")
+    b = Article(pmid=None, doi="10.1/x", title="Other title", source="curated", curated_summary="s")
+    c = article("3", "KETAMINE and BDNF.")
+    assert find_duplicates([b, c, a]) == {"doi:10.1/x": "1", "3": "1"}
+
+
+def test_inclusion_rules_log_a_reason_for_every_exclusion() -> None:
+    records = [
+        article("1", "Ketamine increases BDNF in depression"),
+        article("2", "Ketamine and BDNF", languages=("ger",)),
+        article("3", "Ketamine and BDNF signalling", abstract=None),
+        article("4", "BDNF in depression", abstract="BDNF was lower in patients."),
+        article("5", "Ketamine anaesthesia in children", abstract="Ketamine was safe."),
+        article("6", "Ketamine serum study", abstract="Serum levels.",
+                mesh_headings=(MeshHeading("Brain-Derived Neurotrophic Factor"),)),
+    ]
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS)
+    reasons = dict(zip(result.log["key"], result.log["reason"]))
+    assert reasons["1"] == "meets inclusion rules"
+    assert reasons["2"] == "not in English"
+    assert reasons["3"] == "no abstract or curated summary"
+    assert reasons["4"] == "does not mention ketamine/esketamine"
+    assert reasons["5"] == "mechanism terms absent"
+    assert reasons["6"] == "meets inclusion rules"  # MeSH heading counts as a mechanism term
+    assert set(result.included("bdnf")) == {"1", "6"}
+    assert result.log.loc[0, "key"] == "1"  # title hits rank first
+
+
+def test_curator_link_includes_a_study_without_ketamine() -> None:
+    study = Article(pmid="9", title="Serum BDNF in major depression", source="curated",
+                    curated_summary="BDNF lower in patients than controls.")
+    judgement = CuratedJudgement("9", "bdnf_low_in_depression", "bdnf", "supports")
+    result = screen_records(snapshot_of([study], (judgement,)), {"bdnf": BDNF}, CLAIMS)
+    assert result.log.loc[0, "reason"] == "curator linked to bdnf_low_in_depression"
+    assert result.pairs == (("9", "bdnf_low_in_depression"),)
+
+
+def test_prisma_counts_add_up() -> None:
+    records = [article("1", "Ketamine increases BDNF"), article("2", "KETAMINE increases BDNF."),
+               article("3", "Ketamine", abstract=None)]
+    counts = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS).counts
+    row = counts[counts["mechanism"] == "bdnf"].iloc[0]
+    assert (row["identified"], row["duplicates"], row["screened"], row["excluded"], row["included"]) == (3, 1, 2, 1, 1)
+    assert row["screened"] == row["excluded"] + row["included"]
+    assert sum(row[f"excluded: {r}"] for r in EXCLUSION_REASONS) == row["excluded"]
+
+
+def test_pubmed_records_pair_with_claims_whose_outcome_they_mention() -> None:
+    records = [article("1", "Ketamine increases BDNF levels")]
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS)
+    assert result.pairs == (("1", "bdnf_increase"), ("1", "bdnf_low_in_depression"))
