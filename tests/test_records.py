@@ -7,7 +7,14 @@ import json
 import pytest
 
 from litreview.records import (
-    AbstractSection, Article, Author, Correction, MeshHeading, MeshQualifier, PubDate, PublicationType,
+    AbstractSection,
+    Article,
+    Author,
+    Correction,
+    MeshHeading,
+    MeshQualifier,
+    PubDate,
+    PublicationType,
     records_to_frame,
 )
 

@@ -317,7 +317,8 @@ def _check_quotes(claims: Iterable[Claim], seeds_dir: Path, path: Path) -> None:
             if source.article not in texts:
                 file = seeds_dir / source.article
                 if not file.is_file():
-                    raise CorpusError(f"claim {claim.id!r}: article {source.article!r} not found in {seeds_dir}", str(path))
+                    message = f"claim {claim.id!r}: article {source.article!r} not found in {seeds_dir}"
+                    raise CorpusError(message, str(path))
                 texts[source.article] = " ".join(file.read_text(encoding="utf-8").split()).lower()
             if source.quote.lower() not in texts[source.article]:
                 raise CorpusError(

@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(sub)
     _add_check(sub)
     _add_snapshot(sub)
+    _add_score(sub)
+    _add_fetch(sub)
     del sub
     return parser
 
@@ -133,6 +135,92 @@ def _cmd_snapshot_build(args: argparse.Namespace, settings: Settings) -> int:
     unresolved = sum(1 for a in snapshot.records if not a.pmid)
     print(f"snapshot: {len(snapshot.records)} records ({unresolved} PMID unresolved), "
           f"{len(snapshot.curated)} curated judgements -> {paths.snapshot}")
+    return 0
+
+
+def _add_score(sub: argparse._SubParsersAction) -> None:
+    """``litreview score``: the evidence-scoring stage alone."""
+    p = sub.add_parser("score", help="score every screened (study, claim) pair and show curator/machine disagreement")
+    _corpus_option(p)
+    p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML (default: packaged scoring.toml)")
+    p.add_argument("--out", type=Path, default=None, help="write the assessments as CSV here")
+    p.set_defaults(func=_cmd_score)
+
+
+def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    """Screen, score and print a summary (and optionally write the assessments CSV)."""
+    from ._io import atomic_open
+    from .evidence import assessments_to_frame, load_rubric, score_evidence
+    from .review import load_corpus
+    from .screen import screen_records
+
+    mechanisms, claims, snapshot = load_corpus(args.corpus)
+    screening = screen_records(snapshot, mechanisms, claims)
+    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric))
+    curated = [a for a in assessments if a.judged_by == "curator"]
+    fields = ("design", "population", "n", "direction")
+    counts = ", ".join(f"{f} {sum(f in a.disagreements for a in curated)}" for f in fields)
+    print(f"{len(assessments)} assessments ({len(curated)} judged by the curator, "
+          f"{sum(a.excluded for a in assessments)} excluded); curator vs machine disagreements: {counts}")
+    if args.out is not None:
+        with atomic_open(args.out, "w") as handle:
+            assessments_to_frame(assessments).to_csv(handle, index=False)
+        print(f"  {args.out}")
+    return 0
+
+
+def _add_fetch(sub: argparse._SubParsersAction) -> None:
+    """``litreview fetch``: refresh the snapshot from PubMed, or fetch one query to JSON lines (online)."""
+    p = sub.add_parser("fetch", help="refresh corpus/snapshot from PubMed (online; needs NCBI_EMAIL)")
+    _corpus_option(p)
+    p.add_argument("--cache", type=Path, default=Path(".litreview-cache"),
+                   help="raw-response cache; a rerun after an interruption resumes from it "
+                        "(default: .litreview-cache/; delete it for a fresh search)")
+    p.add_argument("--query", default=None, help="fetch this PubMed query instead of refreshing the snapshot")
+    p.add_argument("--out", type=Path, default=None, help="JSON-lines file for --query records")
+    p.add_argument("--batch-size", type=int, default=None, help="records per EFetch request (default: 500)")
+    p.add_argument("--date", default=None, help="retrieval date YYYY-MM-DD for provenance (default: today)")
+    p.set_defaults(func=_cmd_fetch)
+
+
+def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the fetch stage; print E-utilities diagnostics as warning lines and a summary."""
+    import warnings
+
+    from ._io import write_jsonl
+    from .errors import ConfigError
+    from .eutils import DEFAULT_BATCH_SIZE, EutilsClient, EutilsWarning
+    from .fetch import fetch_query, refresh
+
+    if (args.query is None) != (args.out is None):
+        raise ConfigError("--query and --out go together")
+    client = EutilsClient(settings, cache_dir=args.cache, batch_size=args.batch_size or DEFAULT_BATCH_SIZE)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EutilsWarning)
+        if args.query is not None:
+            result = fetch_query(client, args.query)
+            write_jsonl(args.out, (a.to_dict() for a in result.articles))
+            summary = (f"{len(result.articles)} records ({result.books} books) of {result.search.count} hits, "
+                       f"{len(result.missing)} missing, {client.requests_sent} requests -> {args.out}")
+        else:
+            from .claims import load_mechanisms
+            from .review import CorpusPaths, find_corpus
+            from .snapshot import load_snapshot, write_snapshot
+
+            paths = CorpusPaths(args.corpus or find_corpus())
+            done = refresh(load_snapshot(paths.snapshot), load_mechanisms(paths.mechanisms), client,
+                           args.date or date.today().isoformat())
+            write_snapshot(done.snapshot, paths.snapshot)
+            pubmed = sum(1 for a in done.snapshot.records if a.source == "pubmed")
+            summary = (f"snapshot: {len(done.snapshot.records)} records ({pubmed} from PubMed), "
+                       f"{len(done.resolved)} DOIs resolved, {len(done.unresolved)} unresolved, "
+                       f"{len(done.missing)} missing, {client.requests_sent} requests -> {paths.snapshot}")
+    for warning in caught:
+        if issubclass(warning.category, EutilsWarning):
+            print(f"litreview: warning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    print(summary)
     return 0
 
 

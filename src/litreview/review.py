@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from ._io import atomic_open
 from .claims import Claim, Mechanism, load_claims, load_mechanisms
 from .errors import CorpusError
-from .export import ALL_FORMATS, export_review
 from .evidence import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
+from .export import ALL_FORMATS, export_review
 from .plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from .records import Article
 from .screen import ScreeningResult, screen_records

@@ -123,14 +123,16 @@ def _certainty(body: pd.DataFrame, human: bool) -> tuple[int, list[str]]:
     counts = Counter(directional["direction"])
     pro = counts["supports"]
     con = counts["contradicts"] + counts["null"]
-    if min(pro, con) + counts["mixed"] and min(pro, con) + counts["mixed"] >= 0.25 * len(directional):
+    minority = min(pro, con) + counts["mixed"]
+    if minority and minority >= 0.25 * len(directional):
         level -= 1
         steps.append(f"-1 inconsistency ({pro} support, {con} against, {counts['mixed']} mixed)")
     sizes = directional["sample_size"].dropna()
     total_n = int(sizes.sum()) if len(sizes) else 0
     if len(directional) < 3:
         level -= 1
-        steps.append(f"-1 imprecision (only {len(directional)} directional stud{'y' if len(directional) == 1 else 'ies'})")
+        noun = "study" if len(directional) == 1 else "studies"
+        steps.append(f"-1 imprecision (only {len(directional)} directional {noun})")
     elif human and total_n < 100:
         level -= 1
         steps.append(f"-1 imprecision (stated sample sizes total {total_n} < 100)")

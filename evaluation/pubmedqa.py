@@ -1,0 +1,181 @@
+"""Direction judgement on PubMedQA (PQA-L, 500 expert-labelled items): 5-fold cross-validated.
+
+Each item's ``QUESTION`` is the claim; the text is its abstract: the
+``CONTEXTS`` sections (with their labels) followed by the ``LONG_ANSWER`` under
+a ``CONCLUSIONS:`` label, as in the structured abstract it came from
+(``--unlabelled`` drops that label, so the conclusion is found as the last two
+sentences, like an unstructured abstract). Gold labels map to directions:
+yes = supports, no = contradicts or null, maybe = mixed or unclear.
+
+The direction model has learned weights (``src/litreview/direction_weights.toml``),
+so the only figures reported are 5-fold cross-validated: for each fold the
+weights are fitted on the other four folds and the fold is judged with
+:func:`litreview.evidence.judge_direction` using those weights. Folds are a
+fixed seeded permutation of the PMIDs. ``--fit`` then fits on all 500 items and
+writes the shipped weights file (in-sample accuracy of that file is never
+reported: it would flatter the model).
+
+Usage::
+
+    python evaluation/pubmedqa.py [--data ../shared/data/pubmedqa/pqal_cv.json] [--unlabelled] [--fit]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from litreview._direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
+from litreview.evidence import direction_features, judge_direction
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "pubmedqa" / "pqal_cv.json"
+GOLD = ("yes", "no", "maybe")
+TO_GOLD = {"supports": "yes", "contradicts": "no", "null": "no", "mixed": "maybe", "unclear": "maybe"}
+MODEL_TO_GOLD = {"supports": "yes", "not_supported": "no", "unclear": "maybe"}
+L2 = 1.0
+SEED = 20190906
+FOLDS = 5
+
+
+def load_items(path: Path, labelled: bool = True) -> list[tuple[str, str, str, str]]:
+    """(pmid, question, text, gold) per item, sorted by PMID."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = []
+    for pmid in sorted(data):
+        item = data[pmid]
+        body = " ".join(f"{label}: {ctx}" for label, ctx in zip(item["LABELS"], item["CONTEXTS"]))
+        tail = f"CONCLUSIONS: {item['LONG_ANSWER']}" if labelled else item["LONG_ANSWER"]
+        items.append((pmid, item["QUESTION"], f"{body} {tail}", item["final_decision"]))
+    return items
+
+
+def fit_weights(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 25) -> np.ndarray:
+    """Multinomial logistic regression with an L2 penalty, fitted by Newton's method.
+
+    Returns the (features x classes) weight matrix. The bias row gets a tiny
+    penalty only, enough to make the problem strictly convex.
+    """
+    n, d = x.shape
+    k = len(MODEL_CLASSES)
+    onehot = np.eye(k)[y]
+    penalty = np.full(d, l2)
+    penalty[0] = 1e-3
+    reg = np.diag(np.tile(penalty, k))  # parameters ordered class-major: w[:, 0], w[:, 1], ...
+    w = np.zeros((d, k))
+    for _ in range(steps):
+        z = x @ w
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        grad = (x.T @ (p - onehot)).T.reshape(-1) + reg @ w.T.reshape(-1)
+        # Hessian blocks: sum_i x_i x_i^T (p_ia [a == b] - p_ia p_ib)
+        weights = np.einsum("ia,ab->iab", p, np.eye(k)) - np.einsum("ia,ib->iab", p, p)
+        hess = np.einsum("iab,ij,il->ajbl", weights, x, x).reshape(k * d, k * d) + reg
+        step = np.linalg.solve(hess, grad)
+        w -= step.reshape(k, d).T
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def as_weights(w: np.ndarray) -> dict[str, tuple[float, ...]]:
+    """Weight matrix to the mapping judge_direction takes."""
+    return {name: tuple(float(v) for v in w[i]) for i, name in enumerate(FEATURES)}
+
+
+def folds_of(n: int) -> np.ndarray:
+    """Fold number per item: a seeded permutation, so every run uses the same folds."""
+    order = np.random.default_rng(SEED).permutation(n)
+    folds = np.empty(n, dtype=int)
+    folds[order] = np.arange(n) % FOLDS
+    return folds
+
+
+def feature_matrix(items: Sequence[tuple[str, str, str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix (items x FEATURES) and gold class indices."""
+    rows = [direction_features(question, text) for _, question, text, _ in items]
+    x = np.array([[row[f] for f in FEATURES] for row in rows])
+    return x, np.array([GOLD.index(g) for *_, g in items])
+
+
+def cross_validate(items: Sequence[tuple[str, str, str, str]]) -> list[str]:
+    """Predicted gold labels, each from weights fitted without the item's fold."""
+    x, y = feature_matrix(items)
+    folds = folds_of(len(items))
+    predicted = [""] * len(items)
+    for k in range(FOLDS):
+        weights = as_weights(fit_weights(x[folds != k], y[folds != k]))
+        for i in np.flatnonzero(folds == k):
+            _, question, text, _ = items[i]
+            predicted[i] = TO_GOLD[judge_direction(question, text, weights=weights).direction]
+    return predicted
+
+
+def report(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]:
+    """Print accuracy, per-class F1, macro-F1 and the confusion matrix; return (accuracy, macro-F1)."""
+    gold_a, pred_a = np.array(gold), np.array(predicted)
+    accuracy = float((gold_a == pred_a).mean())
+    f1s = []
+    for label in GOLD:
+        tp = int(((pred_a == label) & (gold_a == label)).sum())
+        precision = tp / max(int((pred_a == label).sum()), 1)
+        recall = tp / max(int((gold_a == label).sum()), 1)
+        f1s.append(0.0 if tp == 0 else 2 * precision * recall / (precision + recall))
+    print(f"accuracy {accuracy:.1%}  macro-F1 {100 * np.mean(f1s):.2f}  "
+          + "  ".join(f"F1[{g}] {100 * f:.1f}" for g, f in zip(GOLD, f1s)))
+    print("confusion (rows gold, columns predicted):")
+    print("        " + "".join(f"{g:>8}" for g in GOLD))
+    for g in GOLD:
+        print(f"{g:>8}" + "".join(f"{int(((gold_a == g) & (pred_a == p)).sum()):>8}" for p in GOLD))
+    return accuracy, float(np.mean(f1s))
+
+
+def write_weights(items: Sequence[tuple[str, str, str, str]], path: Path) -> None:
+    """Fit on every item and write the weights TOML shipped with the package."""
+    x, y = feature_matrix(items)
+    w = fit_weights(x, y)
+    lines = [
+        "# Direction model weights: one [supports, not_supported, unclear] score per feature.",
+        "# Fitted by `python evaluation/pubmedqa.py --fit` (multinomial logistic regression,",
+        f"# L2 = {L2}) on the 500 PubMedQA PQA-L items in ../shared/data/pubmedqa/pqal_cv.json.",
+        "# Features are described in src/litreview/_direction.py; accuracy figures are",
+        "# 5-fold cross-validated only (see docs/scoring.md). Edit by hand at your own risk.",
+        "",
+        "[weights]",
+    ]
+    lines += [f"{name} = [{', '.join(f'{v:.3f}' for v in w[i])}]" for i, name in enumerate(FEATURES)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {path} (fitted on all {len(items)} items)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the cross-validated evaluation (and optionally refit the shipped weights)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--unlabelled", action="store_true", help="do not label the long answer CONCLUSIONS")
+    parser.add_argument("--fit", action="store_true", help="refit on all items and write the shipped weights")
+    args = parser.parse_args(argv)
+    if not args.data.is_file():
+        print(f"no PubMedQA file at {args.data} (../shared absent?)", file=sys.stderr)
+        return 1
+    items = load_items(args.data, labelled=not args.unlabelled)
+    gold = [g for *_, g in items]
+    print(f"command: python evaluation/pubmedqa.py{' --unlabelled' if args.unlabelled else ''}")
+    print(f"{len(items)} items; gold yes/no/maybe = " + "/".join(str(gold.count(g)) for g in GOLD))
+    print(f"majority baseline (always 'yes'): {gold.count('yes') / len(gold):.1%}")
+    print(f"{FOLDS}-fold cross-validated direction judgement "
+          f"({'conclusion labelled' if not args.unlabelled else 'conclusion = last two sentences'}):")
+    report(gold, cross_validate(items))
+    if args.fit:
+        write_weights(items, ROOT / "src" / "litreview" / WEIGHTS_FILE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

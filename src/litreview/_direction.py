@@ -1,0 +1,387 @@
+"""Direction of a finding relative to a claim: cue features and a small linear model.
+
+The text is split into sentences; conclusion sentences (a ``CONCLUSION(S)``
+section, else the last two sentences) are read apart from the rest. Each
+sentence yields cue counts (negation and null findings, hedges, effects in the
+claim's predicted direction or against it, contrast words), weighted by how
+many of the claim's content words the sentence mentions. A three-class linear
+model (weights in ``direction_weights.toml``, fitted by
+``evaluation/pubmedqa.py --fit`` and small enough to read) turns the features
+into *supports*, *not supported* or *unclear*; the last two are then refined
+into *contradicts* / *null* and *mixed* / *unclear* by the cues themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .errors import CorpusError
+
+#: Classes of the linear model, in the order of each weight vector.
+MODEL_CLASSES = ("supports", "not_supported", "unclear")
+#: Features, in the order written to ``direction_weights.toml``.
+FEATURES = (
+    "bias",
+    "conc_negation", "conc_null", "conc_hedge", "conc_strong_hedge", "conc_positive", "conc_match",
+    "conc_opposite", "conc_contrast", "conc_relevance", "first_negation", "first_hedge", "first_positive",
+    "body_negation", "body_null", "body_positive", "body_match", "body_opposite",
+    "question_negated", "question_difference", "conc_similar",
+    "conc_negative", "first_negative", "body_negative", "relevant_negation",
+    "q_same", "q_same_x_difference", "q_difference_x_similar", "q_need", "q_need_x_negative",
+)
+WEIGHTS_FILE = "direction_weights.toml"
+
+_UP = (
+    r"(?:"
+    r"increas|rais|elevat|enhanc|improv|augment|boost|promot|stimulat|activat|induc|upregulat|"
+    r"up-regulat|potentiat|higher|greater|more\b|rise|rose|benefi|effective|efficac|superior|"
+    r"better|predict|associat|correlat|useful|accurat|reliabl"
+    r")"
+)
+_DOWN = (
+    r"(?:"
+    r"decreas|reduc|lower|diminish|attenuat|inhibit|suppress|block|prevent|relie|alleviat|"
+    r"downregulat|down-regulat|impair|less\b|fewer|fall|fell|declin|abolish|antagoniz|protect"
+    r")"
+)
+#: Strictly directional verbs: they set a statement's polarity and decide "against the claim".
+_UP_STRICT = re.compile(r"\b(?:increas|rais|elevat|enhanc|augment|boost|upregulat|up-regulat|rise|rose|risen|"
+                        r"higher|stimulat|activat|potentiat)", re.IGNORECASE)
+_DOWN_STRICT = re.compile(r"\b(?:decreas|reduc|lower|diminish|attenuat|inhibit|suppress|downregulat|down-regulat|"
+                          r"declin|fell|fall|block|abolish|prevent|blunt)", re.IGNORECASE)
+_NEGATOR = (r"(?:\bnot\b|\bno\b|n't\b|\bnever\b|\bneither\b|\bnor\b|\bwithout\b|\bfailed to\b|\bfail to\b|"
+            r"\bunable to\b|\black of\b|\babsence of\b|\bnone\b)")
+_NULL = re.compile(
+    r"\bno (?:statistically )?significant|\bnot (?:statistically )?significant|\bnon-?significant|"
+    r"\bno (?:\w+ ){0,2}(?:difference|association|relationship|correlation|effect|benefit|evidence|advantage|"
+    r"improvement|change|impact|role|influence|increase|decrease|reduction)|"
+    r"\bnot (?:\w+ ){0,2}(?:associated|related|correlated|different|predictive|affected|influenced|changed|"
+    r"improved|increased|decreased|reduced|superior|effective|useful|reliable|necessary|justified|indicated)|"
+    r"\bdid not|\bdoes not|\bdo not|\bwas not|\bwere not|\bis not|\bare not|\bcannot|\bcould not|\bfailed to|"
+    r"\bunchanged|\bunrelated|\bindependent of|\bunaffected|\bnot (?:be )?(?:recommended|supported)|\bneither\b",
+    re.IGNORECASE,
+)
+_SIMILAR = re.compile(r"\b(?:similar|comparable|equivalent|as (?:safe|effective|good) as|equally|non-?inferior)\b",
+                      re.IGNORECASE)
+_HEDGE = re.compile(
+    r"\b(?:may|might|could|possibly|possible|potential(?:ly)?|suggest(?:s|ed|ing)?|appears?|seems?|likely|"
+    r"preliminary|limited|trend|tend(?:s|ed)? to)\b",
+    re.IGNORECASE,
+)
+_STRONG_HEDGE = re.compile(
+    r"\b(?:unclear|uncertain|inconclusive|controversial|remains? (?:to be|unknown|unclear|uncertain)|"
+    r"not (?:yet )?(?:clear|known|established|conclusive)|further (?:\w+ ){0,2}(?:studies|study|research|"
+    r"investigation|trials|evaluation|work)|(?:larger|more|additional|future) (?:\w+ ){0,2}(?:studies|trials|research)|"
+    r"warrant(?:s|ed)?|is needed|are needed|needs? to be|questionable|debat\w+|conflicting|whether)\b",
+    re.IGNORECASE,
+)
+_POSITIVE = re.compile(
+    r"\b(?:significant(?:ly)?|effective(?:ly)?|efficacious|safe|feasible|useful|valuable|beneficial|superior|"
+    r"better|improv\w*|associated with|predict\w*|reliable|accurate|important|recommended|should be|"
+    r"demonstrat\w+|confirm\w*|showed|shown|independent predictor|risk factor|increased risk|"
+    r"(?:is|are|was|were) (?:a |an )?(?:valid|good|strong|major))\b",
+    re.IGNORECASE,
+)
+_NEGATIVE = re.compile(
+    r"\b(?:insufficient\w*|inadequa\w+|unlikely|little (?:\w+ )?(?:evidence|need|effect|benefit|value|impact|role)|"
+    r"none of|no data|should not|not be (?:considered|used|recommended|routinely)|poor(?:ly)?|weak(?:ly)?|lack\w*|"
+    r"ineffective|unreliable|limited (?:value|effect|role|benefit|use)|not (?:useful|reliable|valid|accurate|"
+    r"sufficient|justified|necessary|needed|required|warranted|feasible|appropriate|adequate|helpful)|abandon\w*|"
+    r"unnecessary|no longer|rarely|questionable|low (?:sensitivity|specificity|accuracy|yield|value)|misleading|"
+    r"overestimat\w+|underestimat\w+|not applicable|failure|fails?|failed|neither|nor|absent|cannot be|"
+    r"not (?:a|an) (?:\w+ )?(?:predictor|marker|risk factor|indicator|substitute|alternative|option))\b",
+    re.IGNORECASE,
+)
+_DIFFERENCE = re.compile(r"\b(?:differ\w*|higher|lower|more|less|greater|fewer|better|worse|variab\w+|"
+                         r"distinct|increased|decreased|than)\b", re.IGNORECASE)
+_SAME_Q = re.compile(r"\b(?:same|similar|equal\w*|equivalent|identical|interchangeabl\w+|replace\w*|substitut\w+|"
+                     r"as (?:good|effective|safe|accurate) as)\b", re.IGNORECASE)
+_NEED_Q = re.compile(r"\b(?:need\w*|necessary|required?|always|really|routine\w*|justified|worth\w*|still|"
+                     r"mandatory|indicated|obligatory)\b", re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:however|but|although|though|whereas|while|only|except|nevertheless|despite)\b",
+                       re.IGNORECASE)
+_DIFF_Q = re.compile(r"\b(?:differ\w*|distinct|same|vary|varies|change\w*|influence\w*|affect\w*|impact\w*)\b",
+                     re.IGNORECASE)
+_NEG_Q = re.compile(r"\b(?:not|no|n't|without|never)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[0-9])")
+_CONCLUSION = re.compile(r"\b(?:CONCLUSIONS?|INTERPRETATION|IMPLICATIONS?)\s*(?:AND \w+\s*)?:\s*", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]+")
+_STOP = frozenset(
+    "a an the of in on at to for with by from and or as is are was were be been being do does did can could "
+    "should would will shall may might must has have had this that these those there their its it than then "
+    "what which who whom whose when where why how whether not no any all some more less most least very into "
+    "over under between among after before during about against patients patient study studies effect effects "
+    "use used using versus vs".split()
+)
+_UP_RE = re.compile(_UP, re.IGNORECASE)
+_DOWN_RE = re.compile(r"\b" + _DOWN, re.IGNORECASE)
+_NEGATOR_RE = re.compile(_NEGATOR, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ClaimCue:
+    """What a claim asks about: its content-word stems and the effect it predicts."""
+
+    stems: frozenset[str]
+    polarity: str
+    negated: bool = False
+    asks_difference: bool = False
+    asks_same: bool = False
+    asks_need: bool = False
+    outcome: frozenset[str] = frozenset()
+
+
+def _stem(word: str) -> str:
+    """Crude stem: the first five letters (enough to match ``increased``/``increases``)."""
+    return word[:5]
+
+
+def _stems(text: str) -> set[str]:
+    """Content-word stems of a text."""
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def claim_cue(claim: Any) -> ClaimCue:
+    """Build the claim cue from a :class:`~litreview.claims.Claim` or a plain statement/question."""
+    if isinstance(claim, str):
+        text = claim
+        polarity = _text_polarity(text)
+        return ClaimCue(
+            stems=frozenset(_stems(text)),
+            polarity=polarity,
+            negated=bool(_NEG_Q.search(text)),
+            asks_difference=bool(_DIFF_Q.search(text)),
+            asks_same=bool(_SAME_Q.search(text)),
+            asks_need=bool(_NEED_Q.search(text)),
+        )
+    return ClaimCue(
+        stems=frozenset(_stems(f"{claim.subject} {claim.outcome}")),
+        polarity=claim.polarity,
+        outcome=frozenset(_stems(claim.outcome)),
+    )
+
+
+def _text_polarity(text: str) -> str:
+    """``up``/``down`` from the first effect verb of a statement, ``any`` when it has none."""
+    up = _UP_STRICT.search(text)
+    down = _DOWN_STRICT.search(text)
+    if up and (not down or up.start() < down.start()):
+        return "up"
+    if down:
+        return "down"
+    return "any"
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences (section labels stay attached to their first sentence)."""
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+
+
+def split_conclusion(text: str) -> tuple[list[str], list[str]]:
+    """(body sentences, conclusion sentences): a labelled conclusion section, else the last two sentences."""
+    labels = list(_CONCLUSION.finditer(text))
+    if labels:
+        match = labels[-1]
+        return split_sentences(text[: match.start()]), split_sentences(text[match.end():])
+    sentences = split_sentences(text)
+    if len(sentences) <= 2:
+        return [], sentences
+    return sentences[:-2], sentences[-2:]
+
+
+def _negated(sentence: str, start: int) -> bool:
+    """True when a negator closely precedes position ``start``."""
+    return bool(_NEGATOR_RE.search(sentence[max(0, start - 30): start]))
+
+
+def _effects(sentence: str) -> tuple[int, int, int, int, int]:
+    """Effect-word counts: (up, down, negated) over the broad lexicon, (up, down) strictly directional.
+
+    An effect word is negated when a negator precedes it closely ("did not increase").
+    """
+    counts = {"up": 0, "down": 0, "negated": 0, "strict_up": 0, "strict_down": 0}
+    for regex, name in ((_UP_RE, "up"), (_DOWN_RE, "down"), (_UP_STRICT, "strict_up"), (_DOWN_STRICT, "strict_down")):
+        for m in regex.finditer(sentence):
+            if not _negated(sentence, m.start()):
+                counts[name] += 1
+            elif not name.startswith("strict"):
+                counts["negated"] += 1
+    return counts["up"], counts["down"], counts["negated"], counts["strict_up"], counts["strict_down"]
+
+
+@lru_cache(maxsize=8192)
+def _sentence_counts(sentence: str) -> tuple[dict[str, float], tuple[int, int, int, int, int], frozenset[str]]:
+    """Claim-independent cue counts, effect counts and stems of a sentence (cached: claims share records)."""
+    nulls = len(_NULL.findall(sentence))
+    counts = {
+        "null_matches": float(nulls),
+        "null": float(nulls > 0),
+        "hedge": float(len(_HEDGE.findall(sentence))),
+        "strong_hedge": float(len(_STRONG_HEDGE.findall(sentence))),
+        "positive": float(len(_POSITIVE.findall(sentence))),
+        "contrast": float(len(_CONTRAST.findall(sentence))),
+        "similar": float(len(_SIMILAR.findall(sentence))),
+        "negative": float(len(_NEGATIVE.findall(sentence))),
+        "difference": float(len(_DIFFERENCE.findall(sentence))),
+    }
+    return counts, _effects(sentence), frozenset(_stems(sentence))
+
+
+def sentence_cues(sentence: str, cue: ClaimCue) -> dict[str, float]:
+    """Cue counts of one sentence relative to the claim (before weighting)."""
+    counts, (up, down, negated, strict_up, strict_down), stems = _sentence_counts(sentence)
+    if cue.outcome and not stems & cue.outcome:
+        up = down = strict_up = strict_down = 0  # effects on something other than the claim's outcome
+    if cue.polarity == "down":
+        match, opposite = down, strict_up
+    elif cue.polarity == "up":
+        match, opposite = up, strict_down
+    else:
+        match, opposite = up + down, 0
+    relevance = len(stems & cue.stems) / len(cue.stems) if cue.stems else 0.0
+    out = dict(counts)
+    out.update(negation=out.pop("null_matches") + negated, match=float(match), opposite=float(opposite),
+               relevance=relevance)
+    return out
+
+
+def _squash(value: float) -> float:
+    """Diminishing returns for counts: log(1 + x)."""
+    return math.log1p(value)
+
+
+def direction_features(claim: Any, text: str) -> dict[str, float]:
+    """The model's features for (claim, text); keys are :data:`FEATURES`.
+
+    Parameters
+    ----------
+    claim : Claim or str
+        A register claim or a plain-language statement or question.
+    text : str
+        Abstract (or summary); a ``CONCLUSION(S):`` label marks the conclusion.
+
+    Returns
+    -------
+    dict of str to float
+    """
+    cue = claim_cue(claim)
+    body, conclusion = split_conclusion(text)
+    conc = [sentence_cues(s, cue) for s in conclusion]
+    rest = [sentence_cues(s, cue) for s in body[-4:]]  # results usually sit just before the conclusion
+
+    def total(rows: list[dict[str, float]], name: str) -> float:
+        return _squash(sum(r[name] * (0.5 + r["relevance"]) for r in rows))
+
+    first = conc[0] if conc else None
+    return {
+        "bias": 1.0,
+        "conc_negation": total(conc, "negation"),
+        "conc_null": total(conc, "null"),
+        "conc_hedge": total(conc, "hedge"),
+        "conc_strong_hedge": total(conc, "strong_hedge"),
+        "conc_positive": total(conc, "positive"),
+        "conc_match": total(conc, "match"),
+        "conc_opposite": total(conc, "opposite"),
+        "conc_contrast": total(conc, "contrast"),
+        "conc_relevance": max((r["relevance"] for r in conc), default=0.0),
+        "first_negation": _squash(first["negation"]) if first else 0.0,
+        "first_hedge": _squash(first["hedge"] + first["strong_hedge"]) if first else 0.0,
+        "first_positive": _squash(first["positive"]) if first else 0.0,
+        "body_negation": total(rest, "negation"),
+        "body_null": total(rest, "null"),
+        "body_positive": total(rest, "positive"),
+        "body_match": total(rest, "match"),
+        "body_opposite": total(rest, "opposite"),
+        "question_negated": float(cue.negated),
+        "question_difference": float(cue.asks_difference),
+        "conc_similar": total(conc, "similar"),
+        "conc_negative": total(conc, "negative"),
+        "first_negative": _squash(first["negative"]) if first else 0.0,
+        "body_negative": total(rest, "negative"),
+        "relevant_negation": max((r["relevance"] * (r["negation"] + r["negative"] > 0) for r in conc), default=0.0),
+        "q_same": float(cue.asks_same),
+        "q_same_x_difference": float(cue.asks_same) * total(conc, "difference"),
+        "q_difference_x_similar": float(cue.asks_difference) * total(conc, "similar"),
+        "q_need": float(cue.asks_need),
+        "q_need_x_negative": float(cue.asks_need) * total(conc, "negative"),
+    }
+
+
+def read_weights(path: Any) -> dict[str, tuple[float, ...]]:
+    """Read a weights TOML: one array of len(MODEL_CLASSES) floats per feature."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"TOML syntax error: {exc}", str(path)) from None
+    weights = data.get("weights")
+    if not isinstance(weights, Mapping):
+        raise CorpusError("no [weights] table", str(path))
+    out: dict[str, tuple[float, ...]] = {}
+    for name in FEATURES:
+        row = weights.get(name)
+        if not isinstance(row, list) or len(row) != len(MODEL_CLASSES):
+            raise CorpusError(f"weights.{name}: expected {len(MODEL_CLASSES)} numbers", str(path))
+        out[name] = tuple(float(v) for v in row)
+    return out
+
+
+@lru_cache(maxsize=1)
+def packaged_weights() -> dict[str, tuple[float, ...]]:
+    """The weights shipped with the package."""
+    return read_weights(resources.files("litreview").joinpath(WEIGHTS_FILE))
+
+
+def class_scores(features: Mapping[str, float], weights: Mapping[str, tuple[float, ...]]) -> tuple[float, ...]:
+    """Linear scores per model class."""
+    return tuple(
+        sum(features[name] * weights[name][k] for name in FEATURES) for k in range(len(MODEL_CLASSES))
+    )
+
+
+def deciding_sentence(claim: Any, text: str, model_class: str) -> str:
+    """The sentence that best shows the chosen class (conclusion sentences first)."""
+    cue = claim_cue(claim)
+    body, conclusion = split_conclusion(text)
+    candidates = conclusion + body[::-1]
+    if not candidates:
+        return ""
+    key = {
+        "supports": lambda c: c["positive"] + c["match"] - c["negation"],
+        "not_supported": lambda c: c["negation"] + c["opposite"] + c["similar"],
+        "unclear": lambda c: c["strong_hedge"] * 2 + c["hedge"] + c["contrast"],
+    }[model_class]
+    scored = [(key(sentence_cues(s, cue)) + 0.5 * (i < len(conclusion)), -i, s) for i, s in enumerate(candidates)]
+    return max(scored)[2]
+
+
+def refine(model_class: str, features: Mapping[str, float], polarity: str) -> str:
+    """Map a model class to a direction, then apply the claim's polarity.
+
+    The model separates supports / not supported / unclear; it never sees a
+    claim whose predicted effect is reversed (PubMedQA questions rarely are),
+    so polarity is a rule: in the conclusion, an effect against the claim's
+    direction with none for it contradicts the claim; an effect for it next to
+    a null finding after a contrast word ("but") makes the finding mixed.
+    """
+    match, opposite = features["conc_match"], features["conc_opposite"]
+    if polarity in ("up", "down") and opposite > 0 and match == 0:
+        return "contradicts"
+    if polarity != "any" and match > 0 and features["conc_contrast"] > 0 and features["conc_null"] > 0:
+        return "mixed"
+    if model_class == "supports":
+        return "supports"
+    if model_class == "not_supported":
+        opposite = features["conc_opposite"] + 0.5 * features["body_opposite"]
+        negated = features["conc_negation"] + features["conc_similar"]
+        return "contradicts" if opposite > 0 and opposite >= negated else "null"
+    mixed = features["conc_contrast"] > 0 and features["conc_negation"] > 0 and (
+        features["conc_positive"] + features["conc_match"] > 0
+    )
+    return "mixed" if mixed else "unclear"

@@ -1,0 +1,292 @@
+"""Evidence scoring: classifiers on hand-written examples, rubric files, flags, curator vs machine."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from litreview.claims import Claim
+from litreview.errors import CorpusError
+from litreview.evidence import (
+    DESIGNS,
+    assessments_to_frame,
+    classify_design,
+    classify_population,
+    extract_sample_size,
+    judge_direction,
+    load_rubric,
+    score_evidence,
+)
+from litreview.records import Article, Correction, MeshHeading, PublicationType
+from litreview.snapshot import CuratedJudgement
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Slightly below the 5-fold cross-validated accuracy measured by evaluation/pubmedqa.py (70.4%).
+PUBMEDQA_FLOOR = 0.68
+
+
+def _claim(cid: str = "cortisol_reduction", effect: str = "decreases", subject: str = "ketamine",
+           outcome: str = "cortisol") -> Claim:
+    return Claim(cid, "stress_hpa", "mechanism", f"{subject} {effect} {outcome}", subject, effect, outcome, ())
+
+
+# -- design ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("types", "design"),
+    [
+        (["Journal Article", "Meta-Analysis", "Systematic Review"], "meta_analysis"),
+        (["Systematic Review"], "systematic_review"),
+        ([PublicationType("Randomized Controlled Trial", "D016449")], "rct"),
+        (["Clinical Trial, Phase II"], "controlled_trial"),
+        (["Controlled Clinical Trial"], "controlled_trial"),
+        (["Case Reports"], "case_report"),
+        (["Review"], "narrative_review"),
+        (["Letter", "Comment"], "editorial"),
+    ],
+)
+def test_publication_types_decide_design(types: list, design: str) -> None:
+    assert classify_design("A study", "We studied mice in vitro.", types) == design
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "design"),
+    [
+        ("Ketamine for depression", "A randomized, double-blind, placebo-controlled trial in 40 patients.", "rct"),
+        ("Ketamine and BDNF: a meta-analysis", "We pooled 12 studies.", "meta_analysis"),
+        ("Ketamine in rats", "Rats received ketamine 10 mg/kg and spine density was measured.", "experimental"),
+        ("Ketamine on cultured neurons", "Cultured cortical neurons were exposed in vitro.", "experimental"),
+        ("Ketamine infusions in clinic", "A retrospective cohort of 200 patients treated with ketamine.", "cohort"),
+        ("Ketamine-induced cystitis", "We report a case of a 24-year-old man with cystitis.", "case_report"),
+        ("BDNF in depression", "A case-control study comparing 50 patients with 50 healthy controls.", "case_control"),
+        ("Ketamine use", "A cross-sectional survey of 1000 adults.", "cross_sectional"),
+        ("Ketamine: a review", "We review the mechanisms of ketamine.", "narrative_review"),
+        ("Thoughts", "Something happened.", "other"),
+    ],
+)
+def test_text_decides_design_without_publication_types(title: str, abstract: str, design: str) -> None:
+    assert design in DESIGNS
+    assert classify_design(title, abstract, ["Journal Article", "Research Support, Non-U.S. Gov't"]) == design
+
+
+def test_observational_type_is_refined_by_text() -> None:
+    assert classify_design("T", "A case-control study of 80 women.", ["Observational Study"]) == "case_control"
+    assert classify_design("T", "We followed 80 women.", ["Observational Study"]) == "cohort"
+
+
+# -- population -----------------------------------------------------------------------------
+
+
+def test_mesh_check_tags_decide_population() -> None:
+    assert classify_population("Ketamine in mice", "Mice...", ["Humans"]) == "human"
+    assert classify_population("Ketamine", "Patients...", [MeshHeading("Animals", "D000818")]) == "animal"
+    assert classify_population("Ketamine", "Something measured.", ["Humans", "Animals"]) == "mixed"
+    assert classify_population("Ketamine", "Rats and mice and rats were used.", ["Humans", "Animals"]) == "animal"
+    assert classify_population("Ketamine", "Something.", ["Cells, Cultured"]) == "in_vitro"
+
+
+@pytest.mark.parametrize(
+    ("text", "population"),
+    [
+        ("Forty depressed patients received ketamine.", "human"),
+        ("Thirty-two male Sprague-Dawley rats received ketamine.", "animal"),
+        ("HEK293 cell lines were cultured in vitro.", "in_vitro"),
+        ("Ketamine was studied in patients and in mice, and mice again, with patients.", "mixed"),
+        ("Ketamine was studied.", "unknown"),
+    ],
+)
+def test_text_decides_population_without_mesh(text: str, population: str) -> None:
+    assert classify_population("", text) == population
+
+
+# -- sample size ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "n", "span"),
+    [
+        ("Participants (n = 24) received ketamine.", 24, "n = 24"),
+        ("We randomized 24 patients to ketamine 0.5 mg/kg.", 24, "24 patients"),
+        ("A total of 120 participants aged 18-65 years were enrolled.", 120, "A total of 120"),
+        ("Thirty-two rats were used.", 32, "Thirty-two rats"),
+        ("Depressed adults (N=56) improved (p < 0.05).", 56, "N=56"),
+        ("One thousand ninety-nine women aged 50 and older.", 1099, "One thousand ninety-nine women"),
+        ("Over 12 weeks, 18 healthy volunteers took 40 mg daily.", 18, "18 healthy volunteers"),
+    ],
+)
+def test_sample_size_and_span(text: str, n: int, span: str) -> None:
+    found = extract_sample_size(text)
+    assert found is not None and (found.n, found.span) == (n, span)
+    assert text[found.start:found.end] == found.span
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ketamine 0.5 mg/kg over 40 minutes.", "Patients aged 45 years; 45% responded (p = 0.03).",
+     "Published in 2019 after 12 weeks.", "", None],
+)
+def test_sample_size_ignores_doses_ages_percentages_p_values(text: str | None) -> None:
+    assert extract_sample_size(text) is None
+
+
+# -- direction ------------------------------------------------------------------------------
+
+
+def test_direction_supports_when_effect_matches_claim() -> None:
+    j = judge_direction(_claim(), "Ketamine lowered cortisol compared with placebo in 40 patients.")
+    assert j.direction == "supports"
+    assert "lowered cortisol" in j.sentence
+
+
+def test_direction_polarity_raise_contradicts_lowers_claim() -> None:
+    text = "In a randomized trial of 30 patients, ketamine increased plasma cortisol compared with placebo."
+    assert judge_direction(_claim(), text).direction == "contradicts"
+    assert judge_direction("Ketamine lowers cortisol", text).direction == "contradicts"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ketamine did not lower cortisol compared with placebo.",
+        "There was no significant difference in cortisol between ketamine and placebo.",
+        "Cortisol was not associated with ketamine treatment.",
+    ],
+)
+def test_direction_negation_and_null_findings(text: str) -> None:
+    assert judge_direction(_claim(), text).direction == "null"
+
+
+def test_direction_mixed_when_effect_and_null_are_contrasted() -> None:
+    text = "Ketamine reduced salivary cortisol at 2 h, but cortisol did not differ at 24 h."
+    assert judge_direction(_claim(), text).direction == "mixed"
+
+
+def test_direction_question_and_conclusion_section_weighs_most() -> None:
+    text = ("BACKGROUND: Cortisol increased in earlier work. RESULTS: Levels were measured in 30 adults. "
+            "CONCLUSIONS: Ketamine significantly reduced cortisol.")
+    j = judge_direction("Does ketamine reduce cortisol?", text)
+    assert j.direction == "supports" and j.sentence == "Ketamine significantly reduced cortisol."
+    assert judge_direction("Does ketamine reduce cortisol?", "").direction == "unclear"
+
+
+# -- rubric ---------------------------------------------------------------------------------
+
+
+def test_packaged_rubric_and_partial_override(tmp_path: Path) -> None:
+    rubric = load_rubric()
+    design = rubric.design
+    assert design["meta_analysis"] > design["rct"] > design["cohort"] > design["case_report"]
+    assert rubric.directness["human"] > rubric.directness["animal"] > rubric.directness["in_vitro"]
+    custom = tmp_path / "mine.toml"
+    custom.write_text("[design]\nrct = 10\n", encoding="utf-8")
+    changed = load_rubric(custom)
+    assert changed.design["rct"] == 10.0 and changed.design["cohort"] == rubric.design["cohort"]
+    assert changed.precision(120) == rubric.precision(120) == 2.0 and changed.precision(None) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[design\nrct = 1", "not valid TOML"),
+        ("[design]\nrtc = 1\n", "did you mean 'rct'"),
+        ("[design]\nrct = 'high'\n", "must be a number"),
+        ("[precision]\nbands = [1, 2]\n", "pairs"),
+        ("[flags]\nexclude = ['retraction']\n", "flags.exclude"),
+        ("design = 3\n", "must be a table"),
+    ],
+)
+def test_bad_rubric_file_is_one_line_corpus_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CorpusError, match=message) as info:
+        load_rubric(path)
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_missing_rubric_file(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="not found"):
+        load_rubric(tmp_path / "nope.toml")
+
+
+# -- assessments ----------------------------------------------------------------------------
+
+_RCT = Article(
+    pmid="1",
+    title="Ketamine and cortisol: a randomized controlled trial",
+    abstract="A total of 120 patients with depression were randomized. CONCLUSIONS: Ketamine lowered cortisol.",
+    publication_types=(PublicationType("Randomized Controlled Trial"),),
+    mesh_headings=(MeshHeading("Humans"),),
+    languages=("eng",),
+)
+
+
+def test_score_components_and_rationale() -> None:
+    [a] = score_evidence([_RCT], [_claim()], [("1", "cortisol_reduction")])
+    assert (a.design, a.population, a.sample_size, a.direction) == ("rct", "human", 120, "supports")
+    assert a.components == {"design": 4.0, "directness": 3.0, "precision": 2.0, "flags": 0.0}
+    assert a.score == 9.0 and a.rationale == "RCT (4) + human (3) + n=120 (2) = 9"
+    assert a.judged_by == "automatic" and a.curated_design is None and a.disagreements == ()
+
+
+def test_flags_retracted_excluded_and_erratum_penalised() -> None:
+    retracted = replace(_RCT, pmid="2", retracted=True)
+    erratum = replace(_RCT, pmid="3", corrections=(Correction("ErratumIn", pmid="9"),), languages=("ger",))
+    pairs = [("2", "cortisol_reduction"), ("3", "cortisol_reduction")]
+    by_key = {a.key: a for a in score_evidence([retracted, erratum], [_claim()], pairs)}
+    assert by_key["2"].excluded and "retracted" in by_key["2"].flags
+    assert not by_key["3"].excluded and by_key["3"].flags == ("erratum", "not_english")
+    assert by_key["3"].score == 8.0
+    assert by_key["3"].rationale.endswith("- erratum (0.5) - not english (0.5) = 8")
+    no_abstract = replace(_RCT, pmid="4", abstract=None)
+    [a] = score_evidence([no_abstract], [_claim()], [("4", "cortisol_reduction")])
+    assert a.flags == ("no_abstract",) and a.sample_size is None
+
+
+def test_curated_judgement_used_and_disagreement_shown() -> None:
+    curated = Article(
+        pmid="5", title="Ketamine effects on cortisol in mice", source="curated",
+        curated_summary="Mice given ketamine showed higher corticosterone and cortisol than saline controls.",
+    )
+    judgement = CuratedJudgement("5", "cortisol_reduction", "stress_hpa", "context", design="animal",
+                                 population=None, species="mouse", n=20, finding=curated.curated_summary or "")
+    [a] = score_evidence([curated], [_claim()], [("5", "cortisol_reduction")], [judgement])
+    assert a.judged_by == "curator" and a.flags == ("curated_summary",)
+    assert (a.design, a.population, a.sample_size, a.direction) == ("experimental", "animal", 20, "unclear")
+    assert a.curated_direction == "unclear" and a.auto_direction == "contradicts"
+    assert a.auto_n is None and a.sample_size_span == "curator"
+    assert a.disagreements == ("direction",)
+
+
+def test_score_evidence_is_deterministic_and_frame_has_columns() -> None:
+    records = [_RCT, replace(_RCT, pmid="7", title="Ketamine in rats", publication_types=(), mesh_headings=())]
+    claims = [_claim(), _claim("bdnf_increase", "increases", outcome="BDNF")]
+    pairs = [("7", "bdnf_increase"), ("1", "cortisol_reduction"), ("7", "cortisol_reduction"), ("1", "bdnf_increase")]
+    first = score_evidence(records, claims, pairs)
+    assert first == score_evidence(list(reversed(records)), claims, list(reversed(pairs)))
+    assert [(a.claim_id, a.key) for a in first] == sorted((c, k) for k, c in pairs)
+    frame = assessments_to_frame(first)
+    assert {"pts_design", "pts_directness", "pts_precision", "pts_flags", "disagreements"} <= set(frame.columns)
+    assert list(frame["score"]) == [a.score for a in first]
+    with pytest.raises(CorpusError, match="no such claim"):
+        score_evidence(records, claims, [("1", "nope")])
+
+
+# -- PubMedQA floor (real data) -------------------------------------------------------------
+
+
+def test_pubmedqa_cross_validated_accuracy_floor(shared: Path) -> None:
+    data = shared / "data" / "pubmedqa" / "pqal_cv.json"
+    if not data.is_file():
+        pytest.skip(f"{data} is absent")
+    spec = importlib.util.spec_from_file_location("pubmedqa_eval", ROOT / "evaluation" / "pubmedqa.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    items = module.load_items(data)
+    predicted = module.cross_validate(items)
+    accuracy = sum(p == g for p, (*_, g) in zip(predicted, items)) / len(items)
+    assert accuracy >= PUBMEDQA_FLOOR
