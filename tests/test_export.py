@@ -333,7 +333,8 @@ def test_bibtex_key_rules():
 
 
 def test_bibtex_deduplicates_records_and_keys(tmp_path):
-    same = [Article(pmid=str(n), title="Same title", year=2020, authors=(Author(last_name="Lee"),)) for n in (3, 1, 2, 1)]
+    lee = (Author(last_name="Lee"),)
+    same = [Article(pmid=str(n), title="Same title", year=2020, authors=lee) for n in (3, 1, 2, 1)]
     library = bibtexparser.parse_string(ex.export_bibtex(tmp_path / "r.bib", same).read_text(encoding="utf-8"))
     assert [(e.key, e["pmid"]) for e in library.entries] == [
         ("Lee2020Samec", "3"), ("Lee2020Samea", "1"), ("Lee2020Sameb", "2")]

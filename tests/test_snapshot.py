@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from litreview.claims import load_claims, load_mechanisms
 from litreview.errors import CorpusError
 from litreview.snapshot import build_snapshot_from_register, load_snapshot, write_snapshot
-
-from conftest import CORPUS
 
 MECHANISMS = load_mechanisms(CORPUS / "mechanisms.toml")
 CLAIMS = load_claims(CORPUS / "claims.toml", MECHANISMS)

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from .errors import CorpusError
+
 # mkstemp creates 0600 files; give finished files the usual umask-derived mode.
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -66,8 +68,11 @@ def write_jsonl(path: str | os.PathLike[str], rows: Iterable[dict[str, Any]]) ->
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line_number, object)`` for every non-blank line of a JSON-lines file."""
+    """Yield ``(line_number, object)`` per non-blank line; bad JSON is a CorpusError naming file and line."""
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
-                yield number, json.loads(line)
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CorpusError(f"line {number}: invalid JSON ({exc.msg})", os.fspath(path)) from None

@@ -153,14 +153,14 @@ def _check_fields(entry: Any, spec: Mapping[str, bool], what: str, path: Path) -
     """Raise CorpusError for a non-table entry, a missing required field or an unknown field."""
     if not isinstance(entry, Mapping):
         raise CorpusError(f"{what}: expected a table, got {type(entry).__name__}", str(path))
-    for name, required in spec.items():
-        if required and (name not in entry or entry[name] in ("", [], None)):
-            raise CorpusError(f"{what}: missing field {name!r}", str(path))
     for name in entry:
         if name not in spec:
             hint = difflib.get_close_matches(name, spec, n=1)
             extra = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise CorpusError(f"{what}: unknown field {name!r}{extra}", str(path))
+    for name, required in spec.items():
+        if required and (name not in entry or entry[name] in ("", [], None)):
+            raise CorpusError(f"{what}: missing field {name!r}", str(path))
 
 
 def _str_list(value: Any, what: str, path: Path) -> tuple[str, ...]:
@@ -272,7 +272,7 @@ def load_claims(
         Known mechanisms (from :func:`load_mechanisms`).
     seeds_dir : str or Path, optional
         When given, every source article must exist there and every quote must
-        occur in it (whitespace-insensitive).
+        occur in it (ignoring case, whitespace and curly vs straight quotes).
 
     Returns
     -------
@@ -309,6 +309,14 @@ def load_claims(
     return claims
 
 
+_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _comparable(text: str) -> str:
+    """Lower-case, collapse whitespace and straighten typographic quotes, for quote matching."""
+    return " ".join(text.translate(_TYPOGRAPHIC).split()).lower()
+
+
 def _check_quotes(claims: Iterable[Claim], seeds_dir: Path, path: Path) -> None:
     """Check each source article exists in ``seeds_dir`` and contains its quote."""
     texts: dict[str, str] = {}
@@ -319,8 +327,8 @@ def _check_quotes(claims: Iterable[Claim], seeds_dir: Path, path: Path) -> None:
                 if not file.is_file():
                     message = f"claim {claim.id!r}: article {source.article!r} not found in {seeds_dir}"
                     raise CorpusError(message, str(path))
-                texts[source.article] = " ".join(file.read_text(encoding="utf-8").split()).lower()
-            if source.quote.lower() not in texts[source.article]:
+                texts[source.article] = _comparable(file.read_text(encoding="utf-8"))
+            if _comparable(source.quote) not in texts[source.article]:
                 raise CorpusError(
                     f"claim {claim.id!r}: quote not found in {source.article}: {source.quote!r}", str(path)
                 )

@@ -336,7 +336,8 @@ def _html_table(frame: pd.DataFrame, css_class: str) -> str:
     for values in frame.itertuples(index=False, name=None):
         row = dict(zip(columns, values))
         body.append("<tr>" + "".join(f"<td>{_html_cell(c, v, row)}</td>" for c, v in row.items()) + "</tr>")
-    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(body) + "\n</tbody></table>"
+    rows = "\n".join(body)
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>'
 
 
 def _png(figure: Figure | bytes) -> bytes:

@@ -43,8 +43,8 @@ def build_query(mechanism: Mechanism) -> str:
     Examples
     --------
     >>> from litreview.claims import Mechanism
-    >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("Brain-Derived Neurotrophic Factor",)))
-    '(ketamine[tiab] OR esketamine[tiab] OR arketamine[tiab] OR "Ketamine"[mh]) AND (BDNF[tiab] OR "Brain-Derived Neurotrophic Factor"[mh])'
+    >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("TrkB",)))
+    '(ketamine[tiab] OR esketamine[tiab] OR arketamine[tiab] OR "Ketamine"[mh]) AND (BDNF[tiab] OR "TrkB"[mh])'
     """
     return f"{_any_of(DRUG_TERMS, DRUG_MESH)} AND {_any_of(mechanism.synonyms, mechanism.mesh)}"
 

@@ -268,8 +268,6 @@ def build_snapshot_from_register(
             rows = list(read_jsonl(path))
         except FileNotFoundError:
             raise CorpusError("file not found", str(path)) from None
-        except json.JSONDecodeError as exc:
-            raise CorpusError(f"line {exc.lineno}: invalid JSON ({exc.msg})", str(path)) from None
         for line, row in rows:
             where = f"{Path(path).name}:{line}"
             _check_row(row, where, known_claims, mechanisms)
@@ -387,8 +385,6 @@ def _load_rows(path: Path, build: Any) -> list[Any]:
                 raise CorpusError(f"line {line}: invalid entry ({exc})", str(path)) from None
     except FileNotFoundError:
         raise CorpusError("snapshot file missing (run `litreview snapshot build`)", str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise CorpusError(f"line {exc.lineno}: invalid JSON ({exc.msg})", str(path)) from None
     return out
 
 
