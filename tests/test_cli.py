@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import CORPUS, ROOT
 
@@ -98,3 +99,12 @@ def test_broken_snapshot_file_names_file_and_line_and_leaves_no_output(tmp_path:
 def test_check_with_seeds_verifies_every_quote(shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--corpus", str(CORPUS), "--seeds", str(shared / "seeds")]) == 0
     assert capsys.readouterr().out.startswith("ok: 10 mechanisms, 29 claims, 87 records")
+
+
+def test_score_prints_disagreements_and_writes_assessments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "assessments.csv"
+    assert main(["score", "--corpus", str(CORPUS), "--out", str(out)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("102 assessments (102 judged by the curator, 0 excluded); curator vs machine")
+    frame = pd.read_csv(out)
+    assert len(frame) == 102 and {"score", "pts_design", "rationale", "disagreements"} <= set(frame.columns)
