@@ -17,7 +17,8 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 def run(path: Path) -> None:
     """Execute one notebook with its folder as working directory and save it."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    resources = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources=resources).execute()
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)
