@@ -2,9 +2,12 @@
 
 The text is split into sentences; conclusion sentences (a ``CONCLUSION(S)``
 section, else the last two sentences) are read apart from the rest. Each
-sentence yields cue counts (negation and null findings, hedges, effects in the
-claim's predicted direction or against it, contrast words), weighted by how
-many of the claim's content words the sentence mentions. A three-class linear
+sentence yields cue counts (negation and null findings, hedges, qualifiers
+such as "only in selected patients", effects in the claim's predicted direction
+or against it, contrast words), weighted by how many of the claim's content
+words the sentence mentions. The conclusion sentence sharing most words with the
+claim is read as the answer, and whether it (or the first conclusion sentence) is
+negated is a feature of its own; "not only" and "no doubt" are not negations. A three-class linear
 model (weights in ``direction_weights.toml``, fitted by
 ``evaluation/pubmedqa.py --fit`` and small enough to read) turns the features
 into *supports*, *not supported* or *unclear*; the last two are then refined
@@ -35,6 +38,7 @@ FEATURES = (
     "question_negated", "question_difference", "conc_similar",
     "conc_negative", "first_negative", "body_negative", "relevant_negation",
     "q_same", "q_same_x_difference", "q_difference_x_similar", "q_need", "q_need_x_negative",
+    "first_negator", "answer_negation", "answer_negative", "conc_partial", "conc_mixed", "conc_effect_but_null",
 )
 WEIGHTS_FILE = "direction_weights.toml"
 
@@ -110,6 +114,13 @@ _CONTRAST = re.compile(r"\b(?:however|but|although|though|whereas|while|only|exc
 _DIFF_Q = re.compile(r"\b(?:differ\w*|distinct|same|vary|varies|change\w*|influence\w*|affect\w*|impact\w*)\b",
                      re.IGNORECASE)
 _NEG_Q = re.compile(r"\b(?:not|no|n't|without|never)\b", re.IGNORECASE)
+#: Negator-like phrases that do not negate ("not only ... but also", "no doubt").
+_NOT_NEGATION = re.compile(r"\b(?:not only|not just|not merely|not least|no doubt|whether or not|no matter)\b",
+                           re.IGNORECASE)
+#: Qualifiers that restrict a finding to some patients or conditions (often a "maybe").
+_PARTIAL = re.compile(r"\b(?:only|some|selected|certain|subgroups?|subsets?|depend\w*|partial\w*|in part|not all|"
+                      r"moderate\w*|if|unless|except|particular(?:ly)?|specific|mixed|varie[sd]|variable|limited)\b",
+                      re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[0-9])")
 _CONCLUSION = re.compile(r"\b(?:CONCLUSIONS?|INTERPRETATION|IMPLICATIONS?)\s*(?:AND \w+\s*)?:\s*", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]+")
@@ -219,8 +230,11 @@ def _effects(sentence: str) -> tuple[int, int, int, int, int]:
 @lru_cache(maxsize=8192)
 def _sentence_counts(sentence: str) -> tuple[dict[str, float], tuple[int, int, int, int, int], frozenset[str]]:
     """Claim-independent cue counts, effect counts and stems of a sentence (cached: claims share records)."""
-    nulls = len(_NULL.findall(sentence))
+    plain = _NOT_NEGATION.sub(" ", sentence)
+    nulls = len(_NULL.findall(plain))
     counts = {
+        "negators": float(len(_NEGATOR_RE.findall(plain))),
+        "partial": float(len(_PARTIAL.findall(sentence))),
         "null_matches": float(nulls),
         "null": float(nulls > 0),
         "hedge": float(len(_HEDGE.findall(sentence))),
@@ -231,7 +245,7 @@ def _sentence_counts(sentence: str) -> tuple[dict[str, float], tuple[int, int, i
         "negative": float(len(_NEGATIVE.findall(sentence))),
         "difference": float(len(_DIFFERENCE.findall(sentence))),
     }
-    return counts, _effects(sentence), frozenset(_stems(sentence))
+    return counts, _effects(plain), frozenset(_stems(sentence))
 
 
 def sentence_cues(sentence: str, cue: ClaimCue) -> dict[str, float]:
@@ -249,7 +263,28 @@ def sentence_cues(sentence: str, cue: ClaimCue) -> dict[str, float]:
     out = dict(counts)
     out.update(negation=out.pop("null_matches") + negated, match=float(match), opposite=float(opposite),
                relevance=relevance)
+    out["negated"] = float(out["negators"] + out["null"] > 0)
+    out["affirmed"] = float(not out["negated"] and out["positive"] + out["match"] > 0)
     return out
+
+
+def _effect_but_null(sentence: str, cue: ClaimCue) -> bool:
+    """True for "effect, but no effect": a claimed effect, then a contrast word, then a null finding."""
+    if cue.polarity not in ("up", "down"):
+        return False
+    effect = _DOWN_STRICT if cue.polarity == "down" else _UP_STRICT
+    first = next((m.start() for m in effect.finditer(sentence) if not _negated(sentence, m.start())), None)
+    if first is None:
+        return False
+    contrast = _CONTRAST.search(sentence, first)
+    return bool(contrast and _NULL.search(sentence, contrast.end()))
+
+
+def _answer_sentence(rows: list[dict[str, float]]) -> dict[str, float] | None:
+    """The conclusion sentence sharing most of the claim's words (the first on ties): the likely answer."""
+    if not rows:
+        return None
+    return max(enumerate(rows), key=lambda item: (item[1]["relevance"], -item[0]))[1]
 
 
 def _squash(value: float) -> float:
@@ -280,6 +315,7 @@ def direction_features(claim: Any, text: str) -> dict[str, float]:
         return _squash(sum(r[name] * (0.5 + r["relevance"]) for r in rows))
 
     first = conc[0] if conc else None
+    answer = _answer_sentence(conc)
     return {
         "bias": 1.0,
         "conc_negation": total(conc, "negation"),
@@ -311,6 +347,12 @@ def direction_features(claim: Any, text: str) -> dict[str, float]:
         "q_difference_x_similar": float(cue.asks_difference) * total(conc, "similar"),
         "q_need": float(cue.asks_need),
         "q_need_x_negative": float(cue.asks_need) * total(conc, "negative"),
+        "first_negator": first["negated"] if first else 0.0,
+        "answer_negation": answer["negated"] if answer else 0.0,
+        "answer_negative": float(answer["negative"] > 0) if answer else 0.0,
+        "conc_partial": total(conc, "partial"),
+        "conc_mixed": float(any(r["negated"] for r in conc) and any(r["affirmed"] for r in conc)),
+        "conc_effect_but_null": float(any(_effect_but_null(s, cue) for s in conclusion)),
     }
 
 
@@ -367,13 +409,14 @@ def refine(model_class: str, features: Mapping[str, float], polarity: str) -> st
     The model separates supports / not supported / unclear; it never sees a
     claim whose predicted effect is reversed (PubMedQA questions rarely are),
     so polarity is a rule: in the conclusion, an effect against the claim's
-    direction with none for it contradicts the claim; an effect for it next to
-    a null finding after a contrast word ("but") makes the finding mixed.
+    direction with none for it contradicts the claim; an effect for it, then a
+    contrast word, then a null finding in one conclusion sentence ("reduced X at
+    2 h, but did not differ at 24 h") makes the finding mixed.
     """
     match, opposite = features["conc_match"], features["conc_opposite"]
     if polarity in ("up", "down") and opposite > 0 and match == 0:
         return "contradicts"
-    if polarity != "any" and match > 0 and features["conc_contrast"] > 0 and features["conc_null"] > 0:
+    if features["conc_effect_but_null"] > 0:
         return "mixed"
     if model_class == "supports":
         return "supports"
