@@ -17,17 +17,29 @@ synthesis   :func:`synthesize`, :func:`verdicts_to_frame`
 review      :func:`find_corpus`, :func:`load_corpus`, :func:`build_review`,
             :func:`review_figures`, :func:`write_review`, the ``plot_*`` figures
 export      :func:`export_review`, :func:`parse_formats`
+mirror      :func:`build_mirror`, :func:`search_mirror`, :func:`open_mirror` (needs the
+            ``mirror`` extra: Dask, PyArrow, DuckDB)
 ==========  ======================================================================
 """
 
 from importlib.metadata import version
 
 from .claims import Claim, Mechanism, claims_to_frame, load_claims, load_mechanisms
-from .errors import ConfigError, CorpusError, EutilsError, ExportError, LitreviewError, ParseError, RateLimitError
+from .errors import (
+    ConfigError,
+    CorpusError,
+    EutilsError,
+    ExportError,
+    LitreviewError,
+    MirrorError,
+    ParseError,
+    RateLimitError,
+)
 from .eutils import EutilsClient, EutilsWarning
 from .evidence import StudyAssessment, assessments_to_frame, load_rubric, score_evidence
 from .export import ALL_FORMATS, export_review, parse_formats
 from .fetch import fetch_query, refresh_snapshot
+from .mirror import MirrorBuild, build_mirror, open_mirror, search_mirror
 from .plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from .pubmed_xml import iter_pubmed_xml, parse_pubmed_xml
 from .queries import build_queries, queries_to_frame
@@ -64,8 +76,11 @@ __all__ = [
     "Review", "find_corpus", "load_corpus", "build_review", "review_figures", "write_review",
     "plot_evidence_map", "plot_prisma_flow", "plot_timeline",
     "ALL_FORMATS", "export_review", "parse_formats",
+    # offline PubMed mirror
+    "MirrorBuild", "build_mirror", "search_mirror", "open_mirror",
     # configuration and errors
     "Settings",
-    "LitreviewError", "ConfigError", "CorpusError", "ParseError", "ExportError", "EutilsError", "RateLimitError",
+    "LitreviewError", "ConfigError", "CorpusError", "ParseError", "ExportError", "MirrorError", "EutilsError",
+    "RateLimitError",
     "__version__",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_snapshot(sub)
     _add_score(sub)
     _add_fetch(sub)
+    _add_parse(sub)
+    _add_mirror(sub)
     del sub
     return parser
 
@@ -180,13 +183,13 @@ def _add_fetch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=None, help="JSON-lines file for --query records")
     p.add_argument("--batch-size", type=int, default=None, help="records per EFetch request (default: 500)")
     p.add_argument("--date", default=None, help="retrieval date YYYY-MM-DD for provenance (default: today)")
+    p.add_argument("--from-mirror", type=Path, default=None, metavar="MIRROR_DIR",
+                   help="refresh the snapshot from a local mirror (`litreview mirror build`) instead (offline)")
     p.set_defaults(func=_cmd_fetch)
 
 
 def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the fetch stage; print E-utilities diagnostics as warning lines and a summary."""
-    import warnings
-
     from ._io import write_jsonl
     from .errors import ConfigError
     from .eutils import DEFAULT_BATCH_SIZE, EutilsClient, EutilsWarning
@@ -194,6 +197,10 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
 
     if (args.query is None) != (args.out is None):
         raise ConfigError("--query and --out go together")
+    if args.from_mirror is not None:
+        if args.query is not None:
+            raise ConfigError("--from-mirror refreshes the snapshot; search one query with `litreview mirror search`")
+        return _fetch_from_mirror(args)
     client = EutilsClient(settings, cache_dir=args.cache, batch_size=args.batch_size or DEFAULT_BATCH_SIZE)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EutilsWarning)
@@ -215,12 +222,165 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
             summary = (f"snapshot: {len(done.snapshot.records)} records ({pubmed} from PubMed), "
                        f"{len(done.resolved)} DOIs resolved, {len(done.unresolved)} unresolved, "
                        f"{len(done.missing)} missing, {client.requests_sent} requests -> {paths.snapshot}")
+    _report_warnings(caught)
+    print(summary)
+    return 0
+
+
+def _add_parse(sub: argparse._SubParsersAction) -> None:
+    """``litreview parse``: PubMed XML files to normalized records (offline)."""
+    p = sub.add_parser("parse", help="parse PubMed XML files (EFetch, baseline or update files, .gz) into records")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="PubMed XML file, plain or gzipped")
+    p.add_argument("--format", dest="out_format", choices=("jsonl", "csv", "parquet"), default="jsonl",
+                   help="jsonl: one full record per line (default); csv, parquet: the records_to_frame columns")
+    p.add_argument("--out", type=Path, default=None,
+                   help="write here, atomically, instead of to stdout (required for parquet)")
+    p.set_defaults(func=_cmd_parse)
+
+
+def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    """Parse every file and write the records; report the count and any DeleteCitation PMIDs."""
+    import json
+
+    from ._io import atomic_open, write_jsonl
+    from .errors import ConfigError
+    from .export import _render_csv, export_csv
+    from .pubmed_xml import iter_pubmed_xml
+    from .records import records_to_frame
+
+    if args.out_format == "parquet":
+        if args.out is None:
+            raise ConfigError("--format parquet needs --out")
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ConfigError("--format parquet needs pyarrow (pip install 'litreview[mirror]')") from None
+    deleted: list[str] = []
+    records = (a for path in args.files for a in iter_pubmed_xml(path, deleted=deleted))
+    if args.out_format == "jsonl" and args.out is None:
+        count = 0
+        for article in records:
+            sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
+    elif args.out_format == "jsonl":
+        count = write_jsonl(args.out, (a.to_dict() for a in records))
+    else:
+        frame = records_to_frame(records)
+        count = len(frame)
+        if args.out_format == "parquet":
+            with atomic_open(args.out, "wb") as handle:
+                frame.to_parquet(handle, index=False)
+        elif args.out is None:
+            sys.stdout.write(_render_csv(frame).decode("utf-8"))
+        else:
+            export_csv(args.out, frame)
+    summary = f"{count} records from {len(args.files)} files, {len(deleted)} deleted PMIDs"
+    if args.out is None:
+        print(f"litreview: {summary}", file=sys.stderr)
+    else:
+        print(f"{summary} -> {args.out}")
+    return 0
+
+
+def _report_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    """Print E-utilities diagnostics as ``litreview: warning:`` lines; re-issue any other warning."""
+    from .eutils import EutilsWarning
+
     for warning in caught:
         if issubclass(warning.category, EutilsWarning):
             print(f"litreview: warning: {warning.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    print(summary)
+
+
+def _fetch_from_mirror(args: argparse.Namespace) -> int:
+    """``fetch --from-mirror``: refresh the snapshot from the local mirror (offline)."""
+    from .claims import load_mechanisms
+    from .eutils import EutilsWarning
+    from .mirror import refresh_from_mirror
+    from .review import CorpusPaths, find_corpus
+    from .snapshot import load_snapshot, write_snapshot
+
+    paths = CorpusPaths(args.corpus or find_corpus())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EutilsWarning)
+        done = refresh_from_mirror(load_snapshot(paths.snapshot), load_mechanisms(paths.mechanisms),
+                                   args.from_mirror, args.date or date.today().isoformat())
+    _report_warnings(caught)
+    write_snapshot(done.snapshot, paths.snapshot)
+    pubmed = sum(1 for a in done.snapshot.records if a.source == "pubmed")
+    print(f"snapshot: {len(done.snapshot.records)} records ({pubmed} from the mirror), "
+          f"{len(done.resolved)} DOIs resolved, {len(done.unresolved)} unresolved, "
+          f"{len(done.missing)} missing -> {paths.snapshot}")
+    return 0
+
+
+def _years(text: str) -> tuple[int | None, int | None]:
+    """Parse ``A:B``, ``A:``, ``:B`` or ``A`` into an inclusive year range."""
+    low, sep, high = (part.strip() for part in text.partition(":"))
+    if not sep:
+        high = low
+    given = [part for part in (low, high) if part]
+    if not given or not all(part.isdigit() for part in given) or (low and high and int(low) > int(high)):
+        raise argparse.ArgumentTypeError(f"years must look like 2010:2020, 2010:, :2020 or 2015, not {text!r}")
+    return (int(low) if low else None, int(high) if high else None)
+
+
+def _add_mirror(sub: argparse._SubParsersAction) -> None:
+    """``litreview mirror build|search``: a local PubMed baseline mirror (needs the mirror extra)."""
+    p = sub.add_parser("mirror", help="build and search a local PubMed baseline mirror (Dask + Parquet + DuckDB)")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    b = actions.add_parser("build", help="convert baseline and update files (pubmedYYnNNNN.xml.gz) to Parquet")
+    b.add_argument("baseline_dir", type=Path, metavar="BASELINE_DIR",
+                   help="baseline files; update files in BASELINE_DIR/updatefiles unless --updates is given")
+    b.add_argument("--updates", type=Path, default=None, metavar="DIR", help="directory with the update files")
+    b.add_argument("--out", type=Path, required=True, metavar="MIRROR_DIR", help="mirror directory (updated in place)")
+    b.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="running Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
+    b.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="local cluster worker processes (default: CPU count)")
+    b.set_defaults(func=_cmd_mirror_build)
+    s = actions.add_parser("search", help="search the mirror offline (words and \"phrases\" ANDed in title/abstract)")
+    s.add_argument("mirror_dir", type=Path, metavar="MIRROR_DIR")
+    s.add_argument("query", metavar="QUERY", help='e.g. \'ketamine "lateral habenula" depress*\'')
+    s.add_argument("--mesh", action="append", default=[], help="MeSH descriptor (repeat: any of them)")
+    s.add_argument("--pt", action="append", default=[], help="publication type (repeat: any of them)")
+    s.add_argument("--years", type=_years, default=None, metavar="A:B", help="publication years, inclusive")
+    s.add_argument("--out", type=Path, default=None, metavar="FILE.jsonl",
+                   help="write the records as JSON lines instead of listing them")
+    s.set_defaults(func=_cmd_mirror_search)
+
+
+def _cmd_mirror_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Build or update the mirror; print a summary and one error line per failed file."""
+    import os
+
+    from .mirror import build_mirror
+
+    progress = bool(sys.stderr.isatty()) and not os.environ.get("CI")
+    done = build_mirror(args.baseline_dir, args.out, updates_dir=args.updates, scheduler=args.scheduler,
+                        workers=args.workers, progress=progress)
+    print(f"{len(done.converted)} converted, {len(done.skipped)} unchanged, {len(done.failed)} failed, "
+          f"{len(done.removed)} removed; {done.records} records, {done.current} current records, "
+          f"{done.deleted} deleted PMIDs ({done.workers} workers, {done.seconds:.1f} s) -> {done.mirror_dir}")
+    for name, reason in done.failed:
+        print(f"litreview: error: {name}: {reason}", file=sys.stderr)
+    return 1 if done.failed else 0
+
+
+def _cmd_mirror_search(args: argparse.Namespace, settings: Settings) -> int:
+    """Search the mirror; list the hits or write them as JSON lines."""
+    from ._io import write_jsonl
+    from .mirror import search_mirror
+
+    hits = search_mirror(args.mirror_dir, args.query, mesh=args.mesh, publication_types=args.pt, years=args.years)
+    if args.out is not None:
+        write_jsonl(args.out, (a.to_dict() for a in hits))
+        print(f"{len(hits)} records -> {args.out}")
+        return 0
+    for article in hits:
+        print(f"{article.pmid}\t{article.year or ''}\t{article.title}")
+    print(f"{len(hits)} records")
     return 0
 
 

@@ -8,6 +8,7 @@ Every error the package raises deliberately derives from one base, so a caller
      ├── CorpusError        a claims/mechanisms/snapshot file is invalid
      ├── ParseError         PubMed XML could not be parsed
      ├── ExportError        unknown export format or unusable export input
+     ├── MirrorError        PubMed mirror inputs, directory or query unusable
      └── EutilsError        E-utilities answered with an error or unusable payload
           └── RateLimitError    NCBI refused the request for exceeding the limit
 
@@ -23,6 +24,7 @@ __all__ = [
     "CorpusError",
     "ParseError",
     "ExportError",
+    "MirrorError",
     "EutilsError",
     "RateLimitError",
 ]
@@ -76,6 +78,10 @@ class ParseError(LitreviewError):
 
 class ExportError(LitreviewError):
     """An export was asked for in an unknown format or with unusable input."""
+
+
+class MirrorError(LitreviewError):
+    """The local PubMed mirror cannot be built or searched as asked (inputs, directory or query)."""
 
 
 class EutilsError(LitreviewError):

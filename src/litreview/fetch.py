@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 
 from tqdm import tqdm
 
@@ -45,6 +46,7 @@ __all__ = [
     "fetch_query",
     "resolve_dois",
     "refresh",
+    "refresh_from_searches",
     "refresh_snapshot",
 ]
 
@@ -414,22 +416,69 @@ def refresh(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], client: Eut
     before, so curated evidence stays attached to its mechanism.
     """
     searches = {mech: search_query(client, term, today=today) for mech, term in build_queries(mechanisms).items()}
+    return refresh_from_searches(snapshot, searches, retrieved, fetch=partial(fetch_ids, client),
+                                 resolve=partial(resolve_dois, client), origin="esearch", source="PubMed")
+
+
+def refresh_from_searches(
+    snapshot: Snapshot,
+    searches: Mapping[str, QuerySearch],
+    retrieved: str,
+    *,
+    fetch: Callable[[Iterable[str]], tuple[list[Article], tuple[str, ...]]],
+    resolve: Callable[[Iterable[str]], Mapping[str, Article]],
+    origin: str,
+    source: str,
+) -> Refresh:
+    """The snapshot refresh of :func:`refresh`, once the mechanism searches are done.
+
+    Shared by the online refresh and the offline mirror
+    (:func:`~litreview.mirror.refresh_from_mirror`), which differ only in how
+    they search, fetch records by PMID and resolve DOIs.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+        The current snapshot.
+    searches : mapping of str to QuerySearch
+        Mechanism key -> its search.
+    retrieved : str
+        Date ``YYYY-MM-DD`` written into provenance and searches.
+    fetch : callable
+        PMIDs -> ``(articles, missing PMIDs)``, like :func:`fetch_ids`.
+    resolve : callable
+        DOIs -> ``{lower-cased DOI: Article}``, like :func:`resolve_dois`.
+    origin : str
+        :attr:`SearchResult.origin <litreview.snapshot.SearchResult>` of the new searches.
+    source : str
+        Where records come from, for warnings (``"PubMed"``, ``"the mirror"``).
+
+    Returns
+    -------
+    Refresh
+        As for :func:`refresh`.
+
+    Warns
+    -----
+    EutilsWarning
+        PMIDs ``fetch`` did not return; DOIs ``resolve`` did not find.
+    """
     hits = {mech: set(s.ids) for mech, s in searches.items()}
     judged = {j.key for j in snapshot.curated}
     keep = [a for a in snapshot.records if a.source == "curated" or a.key in judged]
     doi_only = {a.doi.lower(): a for a in keep if a.pmid is None and a.doi}
-    resolved = resolve_dois(client, doi_only)
+    resolved = resolve(doi_only)
     key_map = {f"doi:{doi}": article.pmid for doi, article in resolved.items() if article.pmid}
     wanted = set().union(*hits.values()) | {a.pmid for a in keep if a.pmid}
-    articles, missing = fetch_ids(client, sorted(wanted - set(key_map.values()), key=int))
+    articles, missing = fetch(sorted(wanted - set(key_map.values()), key=int))
     fetched = {a.pmid: a for a in [*resolved.values(), *articles] if a.pmid}
     if missing:
-        warnings.warn(EutilsWarning(f"{len(missing)} PMID(s) not returned by EFetch: {', '.join(missing[:10])}"),
-                      stacklevel=2)
+        warnings.warn(EutilsWarning(f"{len(missing)} PMID(s) not found in {source}: {', '.join(missing[:10])}"),
+                      stacklevel=3)
     unresolved = tuple(sorted(set(doi_only) - set(resolved)))
     if unresolved:
-        warnings.warn(EutilsWarning(f"{len(unresolved)} DOI(s) unknown to PubMed stay DOI-only: "
-                                    f"{', '.join(unresolved[:10])}"), stacklevel=2)
+        warnings.warn(EutilsWarning(f"{len(unresolved)} DOI(s) unknown to {source} stay DOI-only: "
+                                    f"{', '.join(unresolved[:10])}"), stacklevel=3)
 
     records: dict[str, Article] = dict(fetched)
     for article in keep:
@@ -461,7 +510,7 @@ def refresh(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], client: Eut
         judgements[(new.key, new.claim_id)] = new
     new_searches = {
         mech: SearchResult(mechanism=mech, query=s.term, count=s.count, keys=tuple(sorted(keys_by_mech[mech])),
-                           origin="esearch", retrieved=retrieved)
+                           origin=origin, retrieved=retrieved)
         for mech, s in searches.items()
     }
     new_snapshot = Snapshot(

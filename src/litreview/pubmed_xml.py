@@ -75,6 +75,7 @@ _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "Delete
 _ROOT_TAGS = frozenset({"PubmedArticleSet", "MedlineCitationSet", *_RECORD_TAGS})
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$", re.IGNORECASE)
 _YEAR = re.compile(r"\d{4}")
+_LXML_WHERE = re.compile(r"(,? line \d+)?, line \d+, column \d+$")
 _ID_TYPES = {"doi": "doi", "pmc": "pmcid", "pii": "pii"}
 
 Element = Any  # lxml.etree._Element; its stubs are not a dependency
@@ -191,7 +192,7 @@ def iter_pubmed_xml(source: Source, *, deleted: list[str] | None = None) -> Iter
                 else:
                     article = None
                     if deleted is not None:
-                        deleted.extend(p for p in (_leaf_text(e) for e in elem.iterfind("PMID")) if p)
+                        deleted.extend(p for e in elem if e.tag == "PMID" and (p := _flat(e)))
                 seen = True
                 elem.clear()
                 if parent is not None:
@@ -231,42 +232,52 @@ def parse_pubmed_xml(source: Source) -> list[Article]:
 
 def _syntax_message(exc: etree.XMLSyntaxError) -> str:
     """Readable message for an lxml syntax error (without lxml's location suffix)."""
-    message = (exc.msg or str(exc)).strip()
+    message = _LXML_WHERE.sub("", (exc.msg or str(exc)).strip())
     if message == "no element found":
         return "empty document"
-    return f"malformed XML: {message}"
+    return f"invalid XML: {message}"
 
 
-# -- text helpers -------------------------------------------------------------------------
+# -- element helpers ------------------------------------------------------------------------
+# Records are read by walking each element's children once; ElementPath lookups (find,
+# findtext) cost several times more per call and a record needs about a hundred of them.
 
 
 def _flat(elem: Element) -> str:
     """All text inside ``elem`` (inline markup flattened), whitespace collapsed."""
-    return " ".join("".join(elem.itertext()).split())
+    if len(elem):
+        return " ".join("".join(elem.itertext()).split())
+    text = elem.text
+    return " ".join(text.split()) if text else ""
 
 
-def _mixed(parent: Element, path: str) -> str | None:
-    """Flattened text of the first ``path`` match, ``None`` when absent or empty."""
-    elem = parent.find(path)
+def _text(elem: Element | None) -> str | None:
+    """Flattened text of ``elem``, ``None`` when it is absent or empty."""
     if elem is None:
         return None
     return _flat(elem) or None
 
 
-def _leaf_text(elem: Element) -> str | None:
-    """Stripped text of a plain-text element, ``None`` when empty."""
-    text = elem.text
-    if text is None:
-        return None
-    return text.strip() or None
+def _kids(elem: Element | None) -> dict[Any, list[Element]]:
+    """Children of ``elem`` grouped by tag, in document order."""
+    groups: dict[Any, list[Element]] = {}
+    if elem is not None:
+        for child in elem:
+            groups.setdefault(child.tag, []).append(child)
+    return groups
 
 
-def _leaf(parent: Element, path: str) -> str | None:
-    """Stripped text of the first ``path`` match (plain-text elements), ``None`` when absent or empty."""
-    text = parent.findtext(path)
-    if not text:
-        return None
-    return text.strip() or None
+def _first(kids: dict[Any, list[Element]], tag: str) -> Element | None:
+    """First child with ``tag``, or ``None``."""
+    found = kids.get(tag)
+    return found[0] if found else None
+
+
+def _fields(elem: Element | None) -> dict[Any, str]:
+    """Non-empty text of each child of a small container (``PubDate``, ``Grant``...), by tag."""
+    if elem is None:
+        return {}
+    return {child.tag: text for child in elem if (text := _flat(child))}
 
 
 def _int(text: str | None) -> int | None:
@@ -288,19 +299,26 @@ def _orcid(raw: str | None) -> str | None:
 
 def _author(elem: Element) -> Author | None:
     """An ``Author`` element, or ``None`` when it has no name."""
+    names: dict[str, str | None] = {}
     orcid = None
-    for ident in elem.iterfind("Identifier"):
-        if (ident.get("Source") or "").strip().upper() == "ORCID":
-            orcid = _orcid(ident.text)
-            break
-    affiliations = [_flat(a) for a in elem.iterfind("AffiliationInfo/Affiliation")]
-    affiliations += [_flat(a) for a in elem.iterfind("Affiliation")]  # 2013 DTD
+    affiliations = []
+    for child in elem:
+        tag = child.tag
+        if tag == "AffiliationInfo":
+            affiliations += [_flat(a) for a in child if a.tag == "Affiliation"]
+        elif tag == "Affiliation":  # 2013 DTD
+            affiliations.append(_flat(child))
+        elif tag == "Identifier":
+            if orcid is None and (child.get("Source") or "").strip().upper() == "ORCID":
+                orcid = _orcid(child.text)
+        elif isinstance(tag, str):
+            names[tag] = _flat(child) or None
     author = Author(
-        last_name=_leaf(elem, "LastName"),
-        fore_name=_leaf(elem, "ForeName"),
-        initials=_leaf(elem, "Initials"),
-        suffix=_leaf(elem, "Suffix"),
-        collective_name=_mixed(elem, "CollectiveName"),
+        last_name=names.get("LastName"),
+        fore_name=names.get("ForeName"),
+        initials=names.get("Initials"),
+        suffix=names.get("Suffix"),
+        collective_name=names.get("CollectiveName"),
         orcid=orcid,
         affiliations=tuple(a for a in affiliations if a),
     )
@@ -312,7 +330,7 @@ def _author(elem: Element) -> Author | None:
 def _authors(lists: list[Element], article_affiliation: str | None = None) -> tuple[Author, ...]:
     """Valid authors of the given ``AuthorList`` elements; an article-level affiliation goes to the first."""
     authors = [
-        a for lst in lists for e in lst.iterfind("Author") if e.get("ValidYN") != "N" and (a := _author(e))
+        a for lst in lists for e in lst if e.tag == "Author" and e.get("ValidYN") != "N" and (a := _author(e))
     ]
     if article_affiliation and authors and not authors[0].affiliations:
         authors[0] = replace(authors[0], affiliations=(article_affiliation,))
@@ -324,32 +342,31 @@ def _abstract(elem: Element | None) -> tuple[str | None, tuple[AbstractSection, 
     if elem is None:
         return None, (), None
     sections = []
-    for part in elem.iterfind("AbstractText"):
-        text = _flat(part)
-        if text:
-            label = (part.get("Label") or "").strip() or None
-            sections.append(AbstractSection(text, label, part.get("NlmCategory") or None))
+    copyright_line = None
+    for part in elem:
+        if part.tag == "AbstractText":
+            text = _flat(part)
+            if text:
+                label = (part.get("Label") or "").strip() or None
+                sections.append(AbstractSection(text, label, part.get("NlmCategory") or None))
+        elif part.tag == "CopyrightInformation":
+            copyright_line = _flat(part) or None
     joined = "\n".join(f"{s.label}: {s.text}" if s.label else s.text for s in sections) or None
-    return joined, tuple(sections), _mixed(elem, "CopyrightInformation")
+    return joined, tuple(sections), copyright_line
 
 
 def _pub_date(elem: Element | None) -> PubDate | None:
     """A ``PubDate`` as given, ``None`` when absent or empty."""
-    if elem is None:
+    parts = _fields(elem)
+    if not parts:
         return None
-    pub_date = PubDate(
-        year=_int(_leaf(elem, "Year")),
-        month=_leaf(elem, "Month"),
-        day=_leaf(elem, "Day"),
-        season=_leaf(elem, "Season"),
-        medline_date=_leaf(elem, "MedlineDate"),
+    return PubDate(
+        year=_int(parts.get("Year")),
+        month=parts.get("Month"),
+        day=parts.get("Day"),
+        season=parts.get("Season"),
+        medline_date=parts.get("MedlineDate"),
     )
-    if pub_date == _EMPTY_DATE:
-        return None
-    return pub_date
-
-
-_EMPTY_DATE = PubDate()
 
 
 def _year(pub_date: PubDate | None) -> int | None:
@@ -362,101 +379,110 @@ def _year(pub_date: PubDate | None) -> int | None:
     return int(match.group()) if match else None
 
 
-def _article_date(article: Element) -> str | None:
+def _article_date(dates: list[Element]) -> str | None:
     """The electronic ``ArticleDate`` as ``YYYY-MM-DD``, ``None`` when absent or invalid."""
-    dates = article.findall("ArticleDate")
     chosen = next((d for d in dates if d.get("DateType", "Electronic") == "Electronic"), None)
-    if chosen is None:
-        return None
-    parts = [_int(_leaf(chosen, p)) for p in ("Year", "Month", "Day")]
-    if None in parts:
+    parts = _fields(chosen)
+    numbers = [_int(parts.get(p)) for p in ("Year", "Month", "Day")]
+    if None in numbers:
         return None
     try:
-        return date(*parts).isoformat()
+        return date(*numbers).isoformat()
     except ValueError:
         return None
 
 
 def _ids(id_list: Element | None, elocations: list[Element]) -> dict[str, str]:
     """``doi`` / ``pmcid`` / ``pii`` from a record's own ``ArticleIdList``, then its ``ELocationID``."""
-    found: dict[str, str] = {}
-    pairs = [] if id_list is None else [(e.get("IdType"), e) for e in id_list.iterfind("ArticleId")]
+    pairs = [] if id_list is None else [(e.get("IdType"), e) for e in id_list if e.tag == "ArticleId"]
     pairs += [(e.get("EIdType"), e) for e in elocations if e.get("ValidYN") != "N"]
+    found: dict[str, str] = {}
     for kind, elem in pairs:
         field = _ID_TYPES.get(kind or "")
-        if field and field not in found:
-            value = _leaf_text(elem)
-            if value:
-                found[field] = value
+        if field and field not in found and (value := _flat(elem)):
+            found[field] = value
     return found
 
 
-def _publication_types(parent: Element, path: str) -> tuple[PublicationType, ...]:
-    """``PublicationType`` elements at ``path``."""
+def _publication_types(elems: list[Element]) -> tuple[PublicationType, ...]:
+    """``PublicationType`` elements."""
+    return tuple(PublicationType(name, e.get("UI")) for e in elems if (name := _flat(e)))
+
+
+def _keywords(lists: list[Element]) -> tuple[Keyword, ...]:
+    """Every ``Keyword`` of the ``KeywordList`` elements, with its list's ``Owner``."""
     return tuple(
-        PublicationType(name, e.get("UI")) for e in parent.iterfind(path) if (name := _flat(e))
+        Keyword(text, kl.get("Owner")) for kl in lists for k in kl if k.tag == "Keyword" and (text := _flat(k))
     )
 
 
-def _keywords(parent: Element) -> tuple[Keyword, ...]:
-    """Every ``KeywordList/Keyword`` with its list's ``Owner``."""
-    return tuple(
-        Keyword(text, kl.get("Owner"))
-        for kl in parent.iterfind("KeywordList")
-        for k in kl.iterfind("Keyword")
-        if (text := _flat(k))
-    )
-
-
-def _grants(parent: Element) -> tuple[Grant, ...]:
+def _grants(grant_list: Element | None) -> tuple[Grant, ...]:
     """``GrantList/Grant`` entries."""
-    return tuple(
-        Grant(_leaf(g, "GrantID"), _leaf(g, "Acronym"), _leaf(g, "Agency"), _leaf(g, "Country"))
-        for g in parent.iterfind("GrantList/Grant")
-    )
+    if grant_list is None:
+        return ()
+    grants = []
+    for grant in grant_list:
+        if grant.tag == "Grant":
+            parts = _fields(grant)
+            grants.append(Grant(parts.get("GrantID"), parts.get("Acronym"), parts.get("Agency"), parts.get("Country")))
+    return tuple(grants)
 
 
-def _mesh(citation: Element) -> tuple[MeshHeading, ...]:
+def _mesh(heading_list: Element | None) -> tuple[MeshHeading, ...]:
     """``MeshHeadingList`` as headings; a heading is major if its descriptor or a qualifier is."""
+    if heading_list is None:
+        return ()
     headings = []
-    for heading in citation.iterfind("MeshHeadingList/MeshHeading"):
-        descriptor = heading.find("DescriptorName")
-        if descriptor is None:
-            continue
-        qualifiers = tuple(
-            MeshQualifier(_flat(q), q.get("UI"), q.get("MajorTopicYN") == "Y")
-            for q in heading.iterfind("QualifierName")
-        )
-        major = descriptor.get("MajorTopicYN") == "Y" or any(q.major for q in qualifiers)
-        headings.append(MeshHeading(_flat(descriptor), descriptor.get("UI"), major, qualifiers))
+    for heading in heading_list:
+        descriptor = None
+        qualifiers = []
+        for child in heading:
+            if child.tag == "DescriptorName":
+                descriptor = child
+            elif child.tag == "QualifierName":
+                qualifiers.append(MeshQualifier(_flat(child), child.get("UI"), child.get("MajorTopicYN") == "Y"))
+        if descriptor is not None:
+            major = descriptor.get("MajorTopicYN") == "Y" or any(q.major for q in qualifiers)
+            headings.append(MeshHeading(_flat(descriptor), descriptor.get("UI"), major, tuple(qualifiers)))
     return tuple(headings)
 
 
-def _chemicals(citation: Element) -> tuple[Chemical, ...]:
+def _chemicals(chemical_list: Element | None) -> tuple[Chemical, ...]:
     """``ChemicalList/Chemical`` entries."""
+    if chemical_list is None:
+        return ()
     chemicals = []
-    for chem in citation.iterfind("ChemicalList/Chemical"):
-        substance = chem.find("NameOfSubstance")
+    for chem in chemical_list:
+        parts = {child.tag: child for child in chem}
+        substance = parts.get("NameOfSubstance")
         if substance is not None and (name := _flat(substance)):
-            chemicals.append(Chemical(name, substance.get("UI"), _leaf(chem, "RegistryNumber")))
+            chemicals.append(Chemical(name, substance.get("UI"), _text(parts.get("RegistryNumber"))))
     return tuple(chemicals)
 
 
-def _corrections(citation: Element) -> tuple[Correction, ...]:
+def _corrections(corrections_list: Element | None) -> tuple[Correction, ...]:
     """``CommentsCorrections`` links, ``RefType`` kept exactly as given."""
-    return tuple(
-        Correction(ref_type, _mixed(c, "RefSource"), _leaf(c, "PMID"))
-        for c in citation.iterfind("CommentsCorrectionsList/CommentsCorrections")
-        if (ref_type := c.get("RefType"))
-    )
+    if corrections_list is None:
+        return ()
+    links = []
+    for link in corrections_list:
+        ref_type = link.get("RefType")
+        if ref_type:
+            parts = _fields(link)
+            links.append(Correction(ref_type, parts.get("RefSource"), parts.get("PMID")))
+    return tuple(links)
 
 
-def _pmid(parent: Element) -> tuple[str | None, int | None]:
-    """``PMID`` text and ``@Version`` of ``parent``."""
-    elem = parent.find("PMID")
+def _pmid(elem: Element | None) -> tuple[str | None, int | None]:
+    """Text and ``@Version`` of a ``PMID`` element."""
     if elem is None:
         return None, None
-    return _leaf_text(elem), _int((elem.get("Version") or "").strip())
+    return _text(elem), _int((elem.get("Version") or "").strip())
+
+
+def _languages(elems: list[Element]) -> tuple[str, ...]:
+    """Non-empty ``Language`` codes."""
+    return tuple(code for e in elems if (code := _flat(e)))
 
 
 def _finish(article: Article) -> Article:
@@ -471,95 +497,93 @@ def _finish(article: Article) -> Article:
 
 def _pubmed_article(elem: Element) -> Article | None:
     """A ``PubmedArticle`` (``MedlineCitation`` plus ``PubmedData``)."""
-    citation = elem.find("MedlineCitation")
+    kids = _kids(elem)
+    citation = _first(kids, "MedlineCitation")
     if citation is None:
         return None
-    return _article(citation, elem.find("PubmedData"))
+    return _article(citation, _first(kids, "PubmedData"))
 
 
 def _article(citation: Element, pubmed_data: Element | None) -> Article:
     """A ``MedlineCitation`` and its optional ``PubmedData``."""
-    pmid, version = _pmid(citation)
-    art = citation.find("Article")
-    if art is None:
-        art = etree.Element("Article")
-    issue = art.find("Journal/JournalIssue")
-    pub_date = _pub_date(None if issue is None else issue.find("PubDate"))
-    abstract, sections, copyright_line = _abstract(art.find("Abstract"))
-    issn = art.find("Journal/ISSN")
-    ids = _ids(None if pubmed_data is None else pubmed_data.find("ArticleIdList"), art.findall("ELocationID"))
+    cit = _kids(citation)
+    art = _kids(_first(cit, "Article"))
+    journal = _kids(_first(art, "Journal"))
+    issue = _kids(_first(journal, "JournalIssue"))
+    pub_date = _pub_date(_first(issue, "PubDate"))
+    abstract, sections, copyright_line = _abstract(_first(art, "Abstract"))
+    issn = _first(journal, "ISSN")
+    ids = _ids(_first(_kids(pubmed_data), "ArticleIdList"), art.get("ELocationID", []))
     return _finish(Article(
-        pmid=pmid,
-        pmid_version=version,
-        title=_mixed(art, "ArticleTitle") or "",
+        pmid=(pmid := _pmid(_first(cit, "PMID")))[0],
+        pmid_version=pmid[1],
+        title=_text(_first(art, "ArticleTitle")) or "",
         abstract=abstract,
         abstract_sections=sections,
         copyright=copyright_line,
-        journal=_mixed(art, "Journal/Title"),
-        journal_iso=_leaf(art, "Journal/ISOAbbreviation"),
-        issn=None if issn is None else _leaf_text(issn),
+        journal=_text(_first(journal, "Title")),
+        journal_iso=_text(_first(journal, "ISOAbbreviation")),
+        issn=_text(issn),
         issn_type=None if issn is None else issn.get("IssnType"),
-        volume=None if issue is None else _leaf(issue, "Volume"),
-        issue=None if issue is None else _leaf(issue, "Issue"),
-        pages=_leaf(art, "Pagination/MedlinePgn"),
+        volume=_text(_first(issue, "Volume")),
+        issue=_text(_first(issue, "Issue")),
+        pages=_fields(_first(art, "Pagination")).get("MedlinePgn"),
         year=_year(pub_date),
         pub_date=pub_date,
-        article_date=_article_date(art),
-        authors=_authors(art.findall("AuthorList"), _mixed(art, "Affiliation")),
+        article_date=_article_date(art.get("ArticleDate", [])),
+        authors=_authors(art.get("AuthorList", []), _text(_first(art, "Affiliation"))),
         doi=ids.get("doi"),
         pmcid=ids.get("pmcid"),
         pii=ids.get("pii"),
-        languages=tuple(t for t in (_leaf_text(e) for e in art.iterfind("Language")) if t),
-        publication_types=_publication_types(art, "PublicationTypeList/PublicationType"),
-        mesh_headings=_mesh(citation),
-        keywords=_keywords(citation),
-        chemicals=_chemicals(citation),
-        grants=_grants(art),
-        coi_statement=_mixed(citation, "CoiStatement"),
+        languages=_languages(art.get("Language", [])),
+        publication_types=_publication_types(
+            [t for lst in art.get("PublicationTypeList", []) for t in lst if t.tag == "PublicationType"]),
+        mesh_headings=_mesh(_first(cit, "MeshHeadingList")),
+        keywords=_keywords(cit.get("KeywordList", [])),
+        chemicals=_chemicals(_first(cit, "ChemicalList")),
+        grants=_grants(_first(art, "GrantList")),
+        coi_statement=_text(_first(cit, "CoiStatement")),
         citation_status=citation.get("Status"),
         indexing_method=citation.get("IndexingMethod"),
-        corrections=_corrections(citation),
+        corrections=_corrections(_first(cit, "CommentsCorrectionsList")),
     ))
 
 
 def _book_article(elem: Element) -> Article | None:
     """A ``PubmedBookArticle`` (``BookDocument`` plus ``PubmedBookData``)."""
-    doc = elem.find("BookDocument")
-    if doc is None:
+    kids = _kids(elem)
+    document = _first(kids, "BookDocument")
+    if document is None:
         return None
-    pmid, version = _pmid(doc)
-    book = doc.find("Book")
-    if book is None:
-        book = etree.Element("Book")
-    book_title = _mixed(book, "BookTitle")
-    pub_date = _pub_date(book.find("PubDate"))
-    abstract, sections, copyright_line = _abstract(doc.find("Abstract"))
-    author_lists = [a for a in doc.iterfind("AuthorList") if a.get("Type") != "editors"]
+    doc = _kids(document)
+    book = _kids(_first(doc, "Book"))
+    book_title = _text(_first(book, "BookTitle"))
+    pub_date = _pub_date(_first(book, "PubDate"))
+    abstract, sections, copyright_line = _abstract(_first(doc, "Abstract"))
+    author_lists = [a for a in doc.get("AuthorList", []) if a.get("Type") != "editors"]
     if not author_lists:
-        author_lists = [a for a in book.iterfind("AuthorList") if a.get("Type") != "editors"]
-    data = elem.find("PubmedBookData")
-    ids = _ids(doc.find("ArticleIdList"), doc.findall("ELocationID"))
-    if data is not None:
-        ids = {**_ids(data.find("ArticleIdList"), []), **ids}
+        author_lists = [a for a in book.get("AuthorList", []) if a.get("Type") != "editors"]
+    data_ids = _ids(_first(_kids(_first(kids, "PubmedBookData")), "ArticleIdList"), [])
+    ids = {**data_ids, **_ids(_first(doc, "ArticleIdList"), doc.get("ELocationID", []))}
     return _finish(Article(
-        pmid=pmid,
-        pmid_version=version,
+        pmid=(pmid := _pmid(_first(doc, "PMID")))[0],
+        pmid_version=pmid[1],
         record_type="book",
-        title=_mixed(doc, "ArticleTitle") or book_title or "",
+        title=_text(_first(doc, "ArticleTitle")) or book_title or "",
         abstract=abstract,
         abstract_sections=sections,
         copyright=copyright_line,
         journal=book_title,
-        volume=_leaf(book, "Volume"),
-        pages=_leaf(doc, "Pagination/MedlinePgn"),
+        volume=_text(_first(book, "Volume")),
+        pages=_fields(_first(doc, "Pagination")).get("MedlinePgn"),
         year=_year(pub_date),
         pub_date=pub_date,
         authors=_authors(author_lists),
         doi=ids.get("doi"),
         pmcid=ids.get("pmcid"),
         pii=ids.get("pii"),
-        languages=tuple(t for t in (_leaf_text(e) for e in doc.iterfind("Language")) if t),
-        publication_types=_publication_types(doc, "PublicationType"),
-        keywords=_keywords(doc),
-        grants=_grants(doc),
+        languages=_languages(doc.get("Language", [])),
+        publication_types=_publication_types(doc.get("PublicationType", [])),
+        keywords=_keywords(doc.get("KeywordList", [])),
+        grants=_grants(_first(doc, "GrantList")),
     ))

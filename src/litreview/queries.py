@@ -8,7 +8,7 @@ import pandas as pd
 
 from .claims import Mechanism
 
-__all__ = ["DRUG_TERMS", "DRUG_MESH", "build_query", "build_queries", "queries_to_frame"]
+__all__ = ["DRUG_TERMS", "DRUG_MESH", "query_groups", "build_query", "build_queries", "queries_to_frame"]
 
 #: Free-text terms for the intervention, searched in title/abstract.
 DRUG_TERMS = ("ketamine", "esketamine", "arketamine")
@@ -25,6 +25,24 @@ def _any_of(terms: Sequence[str], mesh: Sequence[str]) -> str:
     """OR together free-text [tiab] terms and [mh] headings."""
     parts = [f"{_quote(t)}[tiab]" for t in terms] + [f'"{m}"[mh]' for m in mesh]
     return "(" + " OR ".join(parts) + ")"
+
+
+def query_groups(mechanism: Mechanism) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The structure of a mechanism's query: groups ANDed, each ``(tiab terms, MeSH headings)`` ORed.
+
+    :func:`build_query` writes it as PubMed syntax; the offline mirror
+    (:func:`~litreview.mirror.refresh_from_mirror`) evaluates it directly.
+
+    Parameters
+    ----------
+    mechanism : Mechanism
+
+    Returns
+    -------
+    tuple of (tuple of str, tuple of str)
+        The drug group, then the mechanism's group.
+    """
+    return ((DRUG_TERMS, DRUG_MESH), (tuple(mechanism.synonyms), tuple(mechanism.mesh)))
 
 
 def build_query(mechanism: Mechanism) -> str:
@@ -46,7 +64,7 @@ def build_query(mechanism: Mechanism) -> str:
     >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("TrkB",)))
     '(ketamine[tiab] OR esketamine[tiab] OR arketamine[tiab] OR "Ketamine"[mh]) AND (BDNF[tiab] OR "TrkB"[mh])'
     """
-    return f"{_any_of(DRUG_TERMS, DRUG_MESH)} AND {_any_of(mechanism.synonyms, mechanism.mesh)}"
+    return " AND ".join(_any_of(terms, mesh) for terms, mesh in query_groups(mechanism))
 
 
 def build_queries(mechanisms: Mapping[str, Mechanism]) -> dict[str, str]:

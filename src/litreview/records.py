@@ -280,10 +280,21 @@ class Article:
         )
 
 
+#: Field names per type (``None`` for types that are not dataclasses), filled on first use.
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
 def _to_plain(value: Any) -> Any:
     """Recursively turn dataclasses and tuples into dicts and lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls = type(value)
+    try:
+        names = _FIELD_NAMES[cls]
+    except KeyError:
+        names = _FIELD_NAMES[cls] = (
+            tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+        )
+    if names is not None:
+        return {name: _to_plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):
         return [_to_plain(v) for v in value]
     return value

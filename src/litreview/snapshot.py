@@ -136,11 +136,13 @@ class SearchResult:
     query : str
         The PubMed query for the mechanism.
     count : int
-        Hits (ESearch ``Count`` after a live fetch; register rows offline).
+        Hits (ESearch ``Count`` after a live fetch, matches in the local mirror,
+        register rows offline).
     keys : tuple of str
         Record keys in the snapshot for this mechanism.
     origin : str
-        ``curated_register`` (offline stand-in) or ``esearch``.
+        ``curated_register`` (offline stand-in), ``esearch`` (E-utilities) or
+        ``mirror`` (the local baseline mirror, :mod:`litreview.mirror`).
     retrieved : str
         Date of the search or build.
     """
