@@ -13,7 +13,7 @@ measures in the same run:
 
 Each measurement runs in a fresh interpreter so that peak memory (``ru_maxrss``) belongs
 to that parser alone; the best wall time of ``--repeat`` runs is kept. ``peak MB`` is the
-process's peak RSS (litreview's includes pandas, imported by ``litreview.records``);
+process's peak RSS;
 ``growth MB`` is how much the peak rose while parsing, after the imports: flat for a
 streaming parser whatever the file size. MB/s counts uncompressed XML bytes.
 

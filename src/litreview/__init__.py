@@ -22,9 +22,12 @@ mirror      :func:`build_mirror`, :func:`search_mirror`, :func:`open_mirror` (ne
 ==========  ======================================================================
 """
 
-from importlib.metadata import version
+from __future__ import annotations
 
-from .claims import Claim, Mechanism, claims_to_frame, load_claims, load_mechanisms
+import importlib
+from importlib.metadata import version
+from typing import Any
+
 from .errors import (
     ConfigError,
     CorpusError,
@@ -35,52 +38,57 @@ from .errors import (
     ParseError,
     RateLimitError,
 )
-from .eutils import EutilsClient, EutilsWarning
-from .evidence import StudyAssessment, assessments_to_frame, load_rubric, score_evidence
-from .export import ALL_FORMATS, export_review, parse_formats
-from .fetch import fetch_query, refresh_snapshot
-from .mirror import MirrorBuild, build_mirror, open_mirror, search_mirror
-from .plots import plot_evidence_map, plot_prisma_flow, plot_timeline
-from .pubmed_xml import iter_pubmed_xml, parse_pubmed_xml
-from .queries import build_queries, queries_to_frame
-from .records import Article, records_to_frame
-from .review import Review, build_review, find_corpus, load_corpus, review_figures, write_review
-from .screen import ScreeningResult, screen_records
 from .settings import Settings
-from .snapshot import (
-    Snapshot,
-    curated_to_frame,
-    load_snapshot,
-    provenance_to_frame,
-    searches_to_frame,
-    write_snapshot,
-)
-from .synthesis import ClaimVerdict, synthesize, verdicts_to_frame
+
+#: Public name -> module that defines it. Modules load on first use (PEP 562), so
+#: ``import litreview.pubmed_xml`` or the CLI do not pay for pandas and matplotlib.
+_EXPORTS: dict[str, str] = {
+    # claims register
+    **dict.fromkeys(("Claim", "Mechanism", "load_mechanisms", "load_claims", "claims_to_frame"), "claims"),
+    # search and fetch
+    **dict.fromkeys(("build_queries", "queries_to_frame"), "queries"),
+    **dict.fromkeys(("EutilsClient", "EutilsWarning"), "eutils"),
+    **dict.fromkeys(("fetch_query", "refresh_snapshot"), "fetch"),
+    # records
+    **dict.fromkeys(("Article", "records_to_frame"), "records"),
+    **dict.fromkeys(("iter_pubmed_xml", "parse_pubmed_xml"), "pubmed_xml"),
+    # snapshot
+    **dict.fromkeys(("Snapshot", "load_snapshot", "write_snapshot", "provenance_to_frame", "searches_to_frame",
+                     "curated_to_frame"), "snapshot"),
+    # screening, scoring, synthesis
+    **dict.fromkeys(("ScreeningResult", "screen_records"), "screen"),
+    **dict.fromkeys(("StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame"), "evidence"),
+    **dict.fromkeys(("ClaimVerdict", "synthesize", "verdicts_to_frame"), "synthesis"),
+    # review, plots, export
+    **dict.fromkeys(("Review", "find_corpus", "load_corpus", "build_review", "review_figures", "write_review"),
+                    "review"),
+    **dict.fromkeys(("plot_evidence_map", "plot_prisma_flow", "plot_timeline"), "plots"),
+    **dict.fromkeys(("ALL_FORMATS", "export_review", "parse_formats"), "export"),
+    # offline PubMed mirror (the functions need the ``mirror`` extra)
+    **dict.fromkeys(("MirrorBuild", "build_mirror", "search_mirror", "open_mirror"), "mirror"),
+}
 
 __version__ = version("litreview")
 
 __all__ = [
-    # claims register
-    "Claim", "Mechanism", "load_mechanisms", "load_claims", "claims_to_frame",
-    # search and fetch
-    "build_queries", "queries_to_frame", "EutilsClient", "EutilsWarning", "fetch_query", "refresh_snapshot",
-    # records
-    "Article", "records_to_frame", "iter_pubmed_xml", "parse_pubmed_xml",
-    # snapshot
-    "Snapshot", "load_snapshot", "write_snapshot", "provenance_to_frame", "searches_to_frame", "curated_to_frame",
-    # screening, scoring, synthesis
-    "ScreeningResult", "screen_records",
-    "StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame",
-    "ClaimVerdict", "synthesize", "verdicts_to_frame",
-    # review, plots, export
-    "Review", "find_corpus", "load_corpus", "build_review", "review_figures", "write_review",
-    "plot_evidence_map", "plot_prisma_flow", "plot_timeline",
-    "ALL_FORMATS", "export_review", "parse_formats",
-    # offline PubMed mirror
-    "MirrorBuild", "build_mirror", "search_mirror", "open_mirror",
-    # configuration and errors
+    *_EXPORTS,
     "Settings",
     "LitreviewError", "ConfigError", "CorpusError", "ParseError", "ExportError", "MirrorError", "EutilsError",
     "RateLimitError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module defining ``name`` on first access."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'litreview' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """Public names, for tab completion."""
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -48,9 +48,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 __all__ = [
     "AbstractSection",
@@ -386,6 +388,8 @@ def records_to_frame(articles: Iterable[Article]) -> pd.DataFrame:
         }
         for a in articles
     ]
+    import pandas as pd  # imported here so streaming the parser does not load pandas
+
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     return frame
