@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -528,3 +529,17 @@ def test_cli_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert cli.main(["parse", str(tmp_path / "nope.xml")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("litreview: error: ") and "nope.xml: cannot open" in err and err.count("\n") == 1
+
+
+def test_cli_parse_stops_quietly_when_the_reader_closes_the_pipe(shared: Path) -> None:
+    """`litreview parse FILE | head`: no BrokenPipeError traceback."""
+    files = [str(shared / "data" / "medline" / "test_current_medline.xml.gz")] * 200
+    script = "import sys; from litreview.cli import main; sys.exit(main(sys.argv[1:]))"
+    with subprocess.Popen([sys.executable, "-c", script, "parse", *files],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait() == 141
+    assert "Traceback" not in err

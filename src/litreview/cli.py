@@ -7,6 +7,7 @@ on stderr and exit 1; usage errors exit 2; ``--debug`` shows tracebacks.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -397,6 +398,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("litreview: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`litreview parse big.xml | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover
