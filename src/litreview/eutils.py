@@ -107,8 +107,11 @@ class _Retryable(Exception):
 class RateLimiter:
     """Space requests at least ``1/rate`` seconds apart, across threads.
 
-    A lock guards the time of the next free slot; each caller books a slot and
-    sleeps (outside the lock) until it comes.
+    A lock guards the time of the next free slot. A caller takes the slot only
+    once it is awake and the slot has come (sleeping outside the lock, then
+    checking again), so a thread that wakes late -- the GIL held by another
+    thread parsing a large EFetch answer -- pushes the following requests back
+    instead of letting them bunch up: grants are ``1/rate`` apart in real time.
 
     Parameters
     ----------
@@ -130,13 +133,14 @@ class RateLimiter:
 
     def acquire(self) -> float:
         """Wait for the next slot; return the slot time (on this limiter's clock)."""
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            self._sleep(slot - now)
-        return slot
+        while True:
+            with self._lock:
+                now = self._clock()
+                if now >= self._next:
+                    self._next = now + self.interval
+                    return now
+                wait = self._next - now
+            self._sleep(wait)
 
     def defer(self, seconds: float) -> None:
         """Push the next free slot at least ``seconds`` into the future (after a 429)."""
