@@ -159,6 +159,18 @@ def classify_population(title: str, abstract: str | None, mesh: Iterable[Any] = 
     return _text_population(text)
 
 
+#: Text cues for human study designs, strongest first (the first match decides).
+_HUMAN_DESIGN_CUES = (
+    (_RCT, "rct"),
+    (_CASE_REPORT, "case_report"),
+    (_CASE_SERIES, "case_series"),
+    (_CASE_CONTROL, "case_control"),
+    (_CROSS, "cross_sectional"),
+    (_CONTROLLED, "controlled_trial"),
+    (_COHORT, "cohort"),
+)
+
+
 def _text_design(title: str, text: str) -> str:
     """Design from title and abstract cues."""
     if _META.search(text):
@@ -170,20 +182,9 @@ def _text_design(title: str, text: str) -> str:
     population = _text_population(text)
     if population in ("animal", "in_vitro"):
         return "experimental"
-    if _RCT.search(text):
-        return "rct"
-    if _CASE_REPORT.search(text):
-        return "case_report"
-    if _CASE_SERIES.search(text):
-        return "case_series"
-    if _CASE_CONTROL.search(text):
-        return "case_control"
-    if _CROSS.search(text):
-        return "cross_sectional"
-    if _CONTROLLED.search(text):
-        return "controlled_trial"
-    if _COHORT.search(text):
-        return "cohort"
+    for pattern, design in _HUMAN_DESIGN_CUES:
+        if pattern.search(text):
+            return design
     if _REVIEW.search(title) or _REVIEW.search(text[:400]):
         return "narrative_review"
     return "other"
