@@ -134,6 +134,16 @@ _STOP = frozenset(
 _UP_RE = re.compile(_UP, re.IGNORECASE)
 _DOWN_RE = re.compile(r"\b" + _DOWN, re.IGNORECASE)
 _NEGATOR_RE = re.compile(_NEGATOR, re.IGNORECASE)
+#: Clinical improvement: better outcomes, or less of a symptom ("improves anxiety" = anxiety falls).
+_BETTER = re.compile(r"\b(?:improv|benefi|effective|efficac|superior|better|relie|alleviat|remission|remitt|"
+                     r"respon(?:se|der|ded|sive)|reduc|decreas|lower|fell|fall|declin|attenuat|resol)", re.IGNORECASE)
+_BETTER_CLAIM = re.compile(r"\b(?:improv|benefi|effective|efficac|reliev|alleviat|help)", re.IGNORECASE)
+_WORSE = re.compile(r"\b(?:wors|exacerbat|deteriorat|aggravat|inferior|impair)", re.IGNORECASE)
+_EFFECT_LEXICONS = {"up": _UP_RE, "down": _DOWN_RE, "strict_up": _UP_STRICT, "strict_down": _DOWN_STRICT,
+                    "better": _BETTER, "worse": _WORSE}
+#: Claim polarity -> lexicons of (effects for the claim, effects against it, the claimed effect stated strictly).
+_POLARITY_LEXICONS = {"up": ("up", "strict_down", "strict_up"), "down": ("down", "strict_up", "strict_down"),
+                      "better": ("better", "worse", "better")}
 
 
 @dataclass(frozen=True)
@@ -180,13 +190,15 @@ def claim_cue(claim: Any) -> ClaimCue:
 
 
 def _text_polarity(text: str) -> str:
-    """``up``/``down`` from the first effect verb of a statement, ``any`` when it has none."""
+    """``up``/``down`` from the first effect verb of a statement, ``better`` for improvement words, else ``any``."""
     up = _UP_STRICT.search(text)
     down = _DOWN_STRICT.search(text)
     if up and (not down or up.start() < down.start()):
         return "up"
     if down:
         return "down"
+    if _BETTER_CLAIM.search(text):
+        return "better"
     return "any"
 
 
@@ -212,19 +224,21 @@ def _negated(sentence: str, start: int) -> bool:
     return bool(_NEGATOR_RE.search(sentence[max(0, start - 30): start]))
 
 
-def _effects(sentence: str) -> tuple[int, int, int, int, int]:
-    """Effect-word counts: (up, down, negated) over the broad lexicon, (up, down) strictly directional.
+def _effects(sentence: str) -> dict[str, int]:
+    """Un-negated effect-word counts per lexicon, and how many broad up/down words were negated.
 
-    An effect word is negated when a negator precedes it closely ("did not increase").
+    ``up``/``down`` use the broad lexicon, ``strict_up``/``strict_down`` the strictly
+    directional verbs, ``better``/``worse`` clinical improvement and worsening. An effect
+    word is negated when a negator precedes it closely ("did not increase").
     """
-    counts = {"up": 0, "down": 0, "negated": 0, "strict_up": 0, "strict_down": 0}
-    for regex, name in ((_UP_RE, "up"), (_DOWN_RE, "down"), (_UP_STRICT, "strict_up"), (_DOWN_STRICT, "strict_down")):
+    counts = dict.fromkeys((*_EFFECT_LEXICONS, "negated"), 0)
+    for name, regex in _EFFECT_LEXICONS.items():
         for m in regex.finditer(sentence):
             if not _negated(sentence, m.start()):
                 counts[name] += 1
-            elif not name.startswith("strict"):
+            elif name in ("up", "down"):
                 counts["negated"] += 1
-    return counts["up"], counts["down"], counts["negated"], counts["strict_up"], counts["strict_down"]
+    return counts
 
 
 @lru_cache(maxsize=8192)
@@ -250,15 +264,15 @@ def _sentence_counts(sentence: str) -> tuple[dict[str, float], tuple[int, int, i
 
 def sentence_cues(sentence: str, cue: ClaimCue) -> dict[str, float]:
     """Cue counts of one sentence relative to the claim (before weighting)."""
-    counts, (up, down, negated, strict_up, strict_down), stems = _sentence_counts(sentence)
+    counts, effects, stems = _sentence_counts(sentence)
+    negated = effects["negated"]
     if cue.outcome and not stems & cue.outcome:
-        up = down = strict_up = strict_down = 0  # effects on something other than the claim's outcome
-    if cue.polarity == "down":
-        match, opposite = down, strict_up
-    elif cue.polarity == "up":
-        match, opposite = up, strict_down
+        effects = dict.fromkeys(effects, 0)  # effects on something other than the claim's outcome
+    if cue.polarity in _POLARITY_LEXICONS:
+        for_claim, against, _ = _POLARITY_LEXICONS[cue.polarity]
+        match, opposite = effects[for_claim], effects[against]
     else:
-        match, opposite = up + down, 0
+        match, opposite = effects["up"] + effects["down"], 0
     relevance = len(stems & cue.stems) / len(cue.stems) if cue.stems else 0.0
     out = dict(counts)
     out.update(negation=out.pop("null_matches") + negated, match=float(match), opposite=float(opposite),
@@ -270,9 +284,9 @@ def sentence_cues(sentence: str, cue: ClaimCue) -> dict[str, float]:
 
 def _effect_but_null(sentence: str, cue: ClaimCue) -> bool:
     """True for "effect, but no effect": a claimed effect, then a contrast word, then a null finding."""
-    if cue.polarity not in ("up", "down"):
+    if cue.polarity not in _POLARITY_LEXICONS:
         return False
-    effect = _DOWN_STRICT if cue.polarity == "down" else _UP_STRICT
+    effect = _EFFECT_LEXICONS[_POLARITY_LEXICONS[cue.polarity][2]]
     first = next((m.start() for m in effect.finditer(sentence) if not _negated(sentence, m.start())), None)
     if first is None:
         return False
@@ -414,7 +428,7 @@ def refine(model_class: str, features: Mapping[str, float], polarity: str) -> st
     2 h, but did not differ at 24 h") makes the finding mixed.
     """
     match, opposite = features["conc_match"], features["conc_opposite"]
-    if polarity in ("up", "down") and opposite > 0 and match == 0:
+    if polarity in _POLARITY_LEXICONS and opposite > 0 and match == 0:
         return "contradicts"
     if features["conc_effect_but_null"] > 0:
         return "mixed"

@@ -34,13 +34,14 @@ __all__ = [
 ]
 
 #: Predicted effects a claim may state, and the direction each predicts.
-#: ``up``: the outcome rises / is activated / improves; ``down``: falls / is
-#: blocked / is low; ``required``: the subject is needed for the outcome
+#: ``up``: the outcome rises / is activated; ``down``: falls / is blocked / is
+#: low; ``better``: the condition improves (a symptom or disorder eases, a
+#: function gets better); ``required``: the subject is needed for the outcome
 #: (blocking it abolishes the outcome); ``any``: any change counts (modulates).
 EFFECT_POLARITY: dict[str, str] = {
     "increases": "up",
     "activates": "up",
-    "improves": "up",
+    "improves": "better",
     "decreases": "down",
     "blocks": "down",
     "is_low": "down",
@@ -129,7 +130,7 @@ class Claim:
 
     @property
     def polarity(self) -> str:
-        """Direction the claim predicts: ``up``, ``down``, ``required`` or ``any``."""
+        """Direction the claim predicts: ``up``, ``down``, ``better``, ``required`` or ``any``."""
         return EFFECT_POLARITY[self.effect]
 
     @property
