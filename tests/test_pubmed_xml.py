@@ -388,6 +388,14 @@ def test_xxe_is_not_resolved(tmp_path: Path) -> None:
     assert "root:" not in _one(XML / "xxe.xml").title
 
 
+def test_entity_reference_inside_markup_stays_literal() -> None:
+    document = ("<!DOCTYPE PubmedArticleSet [<!ENTITY word 'EXPANDED'>]><PubmedArticleSet><PubmedArticle>"
+                "<MedlineCitation Status='MEDLINE'><PMID Version='1'>1</PMID><Article><ArticleTitle>"
+                "a <i>b <b>&word;</b></i>\u00a0\t c</ArticleTitle></Article></MedlineCitation></PubmedArticle>"
+                "</PubmedArticleSet>")
+    assert _one(document.encode("utf-8")).title == "a b &word; c"
+
+
 def test_external_dtd_and_parameter_entities_are_not_loaded(tmp_path: Path) -> None:
     dtd = tmp_path / "evil.dtd"
     dtd.write_text('<!ENTITY leak "LOADED-FROM-DTD">', encoding="utf-8")

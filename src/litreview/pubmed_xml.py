@@ -245,10 +245,19 @@ def _syntax_message(exc: etree.XMLSyntaxError) -> str:
 
 def _flat(elem: Element) -> str:
     """All text inside ``elem`` (inline markup flattened), whitespace collapsed."""
-    if len(elem):
-        return " ".join("".join(elem.itertext()).split())
-    text = elem.text
-    return " ".join(text.split()) if text else ""
+    text = _inner_text(elem) if len(elem) else elem.text
+    if not text:
+        return ""
+    if text.isascii() and text.isprintable() and "  " not in text and text.strip() == text:
+        return text  # already collapsed, as most text is (in ASCII, only " " is printable whitespace)
+    return " ".join(text.split())
+
+
+def _inner_text(elem: Element) -> str:
+    """``"".join(elem.itertext())``, computed by libxml2 when that gives the same string."""
+    if next(elem.iter(etree.Entity), None) is not None:
+        return "".join(elem.itertext())  # libxml2 would expand the entity references itertext() keeps
+    return etree.tostring(elem, method="text", encoding=str, with_tail=False)  # several times faster
 
 
 def _text(elem: Element | None) -> str | None:
@@ -275,9 +284,12 @@ def _first(kids: dict[Any, list[Element]], tag: str) -> Element | None:
 
 def _fields(elem: Element | None) -> dict[Any, str]:
     """Non-empty text of each child of a small container (``PubDate``, ``Grant``...), by tag."""
-    if elem is None:
-        return {}
-    return {child.tag: text for child in elem if (text := _flat(child))}
+    fields: dict[Any, str] = {}
+    if elem is not None:
+        for child in elem:
+            if text := _flat(child):
+                fields[child.tag] = text
+    return fields
 
 
 def _int(text: str | None) -> int | None:
@@ -299,32 +311,31 @@ def _orcid(raw: str | None) -> str | None:
 
 def _author(elem: Element) -> Author | None:
     """An ``Author`` element, or ``None`` when it has no name."""
-    names: dict[str, str | None] = {}
-    orcid = None
-    affiliations = []
+    last_name = fore_name = initials = suffix = collective_name = orcid = None
+    affiliations: list[str] = []
     for child in elem:
         tag = child.tag
-        if tag == "AffiliationInfo":
-            affiliations += [_flat(a) for a in child if a.tag == "Affiliation"]
+        if tag == "LastName":
+            last_name = _flat(child) or None
+        elif tag == "ForeName":
+            fore_name = _flat(child) or None
+        elif tag == "Initials":
+            initials = _flat(child) or None
+        elif tag == "AffiliationInfo":
+            affiliations += [text for a in child if a.tag == "Affiliation" and (text := _flat(a))]
         elif tag == "Affiliation":  # 2013 DTD
-            affiliations.append(_flat(child))
+            if text := _flat(child):
+                affiliations.append(text)
         elif tag == "Identifier":
             if orcid is None and (child.get("Source") or "").strip().upper() == "ORCID":
                 orcid = _orcid(child.text)
-        elif isinstance(tag, str):
-            names[tag] = _flat(child) or None
-    author = Author(
-        last_name=names.get("LastName"),
-        fore_name=names.get("ForeName"),
-        initials=names.get("Initials"),
-        suffix=names.get("Suffix"),
-        collective_name=names.get("CollectiveName"),
-        orcid=orcid,
-        affiliations=tuple(a for a in affiliations if a),
-    )
-    if not (author.last_name or author.fore_name or author.initials or author.collective_name):
+        elif tag == "Suffix":
+            suffix = _flat(child) or None
+        elif tag == "CollectiveName":
+            collective_name = _flat(child) or None
+    if not (last_name or fore_name or initials or collective_name):
         return None
-    return author
+    return Author(last_name, fore_name, initials, suffix, collective_name, orcid, tuple(affiliations))
 
 
 def _authors(lists: list[Element], article_affiliation: str | None = None) -> tuple[Author, ...]:
@@ -436,13 +447,17 @@ def _mesh(heading_list: Element | None) -> tuple[MeshHeading, ...]:
     for heading in heading_list:
         descriptor = None
         qualifiers = []
+        major = False
         for child in heading:
-            if child.tag == "DescriptorName":
+            tag = child.tag
+            if tag == "DescriptorName":
                 descriptor = child
-            elif child.tag == "QualifierName":
-                qualifiers.append(MeshQualifier(_flat(child), child.get("UI"), child.get("MajorTopicYN") == "Y"))
+            elif tag == "QualifierName":
+                qualifier_major = child.get("MajorTopicYN") == "Y"
+                major = major or qualifier_major
+                qualifiers.append(MeshQualifier(_flat(child), child.get("UI"), qualifier_major))
         if descriptor is not None:
-            major = descriptor.get("MajorTopicYN") == "Y" or any(q.major for q in qualifiers)
+            major = major or descriptor.get("MajorTopicYN") == "Y"
             headings.append(MeshHeading(_flat(descriptor), descriptor.get("UI"), major, tuple(qualifiers)))
     return tuple(headings)
 
@@ -468,8 +483,14 @@ def _corrections(corrections_list: Element | None) -> tuple[Correction, ...]:
     for link in corrections_list:
         ref_type = link.get("RefType")
         if ref_type:
-            parts = _fields(link)
-            links.append(Correction(ref_type, parts.get("RefSource"), parts.get("PMID")))
+            source = pmid = None
+            for child in link:
+                tag = child.tag
+                if tag == "RefSource":
+                    source = _flat(child) or source
+                elif tag == "PMID":
+                    pmid = _flat(child) or pmid
+            links.append(Correction(ref_type, source, pmid))
     return tuple(links)
 
 
