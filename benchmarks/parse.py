@@ -8,11 +8,16 @@ measures in the same run:
 * ``litreview``: ``litreview.pubmed_xml.iter_pubmed_xml`` building every :class:`Article`;
 * ``lxml-floor``: a bare ``lxml.etree.iterparse`` loop over ``PubmedArticle`` end events
   that only counts records (clearing them the same way): the floor any lxml parser pays;
+* ``python-touch``: the same loop, but reading the tag, text and attributes of every element
+  of each ``MedlineCitation`` (most of which a full record needs) once from Python, building
+  nothing: roughly the least any extractor written in Python pays on top of the floor;
 * ``pubmed_parser``: ``pubmed_parser.parse_medline_xml`` with its defaults, if importable
   (version 0.5 opens every path with ``gzip.open``, so it runs on the gzipped file only).
 
 Each measurement runs in a fresh interpreter so that peak memory (``ru_maxrss``) belongs
-to that parser alone; the best wall time of ``--repeat`` runs is kept. ``peak MB`` is the
+to that parser alone. Runs are interleaved (every parser once, then again, ``--repeat``
+times) so that a slow spell of a shared machine does not land on one parser only, and
+the best wall time of each is kept. ``peak MB`` is the
 process's peak RSS;
 ``growth MB`` is how much the peak rose while parsing, after the imports: flat for a
 streaming parser whatever the file size. MB/s counts uncompressed XML bytes.
@@ -89,23 +94,36 @@ def load_litreview() -> Callable[[str], int]:
     return lambda path: sum(1 for _ in iter_pubmed_xml(path))
 
 
+def _scan(path: str, visit: Callable[[Any], object]) -> int:
+    """Bare iterparse loop over PubmedArticle end events: ``visit`` each, then clear as litreview does."""
+    opener = gzip.open if path.endswith(".gz") else open
+    n = 0
+    with opener(path, "rb") as handle:
+        for _, elem in etree.iterparse(handle, tag="PubmedArticle", resolve_entities=False, load_dtd=False,
+                                       no_network=True):
+            n += 1
+            visit(elem)
+            elem.clear()
+            parent = elem.getparent()
+            while elem.getprevious() is not None:
+                del parent[0]
+    return n
+
+
 def load_floor() -> Callable[[str], int]:
-    """Count PubmedArticle end events with a bare iterparse loop, clearing as litreview does."""
+    """Count PubmedArticle end events, touching nothing else."""
+    return lambda path: _scan(path, lambda elem: None)
 
-    def count(path: str) -> int:
-        opener = gzip.open if path.endswith(".gz") else open
-        n = 0
-        with opener(path, "rb") as handle:
-            for _, elem in etree.iterparse(handle, tag="PubmedArticle", resolve_entities=False, load_dtd=False,
-                                           no_network=True):
-                n += 1
-                elem.clear()
-                parent = elem.getparent()
-                while elem.getprevious() is not None:
-                    del parent[0]
-        return n
 
-    return count
+def _touch(record: Any) -> None:
+    """Read the tag, text and attributes of every element of the record's MedlineCitation once."""
+    for elem in record[0].iter():
+        elem.tag, elem.text, elem.attrib.items()
+
+
+def load_touch() -> Callable[[str], int]:
+    """Count records after reading every element of each once from Python."""
+    return lambda path: _scan(path, _touch)
 
 
 def load_pubmed_parser() -> Callable[[str], int]:
@@ -115,7 +133,8 @@ def load_pubmed_parser() -> Callable[[str], int]:
     return lambda path: sum(1 for _ in pubmed_parser.parse_medline_xml(path))
 
 
-WORKERS = {"litreview": load_litreview, "lxml-floor": load_floor, "pubmed_parser": load_pubmed_parser}
+WORKERS = {"litreview": load_litreview, "lxml-floor": load_floor, "python-touch": load_touch,
+           "pubmed_parser": load_pubmed_parser}
 
 
 def worker(name: str, path: str) -> None:
@@ -130,14 +149,16 @@ def worker(name: str, path: str) -> None:
                       "growth_mb": (peak_kb - before_kb) / 1024}))
 
 
-def measure(name: str, path: Path, repeat: int) -> dict[str, Any]:
-    """Best time and highest peak memory of ``repeat`` fresh-interpreter runs."""
-    runs = []
-    for _ in range(repeat):
-        done = subprocess.run([sys.executable, __file__, "--worker", name, str(path)], capture_output=True, text=True)
-        if done.returncode:
-            raise SystemExit(f"{name} failed on {path}:\n{done.stderr}")
-        runs.append(json.loads(done.stdout))
+def run_once(name: str, path: Path) -> dict[str, Any]:
+    """Time one parser on ``path`` in a fresh interpreter."""
+    done = subprocess.run([sys.executable, __file__, "--worker", name, str(path)], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{name} failed on {path}:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def best_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Best time and highest peak memory of several runs."""
     return {"records": runs[0]["records"], "seconds": min(r["seconds"] for r in runs),
             "peak_mb": max(r["peak_mb"] for r in runs), "growth_mb": max(r["growth_mb"] for r in runs)}
 
@@ -146,7 +167,7 @@ def main() -> int:
     """Build the input, run every parser on it and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=50_000, help="records in the generated file (default 50000)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best time is kept")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved runs per parser; the best is kept")
     parser.add_argument("--worker", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -167,16 +188,22 @@ def main() -> int:
               f"best of {args.repeat}; python {sys.version.split()[0]}, lxml {etree.__version__}")
         print(f"{'parser':<15}{'input':<7}{'records':>9}{'seconds':>9}{'records/s':>11}{'MB/s':>8}{'peak MB':>9}"
               f"{'growth MB':>11}")
-        results: dict[tuple[str, str], dict[str, Any]] = {}
-        plan = [("lxml-floor", "plain", plain), ("litreview", "plain", plain), ("lxml-floor", "gz", packed),
-                ("litreview", "gz", packed)]
+        plan = [("lxml-floor", "plain", plain), ("python-touch", "plain", plain), ("litreview", "plain", plain),
+                ("lxml-floor", "gz", packed), ("litreview", "gz", packed)]
         if have_pubmed_parser:
             plan.append(("pubmed_parser", "gz", packed))
-        for name, kind, path in plan:
-            r = results[name, kind] = measure(name, path, args.repeat)
+        runs: dict[tuple[str, str], list[dict[str, Any]]] = {(name, kind): [] for name, kind, _ in plan}
+        for _ in range(args.repeat):
+            for name, kind, path in plan:
+                runs[name, kind].append(run_once(name, path))
+        results = {key: best_of(key_runs) for key, key_runs in runs.items()}
+        for (name, kind), r in results.items():
             print(f"{name:<15}{kind:<7}{r['records']:>9}{r['seconds']:>9.2f}{r['records'] / r['seconds']:>11,.0f}"
                   f"{size_mb / r['seconds']:>8.1f}{r['peak_mb']:>9.0f}{r['growth_mb']:>11.1f}")
         print()
+        floor = results["lxml-floor", "plain"]
+        print(f"plain: reading each element once from Python takes "
+              f"{results['python-touch', 'plain']['seconds'] / floor['seconds']:.2f}x the lxml floor's time")
         for kind in ("plain", "gz"):
             ours, floor = results["litreview", kind], results["lxml-floor", kind]
             print(f"{kind}: litreview takes {ours['seconds'] / floor['seconds']:.2f}x the lxml floor's time")
