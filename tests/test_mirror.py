@@ -302,6 +302,23 @@ def test_cli_build_and_search(baseline, tmp_path, capsys, dask_client):
     assert "years must look like" in capsys.readouterr().err
 
 
+def test_unreachable_scheduler_is_one_line(baseline, tmp_path, capsys):
+    import socket
+
+    import dask
+
+    with socket.socket() as probe:  # a localhost port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(MirrorError, match=f"cannot reach the Dask scheduler at {address}"):
+            build_mirror(baseline, tmp_path / "m", scheduler=address)
+        assert cli.main(["mirror", "build", str(baseline), "--out", str(tmp_path / "m"), "--scheduler", address]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("litreview: error: cannot reach the Dask scheduler") and err.count("\n") == 1
+    assert not [p for p in (tmp_path / "m").rglob("*") if p.is_file()]  # no manifest, no partial Parquet
+
+
 def test_cli_fetch_from_mirror_refreshes_the_snapshot(mirror, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("litreview.queries.DRUG_TERMS", ("pain",))
     corpus = tmp_path / "corpus"

@@ -415,7 +415,7 @@ def _client(scheduler: Any, workers: int | None) -> tuple[Any, Callable[[], None
         return scheduler, lambda: None
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="30s")
+            client = Client(scheduler)  # waits distributed.comm.timeouts.connect (Dask default 30 s)
         except (OSError, TimeoutError) as exc:
             raise MirrorError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         return client, client.close
