@@ -36,7 +36,7 @@ from litreview.evidence import direction_features, judge_direction
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "pubmedqa" / "pqal_cv.json"
 GOLD = ("yes", "no", "maybe")
-TO_GOLD = {"supports": "yes", "contradicts": "no", "null": "no", "mixed": "maybe", "unclear": "maybe"}
+TO_GOLD = {"supports": "yes", "contradicts": "no", "no_effect": "no", "mixed": "maybe", "unclear": "maybe"}
 MODEL_TO_GOLD = {"supports": "yes", "not_supported": "no", "unclear": "maybe"}
 L2 = 1.0
 #: Loss weight per model class (supports, not_supported, unclear). Equal: weighting "maybe" (11% of

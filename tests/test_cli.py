@@ -49,7 +49,7 @@ def test_run_prints_one_summary_line_then_the_files(run_out: Path, tmp_path: Pat
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--corpus", str(CORPUS), "--out", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("29 claims, 87 records, 87 included, 102 assessments -> 11 files in ")
+    assert lines[0].startswith("29 claims, 143 records, 143 included, 172 assessments -> 11 files in ")
     assert len(lines) == 12
 
 
@@ -98,13 +98,13 @@ def test_broken_snapshot_file_names_file_and_line_and_leaves_no_output(tmp_path:
 
 def test_check_with_seeds_verifies_every_quote(shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--corpus", str(CORPUS), "--seeds", str(shared / "seeds")]) == 0
-    assert capsys.readouterr().out.startswith("ok: 10 mechanisms, 29 claims, 87 records")
+    assert capsys.readouterr().out.startswith("ok: 10 mechanisms, 29 claims, 143 records")
 
 
 def test_score_prints_disagreements_and_writes_assessments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "assessments.csv"
     assert main(["score", "--corpus", str(CORPUS), "--out", str(out)]) == 0
     first = capsys.readouterr().out.splitlines()[0]
-    assert first.startswith("102 assessments (102 judged by the curator, 0 excluded); curator vs machine")
+    assert first.startswith("172 assessments (172 judged by the curator, 0 excluded); curator vs machine")
     frame = pd.read_csv(out)
-    assert len(frame) == 102 and {"score", "pts_design", "rationale", "disagreements"} <= set(frame.columns)
+    assert len(frame) == 172 and {"score", "pts_design", "rationale", "disagreements"} <= set(frame.columns)

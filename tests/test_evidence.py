@@ -156,7 +156,7 @@ def test_direction_polarity_raise_contradicts_lowers_claim() -> None:
          "supports"),
         ("Ketamine improved anxiety symptoms compared with placebo.", "supports"),
         ("Anxiety symptoms worsened after ketamine in 5 of 12 patients.", "contradicts"),
-        ("Ketamine did not improve anxiety symptoms compared with placebo.", "null"),
+        ("Ketamine did not improve anxiety symptoms compared with placebo.", "no_effect"),
     ],
 )
 def test_direction_improves_claim_counts_symptom_relief_as_support(text: str, direction: str) -> None:
@@ -175,7 +175,7 @@ def test_direction_improves_claim_counts_symptom_relief_as_support(text: str, di
     ],
 )
 def test_direction_negation_and_null_findings(text: str) -> None:
-    assert judge_direction(_claim(), text).direction == "null"
+    assert judge_direction(_claim(), text).direction == "no_effect"
 
 
 def test_direction_mixed_when_effect_and_null_are_contrasted() -> None:
@@ -203,7 +203,7 @@ def test_direction_effect_then_null_is_mixed_but_null_then_effect_is_not() -> No
 )
 def test_direction_negated_answer_sentence_flips_question(question: str, negated: str, affirmed: str) -> None:
     assert direction_features(question, f"CONCLUSIONS: {negated}")["answer_negation"] == 1.0
-    assert judge_direction(question, f"CONCLUSIONS: {negated}").direction in ("null", "contradicts")
+    assert judge_direction(question, f"CONCLUSIONS: {negated}").direction in ("no_effect", "contradicts")
     assert judge_direction(question, f"CONCLUSIONS: {affirmed}").direction == "supports"
 
 
@@ -315,8 +315,8 @@ def test_curated_judgement_used_and_disagreement_shown() -> None:
                                  population=None, species="mouse", n=20, finding=curated.curated_summary or "")
     [a] = score_evidence([curated], [_claim()], [("5", "cortisol_reduction")], [judgement])
     assert a.judged_by == "curator" and a.flags == ("curated_summary",)
-    assert (a.design, a.population, a.sample_size, a.direction) == ("experimental", "animal", 20, "unclear")
-    assert a.curated_direction == "unclear" and a.auto_direction == "contradicts"
+    assert (a.design, a.population, a.sample_size, a.direction) == ("experimental", "animal", 20, "context")
+    assert a.curated_direction == "context" and a.auto_direction == "contradicts"
     assert a.auto_n is None and a.sample_size_span == "curator"
     assert a.disagreements == ("direction",)
 

@@ -80,7 +80,7 @@ def tables() -> dict[str, pd.DataFrame]:
         "design": ["rct", "experimental", "experimental", "cohort"],
         "population": ["human", "animal", "animal", "human"],
         "sample_size": pd.array([40, None, None, 12], dtype="Int64"),
-        "direction": ["supports", "supports", "supports", "null"],
+        "direction": ["supports", "supports", "supports", "no_effect"],
         "score": [-1.5, 2.25, 0.0, 1.0],
         "rationale": ["+1 design\n-2 size", "tab\tinside", "\tleading tab", "\rleading CR"],
         "judged_by": ["rules", "curator", "rules", "rules"],

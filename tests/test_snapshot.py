@@ -44,7 +44,10 @@ def test_every_register_study_is_in_the_snapshot(shared: Path) -> None:
             assert key in keys, key
             for claim_id in row["claim_ids"]:
                 judgement = [j for j in snapshot.curated if j.key == key and j.claim_id == claim_id]
-                assert judgement and judgement[0].direction == row["direction"]
+                assert len(judgement) == 1
+                expected = "no_effect" if row["direction"] == "null" else row["direction"]
+                assert judgement[0].direction == expected
+                assert judgement[0].finding == " ".join(row["finding"].split()), (key, claim_id)
     pmids = {r["pmid"] for r in rows(register_files(shared)[0])}
     assert len([a for a in snapshot.records if a.pmid]) == len(pmids)
 
@@ -53,13 +56,26 @@ def test_provenance_fields_are_set(shared: Path) -> None:
     snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
     for key, prov in snapshot.provenance.items():
         assert prov.source == "curated"
-        assert prov.verification in {"pubmed_or_pmc_page", "secondary_page", "doi_page"}
-        assert prov.verified_via and prov.verified_via.startswith("http")
+        assert prov.verification in {"pubmed_or_pmc_page", "secondary_page", "doi_page", "pmid_not_seen"}
+        if prov.verification != "pmid_not_seen":
+            assert prov.verified_via and prov.verified_via.startswith("http")
         assert prov.retrieved == "2026-11-22"
         assert prov.queries, key
     unresolved = [a for a in snapshot.records if a.pmid is None]
     assert unresolved and all(a.key.startswith("doi:") and a.doi for a in unresolved)
     assert all(snapshot.provenance[a.key].verification == "doi_page" for a in unresolved)
+    not_seen = [k for k, p in snapshot.provenance.items() if p.verification == "pmid_not_seen"]
+    assert not_seen and all(snapshot.record(k).pmid for k in not_seen)
+
+
+def test_two_rows_of_one_study_keep_their_own_findings(shared: Path) -> None:
+    """Milak 2016, Yang 2019 and Moghaddam 1997 have one row per claim, each with its own direction and finding."""
+    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
+    for key in ("26283639", "31699965", "doi:10.1523/jneurosci.17-08-02921.1997"):
+        judgements = [j for j in snapshot.curated if j.key == key]
+        assert len({j.direction for j in judgements}) == 2, key
+        assert len({j.finding for j in judgements}) == 2, key
+        assert all(j.finding in snapshot.record(key).curated_summary for j in judgements)
 
 
 def test_build_is_reproducible_byte_for_byte(shared: Path, tmp_path: Path) -> None:

@@ -73,7 +73,7 @@ def test_human_evidence_outranks_animal_evidence() -> None:
 
 
 def test_retracted_studies_are_counted_as_excluded_not_used() -> None:
-    table = studies(("1", "rct", "human", 300, "supports", 9.0, True), ("2", "cohort", "human", 50, "null", 4.0))
+    table = studies(("1", "rct", "human", 300, "supports", 9.0, True), ("2", "cohort", "human", 50, "no_effect", 4.0))
     verdict = synthesize_claim(CLAIM, table)
     assert verdict.n_excluded == 1
     assert verdict.verdict.startswith("not supported: null findings")

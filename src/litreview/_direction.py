@@ -437,7 +437,7 @@ def refine(model_class: str, features: Mapping[str, float], polarity: str) -> st
     if model_class == "not_supported":
         opposite = features["conc_opposite"] + 0.5 * features["body_opposite"]
         negated = features["conc_negation"] + features["conc_similar"]
-        return "contradicts" if opposite > 0 and opposite >= negated else "null"
+        return "contradicts" if opposite > 0 and opposite >= negated else "no_effect"
     mixed = features["conc_contrast"] > 0 and features["conc_negation"] > 0 and (
         features["conc_positive"] + features["conc_match"] > 0
     )

@@ -62,10 +62,11 @@ __all__ = [
     "assessments_to_frame",
 ]
 
-DIRECTIONS = ("supports", "contradicts", "null", "mixed", "unclear")
+DIRECTIONS = ("supports", "contradicts", "no_effect", "mixed", "unclear", "context")
 FLAGS = ("retracted", "erratum", "expression_of_concern", "no_abstract", "curated_summary", "not_english")
 RUBRIC_FILE = "scoring.toml"
-_CURATOR_DIRECTION = {"context": "unclear"}
+#: The machine cannot say ``context``; it compares with its ``unclear``.
+_COMPARABLE_DIRECTION = {"context": "unclear"}
 _LABELS = {"rct": "RCT", "meta_analysis": "meta-analysis", "in_vitro": "in vitro", "healthy_human": "healthy humans"}
 
 
@@ -76,7 +77,7 @@ class DirectionJudgement:
     Attributes
     ----------
     direction : str
-        ``supports``, ``contradicts``, ``null``, ``mixed`` or ``unclear``.
+        ``supports``, ``contradicts``, ``no_effect``, ``mixed`` or ``unclear``.
     sentence : str
         The sentence that best shows it (conclusion sentences first).
     score : float
@@ -91,7 +92,7 @@ class DirectionJudgement:
 def judge_direction(
     claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[float]] | None = None
 ) -> DirectionJudgement:
-    """Judge whether a text supports, contradicts or is null/mixed/unclear about a claim.
+    """Judge whether a text supports, contradicts or shows no effect / mixed / unclear about a claim.
 
     Parameters
     ----------
@@ -112,7 +113,7 @@ def judge_direction(
     DirectionJudgement
         Negated effects ("did not increase"), null findings ("no significant
         difference", "not associated") and similarity ("comparable") point to
-        *null*; an effect against the claim's polarity (cortisol rose, claim
+        *no_effect*; an effect against the claim's polarity (cortisol rose, claim
         says it falls) to *contradicts*; hedges ("may", "further studies are
         needed") to *unclear*; contrast with both kinds of finding to *mixed*.
 
@@ -120,7 +121,7 @@ def judge_direction(
     --------
     >>> judge_direction("Does drug X lower blood pressure?",
     ...                 "CONCLUSIONS: Drug X did not lower blood pressure compared with placebo.").direction
-    'null'
+    'no_effect'
     """
     if not text or not text.strip():
         return DirectionJudgement("unclear", "", 0.0)
@@ -348,7 +349,7 @@ def _curated_fields(judgement: CuratedJudgement) -> tuple[str | None, str | None
         design = "experimental"
     if design is not None and design not in DESIGNS:
         design = "other"
-    return design, population, _CURATOR_DIRECTION.get(judgement.direction, judgement.direction)
+    return design, population, judgement.direction
 
 
 def _label(name: str) -> str:
@@ -411,6 +412,9 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
             rubric: Rubric) -> StudyAssessment:
     """Assess one (record, claim) pair."""
     auto_design, auto_population, found, text = facts.design, facts.population, facts.found, facts.text
+    if judgement is not None and judgement.finding:
+        # a curated record's text for this claim is the finding written for it, never another claim's
+        text = f"{article.title}\n{judgement.finding}"
     auto_direction = judge_direction(claim, text)
     design, population, direction = auto_design, auto_population, auto_direction.direction
     n = found.n if found else None
@@ -426,8 +430,9 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
         if c_n is not None:
             n, span = c_n, "curator"
         for name, mine, theirs in (("design", auto_design, c_design), ("population", auto_population, c_population),
-                                   ("n", found.n if found else None, c_n), ("direction", auto_direction.direction,
-                                                                            c_direction)):
+                                   ("n", found.n if found else None, c_n),
+                                   ("direction", auto_direction.direction,
+                                    _COMPARABLE_DIRECTION.get(c_direction, c_direction))):
             if theirs is not None and mine is not None and mine != theirs:
                 disagreements.append(name)
     flags = facts.flags

@@ -21,9 +21,10 @@ __all__ = ["DIRECTION_COLOURS", "plot_evidence_map", "plot_prisma_flow", "plot_t
 DIRECTION_COLOURS = {
     "supports": "#1b9e77",
     "contradicts": "#d95f02",
-    "null": "#7570b3",
+    "no_effect": "#7570b3",
     "mixed": "#e6ab02",
     "unclear": "#bdbdbd",
+    "context": "#f0f0f0",
 }
 
 

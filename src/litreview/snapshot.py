@@ -35,6 +35,7 @@ from .queries import build_query
 from .records import Article, Author, PublicationType
 
 __all__ = [
+    "VERIFICATIONS",
     "CuratedJudgement",
     "Provenance",
     "SearchResult",
@@ -47,7 +48,12 @@ __all__ = [
     "curated_to_frame",
 ]
 
-_DIRECTIONS = ("supports", "contradicts", "mixed", "null", "context")
+#: Curator directions: the register's ``null`` is read as ``no_effect`` (a label
+#: pandas does not turn into NaN when it reads a CSV back).
+_DIRECTIONS = ("supports", "contradicts", "mixed", "null", "no_effect", "context")
+_REGISTER_DIRECTION = {"null": "no_effect"}
+#: How strongly a register row's identifier was verified, strongest first.
+VERIFICATIONS = ("pubmed_or_pmc_page", "secondary_page", "doi_page", "pmid_not_seen")
 _REGISTER_FIELDS = {
     "pmid", "doi", "title", "journal", "year", "first_author", "publication_types", "design",
     "population", "species", "n", "mechanism", "claim_ids", "direction", "finding",
@@ -69,7 +75,8 @@ class CuratedJudgement:
     mechanism : str
         Mechanism key of the register row.
     direction : str
-        ``supports``, ``contradicts``, ``mixed``, ``null`` or ``context`` (background only).
+        ``supports``, ``contradicts``, ``mixed``, ``no_effect`` or ``context``
+        (informs the claim but does not test it; never counts as a vote).
     design : str or None
         Curator's design: meta_analysis, systematic_review, rct, controlled_trial,
         cohort, case_control, cross_sectional, case_series, case_report, animal,
@@ -81,7 +88,8 @@ class CuratedJudgement:
     n : int or None
         Participants or animals, when the curator saw it stated.
     finding : str
-        The curator's one-sentence summary (not the PubMed abstract).
+        The curator's one-sentence summary of the study written for this claim
+        (not the PubMed abstract).
     """
 
     key: str
@@ -109,10 +117,12 @@ class Provenance:
     retrieved : str
         Date (``YYYY-MM-DD``) the record entered the snapshot.
     verification : str or None
-        For curated records: ``pubmed_or_pmc_page``, ``secondary_page`` or
-        ``doi_page`` (how strongly the identifier was verified).
+        For curated records, how strongly the identifier was verified (one of
+        :data:`VERIFICATIONS`): ``pubmed_or_pmc_page``, ``secondary_page``,
+        ``doi_page`` (DOI and title seen, PMID not yet known) or
+        ``pmid_not_seen`` (the curator knows the PMID but no page showed it).
     verified_via : str or None
-        The page that verified the identifier.
+        The page that verified the identifier (None when no page did).
     queries : tuple of str
         Mechanism keys whose search returned the record.
     """
@@ -210,19 +220,30 @@ def _check_row(row: Any, where: str, known_claims: set[str], mechanisms: Mapping
         raise CorpusError(f"{where}: unknown mechanism {row['mechanism']!r}")
     if row["direction"] not in _DIRECTIONS:
         raise CorpusError(f"{where}: direction {row['direction']!r} not one of {', '.join(_DIRECTIONS)}")
+    if row["verification"] not in VERIFICATIONS:
+        raise CorpusError(f"{where}: verification {row['verification']!r} not one of {', '.join(VERIFICATIONS)}")
     for cid in row["claim_ids"]:
         if cid not in known_claims:
             raise CorpusError(f"{where}: unknown claim id {cid!r}")
 
 
 def _merge_article(old: Article, new: Article) -> Article:
-    """Fill fields missing in ``old`` from ``new`` (same study seen in two rows)."""
+    """Fill fields missing in ``old`` from ``new`` (same study seen in two rows); keep every distinct finding."""
     updates = {
         name: getattr(new, name)
         for name in ("doi", "journal", "year", "authors", "publication_types", "pmid")
         if not getattr(old, name) and getattr(new, name)
     }
+    if new.curated_summary and new.curated_summary not in (old.curated_summary or ""):
+        updates["curated_summary"] = f"{old.curated_summary} {new.curated_summary}".strip()
     return replace(old, **updates) if updates else old
+
+
+def _stronger(old: Provenance | None, new: Provenance) -> Provenance:
+    """The provenance with the stronger identifier verification (the first one on a tie)."""
+    if old is None or VERIFICATIONS.index(new.verification) < VERIFICATIONS.index(old.verification):
+        return new
+    return old
 
 
 def build_snapshot_from_register(
@@ -276,6 +297,7 @@ def build_snapshot_from_register(
             doi = row.get("doi") or None
             pmid = str(row["pmid"]) if row.get("pmid") else None
             key = pmid or (doi_to_key.get(doi.lower()) if doi else None) or f"doi:{doi.lower()}"
+            finding = " ".join(row["finding"].split())
             article = Article(
                 pmid=pmid,
                 doi=doi,
@@ -285,7 +307,7 @@ def build_snapshot_from_register(
                 authors=_author_from(row.get("first_author")),
                 publication_types=tuple(PublicationType(name=p) for p in row.get("publication_types") or ()),
                 source="curated",
-                curated_summary=" ".join(row["finding"].split()),
+                curated_summary=finding,
             )
             if key in records:
                 if records[key].title.lower() != article.title.lower():
@@ -294,28 +316,23 @@ def build_snapshot_from_register(
             records[key] = article
             if doi:
                 doi_to_key[doi.lower()] = key
-            provenance.setdefault(
-                key,
-                Provenance(
-                    key=key,
-                    source="curated",
-                    retrieved=retrieved,
-                    verification=row["verification"],
-                    verified_via=row.get("verified_via"),
-                ),
-            )
+            seen = Provenance(key=key, source="curated", retrieved=retrieved, verification=row["verification"],
+                              verified_via=row.get("verified_via"))
+            provenance[key] = _stronger(provenance.get(key), seen)
             by_mechanism[row["mechanism"]].add(key)
             for cid in row["claim_ids"]:
+                if (key, cid) in judgements:
+                    raise CorpusError(f"{where}: a second row for study {key} and claim {cid!r}")
                 judgements[(key, cid)] = CuratedJudgement(
                     key=key,
                     claim_id=cid,
                     mechanism=row["mechanism"],
-                    direction=row["direction"],
+                    direction=_REGISTER_DIRECTION.get(row["direction"], row["direction"]),
                     design=row.get("design"),
                     population=row.get("population"),
                     species=row.get("species"),
                     n=row.get("n"),
-                    finding=article.curated_summary or "",
+                    finding=finding,
                 )
     claim_mechanism = {c.id: c.mechanism for c in claims}
     for key, cid in judgements:

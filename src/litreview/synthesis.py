@@ -55,7 +55,7 @@ DESIGN_ORDER = (
     "meta_analysis", "systematic_review", "rct", "controlled_trial", "cohort", "case_control",
     "cross_sectional", "case_series", "case_report", "experimental", "narrative_review", "editorial", "other",
 )
-DIRECTIONAL = ("supports", "contradicts", "null", "mixed")
+DIRECTIONAL = ("supports", "contradicts", "no_effect", "mixed")
 STUDY_COLUMNS = ("key", "pmid", "claim_id", "design", "population", "sample_size", "direction", "score", "excluded")
 
 
@@ -122,7 +122,7 @@ def _certainty(body: pd.DataFrame, human: bool) -> tuple[int, list[str]]:
         steps.append("-2 indirectness (animal / in-vitro evidence only)")
     counts = Counter(directional["direction"])
     pro = counts["supports"]
-    con = counts["contradicts"] + counts["null"]
+    con = counts["contradicts"] + counts["no_effect"]
     minority = min(pro, con) + counts["mixed"]
     if minority and minority >= 0.25 * len(directional):
         level -= 1
@@ -144,7 +144,7 @@ def _verdict(body: pd.DataFrame, human: bool, certainty: str) -> str:
     """Plain-language verdict from the directions in the body of evidence."""
     counts = Counter(body["direction"])
     pro, against = counts["supports"], counts["contradicts"]
-    null, mixed = counts["null"], counts["mixed"]
+    null, mixed = counts["no_effect"], counts["mixed"]
     where = "in humans" if human else "in preclinical studies only"
     if pro and not (against or null or mixed):
         text = f"supported {where}"
@@ -201,7 +201,7 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame) -> ClaimVerdict:
     ranked = body.sort_values(["score", "key"], ascending=[False, True])
     keys = list(ranked["key"].head(3))
     majority = "supports" if (body["direction"] == "supports").sum() * 2 >= len(body) else "contradicts"
-    contrary = ranked[(ranked["direction"] != majority) & ranked["direction"].isin(["supports", "contradicts", "null"])]
+    contrary = ranked[(ranked["direction"] != majority) & ranked["direction"].isin(["supports", "contradicts", "no_effect"])]
     if len(contrary) and contrary["key"].iloc[0] not in keys:
         keys.append(contrary["key"].iloc[0])
     return ClaimVerdict(
