@@ -284,7 +284,12 @@ class StudyAssessment:
     curated_design, curated_population, curated_n, curated_direction
         The curator's judgement (None for PubMed records).
     judged_by : str
-        ``curator`` or ``automatic``.
+        Who decided the values the verdict uses: ``curator`` (the register),
+        ``reviewer:<name>`` (a decision in the reviewer's log) or ``automatic``.
+    review_status : str
+        ``verified`` (a person judged the pair), ``unverified`` (only the
+        machine did: a proposal, rated down in synthesis) or ``conflict`` (two
+        reviewers disagree and no resolution exists: left out of verdicts).
     disagreements : tuple of str
         Fields (design, population, n, direction) where curator and machine
         both give a value and the values differ.
@@ -319,6 +324,7 @@ class StudyAssessment:
     curated_n: int | None
     curated_direction: str | None
     judged_by: str
+    review_status: str
     disagreements: tuple[str, ...]
     flags: tuple[str, ...]
     excluded: bool
@@ -449,6 +455,7 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
         auto_direction=auto_direction.direction,
         curated_design=c_design, curated_population=c_population, curated_n=c_n, curated_direction=c_direction,
         judged_by="curator" if judgement is not None else "automatic",
+        review_status="verified" if judgement is not None else "unverified",
         disagreements=tuple(disagreements), flags=flags,
         excluded=any(f in rubric.exclude for f in flags),
         score=round(sum(components.values()), 3), components=components, rationale=rationale,
@@ -507,7 +514,7 @@ def score_evidence(
 FRAME_COLUMNS = [
     "key", "pmid", "claim_id", "mechanism", "design", "population", "sample_size", "sample_size_span",
     "direction", "direction_sentence", "score", "pts_design", "pts_directness", "pts_precision", "pts_flags",
-    "rationale", "flags", "excluded", "judged_by", "disagreements", "auto_design", "auto_population", "auto_n",
+    "rationale", "flags", "excluded", "judged_by", "review_status", "disagreements", "auto_design", "auto_population", "auto_n",
     "auto_direction", "curated_design", "curated_population", "curated_n", "curated_direction",
 ]
 
