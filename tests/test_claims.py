@@ -28,7 +28,7 @@ GOOD_CLAIM = """
 [[claim]]
 id = "nmda_blockade"
 mechanism = "nmda"
-kind = "mechanism"
+kind = "molecular_pharmacology"
 statement = "Ketamine blocks NMDA receptors."
 subject = "ketamine"
 effect = "blocks"
@@ -60,6 +60,19 @@ def test_contradictions_between_articles_are_recorded() -> None:
     assert "not permanent" in by_id["durability"].note
     assert by_id["cortisol_reduction"].polarity == "down"
     assert by_id["nmda_mediates_antidepressant"].polarity == "required"
+
+
+def test_every_committed_claim_has_a_kind_and_facts_are_checked() -> None:
+    by_id = {c.id: c for c in CLAIMS}
+    assert by_id["nmda_blockade"].kind == "molecular_pharmacology"
+    assert by_id["nmda_overactive_in_depression"].kind == "disease_biology"
+    assert by_id["trd_efficacy"].kind == "clinical_efficacy"
+    assert by_id["safety_minimal_side_effects"].kind == "harms"
+    fact = by_id["approval_2019"].fact
+    assert by_id["approval_2019"].kind == "checkable_fact" and fact is not None
+    assert fact.verdict == "partly_true" and "esketamine" in fact.reason
+    assert all((c.fact is not None) == (c.kind == "checkable_fact") for c in CLAIMS)
+    assert [p.label for p in by_id["bdnf_low_in_depression"].parts] == ["depression", "anxiety disorders", "PTSD"]
 
 
 def test_frames_one_row_per_claim_and_per_article() -> None:
@@ -95,8 +108,22 @@ def _write(tmp_path: Path, mechanisms: str, claims: str) -> tuple[Path, Path]:
         (GOOD_CLAIM.replace("statement =", "statment ="),
          r"unknown field 'statment' \(did you mean 'statement'\?\)"),
         (GOOD_CLAIM.replace('effect = "blocks"', 'effect = "cures"'), r"effect must be one of .*, not 'cures'"),
-        (GOOD_CLAIM.replace('kind = "mechanism"', 'kind = "anecdote"'),
-         r"kind must be one of mechanism, clinical, not 'anecdote'"),
+        (GOOD_CLAIM.replace('kind = "molecular_pharmacology"', 'kind = "anecdote"'),
+         r"kind must be one of molecular_pharmacology, .*, not 'anecdote'"),
+        (GOOD_CLAIM.replace('kind = "molecular_pharmacology"', 'kind = "clinical_eficacy"'),
+         r"not 'clinical_eficacy' \(did you mean 'clinical_efficacy'\?\)"),
+        (GOOD_CLAIM.replace('kind = "molecular_pharmacology"', 'kind = "checkable_fact"'),
+         r"a checkable_fact needs a \[fact\] table"),
+        (GOOD_CLAIM + 'fact = {verdict = "true", reason = "r", sources = ["1"]}\n',
+         r"only a checkable_fact has a fact table"),
+        (GOOD_CLAIM.replace('kind = "molecular_pharmacology"', 'kind = "checkable_fact"')
+         + 'fact = {verdict = "maybe", reason = "r", sources = ["1"]}\n',
+         r"fact: verdict must be one of true, partly_true, false, not 'maybe'"),
+        (GOOD_CLAIM.replace('kind = "molecular_pharmacology"', 'kind = "checkable_fact"')
+         + 'fact = {verdict = "true", reason = "r"}\n', r"fact: missing field 'sources'"),
+        (GOOD_CLAIM + 'parts = [{label = "a"}]\n', r"part #1: missing field 'terms'"),
+        (GOOD_CLAIM + 'parts = "depression"\n', r"parts must be a list of \{label, terms\} tables"),
+        (GOOD_CLAIM + 'surrogates = ["MRS", 3]\n', r"surrogates: expected a list of non-empty strings"),
         (GOOD_CLAIM.replace('"ketamine blocks NMDA receptors"', '"' + "word " * 21 + '"'),
          r"quote has 21 words \(max 20\)"),
         (GOOD_CLAIM + 'conflicts_with = ["glutamate_surge"]\n',

@@ -13,7 +13,8 @@ snapshot    :func:`load_snapshot`, :func:`write_snapshot`, :func:`provenance_to_
             :func:`searches_to_frame`, :func:`curated_to_frame`
 screen      :func:`screen_records`
 score       :func:`load_rubric`, :func:`score_evidence`, :func:`assessments_to_frame`
-synthesis   :func:`synthesize`, :func:`verdicts_to_frame`
+appraisal   :func:`appraise` (stream, GRADE start, risk of bias, indirectness, weight)
+synthesis   :func:`synthesize`, :func:`verdicts_to_frame`, :func:`summary_of_findings`
 review      :func:`find_corpus`, :func:`load_corpus`, :func:`build_review`,
             :func:`review_figures`, :func:`write_review`, the ``plot_*`` figures
 export      :func:`export_review`, :func:`parse_formats`
@@ -58,7 +59,8 @@ _EXPORTS: dict[str, str] = {
     # screening, scoring, synthesis
     **dict.fromkeys(("ScreeningResult", "screen_records"), "screen"),
     **dict.fromkeys(("StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame"), "evidence"),
-    **dict.fromkeys(("ClaimVerdict", "synthesize", "verdicts_to_frame"), "synthesis"),
+    **dict.fromkeys(("appraise",), "appraisal"),
+    **dict.fromkeys(("ClaimVerdict", "synthesize", "verdicts_to_frame", "summary_of_findings"), "synthesis"),
     # review, plots, export
     **dict.fromkeys(("Review", "find_corpus", "load_corpus", "build_review", "review_figures", "write_review"),
                     "review"),

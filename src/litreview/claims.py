@@ -24,9 +24,13 @@ from .errors import CorpusError
 __all__ = [
     "EFFECTS",
     "EFFECT_POLARITY",
+    "KINDS",
+    "FACT_VERDICTS",
     "MAX_QUOTE_WORDS",
     "Mechanism",
     "ClaimSource",
+    "ClaimPart",
+    "FactCheck",
     "Claim",
     "load_mechanisms",
     "load_claims",
@@ -50,14 +54,30 @@ EFFECT_POLARITY: dict[str, str] = {
 }
 EFFECTS = tuple(EFFECT_POLARITY)
 MAX_QUOTE_WORDS = 20
-_KINDS = ("mechanism", "clinical")
+#: What would answer a claim, which decides the evidence that is direct for it:
+#: ``molecular_pharmacology`` (receptor level: in-vitro, animal and human work on
+#: the target are all direct), ``mechanism_in_people`` (human biomarker, imaging
+#: and physiology direct; animal and in-vitro work indirect), ``disease_biology``
+#: (human case-control comparisons and their meta-analyses), ``clinical_efficacy``
+#: (benefit and its durability: human RCTs and their meta-analyses), ``harms``
+#: (adverse events in trials, cohorts, case series, poison and misuse data) and
+#: ``checkable_fact`` (regulatory status and the like: checked against a cited
+#: source, not graded).
+KINDS = (
+    "molecular_pharmacology", "mechanism_in_people", "disease_biology", "clinical_efficacy", "harms",
+    "checkable_fact",
+)
+FACT_VERDICTS = ("true", "partly_true", "false")
 
 _MECHANISM_FIELDS = {"key": True, "label": True, "synonyms": True, "mesh": False, "description": False}
 _CLAIM_FIELDS = {
     "id": True, "mechanism": True, "kind": True, "statement": True, "subject": True,
     "effect": True, "outcome": True, "sources": True, "note": False, "conflicts_with": False,
+    "outcome_terms": False, "surrogates": False, "indirect_populations": False, "parts": False, "fact": False,
 }
 _SOURCE_FIELDS = {"article": True, "quote": True}
+_PART_FIELDS = {"label": True, "terms": True}
+_FACT_FIELDS = {"verdict": True, "reason": True, "sources": True}
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,38 @@ class ClaimSource:
 
 
 @dataclass(frozen=True)
+class ClaimPart:
+    """One assertion of a claim that bundles several (e.g. "BDNF is low in PTSD").
+
+    ``terms`` find the studies about this part in a study's title and text
+    (case-insensitive, matched at the start of a word).
+    """
+
+    label: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """A reviewer's check of a checkable fact against cited sources.
+
+    Attributes
+    ----------
+    verdict : str
+        ``true``, ``partly_true`` or ``false``.
+    reason : str
+        What the sources say, in one or two sentences.
+    sources : tuple of str
+        Snapshot record keys (PMID or ``doi:...``) or ``https://`` addresses of
+        authoritative pages (a regulator's announcement, a label).
+    """
+
+    verdict: str
+    reason: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Claim:
     """One assertion from the seed articles, with the effect it predicts.
 
@@ -104,7 +156,7 @@ class Claim:
     mechanism : str
         Mechanism key.
     kind : str
-        ``mechanism`` or ``clinical``.
+        One of :data:`KINDS`: what kind of evidence answers the claim.
     statement : str
         Precise statement, e.g. "Ketamine increases BDNF levels".
     subject, effect, outcome : str
@@ -115,6 +167,20 @@ class Claim:
         Where the articles disagree, or caveats.
     conflicts_with : tuple of str
         Ids of claims that assert the opposite.
+    outcome_terms : tuple of str
+        Words that show a study measured the claim's outcome itself (the review
+        protocol's outcome); when given, a study that mentions neither these nor
+        a surrogate did not measure the outcome (very serious indirectness).
+    surrogates : tuple of str
+        Words that mark a surrogate outcome for this claim (e.g. spectroscopy
+        glutamate *levels* for NMDA receptor *activity*): indirect in outcome.
+    indirect_populations : tuple of str
+        Words that mark a population other than the one the claim is about
+        (e.g. recreational users for a claim about treatment).
+    parts : tuple of ClaimPart
+        The assertions of a bundled claim, each judged on its own studies.
+    fact : FactCheck or None
+        The check of a ``checkable_fact`` (required for that kind, only for it).
     """
 
     id: str
@@ -127,6 +193,11 @@ class Claim:
     sources: tuple[ClaimSource, ...]
     note: str = ""
     conflicts_with: tuple[str, ...] = ()
+    outcome_terms: tuple[str, ...] = ()
+    surrogates: tuple[str, ...] = ()
+    indirect_populations: tuple[str, ...] = ()
+    parts: tuple[ClaimPart, ...] = ()
+    fact: FactCheck | None = None
 
     @property
     def polarity(self) -> str:
@@ -227,9 +298,7 @@ def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Ma
         hint = difflib.get_close_matches(mechanism, list(mechanisms), n=1)
         extra = f" (did you mean {hint[0]!r}?)" if hint else ""
         raise CorpusError(f"{what}: unknown mechanism {mechanism!r}{extra}", str(path))
-    kind = _text(entry, "kind", what, path)
-    if kind not in _KINDS:
-        raise CorpusError(f"{what}: kind must be one of {', '.join(_KINDS)}, not {kind!r}", str(path))
+    kind = _choice(entry, "kind", KINDS, what, path)
     effect = _text(entry, "effect", what, path)
     if effect not in EFFECT_POLARITY:
         raise CorpusError(f"{what}: effect must be one of {', '.join(EFFECTS)}, not {effect!r}", str(path))
@@ -244,6 +313,14 @@ def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Ma
         if len(quote.split()) > MAX_QUOTE_WORDS:
             raise CorpusError(f"{swhat}: quote has {len(quote.split())} words (max {MAX_QUOTE_WORDS})", str(path))
         sources.append(ClaimSource(article=_text(raw, "article", swhat, path), quote=quote))
+    parts_raw = entry.get("parts", [])
+    if not isinstance(parts_raw, list):
+        raise CorpusError(f"{what}: parts must be a list of {{label, terms}} tables", str(path))
+    parts = []
+    for index, raw in enumerate(parts_raw, start=1):
+        pwhat = f"{what} part #{index}"
+        _check_fields(raw, _PART_FIELDS, pwhat, path)
+        parts.append(ClaimPart(_text(raw, "label", pwhat, path), _str_list(raw["terms"], f"{pwhat} terms", path)))
     return Claim(
         id=_text(entry, "id", what, path),
         mechanism=mechanism,
@@ -255,6 +332,39 @@ def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Ma
         sources=tuple(sources),
         note=_text(entry, "note", what, path),
         conflicts_with=_str_list(entry.get("conflicts_with", []), f"{what} conflicts_with", path),
+        outcome_terms=_str_list(entry.get("outcome_terms", []), f"{what} outcome_terms", path),
+        surrogates=_str_list(entry.get("surrogates", []), f"{what} surrogates", path),
+        indirect_populations=_str_list(entry.get("indirect_populations", []), f"{what} indirect_populations", path),
+        parts=tuple(parts),
+        fact=_fact_check(entry, kind, what, path),
+    )
+
+
+def _choice(entry: Mapping[str, Any], name: str, allowed: Sequence[str], what: str, path: Path) -> str:
+    """A string field that must be one of ``allowed`` (with a did-you-mean hint)."""
+    value = _text(entry, name, what, path)
+    if value not in allowed:
+        hint = difflib.get_close_matches(value, allowed, n=1)
+        extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise CorpusError(f"{what}: {name} must be one of {', '.join(allowed)}, not {value!r}{extra}", str(path))
+    return value
+
+
+def _fact_check(entry: Mapping[str, Any], kind: str, what: str, path: Path) -> FactCheck | None:
+    """The ``fact`` table: required for checkable facts, refused for every other kind."""
+    raw = entry.get("fact")
+    if kind != "checkable_fact":
+        if raw is not None:
+            raise CorpusError(f"{what}: only a checkable_fact has a fact table (kind is {kind!r})", str(path))
+        return None
+    if raw is None:
+        raise CorpusError(f"{what}: a checkable_fact needs a [fact] table (verdict, reason, sources)", str(path))
+    fwhat = f"{what} fact"
+    _check_fields(raw, _FACT_FIELDS, fwhat, path)
+    return FactCheck(
+        verdict=_choice(raw, "verdict", FACT_VERDICTS, fwhat, path),
+        reason=_text(raw, "reason", fwhat, path),
+        sources=_str_list(raw["sources"], f"{fwhat} sources", path),
     )
 
 

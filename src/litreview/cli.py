@@ -51,7 +51,14 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     _corpus_option(p)
     p.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML (default: packaged scoring.toml)")
+    _unverified_option(p)
     p.set_defaults(func=_cmd_run, formats=None)
+
+
+def _unverified_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--exclude-unverified``."""
+    parser.add_argument("--exclude-unverified", action="store_true",
+                        help="leave machine-only judgements out of verdicts (default: keep them, rated down one level)")
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
@@ -62,6 +69,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", dest="format_list", default="csv,xlsx,md,html,bib,ris",
                    help="comma-separated formats (default: all)")
     p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML")
+    _unverified_option(p)
     p.set_defaults(func=_cmd_run)
 
 
@@ -72,7 +80,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     formats = parse_formats(args.format_list) if getattr(args, "format_list", None) else ALL_FORMATS
     started = time.perf_counter()
-    review = build_review(args.corpus, rubric=args.rubric)
+    review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified)
     written = write_review(review, args.out, formats=formats, write_figures=args.command == "run")
     elapsed = time.perf_counter() - started
     included = len(review.screening.included())

@@ -514,8 +514,8 @@ def score_evidence(
 FRAME_COLUMNS = [
     "key", "pmid", "claim_id", "mechanism", "design", "population", "sample_size", "sample_size_span",
     "direction", "direction_sentence", "score", "pts_design", "pts_directness", "pts_precision", "pts_flags",
-    "rationale", "flags", "excluded", "judged_by", "review_status", "disagreements", "auto_design", "auto_population", "auto_n",
-    "auto_direction", "curated_design", "curated_population", "curated_n", "curated_direction",
+    "rationale", "flags", "excluded", "judged_by", "review_status", "disagreements", "auto_design", "auto_population",
+    "auto_n", "auto_direction", "curated_design", "curated_population", "curated_n", "curated_direction",
 ]
 
 

@@ -10,8 +10,8 @@ file               format   contents
 =================  =======  ===================================================
 ``review.csv``     csv      the review table, one row per claim
 ``studies.csv``    csv      one row per study assessment, score components too
-``review.xlsx``    xlsx     sheets review, studies, screening, provenance
-``review.md``      md       the review table and the reference list
+``review.xlsx``    xlsx     sheets summary of findings, review, studies, screening, provenance
+``review.md``      md       Summary-of-Findings table, review table, references
 ``review.html``    html     standalone page: tables, figures, references
 ``references.bib`` bib      one ``@article`` per cited record (bibtexparser v2)
 ``references.ris`` ris      the same records as RIS, for Zotero / EndNote
@@ -278,15 +278,23 @@ def _reference_line(article: Article) -> str:
     return f"{authors or 'Anonymous'}{year}. {article.title.rstrip('.')}. {where.strip()}".strip()
 
 
-def _render_markdown(review: pd.DataFrame, cited: Sequence[Article]) -> bytes:
-    """The review table as a GFM table, then the references."""
-    columns = [str(c) for c in review.columns]
+def _md_table(frame: pd.DataFrame) -> list[str]:
+    """A frame as GFM table lines (nothing for a frame without columns)."""
+    columns = [str(c) for c in frame.columns]
+    if not columns:
+        return []
+    lines = ["| " + " | ".join(_md(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+    for row in frame.itertuples(index=False, name=None):
+        lines.append("| " + " | ".join(_md_cell(c, v) for c, v in zip(columns, row)) + " |")
+    return lines
+
+
+def _render_markdown(review: pd.DataFrame, cited: Sequence[Article], sof: pd.DataFrame | None = None) -> bytes:
+    """The Summary-of-Findings table, the review table, then the references."""
     lines = ["# Evidence review", "", f"{_count(len(review), 'claim')}, {_count(len(cited), 'cited record')}.", ""]
-    if columns:
-        lines.append("| " + " | ".join(_md(c) for c in columns) + " |")
-        lines.append("|" + "---|" * len(columns))
-        for row in review.itertuples(index=False, name=None):
-            lines.append("| " + " | ".join(_md_cell(c, v) for c, v in zip(columns, row)) + " |")
+    if sof is not None:
+        lines += ["## Summary of findings", "", *_md_table(sof), "", "## Review table", ""]
+    lines += _md_table(review)
     lines += ["", "## References", ""]
     for article in cited:
         item = f"- {_md(_reference_line(article))} {_md_key(article.key)}"
@@ -379,6 +387,7 @@ def _render_html(
     studies: pd.DataFrame,
     cited: Sequence[Article],
     figures: Mapping[str, Figure | bytes] | None,
+    sof: pd.DataFrame | None = None,
 ) -> bytes:
     """One standalone page: review table, figures, studies table, references."""
     parts = [
@@ -390,9 +399,10 @@ def _render_html(
         f"<p>{_count(len(review), 'claim')}, {_count(len(studies), 'study assessment')}, "
         f"{_count(len(cited), 'cited record')}. "
         "Records marked curated carry a summary written for this project, not the PubMed abstract.</p>",
-        "<h2>Claims</h2>",
-        _html_table(review, "review"),
     ]
+    if sof is not None:
+        parts += ["<h2>Summary of findings</h2>", _html_table(sof, "sof")]
+    parts += ["<h2>Claims</h2>", _html_table(review, "review")]
     if figures:
         parts.append("<h2>Figures</h2>")
         for name, figure in figures.items():
@@ -542,6 +552,7 @@ def export_review(
     cited: Sequence[Article],
     figures: Mapping[str, Figure | bytes] | None = None,
     formats: Sequence[str] | str = ALL_FORMATS,
+    sof: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write the review's exports into ``out_dir``.
 
@@ -561,6 +572,9 @@ def export_review(
         Embedded in the HTML page.
     formats : sequence of str or str
         Any of :data:`ALL_FORMATS` (a string is read by :func:`parse_formats`).
+    sof : pandas.DataFrame, optional
+        The Summary-of-Findings table: the first sheet of ``review.xlsx`` and the
+        first section of ``review.md`` and ``review.html``.
 
     Returns
     -------
@@ -574,13 +588,14 @@ def export_review(
     """
     chosen = parse_formats(formats if isinstance(formats, str) else ",".join(formats))
     refs = _unique(cited)
+    sheets = {"summary of findings": sof} if sof is not None else {}
+    sheets.update({"review": review, "studies": studies, "screening": screening, "provenance": provenance})
     renderers = {
         "review.csv": lambda: _render_csv(review),
         "studies.csv": lambda: _render_csv(studies),
-        "review.xlsx": lambda: _render_xlsx(
-            {"review": review, "studies": studies, "screening": screening, "provenance": provenance}),
-        "review.md": lambda: _render_markdown(review, refs),
-        "review.html": lambda: _render_html(review, studies, refs, figures),
+        "review.xlsx": lambda: _render_xlsx(sheets),
+        "review.md": lambda: _render_markdown(review, refs, sof),
+        "review.html": lambda: _render_html(review, studies, refs, figures, sof),
         "references.bib": lambda: _render_bibtex(refs),
         "references.ris": lambda: _render_ris(refs),
     }

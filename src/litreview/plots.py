@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
-from .synthesis import DESIGN_ORDER
+from ._classify import DESIGNS
 
 __all__ = ["DIRECTION_COLOURS", "plot_evidence_map", "plot_prisma_flow", "plot_timeline"]
 
@@ -50,7 +50,7 @@ def plot_evidence_map(studies: pd.DataFrame, claim_order: Sequence[str]) -> Figu
     matplotlib.figure.Figure
     """
     kept = studies[~studies["excluded"].astype(bool)]
-    designs = [d for d in DESIGN_ORDER if d in set(kept["design"])]
+    designs = [d for d in DESIGNS if d in set(kept["design"])]
     fig = Figure(figsize=(1.2 + 0.9 * max(len(designs), 1), 0.6 + 0.32 * len(claim_order)))
     ax = fig.subplots()
     rows = {c: i for i, c in enumerate(claim_order)}
@@ -96,26 +96,29 @@ def plot_prisma_flow(counts: pd.DataFrame) -> Figure:
     """
     row = counts[counts["mechanism"].str.startswith("all")].iloc[0]
     reasons = [(c.split(": ", 1)[1], int(row[c])) for c in counts.columns if c.startswith("excluded: ") and row[c]]
-    fig = Figure(figsize=(7, 4.2))
+    fig = Figure(figsize=(7.5, 3.4))
     ax = fig.subplots()
     ax.set_axis_off()
     ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    ax.set_ylim(0.24, 1)
     steps = [
-        (0.9, f"Records identified\nn = {row['identified']}"),
-        (0.65, f"Records screened\nn = {row['screened']}"),
-        (0.4, f"Records included\nn = {row['included']}"),
+        (0.9, f"Identified from databases (PubMed)\nn = {row['from_databases']}"),
+        (0.62, f"Records screened\nn = {row['screened']}"),
+        (0.34, f"Records included\nn = {row['included']}"),
     ]
     for y, text in steps:
-        _box(ax, 0.28, y, text)
+        _box(ax, 0.22, y, text, width=0.4)
     for (y1, _), (y2, _) in zip(steps, steps[1:]):
-        ax.annotate("", (0.28, y2 + 0.065), (0.28, y1 - 0.065), arrowprops={"arrowstyle": "->"})
-    side = [(0.775, f"Duplicates removed\nn = {row['duplicates']}")]
+        ax.annotate("", (0.22, y2 + 0.065), (0.22, y1 - 0.065), arrowprops={"arrowstyle": "->"})
+    _box(ax, 0.68, 0.9, f"Identified from other sources\n(curated register) n = {row['from_other_sources']}",
+         width=0.4)
+    ax.annotate("", (0.34, 0.685), (0.6, 0.835), arrowprops={"arrowstyle": "->"})
     detail = "\n".join(f"{r}: {n}" for r, n in reasons) or "none"
-    side.append((0.525, f"Records excluded  n = {row['excluded']}\n{detail}"))
+    side = [(0.76, f"Duplicates removed  n = {row['duplicates']}"),
+            (0.48, f"Records excluded  n = {row['excluded']}\n{detail}")]
     for y, text in side:
-        _box(ax, 0.75, y, text, width=0.46)
-        ax.annotate("", (0.52, y), (0.28, y), arrowprops={"arrowstyle": "->"})
+        _box(ax, 0.79, y, text, width=0.4)
+        ax.annotate("", (0.59, y), (0.22, y), arrowprops={"arrowstyle": "->"})
     ax.set_title("Screening flow (unique records, all mechanisms)")
     return fig
 

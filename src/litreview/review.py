@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ._io import atomic_open
+from .appraisal import appraise
 from .claims import Claim, Mechanism, load_claims, load_mechanisms
 from .errors import CorpusError
 from .evidence import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
@@ -22,7 +23,7 @@ from .plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from .records import Article
 from .screen import ScreeningResult, screen_records
 from .snapshot import Snapshot, load_snapshot, provenance_to_frame
-from .synthesis import ClaimVerdict, synthesize, verdicts_to_frame
+from .synthesis import ClaimVerdict, summary_of_findings, synthesize, verdicts_to_frame
 
 __all__ = [
     "CorpusPaths", "Review", "find_corpus", "load_corpus", "build_review", "review_figures", "write_review",
@@ -82,6 +83,8 @@ class Review:
     snapshot : Snapshot
     screening : ScreeningResult
     assessments : list of StudyAssessment
+    appraised : pandas.DataFrame
+        The assessments with bibliographic and appraisal columns (what synthesis read).
     verdicts : list of ClaimVerdict
     """
 
@@ -90,6 +93,7 @@ class Review:
     snapshot: Snapshot
     screening: ScreeningResult
     assessments: list[StudyAssessment]
+    appraised: pd.DataFrame
     verdicts: list[ClaimVerdict]
 
     @property
@@ -98,14 +102,14 @@ class Review:
         return verdicts_to_frame(self.verdicts)
 
     @property
+    def sof(self) -> pd.DataFrame:
+        """The Summary-of-Findings table (see :func:`summary_of_findings`)."""
+        return summary_of_findings(self.verdicts)
+
+    @property
     def studies(self) -> pd.DataFrame:
-        """One row per study assessment, with bibliographic columns added."""
-        frame = assessments_to_frame(self.assessments)
-        records = {a.key: a for a in self.snapshot.records}
-        frame.insert(2, "title", [records[k].title for k in frame["key"]])
-        frame.insert(3, "year", pd.array([records[k].year for k in frame["key"]], dtype="Int64"))
-        frame.insert(4, "doi", [records[k].doi for k in frame["key"]])
-        return frame
+        """One row per study assessment, with bibliographic and appraisal columns."""
+        return self.appraised.copy()
 
     @property
     def provenance(self) -> pd.DataFrame:
@@ -138,7 +142,9 @@ def load_corpus(corpus: str | Path | None = None) -> tuple[dict[str, Mechanism],
     return mechanisms, claims, load_snapshot(paths.snapshot)
 
 
-def build_review(corpus: str | Path | None = None, rubric: Rubric | str | Path | None = None) -> Review:
+def build_review(
+    corpus: str | Path | None = None, rubric: Rubric | str | Path | None = None, exclude_unverified: bool = False
+) -> Review:
     """Run every offline stage from the corpus and return their outputs.
 
     Parameters
@@ -147,6 +153,8 @@ def build_review(corpus: str | Path | None = None, rubric: Rubric | str | Path |
         Corpus directory (default: found from the working directory).
     rubric : Rubric or path, optional
         Scoring weights; the packaged ``scoring.toml`` when omitted.
+    exclude_unverified : bool
+        Leave machine-only judgements out of verdicts instead of rating them down.
 
     Returns
     -------
@@ -160,10 +168,32 @@ def build_review(corpus: str | Path | None = None, rubric: Rubric | str | Path |
     mechanisms, claims, snapshot = load_corpus(corpus)
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
+    _check_fact_sources(claims, snapshot)
     screening = screen_records(snapshot, mechanisms, claims)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric)
-    verdicts = synthesize(claims, assessments_to_frame(assessments))
-    return Review(mechanisms, claims, snapshot, screening, assessments, verdicts)
+    appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
+                         {a.key: a for a in snapshot.records}, snapshot.curated)
+    verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
+    return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts)
+
+
+def _with_bibliography(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
+    """Insert title, year and DOI after the key and PMID."""
+    records = [snapshot.record(k) for k in frame["key"]]
+    frame.insert(2, "title", [r.title for r in records])
+    frame.insert(3, "year", pd.array([r.year for r in records], dtype="Int64"))
+    frame.insert(4, "doi", [r.doi for r in records])
+    return frame
+
+
+def _check_fact_sources(claims: Sequence[Claim], snapshot: Snapshot) -> None:
+    """Every source a fact check cites is a snapshot record or an https:// page."""
+    known = set(snapshot.keys)
+    for claim in claims:
+        for source in claim.fact.sources if claim.fact else ():
+            if not source.startswith("https://") and source not in known:
+                raise CorpusError(f"claim {claim.id!r}: fact source {source!r} is neither a snapshot record "
+                                  "nor an https:// address")
 
 
 
@@ -215,6 +245,7 @@ def write_review(
         cited=review.cited,
         figures=figures,
         formats=formats,
+        sof=review.sof,
     )
     paths = list(written.values())
     if write_figures:

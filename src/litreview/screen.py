@@ -66,8 +66,11 @@ class ScreeningResult:
         title, year, source, decision`` (``included``/``excluded``/``duplicate``),
         ``reason``, ``duplicate_of``, ``relevance``; ranked by relevance.
     counts : pandas.DataFrame
-        PRISMA-style counts per mechanism: ``identified, duplicates, screened,
-        excluded, included`` and one ``excluded: <reason>`` column per reason.
+        PRISMA-style counts per mechanism: ``identified`` (split into
+        ``from_databases``, records a PubMed search or the mirror returned, and
+        ``from_other_sources``, records taken from the curated register),
+        ``duplicates, screened, excluded, included`` and one
+        ``excluded: <reason>`` column per reason.
     pairs : tuple of (str, str)
         (record key, claim id) pairs to score: curated links, plus each included
         PubMed record with the claims of its mechanism whose outcome it mentions.
@@ -228,9 +231,12 @@ def _prisma_counts(log: pd.DataFrame, mechanisms: Iterable[str]) -> pd.DataFrame
         if mech.startswith("all"):
             part = part.sort_values("decision", key=lambda s: s.map({"included": 0, "excluded": 1, "duplicate": 2}))
             part = part.drop_duplicates("key")
+        curated = int((part["source"] == "curated").sum())
         row = {
             "mechanism": mech,
             "identified": len(part),
+            "from_databases": len(part) - curated,
+            "from_other_sources": curated,
             "duplicates": int((part["decision"] == "duplicate").sum()),
         }
         row["screened"] = row["identified"] - row["duplicates"]
