@@ -25,7 +25,7 @@ from litreview.records import Article, Correction, MeshHeading, PublicationType
 from litreview.snapshot import CuratedJudgement
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Slightly below the 5-fold cross-validated accuracy measured by evaluation/pubmedqa.py (73.8%).
+#: Slightly below the 5-fold cross-validated accuracy measured by evaluation/direction.py (73.8%).
 PUBMEDQA_FLOOR = 0.71
 
 
@@ -342,7 +342,7 @@ def test_pubmedqa_cross_validated_accuracy_floor(shared: Path) -> None:
     data = shared / "data" / "pubmedqa" / "pqal_cv.json"
     if not data.is_file():
         pytest.skip(f"{data} is absent")
-    spec = importlib.util.spec_from_file_location("pubmedqa_eval", ROOT / "evaluation" / "pubmedqa.py")
+    spec = importlib.util.spec_from_file_location("direction_eval", ROOT / "evaluation" / "direction.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)

@@ -9,7 +9,7 @@ words the sentence mentions. The conclusion sentence sharing most words with the
 claim is read as the answer, and whether it (or the first conclusion sentence) is
 negated is a feature of its own; "not only" and "no doubt" are not negations. A three-class linear
 model (weights in ``direction_weights.toml``, fitted by
-``evaluation/pubmedqa.py --fit`` and small enough to read) turns the features
+``evaluation/direction.py --fit`` and small enough to read) turns the features
 into *supports*, *not supported* or *unclear*; the last two are then refined
 into *contradicts* / *null* and *mixed* / *unclear* by the cues themselves.
 """
@@ -442,3 +442,8 @@ def refine(model_class: str, features: Mapping[str, float], polarity: str) -> st
         features["conc_positive"] + features["conc_match"] > 0
     )
     return "mixed" if mixed else "unclear"
+
+
+def clear_caches() -> None:
+    """Forget cached sentence readings (for timing a cold run)."""
+    _sentence_counts.cache_clear()
