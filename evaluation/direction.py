@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from litreview import _direction
+from litreview import _direction, _reading
 from litreview._direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
 from litreview.evidence import direction_features, judge_direction, score_evidence
 from litreview.review import load_corpus
@@ -197,6 +197,7 @@ def speed(corpus: Path | None) -> None:
     for label in ("cold (sentence caches cleared)", "warm"):
         if label.startswith("cold"):
             _direction.clear_caches()
+            _reading.clear_caches()
         start = time.perf_counter()
         for claim, text in jobs:
             judge_direction(claim, text)
