@@ -22,8 +22,8 @@
    accuracy, Cohen's kappa, the confusion matrix, and accuracy by confidence
    band. Nothing is fitted on these pairs.
 3. **Speed**: mean time of :func:`~litreview.evidence.judge_direction` per
-   (record, claim) pair over every pair the snapshot's screening produces,
-   sentence caches cleared first (cold) and then warm.
+   (record, claim) pair, caches cleared first: over the pairs the snapshot's
+   screening produces, and over every record against every claim.
 
 Usage::
 
@@ -187,17 +187,23 @@ def curator_agreement(corpus: Path | None) -> None:
 
 
 def speed(corpus: Path | None) -> None:
-    """Print the mean judge_direction time per screened (record, claim) pair, cold and warm."""
+    """Print the mean judge_direction time per (record, claim) pair, caches cleared first.
+
+    Two sets: the screened pairs of the snapshot (each record judged for its own
+    claims) and every record against every claim (as when a live fetch brings in
+    records for all the claims; a record's sentences are then read once and
+    reused for the next claim, as in ``score_evidence``).
+    """
     mechanisms, claims, snapshot = load_corpus(corpus)
     by_key = {a.key: a for a in snapshot.records}
     by_id = {c.id: c for c in claims}
-    pairs = sorted(screen_records(snapshot, mechanisms, claims).pairs)
-    jobs = [(by_id[cid], f"{by_key[key].title}\n{by_key[key].abstract or by_key[key].curated_summary or ''}")
-            for key, cid in pairs]
-    for label in ("cold (sentence caches cleared)", "warm"):
-        if label.startswith("cold"):
-            _direction.clear_caches()
-            _reading.clear_caches()
+    screened = sorted(screen_records(snapshot, mechanisms, claims).pairs)
+    every = [(key, c.id) for key in sorted(by_key) for c in claims]
+    for label, pairs in (("screened pairs", screened), ("every record x every claim", every)):
+        jobs = [(by_id[cid], f"{by_key[key].title}\n{by_key[key].abstract or by_key[key].curated_summary or ''}")
+                for key, cid in pairs]
+        _direction.clear_caches()
+        _reading.clear_caches()
         start = time.perf_counter()
         for claim, text in jobs:
             judge_direction(claim, text)

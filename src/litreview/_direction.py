@@ -145,8 +145,21 @@ def split_sentences(text: str) -> list[str]:
             if s.strip()]
 
 
+@lru_cache(maxsize=1024)
+def _split_conclusion(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Cached :func:`split_conclusion` (a record is read for many claims)."""
+    body, conclusion = _split_conclusion_uncached(text)
+    return tuple(body), tuple(conclusion)
+
+
 def split_conclusion(text: str) -> tuple[list[str], list[str]]:
     """(body sentences, conclusion sentences): a labelled conclusion section, else the last two sentences."""
+    body, conclusion = _split_conclusion(text)
+    return list(body), list(conclusion)
+
+
+def _split_conclusion_uncached(text: str) -> tuple[list[str], list[str]]:
+    """(body sentences, conclusion sentences), computed."""
     labels = list(_CONCLUSION.finditer(text))
     if labels:
         match = labels[-1]
@@ -385,3 +398,4 @@ def refine(model_class: str, features: Mapping[str, float], polarity: str) -> st
 def clear_caches() -> None:
     """Forget cached sentence readings (for timing a cold run)."""
     _sentence_counts.cache_clear()
+    _split_conclusion.cache_clear()

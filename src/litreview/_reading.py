@@ -60,6 +60,7 @@ _LATER = re.compile(r"\b(?:at|by|after|on|from|through|until|over|beyond)\s+(?:d
                     r"\b(?:at|by|after|for|over)\s+(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|"
                     r"several|a few)\s*-?\s*(?:days?|weeks?|months?|years?)\b|\blater\b|\bfollow-?up\b|"
                     r"\bno longer\b|\bsubsequent\w*", re.IGNORECASE)
+_HOURS = re.compile(r"\b\d+\s*(?:h|hours?|min)\b", re.IGNORECASE)
 _SUBGROUP = re.compile(r"\bsubgroups?\b|\bsubsets?\b|\bonly in\b|\bamong (?:those|the \w+ who)\b|"
                        r"\bin (?:women|men|females|males|responders|non-?responders)\b", re.IGNORECASE)
 _PRIMARY = re.compile(r"\bprimary (?:end-?point|outcome)|\bend-?points?\b", re.IGNORECASE)
@@ -167,10 +168,29 @@ class _Clause:
     caveat: bool
 
 
+@dataclass(frozen=True)
+class _ClauseCues:
+    """What a clause says whatever the claim."""
+
+    text: str
+    comparator: bool
+    scoped: bool
+    hours: bool
+    caveat: bool
+    anaphor: bool
+    primary: bool
+
+
 @lru_cache(maxsize=8192)
-def _clauses(sentence: str) -> tuple[str, ...]:
-    """Clauses of a sentence (cached: the same abstract is read for many claims)."""
-    return tuple(c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c and c.strip())
+def _sentence(sentence: str) -> tuple[bool, bool, tuple[_ClauseCues, ...]]:
+    """(hedged, names a primary endpoint, clauses) of a sentence (cached: records are read for many claims)."""
+    clauses = tuple(
+        _ClauseCues(c, bool(_COMPARATOR.search(c)), bool(_LATER.search(c) or _SUBGROUP.search(c)),
+                    bool(_HOURS.search(c)), bool(_CAVEAT.search(c)), bool(_ANAPHOR.search(c)),
+                    bool(_PRIMARY.search(c)))
+        for c in (part.strip() for part in _CLAUSE_SPLIT.split(sentence) if part) if c
+    )
+    return bool(_HEDGE.search(sentence)), bool(_PRIMARY.search(sentence)), clauses
 
 
 @lru_cache(maxsize=1024)
@@ -189,21 +209,22 @@ def _unnegated(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
     return [m for m in regex.finditer(text) if not negated_at(text, m.start())]
 
 
-def _directional(clause: str, spec: ClaimSpec) -> tuple[str, str]:
-    """(signal, cue) for up/down/better/any claims."""
+@lru_cache(maxsize=16384)
+def _directional(clause: str, effect: str) -> tuple[str, str]:
+    """(signal, cue) for up/down/better/any claims (cached: it depends on the effect kind only)."""
     plain = _NOT_NEGATION.sub(" ", clause)
     caveat = _CAVEAT.search(plain) or _NULL.search(plain)
     if caveat:
         return "null", caveat.group(0)
-    if spec.effect == "any":
+    if effect == "any":
         found = _unnegated(_ANY_EFFECT, plain) + _unnegated(_UP_STRICT, plain) + _unnegated(_DOWN_STRICT, plain)
         negated = [m for m in _ANY_EFFECT.finditer(plain) if negated_at(plain, m.start())]
         if found:
             return "for", found[0].group(0)
         return ("null", negated[0].group(0)) if negated else ("", "")
-    pro_re, con_re = _DIRECTIONAL["better" if spec.effect == "lasting" else spec.effect]
+    pro_re, con_re = _DIRECTIONAL["better" if effect == "lasting" else effect]
     pro, con = _unnegated(pro_re, plain), _unnegated(con_re, plain)
-    if spec.effect == "better":
+    if effect == "better":
         # "reduced anxiety" is relief; a worsening word next to it decides the other way
         con = [m for m in con if not any(p.start() <= m.start() < p.end() for p in pro)]
     if pro and not con:
@@ -234,13 +255,16 @@ def _harm(clause: str, sentence: str, outcome: re.Pattern[str] | None) -> tuple[
     return "", ""
 
 
+@lru_cache(maxsize=256)
+def _near_pattern(regex: str, factor: str) -> re.Pattern[str]:
+    """``regex`` within a few words of ``factor``, either side (compiled once per claim)."""
+    gap = r"(?:[\s,()-]+[\w'-]+){0,4}?[\s,()-]+"
+    return re.compile(rf"(?:\b(?:{regex}){gap}(?:{factor})|(?:{factor})[\w-]*{gap}(?:{regex}))", re.IGNORECASE)
+
+
 def _near(regex: str, factor: re.Pattern[str] | None, clause: str) -> re.Match[str] | None:
     """``regex`` within a few words of a mention of the factor."""
-    if factor is None:
-        return None
-    gap = r"(?:[\s,()-]+[\w'-]+){0,4}?[\s,()-]+"
-    pattern = rf"(?:\b(?:{regex}){gap}(?:{factor.pattern})|(?:{factor.pattern})[\w-]*{gap}(?:{regex}))"
-    return re.search(pattern, clause, re.IGNORECASE)
+    return _near_pattern(regex, factor.pattern).search(clause) if factor is not None else None
 
 
 def _required(clause: str, spec: ClaimSpec, factor: re.Pattern[str] | None) -> tuple[str, str]:
@@ -292,8 +316,8 @@ def _signal(clause: str, sentence: str, spec: ClaimSpec, patterns: dict[str, re.
         if signal[0] or not _LATER.search(clause):
             return signal
         # an effect at a later time point ("still lower at 4 weeks") speaks to durability
-        return _directional(clause, spec)
-    return _directional(clause, spec)
+        return _directional(clause, spec.effect)
+    return _directional(clause, spec.effect)
 
 
 def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
@@ -306,17 +330,17 @@ def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
     speaks = False
     for position, sentence in [(0, s) for s in body if s == title] + [(1, s) for s in conclusion]:
         weight = _W_TITLE if title and sentence == title else (_W_CONCLUSION if position else 1.0)
-        sentence_outcome = bool(_found(patterns["outcome"], sentence) or _PRIMARY.search(sentence))
-        hedged = bool(_HEDGE.search(sentence))
-        for clause in _clauses(sentence):
-            subject = bool(_found(patterns["subject"], clause) or _found(patterns["agent"], clause)
-                           or _ANAPHOR.search(clause))
-            outcome = bool(_found(patterns["outcome"], clause) or _PRIMARY.search(clause))
+        hedged, primary, clauses = _sentence(sentence)
+        sentence_outcome = primary or bool(_found(patterns["outcome"], sentence))
+        for cues in clauses:
+            clause = cues.text
+            subject = cues.anaphor or bool(_found(patterns["subject"], clause) or _found(patterns["agent"], clause))
+            outcome = cues.primary or bool(_found(patterns["outcome"], clause))
             speaks = speaks or subject or outcome
-            if _COMPARATOR.search(clause) and not subject:
+            if cues.comparator and not subject:
                 continue  # about the comparator alone: never decides
-            scoped = bool(_LATER.search(clause) or _SUBGROUP.search(clause))
-            if scoped and spec.timeframe == "early" and not re.search(r"\b\d+\s*(?:h|hours?|min)", clause):
+            scoped = cues.scoped
+            if scoped and spec.timeframe == "early" and not cues.hours:
                 continue  # a later time point is out of scope for an onset claim
             signal, cue = _signal(clause, sentence, spec, patterns)
             if not signal:
@@ -329,7 +353,7 @@ def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
                 continue
             w = weight * relevance * (_W_SCOPED if scoped and spec.timeframe != "lasting" else 1.0)
             out.append(_Clause(signal, cue, w * (_W_HEDGED if hedged else 1.0), relevance, sentence, hedged,
-                               signal == "null" and bool(_CAVEAT.search(clause))))
+                               signal == "null" and cues.caveat))
     return out, speaks
 
 
@@ -394,5 +418,6 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
 
 
 def clear_caches() -> None:
-    """Forget cached clause splits (for timing a cold run)."""
-    _clauses.cache_clear()
+    """Forget cached clause readings (for timing a cold run)."""
+    _sentence.cache_clear()
+    _directional.cache_clear()

@@ -86,7 +86,9 @@ class DirectionJudgement:
     sentence : str
         The sentence that best shows it (conclusion sentences first).
     score : float
-        The linear model's probability for its own class (0-1), whatever decided.
+        The decider's own strength for its choice (0-1): the linear model's
+        probability for its class when the model decided, the reading's
+        confidence when the claim-aware reading did.
     confidence : float
         How far to trust ``direction`` (0-1): a claim-aware reading of a clause
         that names the claim's outcome scores high, a hedged, caveated or
@@ -141,6 +143,12 @@ def judge_direction(
     if not text or not text.strip():
         return DirectionJudgement("unclear", "", 0.0, 0.0, "no text")
     spec = parse_claim(claim)
+    # a claim asserts an effect and is read clause by clause against it; a yes/no question asserts
+    # none, so the linear model fitted on expert-answered questions (PubMedQA) answers it
+    reading = read_claim(spec, text) if not spec.question else _NO_READING
+    if reading.direction is not None:
+        sentence = reading.sentence or _direction.split_conclusion(text)[1][-1]
+        return DirectionJudgement(reading.direction, sentence, reading.confidence, reading.confidence, reading.reason)
     weights = weights if weights is not None else _direction.packaged_weights()
     features = direction_features(spec, text)
     scores = _direction.class_scores(features, weights)
@@ -148,12 +156,6 @@ def judge_direction(
     peak = max(scores)
     probability = round(math.exp(scores[top] - peak) / sum(math.exp(s - peak) for s in scores), 3)
     model_class = MODEL_CLASSES[top]
-    # a claim asserts an effect and is read clause by clause against it; a yes/no question asserts
-    # none, so the linear model fitted on expert-answered questions (PubMedQA) answers it
-    reading = read_claim(spec, text) if not spec.question else _NO_READING
-    if reading.direction is not None:
-        sentence = reading.sentence or _direction.deciding_sentence(spec, text, model_class)
-        return DirectionJudgement(reading.direction, sentence, probability, reading.confidence, reading.reason)
     return DirectionJudgement(
         direction=_direction.refine(model_class, features, spec.polarity),
         sentence=_direction.deciding_sentence(spec, text, model_class),
