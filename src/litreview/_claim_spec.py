@@ -77,7 +77,7 @@ _AGENT_ALIASES = {"ketamine": ("ketamine", "esketamine", "arketamine", "r-ketami
                                "(s)-ketamine", "spravato")}
 #: Words that stand for the intervention in a study that has already named it ("after the infusion").
 ANAPHORS = (r"the (?:active )?(?:infusions?|drug|treatment|intervention|injections?|dose|compound)|"
-            r"active (?:drug|treatment|arm|group)|treated (?:animals|mice|rats|patients|group)")
+            r"active (?:drug|treatment|arm|group)|(?<!-)treated (?:animals|mice|rats|patients|group)")
 #: Outcome words and the measures or synonyms a study reports them by (general domain knowledge:
 #: rating scales and standard assays), as regex prefixes.
 _THESAURUS = {
@@ -104,8 +104,8 @@ _THESAURUS = {
     "burst": r"burst|habenul",
     "abuse": _HARM_ABUSE,
     "addic": _HARM_ABUSE,
-    "adver": _HARM_ADVERSE + r"|nausea|dizz|blood pressure|hypertens",
-    "side": _HARM_ADVERSE + r"|nausea|dizz|blood pressure|hypertens",
+    "adver": _HARM_ADVERSE + r"|nausea|dizz|blood pressure|hypertens|deficit|impair",
+    "side": _HARM_ADVERSE + r"|nausea|dizz|blood pressure|hypertens|deficit|impair",
     "obses": r"obsess|ocd|y-bocs|compuls",
     "bipol": r"bipolar|mania|manic|depress|madrs",
 }
@@ -121,7 +121,7 @@ _UP_VERB = re.compile(r"\b(?:increas\w*|rais\w*|elevat\w*|enhanc\w*|augment\w*|b
 _DOWN_VERB = re.compile(r"\b(?:decreas\w*|reduc\w*|lower\w*|diminish\w*|attenuat\w*|inhibit\w*|suppress\w*|"
                         r"downregulat\w*|blocks?|blocking|antagoniz\w*|prevents?|blunts?|calms?|quiets?|"
                         r"(?:is|are) (?:lower|low|reduced|deficient))\b", re.IGNORECASE)
-_BETTER_VERB = re.compile(r"\b(?:improv\w*|relie\w*|alleviat\w*|(?:is|are) (?:effective|efficacious|beneficial|"
+_BETTER_VERB = re.compile(r"\b(?:improv\w*|relie\w*|alleviat\w*|eas(?:es|ed|e)\b|(?:is|are) (?:effective|efficacious|beneficial|"
                           r"useful)|benefits?|helps?|treats?|works? for)\b", re.IGNORECASE)
 _ANY_VERB = re.compile(r"\b(?:modulat\w*|chang\w*|alter\w*|affect\w*|influenc\w*|(?:is|are|was|were) associated|"
                        r"associated|correlat\w*|related|linked|predict\w*|differ\w*)\b", re.IGNORECASE)
@@ -274,7 +274,7 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
     subject_pattern = _pattern(subject) or agent_pattern
     if effect == "low_harm":
         # the harm is what a finding is about, whatever words the claim wraps it in
-        outcome_pattern = _HARM_ABUSE if harm == "abuse" else _THESAURUS["adver"]
+        outcome_pattern = _HARM_ABUSE if harm == "abuse" else f"{_THESAURUS['adver']}|{_HARM_ABUSE}"
     else:
         # "ketamine's antidepressant effect": the outcome is the effect, ketamine is the agent
         outcome_pattern = _pattern(outcome, exclude=agent_stems if subject.strip() else frozenset())
@@ -314,6 +314,10 @@ def _split_plain(text: str) -> tuple[str, str, str]:
         found = regex.search(body)
         if found:
             candidates.append((found.start(), effect, found))
+    durable = _DURABLE.search(body)
+    if durable and not any(effect in ("up", "down", "required") for _, effect, _ in candidates):
+        # "the response lasts for months": an improvement that lasts
+        return body[: durable.start()], "better", body
     if not candidates:
         # "is associated with", "affects": any change counts
         found = _ANY_VERB.search(body)
@@ -321,7 +325,9 @@ def _split_plain(text: str) -> tuple[str, str, str]:
     if any(effect == "better" for _, effect, _ in candidates) and _DURABLE.search(body):
         _, effect, found = next(c for c in candidates if c[1] == "better")
     else:
-        _, effect, found = min(candidates, key=lambda c: c[0])
+        # "AMPA activation is required for ...": a requirement outranks the verbs inside its subject
+        required = [c for c in candidates if c[1] == "required"]
+        _, effect, found = required[0] if required else min(candidates, key=lambda c: c[0])
     return body[: found.start()], effect, body[found.end():]
 
 

@@ -55,6 +55,9 @@ _CLAUSE_SPLIT = re.compile(
 _COMPARATOR = re.compile(r"\b(?:placebo(?!-?\s?control)|saline|vehicle|sham|midazolam|controls\b|control (?:group|"
                          r"arm|animals|mice|rats|subjects|participants|condition|session|infusion)s?|untreated|"
                          r"wild-?type)", re.IGNORECASE)
+#: "did not differ from placebo" compares the subject with the comparator: it is about the subject.
+_COMPARISON = re.compile(r"\b(?:from|than|versus|vs\.?|over|relative to|compared (?:with|to)|between)\s+(?:the\s+)?"
+                         r"(?:placebo|saline|vehicle|sham|midazolam|controls?)", re.IGNORECASE)
 _ANAPHOR = re.compile(rf"\b(?:{ANAPHORS})\b", re.IGNORECASE)
 _LATER = re.compile(r"\b(?:at|by|after|on|from|through|until|over|beyond)\s+(?:day|week|month)s?\s*\d+|"
                     r"\b(?:at|by|after|for|over)\s+(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|"
@@ -91,6 +94,7 @@ _HARM_SERIOUS = re.compile(r"\b(?:serious|severe|persist\w*|lasting|irreversib\w
                            r"death|fatal|hospitali\w*|ulcerat\w*|damage)\b", re.IGNORECASE)
 _HARM_ABSENT = re.compile(r"\b(?:no|without|absence of|free of|none|neither|nor|not|never|did not|no cases? of)\b",
                           re.IGNORECASE)
+_NONE_OF = re.compile(r"\s*(?:none|no|neither|never|not one)\b", re.IGNORECASE)
 _REMOVAL = (r"knock-?outs?|knock-?downs?|delet\w+|deficien\w+|lacking|lack of|without|absence of|null|-/-|"
             r"silenc\w+|antagonis\w+|antagoniz\w+|blockers?|block\w*|inhibit\w*|pretreat\w*|pre-treat\w*|"
             r"neutraliz\w+|antibod\w+|ablat\w+|mutant|conditional")
@@ -185,7 +189,7 @@ class _ClauseCues:
 def _sentence(sentence: str) -> tuple[bool, bool, tuple[_ClauseCues, ...]]:
     """(hedged, names a primary endpoint, clauses) of a sentence (cached: records are read for many claims)."""
     clauses = tuple(
-        _ClauseCues(c, bool(_COMPARATOR.search(c)), bool(_LATER.search(c) or _SUBGROUP.search(c)),
+        _ClauseCues(c, bool(_COMPARATOR.search(c) and not _COMPARISON.search(c)), bool(_LATER.search(c) or _SUBGROUP.search(c)),
                     bool(_HOURS.search(c)), bool(_CAVEAT.search(c)), bool(_ANAPHOR.search(c)),
                     bool(_PRIMARY.search(c)))
         for c in (part.strip() for part in _CLAUSE_SPLIT.split(sentence) if part) if c
@@ -241,7 +245,10 @@ def _directional(clause: str, effect: str) -> tuple[str, str]:
 def _harm(clause: str, sentence: str, outcome: re.Pattern[str] | None) -> tuple[str, str]:
     """(signal, cue) for low-harm claims: found harm against, mild/transient or absent harm for."""
     harms = list(outcome.finditer(clause)) if outcome is not None else []
-    found = [m for m in harms if not _HARM_ABSENT.search(clause[max(0, m.start() - 25): m.start()])]
+    if _NONE_OF.match(clause):
+        found = []  # "None of the patients showed misuse or dependence"
+    else:
+        found = [m for m in harms if not _HARM_ABSENT.search(clause[max(0, m.start() - 25): m.start()])]
     qualifier = _HARM_QUALIFIER.search(sentence)
     if found:
         serious = _HARM_SERIOUS.search(sentence)
@@ -255,16 +262,20 @@ def _harm(clause: str, sentence: str, outcome: re.Pattern[str] | None) -> tuple[
     return "", ""
 
 
-@lru_cache(maxsize=256)
-def _near_pattern(regex: str, factor: str) -> re.Pattern[str]:
-    """``regex`` within a few words of ``factor``, either side (compiled once per claim)."""
-    gap = r"(?:[\s,()-]+[\w'-]+){0,4}?[\s,()-]+"
-    return re.compile(rf"(?:\b(?:{regex}){gap}(?:{factor})|(?:{factor})[\w-]*{gap}(?:{regex}))", re.IGNORECASE)
+@lru_cache(maxsize=64)
+def _cue_pattern(regex: str) -> re.Pattern[str]:
+    """A manipulation cue compiled once."""
+    return re.compile(rf"\b(?:{regex})", re.IGNORECASE)
 
 
 def _near(regex: str, factor: re.Pattern[str] | None, clause: str) -> re.Match[str] | None:
-    """``regex`` within a few words of a mention of the factor."""
-    return _near_pattern(regex, factor.pattern).search(clause) if factor is not None else None
+    """``regex`` within a few words (40 characters) of a mention of the factor."""
+    if factor is None:
+        return None
+    for cue in _cue_pattern(regex).finditer(clause):
+        if factor.search(clause[max(0, cue.start() - 40): cue.end() + 40]):
+            return cue
+    return None
 
 
 def _required(clause: str, spec: ClaimSpec, factor: re.Pattern[str] | None) -> tuple[str, str]:

@@ -307,6 +307,9 @@ class StudyAssessment:
         The values the verdict uses: the curator's where given, else the machine's.
     auto_design, auto_population, auto_n, auto_direction
         The automatic judgement (always computed).
+    auto_confidence : float
+        How far to trust ``auto_direction`` (0-1, see :class:`DirectionJudgement`);
+        reviewers look at the lowest first.
     curated_design, curated_population, curated_n, curated_direction
         The curator's judgement (None for PubMed records).
     judged_by : str
@@ -345,6 +348,7 @@ class StudyAssessment:
     auto_population: str
     auto_n: int | None
     auto_direction: str
+    auto_confidence: float
     curated_design: str | None
     curated_population: str | None
     curated_n: int | None
@@ -478,7 +482,7 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
         direction=direction,
         direction_sentence=(judgement.finding if judgement is not None else auto_direction.sentence),
         auto_design=auto_design, auto_population=auto_population, auto_n=found.n if found else None,
-        auto_direction=auto_direction.direction,
+        auto_direction=auto_direction.direction, auto_confidence=auto_direction.confidence,
         curated_design=c_design, curated_population=c_population, curated_n=c_n, curated_direction=c_direction,
         judged_by="curator" if judgement is not None else "automatic",
         review_status="verified" if judgement is not None else "unverified",
@@ -540,8 +544,8 @@ def score_evidence(
 FRAME_COLUMNS = [
     "key", "pmid", "claim_id", "mechanism", "design", "population", "sample_size", "sample_size_span",
     "direction", "direction_sentence", "score", "pts_design", "pts_directness", "pts_precision", "pts_flags",
-    "rationale", "flags", "excluded", "judged_by", "review_status", "disagreements", "auto_design", "auto_population", "auto_n",
-    "auto_direction", "curated_design", "curated_population", "curated_n", "curated_direction",
+    "rationale", "flags", "excluded", "judged_by", "review_status", "disagreements", "auto_design",
+    "auto_population", "auto_n", "auto_direction", "auto_confidence", "curated_design", "curated_population", "curated_n", "curated_direction",
 ]
 
 
