@@ -184,6 +184,13 @@ def curator_agreement(corpus: Path | None) -> None:
     print(f"{len(assessments)} curated (study, claim) pairs; curator 'context' compared with machine 'unclear'")
     print(f"accuracy {agree / len(gold):.1%} ({agree}/{len(gold)})  Cohen's kappa {cohen_kappa(gold, predicted):.3f}")
     print_confusion(gold, predicted, MACHINE_DIRECTIONS)
+    confidence = np.array([a.auto_confidence for a in assessments])
+    right = np.array(gold) == np.array(predicted)
+    for low, high in ((0.0, 0.5), (0.5, 0.8), (0.8, 1.01)):
+        band = (confidence >= low) & (confidence < high)
+        if band.any():
+            print(f"confidence [{low:.1f}, {min(high, 1):.1f}): {int(band.sum())} pairs, "
+                  f"accuracy {right[band].mean():.1%}")
 
 
 def speed(corpus: Path | None) -> None:

@@ -120,8 +120,10 @@ _UP_VERB = re.compile(r"\b(?:increas\w*|rais\w*|elevat\w*|enhanc\w*|augment\w*|b
                       r"(?:is|are) higher)\b", re.IGNORECASE)
 _DOWN_VERB = re.compile(r"\b(?:decreas\w*|reduc\w*|lower\w*|diminish\w*|attenuat\w*|inhibit\w*|suppress\w*|"
                         r"downregulat\w*|blocks?|blocking|antagoniz\w*|prevents?|blunts?|calms?|quiets?|"
-                        r"(?:is|are) (?:lower|low|reduced|deficient))\b", re.IGNORECASE)
-_BETTER_VERB = re.compile(r"\b(?:improv\w*|relie\w*|alleviat\w*|eas(?:es|ed|e)\b|(?:is|are) (?:effective|efficacious|beneficial|"
+                        r"(?:is|are) (?:lower|low|reduced|deficient))\b",
+                        re.IGNORECASE)
+_BETTER_VERB = re.compile(r"\b(?:improv\w*|relie\w*|alleviat\w*|eas(?:es|ed|e)\b|"
+                          r"(?:is|are) (?:effective|efficacious|beneficial|"
                           r"useful)|benefits?|helps?|treats?|works? for)\b", re.IGNORECASE)
 _ANY_VERB = re.compile(r"\b(?:modulat\w*|chang\w*|alter\w*|affect\w*|influenc\w*|(?:is|are|was|were) associated|"
                        r"associated|correlat\w*|related|linked|predict\w*|differ\w*)\b", re.IGNORECASE)

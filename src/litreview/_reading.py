@@ -187,9 +187,10 @@ class _ClauseCues:
 
 @lru_cache(maxsize=8192)
 def _sentence(sentence: str) -> tuple[bool, bool, tuple[_ClauseCues, ...]]:
-    """(hedged, names a primary endpoint, clauses) of a sentence (cached: records are read for many claims)."""
+    """(hedged, names a primary endpoint, clauses) of a sentence (cached: read for many claims)."""
     clauses = tuple(
-        _ClauseCues(c, bool(_COMPARATOR.search(c) and not _COMPARISON.search(c)), bool(_LATER.search(c) or _SUBGROUP.search(c)),
+        _ClauseCues(c, bool(_COMPARATOR.search(c) and not _COMPARISON.search(c)),
+                    bool(_LATER.search(c) or _SUBGROUP.search(c)),
                     bool(_HOURS.search(c)), bool(_CAVEAT.search(c)), bool(_ANAPHOR.search(c)),
                     bool(_PRIMARY.search(c)))
         for c in (part.strip() for part in _CLAUSE_SPLIT.split(sentence) if part) if c
