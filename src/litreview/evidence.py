@@ -545,7 +545,8 @@ FRAME_COLUMNS = [
     "key", "pmid", "claim_id", "mechanism", "design", "population", "sample_size", "sample_size_span",
     "direction", "direction_sentence", "score", "pts_design", "pts_directness", "pts_precision", "pts_flags",
     "rationale", "flags", "excluded", "judged_by", "review_status", "disagreements", "auto_design",
-    "auto_population", "auto_n", "auto_direction", "auto_confidence", "curated_design", "curated_population", "curated_n", "curated_direction",
+    "auto_population", "auto_n", "auto_direction", "auto_confidence", "curated_design", "curated_population",
+    "curated_n", "curated_direction",
 ]
 
 
