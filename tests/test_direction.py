@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _claim(effect: str, subject: str, outcome: str, statement: str = "") -> Claim:
-    return Claim("c", "clinical", "clinical", statement or f"{subject} {effect} {outcome}", subject, effect, outcome, ())
+    return Claim("c", "clinical", "clinical", statement or f"{subject} {effect} {outcome}", subject, effect, outcome,
+                 ())
 
 
 # -- claim representation ---------------------------------------------------------------------
