@@ -5,7 +5,7 @@ reach higher accuracy is to let the model learn words: here each item also
 gets binary indicators for the ``--vocab`` most frequent conclusion unigrams and
 bigrams and question words of the training folds (seen in at least 3 items),
 and the same logistic regression is fitted with L2 = ``--l2``. Folds, features
-and the fit are those of ``evaluation/pubmedqa.py``; the vocabulary is chosen
+and the fit are those of ``evaluation/direction.py``; the vocabulary is chosen
 inside each fold, so the figures are cross-validated like the main ones.
 
 Usage::
@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
-from pubmedqa import DEFAULT_DATA, FOLDS, feature_matrix, fit_weights, folds_of, load_items
+from direction import DEFAULT_DATA, FOLDS, feature_matrix, fit_weights, folds_of, load_items
 
 from litreview._direction import split_conclusion
 

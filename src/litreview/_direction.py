@@ -9,7 +9,7 @@ words the sentence mentions. The conclusion sentence sharing most words with the
 claim is read as the answer, and whether it (or the first conclusion sentence) is
 negated is a feature of its own; "not only" and "no doubt" are not negations. A three-class linear
 model (weights in ``direction_weights.toml``, fitted by
-``evaluation/pubmedqa.py --fit`` and small enough to read) turns the features
+``evaluation/direction.py --fit`` and small enough to read) turns the features
 into *supports*, *not supported* or *unclear*; the last two are then refined
 into *contradicts* / *null* and *mixed* / *unclear* by the cues themselves.
 """
@@ -20,11 +20,11 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ._claim_spec import ClaimSpec, parse_claim, stems
 from .errors import CorpusError
 
 #: Classes of the linear model, in the order of each weight vector.
@@ -56,10 +56,16 @@ _DOWN = (
     r")"
 )
 #: Strictly directional verbs: they set a statement's polarity and decide "against the claim".
+#: Multiplicative changes: "doubled", "tripled", "a threefold rise" (but not "a twofold reduction").
+_FOLD_DOWN = r"(?:lower|decrease|reduction|less|fewer|drop|decline|fall)"
+_MULTIPLIED = (r"doubl|tripl|quadrupl|(?:two|three|four|five|six|ten|several|many|\d+(?:\.\d+)?)\s*-?\s*(?:fold|times)"
+               rf"\b(?!\s+(?:\w+\s+)?{_FOLD_DOWN})")
 _UP_STRICT = re.compile(r"\b(?:increas|rais|elevat|enhanc|augment|boost|upregulat|up-regulat|rise|rose|risen|"
-                        r"higher|stimulat|activat|potentiat)", re.IGNORECASE)
+                        rf"higher|stimulat|activat|potentiat|surg|soar|climb|jump|went up|{_MULTIPLIED})",
+                        re.IGNORECASE)
 _DOWN_STRICT = re.compile(r"\b(?:decreas|reduc|lower|diminish|attenuat|inhibit|suppress|downregulat|down-regulat|"
-                          r"declin|fell|fall|block|abolish|prevent|blunt)", re.IGNORECASE)
+                          r"declin|fell|fall|block|abolish|prevent|blunt|halv|dropp|plummet|plung|went down)",
+                          re.IGNORECASE)
 _NEGATOR = (r"(?:\bnot\b|\bno\b|n't\b|\bnever\b|\bneither\b|\bnor\b|\bwithout\b|\bfailed to\b|\bfail to\b|"
             r"\bunable to\b|\black of\b|\babsence of\b|\bnone\b)")
 _NULL = re.compile(
@@ -105,15 +111,8 @@ _NEGATIVE = re.compile(
 )
 _DIFFERENCE = re.compile(r"\b(?:differ\w*|higher|lower|more|less|greater|fewer|better|worse|variab\w+|"
                          r"distinct|increased|decreased|than)\b", re.IGNORECASE)
-_SAME_Q = re.compile(r"\b(?:same|similar|equal\w*|equivalent|identical|interchangeabl\w+|replace\w*|substitut\w+|"
-                     r"as (?:good|effective|safe|accurate) as)\b", re.IGNORECASE)
-_NEED_Q = re.compile(r"\b(?:need\w*|necessary|required?|always|really|routine\w*|justified|worth\w*|still|"
-                     r"mandatory|indicated|obligatory)\b", re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:however|but|although|though|whereas|while|only|except|nevertheless|despite)\b",
                        re.IGNORECASE)
-_DIFF_Q = re.compile(r"\b(?:differ\w*|distinct|same|vary|varies|change\w*|influence\w*|affect\w*|impact\w*)\b",
-                     re.IGNORECASE)
-_NEG_Q = re.compile(r"\b(?:not|no|n't|without|never)\b", re.IGNORECASE)
 #: Negator-like phrases that do not negate ("not only ... but also", "no doubt").
 _NOT_NEGATION = re.compile(r"\b(?:not only|not just|not merely|not least|no doubt|whether or not|no matter)\b",
                            re.IGNORECASE)
@@ -123,21 +122,12 @@ _PARTIAL = re.compile(r"\b(?:only|some|selected|certain|subgroups?|subsets?|depe
                       re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[0-9])")
 _CONCLUSION = re.compile(r"\b(?:CONCLUSIONS?|INTERPRETATION|IMPLICATIONS?)\s*(?:AND \w+\s*)?:\s*", re.IGNORECASE)
-_WORD = re.compile(r"[a-z0-9][a-z0-9\-]+")
-_STOP = frozenset(
-    "a an the of in on at to for with by from and or as is are was were be been being do does did can could "
-    "should would will shall may might must has have had this that these those there their its it than then "
-    "what which who whom whose when where why how whether not no any all some more less most least very into "
-    "over under between among after before during about against patients patient study studies effect effects "
-    "use used using versus vs".split()
-)
 _UP_RE = re.compile(_UP, re.IGNORECASE)
 _DOWN_RE = re.compile(r"\b" + _DOWN, re.IGNORECASE)
 _NEGATOR_RE = re.compile(_NEGATOR, re.IGNORECASE)
 #: Clinical improvement: better outcomes, or less of a symptom ("improves anxiety" = anxiety falls).
 _BETTER = re.compile(r"\b(?:improv|benefi|effective|efficac|superior|better|relie|alleviat|remission|remitt|"
                      r"respon(?:se|der|ded|sive)|reduc|decreas|lower|fell|fall|declin|attenuat|resol)", re.IGNORECASE)
-_BETTER_CLAIM = re.compile(r"\b(?:improv|benefi|effective|efficac|reliev|alleviat|help)", re.IGNORECASE)
 _WORSE = re.compile(r"\b(?:wors|exacerbat|deteriorat|aggravat|inferior|impair)", re.IGNORECASE)
 _EFFECT_LEXICONS = {"up": _UP_RE, "down": _DOWN_RE, "strict_up": _UP_STRICT, "strict_down": _DOWN_STRICT,
                     "better": _BETTER, "worse": _WORSE}
@@ -146,69 +136,30 @@ _POLARITY_LEXICONS = {"up": ("up", "strict_down", "strict_up"), "down": ("down",
                       "better": ("better", "worse", "better")}
 
 
-@dataclass(frozen=True)
-class ClaimCue:
-    """What a claim asks about: its content-word stems and the effect it predicts."""
-
-    stems: frozenset[str]
-    polarity: str
-    negated: bool = False
-    asks_difference: bool = False
-    asks_same: bool = False
-    asks_need: bool = False
-    outcome: frozenset[str] = frozenset()
-
-
-def _stem(word: str) -> str:
-    """Crude stem: the first five letters (enough to match ``increased``/``increases``)."""
-    return word[:5]
-
-
-def _stems(text: str) -> set[str]:
-    """Content-word stems of a text."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
-
-
-def claim_cue(claim: Any) -> ClaimCue:
-    """Build the claim cue from a :class:`~litreview.claims.Claim` or a plain statement/question."""
-    if isinstance(claim, str):
-        text = claim
-        polarity = _text_polarity(text)
-        return ClaimCue(
-            stems=frozenset(_stems(text)),
-            polarity=polarity,
-            negated=bool(_NEG_Q.search(text)),
-            asks_difference=bool(_DIFF_Q.search(text)),
-            asks_same=bool(_SAME_Q.search(text)),
-            asks_need=bool(_NEED_Q.search(text)),
-        )
-    return ClaimCue(
-        stems=frozenset(_stems(f"{claim.subject} {claim.outcome}")),
-        polarity=claim.polarity,
-        outcome=frozenset(_stems(claim.outcome)),
-    )
-
-
-def _text_polarity(text: str) -> str:
-    """``up``/``down`` from the first effect verb of a statement, ``better`` for improvement words, else ``any``."""
-    up = _UP_STRICT.search(text)
-    down = _DOWN_STRICT.search(text)
-    if up and (not down or up.start() < down.start()):
-        return "up"
-    if down:
-        return "down"
-    if _BETTER_CLAIM.search(text):
-        return "better"
-    return "any"
-
-
 def split_sentences(text: str) -> list[str]:
-    """Split text into sentences (section labels stay attached to their first sentence)."""
-    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+    """Split text into sentences; a line break ends one too (a title is a sentence of its own).
+
+    Section labels stay attached to their first sentence.
+    """
+    return [s.strip() for line in text.splitlines() for s in _SENTENCE_END.split(" ".join(line.split()))
+            if s.strip()]
+
+
+@lru_cache(maxsize=1024)
+def _split_conclusion(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Cached :func:`split_conclusion` (a record is read for many claims)."""
+    body, conclusion = _split_conclusion_uncached(text)
+    return tuple(body), tuple(conclusion)
 
 
 def split_conclusion(text: str) -> tuple[list[str], list[str]]:
     """(body sentences, conclusion sentences): a labelled conclusion section, else the last two sentences."""
+    body, conclusion = _split_conclusion(text)
+    return list(body), list(conclusion)
+
+
+def _split_conclusion_uncached(text: str) -> tuple[list[str], list[str]]:
+    """(body sentences, conclusion sentences), computed."""
     labels = list(_CONCLUSION.finditer(text))
     if labels:
         match = labels[-1]
@@ -219,7 +170,7 @@ def split_conclusion(text: str) -> tuple[list[str], list[str]]:
     return sentences[:-2], sentences[-2:]
 
 
-def _negated(sentence: str, start: int) -> bool:
+def negated_at(sentence: str, start: int) -> bool:
     """True when a negator closely precedes position ``start``."""
     return bool(_NEGATOR_RE.search(sentence[max(0, start - 30): start]))
 
@@ -234,7 +185,7 @@ def _effects(sentence: str) -> dict[str, int]:
     counts = dict.fromkeys((*_EFFECT_LEXICONS, "negated"), 0)
     for name, regex in _EFFECT_LEXICONS.items():
         for m in regex.finditer(sentence):
-            if not _negated(sentence, m.start()):
+            if not negated_at(sentence, m.start()):
                 counts[name] += 1
             elif name in ("up", "down"):
                 counts["negated"] += 1
@@ -259,21 +210,21 @@ def _sentence_counts(sentence: str) -> tuple[dict[str, float], tuple[int, int, i
         "negative": float(len(_NEGATIVE.findall(sentence))),
         "difference": float(len(_DIFFERENCE.findall(sentence))),
     }
-    return counts, _effects(plain), frozenset(_stems(sentence))
+    return counts, _effects(plain), frozenset(stems(sentence))
 
 
-def sentence_cues(sentence: str, cue: ClaimCue) -> dict[str, float]:
+def sentence_cues(sentence: str, cue: ClaimSpec) -> dict[str, float]:
     """Cue counts of one sentence relative to the claim (before weighting)."""
-    counts, effects, stems = _sentence_counts(sentence)
+    counts, effects, words = _sentence_counts(sentence)
     negated = effects["negated"]
-    if cue.outcome and not stems & cue.outcome:
+    if cue.outcome_filter and not words & cue.outcome_filter:
         effects = dict.fromkeys(effects, 0)  # effects on something other than the claim's outcome
     if cue.polarity in _POLARITY_LEXICONS:
         for_claim, against, _ = _POLARITY_LEXICONS[cue.polarity]
         match, opposite = effects[for_claim], effects[against]
     else:
         match, opposite = effects["up"] + effects["down"], 0
-    relevance = len(stems & cue.stems) / len(cue.stems) if cue.stems else 0.0
+    relevance = len(words & cue.stems) / len(cue.stems) if cue.stems else 0.0
     out = dict(counts)
     out.update(negation=out.pop("null_matches") + negated, match=float(match), opposite=float(opposite),
                relevance=relevance)
@@ -282,12 +233,12 @@ def sentence_cues(sentence: str, cue: ClaimCue) -> dict[str, float]:
     return out
 
 
-def _effect_but_null(sentence: str, cue: ClaimCue) -> bool:
+def _effect_but_null(sentence: str, cue: ClaimSpec) -> bool:
     """True for "effect, but no effect": a claimed effect, then a contrast word, then a null finding."""
     if cue.polarity not in _POLARITY_LEXICONS:
         return False
     effect = _EFFECT_LEXICONS[_POLARITY_LEXICONS[cue.polarity][2]]
-    first = next((m.start() for m in effect.finditer(sentence) if not _negated(sentence, m.start())), None)
+    first = next((m.start() for m in effect.finditer(sentence) if not negated_at(sentence, m.start())), None)
     if first is None:
         return False
     contrast = _CONTRAST.search(sentence, first)
@@ -320,7 +271,7 @@ def direction_features(claim: Any, text: str) -> dict[str, float]:
     -------
     dict of str to float
     """
-    cue = claim_cue(claim)
+    cue = parse_claim(claim)
     body, conclusion = split_conclusion(text)
     conc = [sentence_cues(s, cue) for s in conclusion]
     rest = [sentence_cues(s, cue) for s in body[-4:]]  # results usually sit just before the conclusion
@@ -403,7 +354,7 @@ def class_scores(features: Mapping[str, float], weights: Mapping[str, tuple[floa
 
 def deciding_sentence(claim: Any, text: str, model_class: str) -> str:
     """The sentence that best shows the chosen class (conclusion sentences first)."""
-    cue = claim_cue(claim)
+    cue = parse_claim(claim)
     body, conclusion = split_conclusion(text)
     candidates = conclusion + body[::-1]
     if not candidates:
@@ -442,3 +393,9 @@ def refine(model_class: str, features: Mapping[str, float], polarity: str) -> st
         features["conc_positive"] + features["conc_match"] > 0
     )
     return "mixed" if mixed else "unclear"
+
+
+def clear_caches() -> None:
+    """Forget cached sentence readings (for timing a cold run)."""
+    _sentence_counts.cache_clear()
+    _split_conclusion.cache_clear()

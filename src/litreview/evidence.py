@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from . import _direction
+from ._claim_spec import parse_claim
 from ._classify import (
     DESIGNS,
     POPULATIONS,
@@ -38,6 +39,7 @@ from ._classify import (
     is_healthy_only,
 )
 from ._direction import MODEL_CLASSES, direction_features
+from ._reading import Reading, read_claim
 from .claims import Claim
 from .errors import CorpusError
 from .records import Article
@@ -67,6 +69,9 @@ FLAGS = ("retracted", "erratum", "expression_of_concern", "no_abstract", "curate
 RUBRIC_FILE = "scoring.toml"
 #: The machine cannot say ``context``; it compares with its ``unclear``.
 _COMPARABLE_DIRECTION = {"context": "unclear"}
+#: The linear model's fallback is trusted less than a claim-aware reading: confidence = this x its probability.
+_MODEL_CONFIDENCE = 0.6
+_NO_READING = Reading(None, 0.0, "", "")
 _LABELS = {"rct": "RCT", "meta_analysis": "meta-analysis", "in_vitro": "in vitro", "healthy_human": "healthy humans"}
 
 
@@ -81,12 +86,24 @@ class DirectionJudgement:
     sentence : str
         The sentence that best shows it (conclusion sentences first).
     score : float
-        The model's probability for its choice (0-1).
+        The decider's own strength for its choice (0-1): the linear model's
+        probability for its class when the model decided, the reading's
+        confidence when the claim-aware reading did.
+    confidence : float
+        How far to trust ``direction`` (0-1): a claim-aware reading of a clause
+        that names the claim's outcome scores high, a hedged, caveated or
+        title-only one lower, a mixed one about 0.5, the linear model's
+        fallback at most 0.6 (its probability x 0.6). Reviewers look at low
+        confidence first.
+    reason : str
+        What decided, in a few words (the cue words found, or the model's class).
     """
 
     direction: str
     sentence: str
     score: float
+    confidence: float = 0.0
+    reason: str = ""
 
 
 def judge_direction(
@@ -124,18 +141,27 @@ def judge_direction(
     'no_effect'
     """
     if not text or not text.strip():
-        return DirectionJudgement("unclear", "", 0.0)
+        return DirectionJudgement("unclear", "", 0.0, 0.0, "no text")
+    spec = parse_claim(claim)
+    # a claim asserts an effect and is read clause by clause against it; a yes/no question asserts
+    # none, so the linear model fitted on expert-answered questions (PubMedQA) answers it
+    reading = read_claim(spec, text) if not spec.question else _NO_READING
+    if reading.direction is not None:
+        sentence = reading.sentence or _direction.split_conclusion(text)[1][-1]
+        return DirectionJudgement(reading.direction, sentence, reading.confidence, reading.confidence, reading.reason)
     weights = weights if weights is not None else _direction.packaged_weights()
-    features = direction_features(claim, text)
+    features = direction_features(spec, text)
     scores = _direction.class_scores(features, weights)
     top = max(range(len(scores)), key=lambda k: (scores[k], -k))
     peak = max(scores)
-    probability = math.exp(scores[top] - peak) / sum(math.exp(s - peak) for s in scores)
+    probability = round(math.exp(scores[top] - peak) / sum(math.exp(s - peak) for s in scores), 3)
     model_class = MODEL_CLASSES[top]
     return DirectionJudgement(
-        direction=_direction.refine(model_class, features, _direction.claim_cue(claim).polarity),
-        sentence=_direction.deciding_sentence(claim, text, model_class),
-        score=round(probability, 3),
+        direction=_direction.refine(model_class, features, spec.polarity),
+        sentence=_direction.deciding_sentence(spec, text, model_class),
+        score=probability,
+        confidence=round(_MODEL_CONFIDENCE * probability, 3),
+        reason=f"linear model: {model_class.replace('_', ' ')} (p={probability:g})",
     )
 
 
@@ -281,6 +307,9 @@ class StudyAssessment:
         The values the verdict uses: the curator's where given, else the machine's.
     auto_design, auto_population, auto_n, auto_direction
         The automatic judgement (always computed).
+    auto_confidence : float
+        How far to trust ``auto_direction`` (0-1, see :class:`DirectionJudgement`);
+        reviewers look at the lowest first.
     curated_design, curated_population, curated_n, curated_direction
         The curator's judgement (None for PubMed records).
     judged_by : str
@@ -319,6 +348,7 @@ class StudyAssessment:
     auto_population: str
     auto_n: int | None
     auto_direction: str
+    auto_confidence: float
     curated_design: str | None
     curated_population: str | None
     curated_n: int | None
@@ -452,7 +482,7 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
         direction=direction,
         direction_sentence=(judgement.finding if judgement is not None else auto_direction.sentence),
         auto_design=auto_design, auto_population=auto_population, auto_n=found.n if found else None,
-        auto_direction=auto_direction.direction,
+        auto_direction=auto_direction.direction, auto_confidence=auto_direction.confidence,
         curated_design=c_design, curated_population=c_population, curated_n=c_n, curated_direction=c_direction,
         judged_by="curator" if judgement is not None else "automatic",
         review_status="verified" if judgement is not None else "unverified",
@@ -514,8 +544,9 @@ def score_evidence(
 FRAME_COLUMNS = [
     "key", "pmid", "claim_id", "mechanism", "design", "population", "sample_size", "sample_size_span",
     "direction", "direction_sentence", "score", "pts_design", "pts_directness", "pts_precision", "pts_flags",
-    "rationale", "flags", "excluded", "judged_by", "review_status", "disagreements", "auto_design", "auto_population",
-    "auto_n", "auto_direction", "curated_design", "curated_population", "curated_n", "curated_direction",
+    "rationale", "flags", "excluded", "judged_by", "review_status", "disagreements", "auto_design",
+    "auto_population", "auto_n", "auto_direction", "auto_confidence", "curated_design", "curated_population",
+    "curated_n", "curated_direction",
 ]
 
 

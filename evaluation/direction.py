@@ -1,23 +1,33 @@
-"""Direction judgement on PubMedQA (PQA-L, 500 expert-labelled items): 5-fold cross-validated.
+"""Direction judgement, measured in one run: PubMedQA (5-fold CV), curator agreement and speed.
 
-Each item's ``QUESTION`` is the claim; the text is its abstract: the
-``CONTEXTS`` sections (with their labels) followed by the ``LONG_ANSWER`` under
-a ``CONCLUSIONS:`` label, as in the structured abstract it came from
-(``--unlabelled`` drops that label, so the conclusion is found as the last two
-sentences, like an unstructured abstract). Gold labels map to directions:
-yes = supports, no = contradicts or null, maybe = mixed or unclear.
-
-The direction model has learned weights (``src/litreview/direction_weights.toml``),
-so the only figures reported are 5-fold cross-validated: for each fold the
-weights are fitted on the other four folds and the fold is judged with
-:func:`litreview.evidence.judge_direction` using those weights. Folds are a
-fixed seeded permutation of the PMIDs. ``--fit`` then fits on all 500 items and
-writes the shipped weights file (in-sample accuracy of that file is never
-reported: it would flatter the model).
+1. **PubMedQA** (PQA-L, 500 expert-labelled items), 5-fold cross-validated.
+   Each item's ``QUESTION`` is the claim; the text is its abstract: the
+   ``CONTEXTS`` sections (with their labels) followed by the ``LONG_ANSWER``
+   under a ``CONCLUSIONS:`` label, as in the structured abstract it came from
+   (``--unlabelled`` drops that label, so the conclusion is found as the last
+   two sentences, like an unstructured abstract). Gold labels map to
+   directions: yes = supports, no = contradicts or no_effect, maybe = mixed or
+   unclear. The direction model has learned weights
+   (``src/litreview/direction_weights.toml``), so the only figures reported are
+   cross-validated: for each fold the weights are fitted on the other four
+   folds and the fold is judged with :func:`litreview.evidence.judge_direction`
+   using those weights. Folds are a fixed seeded permutation of the PMIDs.
+   ``--fit`` then fits on all 500 items and writes the shipped weights file
+   (in-sample accuracy of that file is never reported: it would flatter the
+   model).
+2. **Curator agreement**: every curated (study, claim) pair of the committed
+   snapshot (``corpus/``), judged by the shipped weights exactly as
+   ``litreview score`` does (title + the finding written for that claim),
+   against the curator's direction (curator ``context`` = machine ``unclear``):
+   accuracy, Cohen's kappa, the confusion matrix, and accuracy by confidence
+   band. Nothing is fitted on these pairs.
+3. **Speed**: mean time of :func:`~litreview.evidence.judge_direction` per
+   (record, claim) pair, caches cleared first: over the pairs the snapshot's
+   screening produces, and over every record against every claim.
 
 Usage::
 
-    python evaluation/pubmedqa.py [--data ../shared/data/pubmedqa/pqal_cv.json] [--unlabelled] [--fit]
+    python evaluation/direction.py [--data ../shared/data/pubmedqa/pqal_cv.json] [--unlabelled] [--fit]
 """
 
 from __future__ import annotations
@@ -25,17 +35,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from litreview import _direction, _reading
 from litreview._direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
-from litreview.evidence import direction_features, judge_direction
+from litreview.evidence import direction_features, judge_direction, score_evidence
+from litreview.review import load_corpus
+from litreview.screen import screen_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "pubmedqa" / "pqal_cv.json"
 GOLD = ("yes", "no", "maybe")
+MACHINE_DIRECTIONS = ("supports", "contradicts", "no_effect", "mixed", "unclear")
+CURATOR_TO_MACHINE = {"context": "unclear"}
 TO_GOLD = {"supports": "yes", "contradicts": "no", "no_effect": "no", "mixed": "maybe", "unclear": "maybe"}
 MODEL_TO_GOLD = {"supports": "yes", "not_supported": "no", "unclear": "maybe"}
 L2 = 1.0
@@ -122,6 +138,25 @@ def cross_validate(items: Sequence[tuple[str, str, str, str]]) -> list[str]:
     return predicted
 
 
+def print_confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> None:
+    """Print the confusion matrix (rows gold, columns predicted)."""
+    gold_a, pred_a = np.array(gold), np.array(predicted)
+    width = max(9, *(len(label) + 1 for label in labels))
+    print("confusion (rows gold, columns predicted):")
+    print(" " * width + "".join(f"{label:>{width}}" for label in labels))
+    for g in labels:
+        print(f"{g:>{width}}" + "".join(f"{int(((gold_a == g) & (pred_a == p)).sum()):>{width}}" for p in labels))
+
+
+def cohen_kappa(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Cohen's kappa: agreement beyond what the two label distributions give by chance."""
+    gold_a, pred_a = np.array(gold), np.array(predicted)
+    observed = float((gold_a == pred_a).mean())
+    labels = sorted(set(gold) | set(predicted))
+    chance = sum(float((gold_a == label).mean()) * float((pred_a == label).mean()) for label in labels)
+    return (observed - chance) / (1 - chance) if chance < 1 else 1.0
+
+
 def report(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]:
     """Print accuracy, per-class F1, macro-F1 and the confusion matrix; return (accuracy, macro-F1)."""
     gold_a, pred_a = np.array(gold), np.array(predicted)
@@ -134,11 +169,53 @@ def report(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]
         f1s.append(0.0 if tp == 0 else 2 * precision * recall / (precision + recall))
     print(f"accuracy {accuracy:.1%}  macro-F1 {100 * np.mean(f1s):.2f}  "
           + "  ".join(f"F1[{g}] {100 * f:.1f}" for g, f in zip(GOLD, f1s)))
-    print("confusion (rows gold, columns predicted):")
-    print("        " + "".join(f"{g:>8}" for g in GOLD))
-    for g in GOLD:
-        print(f"{g:>8}" + "".join(f"{int(((gold_a == g) & (pred_a == p)).sum()):>8}" for p in GOLD))
+    print_confusion(gold, predicted, GOLD)
     return accuracy, float(np.mean(f1s))
+
+
+def curator_agreement(corpus: Path | None) -> None:
+    """Print agreement with the curator on every curated pair of the committed snapshot."""
+    _, claims, snapshot = load_corpus(corpus)
+    pairs = [(j.key, j.claim_id) for j in snapshot.curated]
+    assessments = score_evidence(snapshot.records, claims, pairs, snapshot.curated)
+    gold = [CURATOR_TO_MACHINE.get(a.curated_direction, a.curated_direction) for a in assessments]
+    predicted = [a.auto_direction for a in assessments]
+    agree = sum(g == p for g, p in zip(gold, predicted))
+    print(f"{len(assessments)} curated (study, claim) pairs; curator 'context' compared with machine 'unclear'")
+    print(f"accuracy {agree / len(gold):.1%} ({agree}/{len(gold)})  Cohen's kappa {cohen_kappa(gold, predicted):.3f}")
+    print_confusion(gold, predicted, MACHINE_DIRECTIONS)
+    confidence = np.array([a.auto_confidence for a in assessments])
+    right = np.array(gold) == np.array(predicted)
+    for low, high in ((0.0, 0.5), (0.5, 0.8), (0.8, 1.01)):
+        band = (confidence >= low) & (confidence < high)
+        if band.any():
+            print(f"confidence [{low:.1f}, {min(high, 1):.1f}): {int(band.sum())} pairs, "
+                  f"accuracy {right[band].mean():.1%}")
+
+
+def speed(corpus: Path | None) -> None:
+    """Print the mean judge_direction time per (record, claim) pair, caches cleared first.
+
+    Two sets: the screened pairs of the snapshot (each record judged for its own
+    claims) and every record against every claim (as when a live fetch brings in
+    records for all the claims; a record's sentences are then read once and
+    reused for the next claim, as in ``score_evidence``).
+    """
+    mechanisms, claims, snapshot = load_corpus(corpus)
+    by_key = {a.key: a for a in snapshot.records}
+    by_id = {c.id: c for c in claims}
+    screened = sorted(screen_records(snapshot, mechanisms, claims).pairs)
+    every = [(key, c.id) for key in sorted(by_key) for c in claims]
+    for label, pairs in (("screened pairs", screened), ("every record x every claim", every)):
+        jobs = [(by_id[cid], f"{by_key[key].title}\n{by_key[key].abstract or by_key[key].curated_summary or ''}")
+                for key, cid in pairs]
+        _direction.clear_caches()
+        _reading.clear_caches()
+        start = time.perf_counter()
+        for claim, text in jobs:
+            judge_direction(claim, text)
+        elapsed = time.perf_counter() - start
+        print(f"{label}: {len(jobs)} pairs in {elapsed * 1000:.0f} ms = {elapsed / len(jobs) * 1e6:.0f} us per pair")
 
 
 def write_weights(items: Sequence[tuple[str, str, str, str]], path: Path) -> None:
@@ -147,7 +224,7 @@ def write_weights(items: Sequence[tuple[str, str, str, str]], path: Path) -> Non
     w = fit_weights(x, y)
     lines = [
         "# Direction model weights: one [supports, not_supported, unclear] score per feature.",
-        "# Fitted by `python evaluation/pubmedqa.py --fit` (multinomial logistic regression,",
+        "# Fitted by `python evaluation/direction.py --fit` (multinomial logistic regression,",
         f"# L2 = {L2}, class weights {list(CLASS_WEIGHTS)}) on the 500 PubMedQA PQA-L items",
         "# in ../shared/data/pubmedqa/pqal_cv.json.",
         "# Features are described in src/litreview/_direction.py; accuracy figures are",
@@ -166,18 +243,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--unlabelled", action="store_true", help="do not label the long answer CONCLUSIONS")
     parser.add_argument("--fit", action="store_true", help="refit on all items and write the shipped weights")
+    parser.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the committed one)")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         print(f"no PubMedQA file at {args.data} (../shared absent?)", file=sys.stderr)
         return 1
     items = load_items(args.data, labelled=not args.unlabelled)
     gold = [g for *_, g in items]
-    print(f"command: python evaluation/pubmedqa.py{' --unlabelled' if args.unlabelled else ''}")
+    print(f"command: python evaluation/direction.py{' --unlabelled' if args.unlabelled else ''}")
     print(f"{len(items)} items; gold yes/no/maybe = " + "/".join(str(gold.count(g)) for g in GOLD))
     print(f"majority baseline (always 'yes'): {gold.count('yes') / len(gold):.1%}")
-    print(f"{FOLDS}-fold cross-validated direction judgement "
-          f"({'conclusion labelled' if not args.unlabelled else 'conclusion = last two sentences'}):")
+    print(f"== PubMedQA: {FOLDS}-fold cross-validated direction judgement "
+          f"({'conclusion labelled' if not args.unlabelled else 'conclusion = last two sentences'}) ==")
     report(gold, cross_validate(items))
+    print("\n== curator agreement (shipped weights, committed snapshot) ==")
+    curator_agreement(args.corpus)
+    print("\n== speed: judge_direction per screened (record, claim) pair ==")
+    speed(args.corpus)
     if args.fit:
         write_weights(items, ROOT / "src" / "litreview" / WEIGHTS_FILE)
     return 0

@@ -1,0 +1,435 @@
+"""Claim-aware reading of a text: the clauses that speak to the claim, and which way each points.
+
+The text is cut into sentences (a title is one of its own) and each sentence
+into clauses at semicolons, colons and contrast words ("but", "whereas",
+"while", ", versus"). A clause that names only the comparator (placebo,
+saline, vehicle, controls) and not the claim's subject never decides. Each
+remaining clause is read for the claim's effect kind (see
+:mod:`litreview._claim_spec`):
+
+- ``up`` / ``down`` / ``better`` / ``any``: an effect word for the claim, one
+  against it, or a null finding; caveats ("missed its primary endpoint",
+  "trended", "numerically", "failed to separate") are null findings however
+  the effect is worded;
+- ``low_harm``: a harm found contradicts; a harm that is mild or transient, or
+  is absent ("no dependence"), supports;
+- ``required``: the effect abolished when the factor is removed supports; the
+  effect intact without the factor, or absent when another agent supplies the
+  factor, contradicts;
+- ``lasting``: relapse or return of symptoms contradicts; a sustained effect supports.
+
+Clauses weigh by where they stand (conclusion, title) and what they name
+(the claim's outcome, its subject); a clause about a subgroup or a later time
+point weighs less and cannot decide alone against the main finding (for an
+onset claim, later time points are out of scope). The result is a
+:class:`Reading`: a direction, or none when nothing decisive was found, with a
+confidence and the deciding sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._claim_spec import ANAPHORS, ClaimSpec
+from ._direction import (
+    _BETTER,
+    _DOWN_STRICT,
+    _HEDGE,
+    _NOT_NEGATION,
+    _UP_STRICT,
+    _WORSE,
+    negated_at,
+    split_conclusion,
+)
+
+_CLAUSE_SPLIT = re.compile(
+    r"\s*;\s*|:\s+|,?\s+\b(?:but|whereas|while|although|though|yet|however)\b,?\s+|"
+    r",\s+(?:versus|vs\.?|compared with|as opposed to|in contrast to|unlike)\s+|"
+    r",\s+(?=(?:with|and) (?:no|little)\b)|"
+    r"\s+and\s+(?=(?:\w+\s+){0,4}?(?:after|with|in|on|under|for|among)\s+(?:the\s+)?"
+    r"(?:placebo|saline|vehicle|sham|controls?)\b)",
+    re.IGNORECASE,
+)
+_COMPARATOR = re.compile(r"\b(?:placebo(?!-?\s?control)|saline|vehicle|sham|midazolam|controls\b|control (?:group|"
+                         r"arm|animals|mice|rats|subjects|participants|condition|session|infusion)s?|untreated|"
+                         r"wild-?type)", re.IGNORECASE)
+#: "did not differ from placebo" compares the subject with the comparator: it is about the subject.
+_COMPARISON = re.compile(r"\b(?:from|than|versus|vs\.?|over|relative to|compared (?:with|to)|between)\s+(?:the\s+)?"
+                         r"(?:placebo|saline|vehicle|sham|midazolam|controls?)", re.IGNORECASE)
+_ANAPHOR = re.compile(rf"\b(?:{ANAPHORS})\b", re.IGNORECASE)
+_LATER = re.compile(r"\b(?:at|by|after|on|from|through|until|over|beyond)\s+(?:day|week|month)s?\s*\d+|"
+                    r"\b(?:at|by|after|for|over)\s+(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|"
+                    r"several|a few)\s*-?\s*(?:days?|weeks?|months?|years?)\b|\blater\b|\bfollow-?up\b|"
+                    r"\bno longer\b|\bsubsequent\w*", re.IGNORECASE)
+_HOURS = re.compile(r"\b\d+\s*(?:h|hours?|min)\b", re.IGNORECASE)
+_SUBGROUP = re.compile(r"\bsubgroups?\b|\bsubsets?\b|\bonly in\b|\bamong (?:those|the \w+ who)\b|"
+                       r"\bin (?:women|men|females|males|responders|non-?responders)\b", re.IGNORECASE)
+_PRIMARY = re.compile(r"\bprimary (?:end-?point|outcome)|\bend-?points?\b", re.IGNORECASE)
+_CONTEXT_TEXT = re.compile(r"\b(?:(?:we|this|the present) (?:review|summari[sz]e|discuss|describe|propose|"
+                           r"hypothesi[sz]e|outline)|(?:narrative|literature|systematic) review|review (?:of|on)|"
+                           r"overview|hypothes[ie]s|commentary|perspective|editorial)\b", re.IGNORECASE)
+#: Null findings and caveats, read at clause level (a bare "did not" is not one: "patients who did not respond").
+_CAVEAT = re.compile(
+    r"\btrend\w*|\bnumerical\w*|\bmarginal\w*|\btended to\b|\bdid not reach\b|\bfell short\b|\bmissed\b|"
+    r"\bfailed to (?:separate|reach|meet|achieve|show|demonstrate|improve|reduce|change|differ)|"
+    r"\bdid not (?:separate|meet|achieve|survive)|\bno better than\b|\bindistinguishable\b|\bnot superior\b",
+    re.IGNORECASE,
+)
+_NULL = re.compile(
+    r"\bno (?:statistically )?significant|\bnot (?:statistically )?(?:significant|different)|\bnon-?significant|"
+    r"\bno (?:\w+ ){0,2}(?:difference|association|relationship|correlation|effect|benefit|advantage|improvement|"
+    r"change|impact|influence|increase|decrease|reduction|rise|elevation)s?\b|\bdid not (?:differ|change|alter|"
+    r"affect)|\bunchanged\b|\bunaltered\b|\bunaffected\b|\bcomparable\b|\bsimilar (?:to|in|between|across)\b|"
+    r"\bnot (?:associated|related|correlated|changed|altered|affected)\b",
+    re.IGNORECASE,
+)
+_ANY_EFFECT = re.compile(r"\b(?:alter|chang|modulat|shift|associat|correlat|differ|reorganiz|disrupt|normaliz)",
+                         re.IGNORECASE)
+_HARM_QUALIFIER = re.compile(r"\b(?:mild\w*|minor|transient\w*|short-lived|brief\w*|resolv\w*|self-limit\w*|"
+                             r"dissipat\w*|subsided|rare\w*|well[- ]tolerated|tolerable|safe(?:ly)?|"
+                             r"no serious|low (?:rate|incidence|risk))\b", re.IGNORECASE)
+_HARM_SERIOUS = re.compile(r"\b(?:serious|severe|persist\w*|lasting|irreversib\w*|chronic|long-term|permanent\w*|"
+                           r"death|fatal|hospitali\w*|ulcerat\w*|damage)\b", re.IGNORECASE)
+_HARM_ABSENT = re.compile(r"\b(?:no|without|absence of|free of|none|neither|nor|not|never|did not|no cases? of)\b",
+                          re.IGNORECASE)
+_NONE_OF = re.compile(r"\s*(?:none|no|neither|never|not one)\b", re.IGNORECASE)
+_REMOVAL = (r"knock-?outs?|knock-?downs?|delet\w+|deficien\w+|lacking|lack of|without|absence of|null|-/-|"
+            r"silenc\w+|antagonis\w+|antagoniz\w+|blockers?|block\w*|inhibit\w*|pretreat\w*|pre-treat\w*|"
+            r"neutraliz\w+|antibod\w+|ablat\w+|mutant|conditional")
+_NOT_FACTOR = (r"without block\w*|does not block|did not block|no (?:\w+ )?(?:affinity|activity) at|inactive at|"
+               r"lack\w* (?:\w+ )?(?:affinity|activity)|independent of|metabolites?")
+_REPRODUCE = (r"(?:other|another|also|second|different|selective|novel|newer|additional)\s+(?:\w+[\s-]+){0,3}?"
+              r"(?:blockers?|antagonists?|blocks?|inhibitors?)|(?:which|that) (?:also )?blocks?")
+_DEPENDENT = r"requir\w*|necessary|needed|essential|depend\w*|mediated|dispensable|independent"
+_DEPENDENT_NOT = re.compile(r"\b(?:independent|dispensable|not (?:required|necessary|needed|essential)|"
+                            r"did not (?:require|depend))", re.IGNORECASE)
+_INTACT = re.compile(r"\b(?:still|intact|preserved|persisted|remained|unaffected|unaltered|spared|"
+                     r"(?:did|does|do) not (?:block|prevent|alter|affect|attenuate|abolish|change|reduce|diminish)|"
+                     r"not (?:blocked|prevented|abolished|attenuated|diminished))\b", re.IGNORECASE)
+_ABOLISHED = re.compile(
+    r"\b(?:abolish\w*|prevent\w*|block\w*|blunt\w*|attenuat\w*|revers\w*|eliminat\w*|occlud\w*|lost|absent|"
+    r"unchanged|no longer|failed to|did not (?:separate|produce|reduce|decrease|improve|have|show|exert|induce|"
+    r"elicit|increase)|no (?:\w+ ){0,2}(?:effect|benefit|response|improvement|difference)|not antidepressant|"
+    r"no better than|(?:was|were) not (?:effective|antidepressant))\b", re.IGNORECASE)
+_PRESENT = re.compile(r"\b(?:reduc\w*|decreas\w*|improv\w*|produc\w*|induc\w*|antidepressant-like|separated|"
+                      r"superior|respon\w*|relie\w*|effective|rescu\w*|increas\w*|restor\w*)", re.IGNORECASE)
+_RELAPSE = re.compile(r"\b(?:relaps\w*|return\w*|recur\w*|wore off|wear\w* off|fad\w*|dissipat\w*|wan(?:ed|ing|e)\b|"
+                      r"transient\w*|short-lived|temporar\w*|brief\w*|no longer|back to baseline|rebound\w*|"
+                      r"not (?:sustained|maintained|durable|lasting)|did not (?:last|persist|endure|remain))",
+                      re.IGNORECASE)
+_SUSTAINED = re.compile(r"\b(?:sustain\w*|maintain\w*|persist\w*|lasting|long-lasting|durab\w*|endur\w*|"
+                        r"remain\w* (?:improv|lower|reduc|better|in remission|well|significant)\w*|"
+                        r"still (?:improv|lower|reduc|better|in remission|significant)\w*)", re.IGNORECASE)
+_LASTING_TOPIC = re.compile(r"\b(?:symptom|benefit|effect|improv|respon|remission|depress|mood|relief)",
+                            re.IGNORECASE)
+#: Lexicons (for the claim, against it) per effect kind read by :func:`_directional`.
+_DIRECTIONAL = {"up": (_UP_STRICT, _DOWN_STRICT), "down": (_DOWN_STRICT, _UP_STRICT), "better": (_BETTER, _WORSE)}
+#: Weights: where a clause stands and what it names.
+_W_CONCLUSION, _W_TITLE, _W_SCOPED, _W_HEDGED = 1.5, 0.5, 0.6, 0.7
+_W_OUTCOME, _W_SENTENCE_OUTCOME, _W_SUBJECT = 1.0, 0.6, 0.4
+#: Claim kinds only the reading can judge: with no finding on them, the answer is ``unclear``.
+_READER_KINDS = ("low_harm", "required", "lasting")
+#: A minority reading at least this share of the main one makes the finding mixed.
+_MIXED_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the claim-aware reading found.
+
+    Attributes
+    ----------
+    direction : str or None
+        ``supports``, ``contradicts``, ``no_effect``, ``mixed`` or ``unclear``;
+        None when no clause speaks to an up/down/better/any claim (the linear
+        model decides).
+    confidence : float
+        0-1: how much the reading is worth (low = a reviewer should look first).
+    sentence : str
+        The sentence holding the deciding clause ("" when none).
+    reason : str
+        What decided, in a few words ("against: 'tripled'").
+    """
+
+    direction: str | None
+    confidence: float
+    sentence: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """One clause read against the claim."""
+
+    signal: str  # for, against, null, qualified (low_harm: mild/transient harm), or ""
+    cue: str
+    weight: float
+    relevance: float
+    sentence: str
+    hedged: bool
+    caveat: bool
+
+
+@dataclass(frozen=True)
+class _ClauseCues:
+    """What a clause says whatever the claim."""
+
+    text: str
+    comparator: bool
+    scoped: bool
+    hours: bool
+    caveat: bool
+    anaphor: bool
+    primary: bool
+
+
+@lru_cache(maxsize=8192)
+def _sentence(sentence: str) -> tuple[bool, bool, tuple[_ClauseCues, ...]]:
+    """(hedged, names a primary endpoint, clauses) of a sentence (cached: read for many claims)."""
+    clauses = tuple(
+        _ClauseCues(c, bool(_COMPARATOR.search(c) and not _COMPARISON.search(c)),
+                    bool(_LATER.search(c) or _SUBGROUP.search(c)),
+                    bool(_HOURS.search(c)), bool(_CAVEAT.search(c)), bool(_ANAPHOR.search(c)),
+                    bool(_PRIMARY.search(c)))
+        for c in (part.strip() for part in _CLAUSE_SPLIT.split(sentence) if part) if c
+    )
+    return bool(_HEDGE.search(sentence)), bool(_PRIMARY.search(sentence)), clauses
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    """A claim pattern compiled once (None for an empty pattern)."""
+    return re.compile(rf"\b(?:{pattern})", re.IGNORECASE) if pattern else None
+
+
+def _found(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    """First match of an optional pattern."""
+    return pattern.search(text) if pattern is not None else None
+
+
+def _unnegated(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches not closely preceded by a negator."""
+    return [m for m in regex.finditer(text) if not negated_at(text, m.start())]
+
+
+@lru_cache(maxsize=16384)
+def _directional(clause: str, effect: str) -> tuple[str, str]:
+    """(signal, cue) for up/down/better/any claims (cached: it depends on the effect kind only)."""
+    plain = _NOT_NEGATION.sub(" ", clause)
+    caveat = _CAVEAT.search(plain) or _NULL.search(plain)
+    if caveat:
+        return "null", caveat.group(0)
+    if effect == "any":
+        found = _unnegated(_ANY_EFFECT, plain) + _unnegated(_UP_STRICT, plain) + _unnegated(_DOWN_STRICT, plain)
+        negated = [m for m in _ANY_EFFECT.finditer(plain) if negated_at(plain, m.start())]
+        if found:
+            return "for", found[0].group(0)
+        return ("null", negated[0].group(0)) if negated else ("", "")
+    pro_re, con_re = _DIRECTIONAL["better" if effect == "lasting" else effect]
+    pro, con = _unnegated(pro_re, plain), _unnegated(con_re, plain)
+    if effect == "better":
+        # "reduced anxiety" is relief; a worsening word next to it decides the other way
+        con = [m for m in con if not any(p.start() <= m.start() < p.end() for p in pro)]
+    if pro and not con:
+        return "for", pro[0].group(0)
+    if con and not pro:
+        return "against", con[0].group(0)
+    if pro and con:
+        first = min(pro[0], con[0], key=lambda m: m.start())
+        return ("for" if first is pro[0] else "against"), first.group(0)
+    negated = [m for m in pro_re.finditer(plain) if negated_at(plain, m.start())]
+    return ("null", negated[0].group(0)) if negated else ("", "")
+
+
+def _harm(clause: str, sentence: str, outcome: re.Pattern[str] | None) -> tuple[str, str]:
+    """(signal, cue) for low-harm claims: found harm against, mild/transient or absent harm for."""
+    harms = list(outcome.finditer(clause)) if outcome is not None else []
+    if _NONE_OF.match(clause):
+        found = []  # "None of the patients showed misuse or dependence"
+    else:
+        found = [m for m in harms if not _HARM_ABSENT.search(clause[max(0, m.start() - 25): m.start()])]
+    qualifier = _HARM_QUALIFIER.search(sentence)
+    if found:
+        serious = _HARM_SERIOUS.search(sentence)
+        if qualifier and not serious:
+            return "qualified", f"{found[0].group(0)} ... {qualifier.group(0)}"
+        return "against", found[0].group(0)
+    if harms:
+        return "for", harms[0].group(0)
+    if qualifier and _HARM_QUALIFIER.search(clause):
+        return "for", qualifier.group(0)
+    return "", ""
+
+
+@lru_cache(maxsize=64)
+def _cue_pattern(regex: str) -> re.Pattern[str]:
+    """A manipulation cue compiled once."""
+    return re.compile(rf"\b(?:{regex})", re.IGNORECASE)
+
+
+def _near(regex: str, factor: re.Pattern[str] | None, clause: str) -> re.Match[str] | None:
+    """``regex`` within a few words (40 characters) of a mention of the factor."""
+    if factor is None:
+        return None
+    for cue in _cue_pattern(regex).finditer(clause):
+        if factor.search(clause[max(0, cue.start() - 40): cue.end() + 40]):
+            return cue
+    return None
+
+
+def _required(clause: str, spec: ClaimSpec, factor: re.Pattern[str] | None) -> tuple[str, str]:
+    """(signal, cue) for required-for claims: manipulate the factor, then watch the effect."""
+    dependency = _near(_DEPENDENT, factor, clause)
+    if dependency:
+        return ("against" if _DEPENDENT_NOT.search(dependency.group(0)) else "for"), dependency.group(0)
+    removal = _near(_NOT_FACTOR if spec.factor_blocks else _REMOVAL, factor, clause)
+    reproduce = _near(_REPRODUCE, factor, clause) if spec.factor_blocks else None
+    manipulation = removal or reproduce
+    if manipulation is None:
+        return "", ""
+    rest = clause[: manipulation.start()] + " " + clause[manipulation.end():]
+    intact, abolished = _INTACT.search(rest), _ABOLISHED.search(rest)
+    present = _PRESENT.search(rest)
+    if removal:
+        if intact or (present and not abolished):
+            return "against", f"{removal.group(0)} ... {(intact or present).group(0)}"
+        if abolished:
+            return "for", f"{removal.group(0)} ... {abolished.group(0)}"
+        return "", ""
+    if abolished and not intact:
+        return "against", f"{manipulation.group(0)} ... {abolished.group(0)}"
+    if present:
+        return "for", f"{manipulation.group(0)} ... {present.group(0)}"
+    return "", ""
+
+
+def _lasting(clause: str) -> tuple[str, str]:
+    """(signal, cue) for durability claims: relapse against, sustained effect for."""
+    relapse = _RELAPSE.search(clause)
+    if relapse:
+        return "against", relapse.group(0)
+    sustained = _SUSTAINED.search(clause)
+    if sustained and not negated_at(clause, sustained.start()):
+        return "for", sustained.group(0)
+    return "", ""
+
+
+def _signal(clause: str, sentence: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] | None]) -> tuple[
+        str, str]:
+    """The clause's signal for the claim's effect kind."""
+    if spec.effect == "low_harm":
+        return _harm(clause, sentence, patterns["outcome"])
+    if spec.effect == "required":
+        return _required(clause, spec, patterns["subject"])
+    if spec.effect == "lasting":
+        signal = _lasting(clause)
+        if signal[0] or not _LATER.search(clause):
+            return signal
+        # an effect at a later time point ("still lower at 4 weeks") speaks to durability
+        return _directional(clause, spec.effect)
+    return _directional(clause, spec.effect)
+
+
+def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
+    """Every clause with a signal, and whether the text names the claim's subject or outcome at all."""
+    patterns = {name: _compiled(getattr(spec, f"{name}_pattern")) for name in ("subject", "outcome", "agent")}
+    lines = text.splitlines()
+    title = lines[0].strip() if len(lines) > 1 else ""
+    body, conclusion = split_conclusion(text)
+    out: list[_Clause] = []
+    speaks = False
+    for position, sentence in [(0, s) for s in body if s == title] + [(1, s) for s in conclusion]:
+        weight = _W_TITLE if title and sentence == title else (_W_CONCLUSION if position else 1.0)
+        hedged, primary, clauses = _sentence(sentence)
+        sentence_outcome = primary or bool(_found(patterns["outcome"], sentence))
+        for cues in clauses:
+            clause = cues.text
+            subject = cues.anaphor or bool(_found(patterns["subject"], clause) or _found(patterns["agent"], clause))
+            outcome = cues.primary or bool(_found(patterns["outcome"], clause))
+            speaks = speaks or subject or outcome
+            if cues.comparator and not subject:
+                continue  # about the comparator alone: never decides
+            scoped = cues.scoped
+            if scoped and spec.timeframe == "early" and not cues.hours:
+                continue  # a later time point is out of scope for an onset claim
+            signal, cue = _signal(clause, sentence, spec, patterns)
+            if not signal:
+                continue
+            relevance = _W_OUTCOME if outcome else (_W_SENTENCE_OUTCOME if sentence_outcome else
+                                                    (_W_SUBJECT if subject else 0.0))
+            if spec.effect == "lasting" and not relevance and _LASTING_TOPIC.search(clause):
+                relevance = _W_SUBJECT
+            if not relevance:
+                continue
+            w = weight * relevance * (_W_SCOPED if scoped and spec.timeframe != "lasting" else 1.0)
+            out.append(_Clause(signal, cue, w * (_W_HEDGED if hedged else 1.0), relevance, sentence, hedged,
+                               signal == "null" and cues.caveat))
+    return out, speaks
+
+
+def _decide(spec: ClaimSpec, clauses: list[_Clause]) -> tuple[str, list[_Clause]]:
+    """Direction from weighted clause signals, and the clauses behind it."""
+    if spec.effect == "low_harm":
+        # a harm found outweighs the absence of another; a mild or transient harm is what the claim says
+        against = [c for c in clauses if c.signal == "against"]
+        if against:
+            return "contradicts", against
+        return "supports", [c for c in clauses if c.signal in ("for", "qualified")]
+    totals = {name: sum(c.weight for c in clauses if c.signal == name) for name in ("for", "against", "null")}
+    ranked = sorted(totals, key=lambda name: -totals[name])
+    main, second = ranked[0], ranked[1]
+    label = {"for": "supports", "against": "contradicts", "null": "no_effect"}
+    if totals[second] >= _MIXED_SHARE * totals[main] and "for" in (main, second) and totals[second] > 0:
+        return "mixed", clauses
+    return label[main], [c for c in clauses if c.signal == main]
+
+
+def read_claim(spec: ClaimSpec, text: str) -> Reading:
+    """Read a text against a claim, clause by clause.
+
+    Parameters
+    ----------
+    spec : ClaimSpec
+        The claim, parsed (:func:`~litreview._claim_spec.parse_claim`).
+    text : str
+        Title (first line) and abstract or summary; the title and the
+        conclusion (a ``CONCLUSION(S):`` section, else the last two sentences)
+        are read.
+
+    Returns
+    -------
+    Reading
+        ``unclear`` when the text names neither the claim's subject nor its
+        outcome, or names them without a finding on the claim (a review, an
+        effect without the manipulation a requirement needs, an effect with no
+        time course for a durability claim).
+    """
+    clauses, speaks = _read_clauses(spec, text)
+    context = bool(_CONTEXT_TEXT.search(text))
+    if not clauses:
+        if not speaks:
+            return Reading("unclear", 0.6, "", "the text names neither the claim's subject nor its outcome")
+        if spec.effect in _READER_KINDS or context:
+            why = "a review or comment" if context else f"no {spec.effect.replace('_', ' ')} finding"
+            return Reading("unclear", 0.4, "", f"{why}: nothing on the claim")
+        return Reading(None, 0.0, "", "")
+    direction, deciding = _decide(spec, clauses)
+    best = max(deciding, key=lambda c: c.weight)
+    share = sum(c.weight for c in deciding) / sum(c.weight for c in clauses) if direction != "mixed" else 0.5
+    confidence = 0.35 + 0.6 * share * best.relevance
+    if best.hedged:
+        confidence *= 0.8
+    if best.caveat:
+        confidence *= 0.85
+    if context:
+        confidence *= 0.8
+    signs = sorted({f"{c.signal}: '{c.cue}'" for c in deciding})
+    return Reading(direction, round(min(confidence, 0.95), 3), best.sentence, "; ".join(signs[:3]))
+
+
+def clear_caches() -> None:
+    """Forget cached clause readings (for timing a cold run)."""
+    _sentence.cache_clear()
+    _directional.cache_clear()
