@@ -334,3 +334,11 @@ def test_review_table_and_summary_of_findings(review: Review) -> None:
                                                       "Imprecision", "Other considerations"]]))
     assert numbers and all(f"[{n}]" in row["Footnotes"] for n in numbers)
     assert sof.set_index("Claim").loc["approval_2019", "№ of studies (participants)"] == "fact check"
+
+
+def test_readme_verdict_table_is_the_committed_review(review: Review) -> None:
+    readme = (CORPUS.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| [\w ]+ \| (\w+) \| ([\w ]+|—) \| (\w+|—) \|$", readme, flags=re.M)
+    stated = {cid: (code, "" if c == "—" else c, "" if b == "—" else b) for cid, code, c, b in rows}
+    assert stated == {v.claim_id: (v.verdict_code, v.certainty, v.basis) for v in review.verdicts}, (
+        "README's verdict table is stale: update it from `litreview run`")
