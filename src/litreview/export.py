@@ -553,6 +553,7 @@ def export_review(
     figures: Mapping[str, Figure | bytes] | None = None,
     formats: Sequence[str] | str = ALL_FORMATS,
     sof: pd.DataFrame | None = None,
+    html_report: bytes | None = None,
 ) -> dict[str, Path]:
     """Write the review's exports into ``out_dir``.
 
@@ -575,6 +576,9 @@ def export_review(
     sof : pandas.DataFrame, optional
         The Summary-of-Findings table: the first sheet of ``review.xlsx`` and the
         first section of ``review.md`` and ``review.html``.
+    html_report : bytes, optional
+        The report page (:func:`litreview.report.render_report`) to write as
+        ``review.html`` instead of the plain tables page.
 
     Returns
     -------
@@ -595,7 +599,8 @@ def export_review(
         "studies.csv": lambda: _render_csv(studies),
         "review.xlsx": lambda: _render_xlsx(sheets),
         "review.md": lambda: _render_markdown(review, refs, sof),
-        "review.html": lambda: _render_html(review, studies, refs, figures, sof),
+        "review.html": lambda: html_report if html_report is not None else _render_html(
+            review, studies, refs, figures, sof),
         "references.bib": lambda: _render_bibtex(refs),
         "references.ris": lambda: _render_ris(refs),
     }

@@ -6,8 +6,10 @@ stays callable on its own from its module.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +23,7 @@ from .evidence import Rubric, StudyAssessment, assessments_to_frame, load_rubric
 from .export import ALL_FORMATS, export_review
 from .plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from .records import Article
+from .report import ReportContext, render_report
 from .screen import ScreeningResult, screen_records
 from .snapshot import Snapshot, load_snapshot, provenance_to_frame
 from .synthesis import ClaimVerdict, summary_of_findings, synthesize, verdicts_to_frame
@@ -86,6 +89,8 @@ class Review:
     appraised : pandas.DataFrame
         The assessments with bibliographic and appraisal columns (what synthesis read).
     verdicts : list of ClaimVerdict
+    corpus_name : str
+        Name of the corpus directory (shown in the report; never a full path).
     """
 
     mechanisms: dict[str, Mechanism]
@@ -95,6 +100,7 @@ class Review:
     assessments: list[StudyAssessment]
     appraised: pd.DataFrame
     verdicts: list[ClaimVerdict]
+    corpus_name: str = "corpus"
 
     @property
     def table(self) -> pd.DataFrame:
@@ -165,7 +171,8 @@ def build_review(
     >>> review = build_review()  # doctest: +SKIP
     >>> review.table[["claim_id", "verdict"]].head()  # doctest: +SKIP
     """
-    mechanisms, claims, snapshot = load_corpus(corpus)
+    root = Path(corpus) if corpus is not None else find_corpus()
+    mechanisms, claims, snapshot = load_corpus(root)
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
     _check_fact_sources(claims, snapshot)
@@ -174,7 +181,7 @@ def build_review(
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
                          {a.key: a for a in snapshot.records}, snapshot.curated)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
-    return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts)
+    return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, root.resolve().name)
 
 
 def _with_bibliography(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
@@ -214,6 +221,21 @@ def review_figures(review: Review) -> dict[str, Figure]:
     }
 
 
+def report_context(review: Review) -> ReportContext:
+    """What the review covers and when, for the report's header (no paths, no clock: reproducible)."""
+    provenance = review.snapshot.provenance.values()
+    dates = sorted(p.retrieved for p in provenance if p.retrieved)
+    sources = Counter(p.source for p in provenance)
+    unresolved = sum(1 for a in review.snapshot.records if a.pmid is None)
+    parts = [f"{n} from {'the curated register' if s == 'curated' else s.replace('pubmed', 'PubMed')}"
+             for s, n in sorted(sources.items())]
+    text = f"{len(review.snapshot.records)} records: " + ", ".join(parts)
+    if unresolved:
+        text += f" ({unresolved} known by DOI only, PMID unresolved)"
+    return ReportContext(corpus=review.corpus_name, snapshot_date=dates[-1] if dates else "not recorded",
+                         provenance=text, version=version("litreview"))
+
+
 def write_review(
     review: Review, out_dir: str | Path, formats: Sequence[str] = ALL_FORMATS, write_figures: bool = True
 ) -> list[Path]:
@@ -246,6 +268,9 @@ def write_review(
         figures=figures,
         formats=formats,
         sof=review.sof,
+        html_report=render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
+                                  cited=review.cited, context=report_context(review), figures=figures)
+        if "html" in formats else None,
     )
     paths = list(written.values())
     if write_figures:
