@@ -290,9 +290,7 @@ def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 
     from ._io import atomic_open
     from .errors import ConfigError
-    from .export import _render_csv, export_csv
     from .pubmed_xml import iter_pubmed_xml
-    from .records import records_to_frame
 
     if args.out_format == "parquet":
         if args.out is None:
@@ -310,6 +308,9 @@ def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
                 handle.write(article.to_json() + "\n")
                 count += 1
     else:
+        from .export import _render_csv, export_csv  # pandas and openpyxl: only for the tables
+        from .records import records_to_frame
+
         frame = records_to_frame(records)
         count = len(frame)
         if args.out_format == "parquet":
