@@ -125,8 +125,10 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
 
 def _seeds_dir(given: Path | None, settings: Settings, corpus: Path) -> Path | None:
     """Seeds for the quote check: ``--seeds``, ``LITREVIEW_SEEDS``, else ``<repo>/../shared/seeds`` if it exists."""
-    if given is not None or settings.seeds_dir is not None:
-        return given or settings.seeds_dir
+    if given is not None:
+        return given
+    if settings.seeds_dir is not None:
+        return settings.seeds_dir
     beside = corpus.resolve().parent.parent / "shared" / "seeds"
     return beside if beside.is_dir() else None
 
