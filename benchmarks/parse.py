@@ -12,7 +12,13 @@ measures in the same run:
   of each ``MedlineCitation`` (most of which a full record needs) once from Python, building
   nothing: roughly the least any extractor written in Python pays on top of the floor;
 * ``pubmed_parser``: ``pubmed_parser.parse_medline_xml`` with its defaults, if importable
-  (version 0.5 opens every path with ``gzip.open``, so it runs on the gzipped file only).
+  (version 0.5 opens every path with ``gzip.open``, so it runs on the gzipped file only);
+* ``cli-jsonl``: ``litreview parse FILE`` as the command runs it (``cli.main``, JSON lines to
+  stdout, here ``/dev/null``): the parser plus the serialisation, whose cost is the difference
+  from ``litreview`` (target: at most 30 % on top of parsing alone);
+* ``json-dumps``: the parser plus the serialisation ``litreview parse`` used before
+  ``Article.to_json`` (``json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True)``),
+  for comparison.
 
 Each measurement runs in a fresh interpreter so that peak memory (``ru_maxrss``) belongs
 to that parser alone. Runs are interleaved (every parser once, then again, ``--repeat``
@@ -22,14 +28,17 @@ process's peak RSS;
 ``growth MB`` is how much the peak rose while parsing, after the imports: flat for a
 streaming parser whatever the file size. MB/s counts uncompressed XML bytes.
 
-Run: ``/work/venv/bin/python benchmarks/parse.py [--records 50000] [--repeat 3]``
+Run: ``python benchmarks/parse.py [--records 50000] [--repeat 3] [--only litreview,cli-jsonl,json-dumps]``
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
+import io
 import json
+import os
 import re
 import resource
 import subprocess
@@ -133,19 +142,48 @@ def load_pubmed_parser() -> Callable[[str], int]:
     return lambda path: sum(1 for _ in pubmed_parser.parse_medline_xml(path))
 
 
+def load_cli_jsonl() -> Callable[[str], int]:
+    """``litreview parse FILE`` through ``cli.main``, stdout to /dev/null; the count from its summary line."""
+    from litreview.cli import main
+
+    def run(path: str) -> int:
+        summary = io.StringIO()
+        with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink), \
+                contextlib.redirect_stderr(summary):
+            assert main(["parse", path]) == 0
+        return int(summary.getvalue().split()[1])
+
+    return run
+
+
+def load_json_dumps() -> Callable[[str], int]:
+    """Parse and write each record as ``json.dumps(to_dict())`` to /dev/null (the serialisation before to_json)."""
+    from litreview.pubmed_xml import iter_pubmed_xml
+
+    def run(path: str) -> int:
+        n = 0
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            for article in iter_pubmed_xml(path):
+                sink.write(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                n += 1
+        return n
+
+    return run
+
+
 WORKERS = {"litreview": load_litreview, "lxml-floor": load_floor, "python-touch": load_touch,
-           "pubmed_parser": load_pubmed_parser}
+           "pubmed_parser": load_pubmed_parser, "cli-jsonl": load_cli_jsonl, "json-dumps": load_json_dumps}
 
 
 def worker(name: str, path: str) -> None:
-    """Import one parser, then time it on ``path``; print records, seconds and memory as JSON."""
+    """Import one parser, then time it on ``path``; print records, wall and CPU seconds and memory as JSON."""
     count = WORKERS[name]()
     before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     records = count(path)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"records": records, "seconds": seconds, "peak_mb": peak_kb / 1024,
+    print(json.dumps({"records": records, "seconds": seconds, "cpu": cpu, "peak_mb": peak_kb / 1024,
                       "growth_mb": (peak_kb - before_kb) / 1024}))
 
 
@@ -158,9 +196,10 @@ def run_once(name: str, path: Path) -> dict[str, Any]:
 
 
 def best_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Best time and highest peak memory of several runs."""
+    """Best times and highest peak memory of several runs."""
     return {"records": runs[0]["records"], "seconds": min(r["seconds"] for r in runs),
-            "peak_mb": max(r["peak_mb"] for r in runs), "growth_mb": max(r["growth_mb"] for r in runs)}
+            "cpu": min(r["cpu"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs),
+            "growth_mb": max(r["growth_mb"] for r in runs)}
 
 
 def main() -> int:
@@ -168,6 +207,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=50_000, help="records in the generated file (default 50000)")
     parser.add_argument("--repeat", type=int, default=3, help="interleaved runs per parser; the best is kept")
+    parser.add_argument("--only", default=None, metavar="NAMES",
+                        help=f"comma-separated subset of {', '.join(WORKERS)} (default: all)")
     parser.add_argument("--worker", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -186,32 +227,40 @@ def main() -> int:
         size_mb = plain.stat().st_size / 1e6
         print(f"input: {args.records} records, {size_mb:.1f} MB plain, {packed.stat().st_size / 1e6:.1f} MB gzipped; "
               f"best of {args.repeat}; python {sys.version.split()[0]}, lxml {etree.__version__}")
-        print(f"{'parser':<15}{'input':<7}{'records':>9}{'seconds':>9}{'records/s':>11}{'MB/s':>8}{'peak MB':>9}"
-              f"{'growth MB':>11}")
+        print(f"{'parser':<15}{'input':<7}{'records':>9}{'seconds':>9}{'CPU s':>8}{'records/s':>11}{'MB/s':>8}"
+              f"{'peak MB':>9}{'growth MB':>11}")
         plan = [("lxml-floor", "plain", plain), ("python-touch", "plain", plain), ("litreview", "plain", plain),
+                ("cli-jsonl", "plain", plain), ("json-dumps", "plain", plain),
                 ("lxml-floor", "gz", packed), ("litreview", "gz", packed)]
         if have_pubmed_parser:
             plan.append(("pubmed_parser", "gz", packed))
+        if args.only:
+            plan = [step for step in plan if step[0] in args.only.split(",")]
         runs: dict[tuple[str, str], list[dict[str, Any]]] = {(name, kind): [] for name, kind, _ in plan}
         for _ in range(args.repeat):
             for name, kind, path in plan:
                 runs[name, kind].append(run_once(name, path))
         results = {key: best_of(key_runs) for key, key_runs in runs.items()}
         for (name, kind), r in results.items():
-            print(f"{name:<15}{kind:<7}{r['records']:>9}{r['seconds']:>9.2f}{r['records'] / r['seconds']:>11,.0f}"
+            print(f"{name:<15}{kind:<7}{r['records']:>9}{r['seconds']:>9.2f}{r['cpu']:>8.2f}"
+                  f"{r['records'] / r['seconds']:>11,.0f}"
                   f"{size_mb / r['seconds']:>8.1f}{r['peak_mb']:>9.0f}{r['growth_mb']:>11.1f}")
         print()
-        floor = results["lxml-floor", "plain"]
-        print(f"plain: reading each element once from Python takes "
-              f"{results['python-touch', 'plain']['seconds'] / floor['seconds']:.2f}x the lxml floor's time")
-        for kind in ("plain", "gz"):
-            ours, floor = results["litreview", kind], results["lxml-floor", kind]
-            print(f"{kind}: litreview takes {ours['seconds'] / floor['seconds']:.2f}x the lxml floor's time")
-        if have_pubmed_parser:
+        ratios = [("plain", "reading each element once from Python", "python-touch", "lxml-floor"),
+                  ("plain", "litreview", "litreview", "lxml-floor"), ("gz", "litreview", "litreview", "lxml-floor"),
+                  ("plain", "`litreview parse` (jsonl)", "cli-jsonl", "litreview"),
+                  ("plain", "json.dumps(to_dict()) serialisation (before)", "json-dumps", "litreview")]
+        for kind, label, name, base in ratios:
+            if (name, kind) in results and (base, kind) in results:
+                ours, theirs = results[name, kind], results[base, kind]
+                wall, cpu = ours["seconds"] / theirs["seconds"], ours["cpu"] / theirs["cpu"]
+                print(f"{kind}: {label} takes {wall:.2f}x the {base} time (CPU time: {cpu:.2f}x" +
+                      (f", serialisation {cpu - 1:+.0%})" if base == "litreview" else ")"))
+        if ("pubmed_parser", "gz") in results:
             ours, theirs = results["litreview", "gz"], results["pubmed_parser", "gz"]
             print(f"gz: pubmed_parser takes {theirs['seconds'] / ours['seconds']:.2f}x litreview's time; "
                   f"memory growth while parsing {theirs['growth_mb']:.1f} MB vs litreview's {ours['growth_mb']:.1f} MB")
-        else:
+        elif not have_pubmed_parser:
             print("pubmed_parser is not installed: no comparison with it")
     return 0
 

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
 
+from conftest import CORPUS
 from litreview.claims import claims_to_frame, load_claims, load_mechanisms
 from litreview.cli import main
 from litreview.errors import CorpusError
@@ -182,3 +182,15 @@ def test_cli_check_reports_bad_register_in_one_line(tmp_path: Path, capsys: pyte
     assert main(["check", "--corpus", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown mechanism 'nope'" in err and "Traceback" not in err
+
+
+def test_effect_typo_gets_a_did_you_mean(tmp_path: Path) -> None:
+    mechanisms_path, claims_path = _write(tmp_path, GOOD_MECHANISM, GOOD_CLAIM.replace('"blocks"', '"block"'))
+    with pytest.raises(CorpusError, match=r"not 'block' \(did you mean 'blocks'\?\)$"):
+        load_claims(claims_path, load_mechanisms(mechanisms_path))
+
+
+def test_missing_seeds_directory_is_named_as_such(tmp_path: Path) -> None:
+    mechanisms_path, claims_path = _write(tmp_path, GOOD_MECHANISM, GOOD_CLAIM)
+    with pytest.raises(CorpusError, match=f"^seeds directory not found: {tmp_path / 'nope'}$"):
+        load_claims(claims_path, load_mechanisms(mechanisms_path), seeds_dir=tmp_path / "nope")

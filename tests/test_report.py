@@ -8,10 +8,10 @@ import re
 from dataclasses import replace
 
 import pytest
-from conftest import CORPUS
 from lxml import html as lxml_html
 
 import litreview as lr
+from conftest import CORPUS
 from litreview.records import Article
 from litreview.report import ReportContext, render_report
 from litreview.review import Review, report_context
@@ -81,7 +81,7 @@ def test_unknown_author_is_said_not_invented() -> None:
     context = ReportContext("corpus", "2026-11-29", "1 record", "0")
     page = render_report(claims=[], verdicts=[], studies=lr.assessments_to_frame([]), cited=[article],
                          context=context).decode("utf-8")
-    assert "author not recorded (2007). A study." in page and "Anonymous" not in page
+    assert "[author not recorded] (2007). A study." in page and "Anonymous" not in page
     no_year = render_report(claims=[], verdicts=[], studies=lr.assessments_to_frame([]),
                             cited=[replace(article, year=None)], context=context).decode("utf-8")
     assert "(year not recorded)" in no_year

@@ -12,8 +12,8 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from conftest import CORPUS
 
+from conftest import CORPUS
 from litreview.appraisal import APPRAISAL_COLUMNS
 from litreview.claims import Claim, ClaimPart, ClaimSource, FactCheck
 from litreview.review import Review, build_review

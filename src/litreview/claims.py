@@ -221,15 +221,19 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise CorpusError(f"TOML syntax error: {exc}", str(path)) from None
 
 
+def _did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or ``""``."""
+    hint = difflib.get_close_matches(value, list(choices), n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
 def _check_fields(entry: Any, spec: Mapping[str, bool], what: str, path: Path) -> None:
     """Raise CorpusError for a non-table entry, a missing required field or an unknown field."""
     if not isinstance(entry, Mapping):
         raise CorpusError(f"{what}: expected a table, got {type(entry).__name__}", str(path))
     for name in entry:
         if name not in spec:
-            hint = difflib.get_close_matches(name, spec, n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise CorpusError(f"{what}: unknown field {name!r}{extra}", str(path))
+            raise CorpusError(f"{what}: unknown field {name!r}{_did_you_mean(name, spec)}", str(path))
     for name, required in spec.items():
         if required and (name not in entry or entry[name] in ("", [], None)):
             raise CorpusError(f"{what}: missing field {name!r}", str(path))
@@ -295,13 +299,12 @@ def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Ma
     _check_fields(entry, _CLAIM_FIELDS, what, path)
     mechanism = _text(entry, "mechanism", what, path)
     if mechanism not in mechanisms:
-        hint = difflib.get_close_matches(mechanism, list(mechanisms), n=1)
-        extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-        raise CorpusError(f"{what}: unknown mechanism {mechanism!r}{extra}", str(path))
+        raise CorpusError(f"{what}: unknown mechanism {mechanism!r}{_did_you_mean(mechanism, mechanisms)}", str(path))
     kind = _choice(entry, "kind", KINDS, what, path)
     effect = _text(entry, "effect", what, path)
     if effect not in EFFECT_POLARITY:
-        raise CorpusError(f"{what}: effect must be one of {', '.join(EFFECTS)}, not {effect!r}", str(path))
+        hint = _did_you_mean(effect, EFFECTS)
+        raise CorpusError(f"{what}: effect must be one of {', '.join(EFFECTS)}, not {effect!r}{hint}", str(path))
     sources_raw = entry["sources"]
     if not isinstance(sources_raw, list):
         raise CorpusError(f"{what}: sources must be a list of {{article, quote}} tables", str(path))
@@ -344,9 +347,8 @@ def _choice(entry: Mapping[str, Any], name: str, allowed: Sequence[str], what: s
     """A string field that must be one of ``allowed`` (with a did-you-mean hint)."""
     value = _text(entry, name, what, path)
     if value not in allowed:
-        hint = difflib.get_close_matches(value, allowed, n=1)
-        extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-        raise CorpusError(f"{what}: {name} must be one of {', '.join(allowed)}, not {value!r}{extra}", str(path))
+        hint = _did_you_mean(value, allowed)
+        raise CorpusError(f"{what}: {name} must be one of {', '.join(allowed)}, not {value!r}{hint}", str(path))
     return value
 
 
@@ -430,6 +432,8 @@ def _comparable(text: str) -> str:
 
 def _check_quotes(claims: Iterable[Claim], seeds_dir: Path, path: Path) -> None:
     """Check each source article exists in ``seeds_dir`` and contains its quote."""
+    if not seeds_dir.is_dir():
+        raise CorpusError(f"seeds directory not found: {seeds_dir}")
     texts: dict[str, str] = {}
     for claim in claims:
         for source in claim.sources:

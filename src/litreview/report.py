@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -35,16 +34,14 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from matplotlib.figure import Figure
 
+from .bibliography import CURATED_LABEL, UNRESOLVED
 from .claims import Claim
+from .export import _doi_url, _key_url, _png, _reference_line
 from .records import Article
 from .synthesis import CERTAINTY_LEVELS, DOMAIN_LABELS, VERDICT_CODES, VERDICT_WORDS, ClaimVerdict
 
 __all__ = ["FIGURE_CAPTIONS", "VERDICT_LEGEND", "ReportContext", "render_report"]
 
-PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
-DOI_URL = "https://doi.org/{}"
-CURATED_LABEL = "curated summary (not the abstract)"
-AUTHOR_NOT_RECORDED = "author not recorded"
 #: Symbol and meaning of each verdict code: the symbol and the words carry the legend, colour only repeats it.
 VERDICT_LEGEND = {
     "supported": ("✔", "the weighed body of evidence supports the claim"),
@@ -106,35 +103,13 @@ def _asset(name: str) -> str:
 
 
 def _png_uri(figure: Figure | bytes) -> str:
-    """A figure as a ``data:`` URI (no Software stamp, so the bytes are reproducible)."""
-    if isinstance(figure, (bytes, bytearray)):
-        data = bytes(figure)
-    else:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-        data = buffer.getvalue()
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    """A figure as a ``data:`` URI."""
+    return "data:image/png;base64," + base64.b64encode(_png(figure)).decode("ascii")
 
 
-def _key_url(key: str, doi: str | None = None) -> str:
-    """PubMed for a PMID key, doi.org for a ``doi:`` key (or the DOI given); "" when neither."""
-    if key.isdigit():
-        return PUBMED_URL.format(key)
-    doi = doi or (key[4:] if key.startswith("doi:") else None)
-    return DOI_URL.format(doi) if doi else ""
-
-
-def _reference_text(article: Article) -> str:
-    """``Authors (year). Title. Journal volume(issue):pages.``, saying so when the author is not recorded."""
-    names = [a.display_name for a in article.authors]
-    authors = ", ".join(names[:6]) + (", et al." if len(names) > 6 else "") if names else AUTHOR_NOT_RECORDED
-    where = article.journal or ""
-    if article.volume:
-        where += f" {article.volume}" + (f"({article.issue})" if article.issue else "")
-    if article.pages:
-        where += f":{article.pages}"
-    year = f" ({article.year})" if article.year else " (year not recorded)"
-    return f"{authors}{year}. {article.title.rstrip('.')}. {where.strip()}".strip()
+def _link(key: str, doi: str | None = None) -> str:
+    """PubMed for a PMID key, doi.org for a ``doi:`` key or the DOI given; "" when neither."""
+    return _key_url(key) or _doi_url(doi) or ""
 
 
 def _anchor(key: str) -> str:
@@ -177,8 +152,8 @@ def _studies(claim_id: str, studies: pd.DataFrame, records: Mapping[str, Article
         curated = row["judged_by"] == "curator" and article is not None and article.source == "curated"
         out.append({
             "label": row["label"], "anchor": _anchor(row["key"]),
-            "url": _key_url(row["key"], article.doi if article else None),
-            "id": f"PMID {row['key']}" if row["key"].isdigit() else "PMID unresolved",
+            "url": _link(row["key"], article.doi if article else None),
+            "id": f"PMID {row['key']}" if row["key"].isdigit() else UNRESOLVED,
             "design": str(row["design"]).replace("_", " "),
             "population": str(row["population"]).replace("_", " ") if pd.notna(row["population"]) else "not recorded",
             "n": "not stated" if pd.isna(row["sample_size"]) else f"{int(row['sample_size']):,}",
@@ -206,7 +181,7 @@ def _claim_view(claim: Claim, verdict: ClaimVerdict, studies: pd.DataFrame,
         "certainty_symbols": verdict.symbols, "participants": participants, "domains": _domains(verdict),
         "studies": _studies(claim.id, studies, records, represented),
         "represented": represented,
-        "fact_links": [{"label": s, "url": s if s.startswith("https://") else _key_url(s),
+        "fact_links": [{"label": s, "url": s if s.startswith("https://") else _link(s),
                         "anchor": "" if s.startswith("https://") else _anchor(s)} for s in verdict.fact_sources],
     }
 
@@ -271,8 +246,8 @@ def render_report(
         figures=[{"id": f"figure-{name.replace('_', '-')}", "number": i,
                   "caption": FIGURE_CAPTIONS.get(name, name.replace("_", " ").capitalize() + "."),
                   "uri": _png_uri(fig)} for i, (name, fig) in enumerate((figures or {}).items(), start=1)],
-        references=[{"anchor": _anchor(a.key), "text": _reference_text(a), "url": _key_url(a.key, a.doi),
-                     "id": f"PMID {a.pmid}" if a.pmid else f"PMID unresolved (doi:{a.doi})",
+        references=[{"anchor": _anchor(a.key), "text": _reference_line(a), "url": _link(a.key, a.doi),
+                     "id": f"PMID {a.pmid}" if a.pmid else f"{UNRESOLVED} (doi:{a.doi})",
                      "doi": a.doi if a.pmid else None,
                      "summary": a.curated_summary if a.source == "curated" else None,
                      "abstract": a.abstract if a.source != "curated" else None} for a in cited],

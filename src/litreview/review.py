@@ -15,12 +15,11 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ._io import atomic_open
 from .appraisal import appraise
 from .claims import Claim, Mechanism, load_claims, load_mechanisms
 from .errors import CorpusError
 from .evidence import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
-from .export import ALL_FORMATS, export_review
+from .export import ALL_FORMATS, _png, _render_csv, export_review
 from .plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from .records import Article
 from .report import ReportContext, render_report
@@ -239,7 +238,7 @@ def report_context(review: Review) -> ReportContext:
 def write_review(
     review: Review, out_dir: str | Path, formats: Sequence[str] = ALL_FORMATS, write_figures: bool = True
 ) -> list[Path]:
-    """Write the review's exports (and, optionally, the figures as PNG).
+    """Write the review's exports (and, optionally, the figures as PNG) as one unit.
 
     Parameters
     ----------
@@ -255,32 +254,30 @@ def write_review(
     -------
     list of Path
         Files written, sorted.
+
+    Raises
+    ------
+    ExportError
+        See :func:`~litreview.export.export_review`: on any failure no file
+        has been replaced.
     """
-    out = Path(out_dir)
     figures = review_figures(review)
+    files = {}
+    if write_figures:
+        files = {f"figures/{name}.png": _png(fig, dpi=110) for name, fig in figures.items()}
+        files["screening_counts.csv"] = _render_csv(review.screening.counts)
     written = export_review(
-        out,
+        out_dir,
         review=review.table,
         studies=review.studies,
         screening=review.screening.log,
         provenance=review.provenance,
         cited=review.cited,
-        figures=figures,
         formats=formats,
         sof=review.sof,
         html_report=render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
                                   cited=review.cited, context=report_context(review), figures=figures)
         if "html" in formats else None,
+        files=files,
     )
-    paths = list(written.values())
-    if write_figures:
-        for name, fig in figures.items():
-            target = out / "figures" / f"{name}.png"
-            with atomic_open(target, "wb") as handle:
-                fig.savefig(handle, format="png", dpi=110, metadata={"Software": None})
-            paths.append(target)
-        counts_path = out / "screening_counts.csv"
-        with atomic_open(counts_path, "w") as handle:
-            review.screening.counts.to_csv(handle, index=False)
-        paths.append(counts_path)
-    return sorted(paths)
+    return sorted(written.values())

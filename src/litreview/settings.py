@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import ConfigError
 
@@ -43,16 +44,20 @@ class Settings:
         local server.
     tool : str
         Tool name sent to NCBI.
+    seeds_dir : Path or None
+        Seed articles directory (``LITREVIEW_SEEDS``) that ``litreview check``
+        verifies the claims' quotes against.
     """
 
     email: str = ""
     api_key: str | None = field(default=None, repr=False)
     eutils_url: str = DEFAULT_EUTILS_URL
     tool: str = DEFAULT_TOOL
+    seeds_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read ``NCBI_EMAIL``, ``NCBI_API_KEY`` and ``LITREVIEW_EUTILS_URL``.
+        """Read ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``LITREVIEW_EUTILS_URL`` and ``LITREVIEW_SEEDS``.
 
         Parameters
         ----------
@@ -71,6 +76,7 @@ class Settings:
             email=env.get("NCBI_EMAIL", "").strip(),
             api_key=(env.get("NCBI_API_KEY") or "").strip() or None,
             eutils_url=url,
+            seeds_dir=Path(env["LITREVIEW_SEEDS"]) if env.get("LITREVIEW_SEEDS") else None,
         )
 
     def require_email(self) -> None:
