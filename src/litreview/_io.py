@@ -1,11 +1,23 @@
-"""File helpers shared by every stage: atomic writes and JSON lines."""
+"""File helpers shared by every stage: atomic writes, sets of files written as one unit, safe reads.
+
+Writes never leave a partial file: :func:`atomic_open` writes beside the target
+and renames; :func:`write_file_set` does the same for several files that belong
+together (the snapshot) and seals them with a checksum manifest that
+:func:`verify_file_set` checks. Reads turn every file-level fault -- missing, a
+directory, not UTF-8, bad JSON/TOML, nested too deeply -- into a one-line
+:class:`~litreview.errors.CorpusError` naming the file (and line).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import signal
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -15,8 +27,32 @@ from .errors import CorpusError
 # mkstemp creates 0600 files; give finished files the usual umask-derived mode.
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+MANIFEST_FORMAT = 1
 
-__all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl"]
+__all__ = [
+    "atomic_open", "atomic_write_bytes", "atomic_write_text", "dump_jsonl", "write_jsonl", "write_file_set",
+    "verify_file_set",
+    "read_text", "read_toml", "read_json", "read_jsonl",
+]
+
+
+@contextmanager
+def _temporary(target: Path, mode: str, **kwargs: Any) -> Iterator[tuple[IO[Any], Path]]:
+    """A new file beside ``target``, flushed and fsynced when the block ends; removed if the block raises."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        if "b" not in mode:
+            kwargs.setdefault("encoding", "utf-8")
+            kwargs.setdefault("newline", "\n")
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle, Path(tmp)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @contextmanager
@@ -27,20 +63,12 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any) ->
     was, so an interrupted write never leaves a partial file behind.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    with _temporary(target, mode, **kwargs) as (handle, tmp):
+        yield handle
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        if "b" not in mode:
-            kwargs.setdefault("encoding", "utf-8")
-            kwargs.setdefault("newline", "\n")
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -56,23 +84,216 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         handle.write(text)
 
 
-def write_jsonl(path: str | os.PathLike[str], rows: Iterable[dict[str, Any]]) -> int:
-    """Write one compact, key-sorted JSON object per line, atomically; return the count."""
+def dump_jsonl(handle: IO[str], rows: Iterable[dict[str, Any]]) -> int:
+    """Write one compact, key-sorted JSON object per line to ``handle``; return the count."""
     count = 0
-    with atomic_open(path, "w") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True))
-            handle.write("\n")
-            count += 1
+    for row in rows:
+        handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True))
+        handle.write("\n")
+        count += 1
     return count
 
 
-def read_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line_number, object)`` per non-blank line; bad JSON is a CorpusError naming file and line."""
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"line {number}: invalid JSON ({exc.msg})", os.fspath(path)) from None
+def write_jsonl(path: str | os.PathLike[str], rows: Iterable[dict[str, Any]]) -> int:
+    """Write one compact, key-sorted JSON object per line, atomically; return the count."""
+    with atomic_open(path, "w") as handle:
+        return dump_jsonl(handle, rows)
+
+
+# -- sets of files written as one unit ---------------------------------------------------
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block ends, then raise it (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)  # delivered to whatever handler was there before
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make renames in ``directory`` durable (POSIX; a no-op where directories cannot be opened)."""
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _digest(path: Path) -> dict[str, Any]:
+    """``{"sha256": ..., "bytes": ...}`` of a file."""
+    data = path.read_bytes()
+    return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def write_file_set(directory: str | os.PathLike[str], files: Mapping[str, Callable[[IO[str]], object]],
+                   manifest: str = "manifest.json") -> None:
+    """Write text files into ``directory`` as one unit, sealed by a checksum manifest written last.
+
+    Each file is first written completely to a temporary file beside its target
+    (flushed and fsynced) by its writer. Only when every one is complete are
+    they renamed over their targets -- with Ctrl-C held back until the last
+    rename -- and then ``manifest`` (``{"format": 1, "files": {name: {"sha256",
+    "bytes"}}}``) replaces the old one. An error, a full disk, Ctrl-C or a kill
+    while writing leaves the old set and its manifest as they were; a hard kill
+    inside the rename window (microseconds) leaves files that no longer match
+    the manifest, which :func:`verify_file_set` reports instead of letting a
+    reader use a mixed set.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Created if missing.
+    files : mapping of str to callable
+        File name -> function writing the file's text to the handle it is given.
+    manifest : str
+        Name of the manifest file.
+
+    Raises
+    ------
+    OSError
+        The set could not be written (the old set is kept).
+    """
+    directory = Path(directory)
+    temps: dict[str, Path] = {}
+    try:
+        for name, write in files.items():
+            with _temporary(directory / name, "w") as (handle, tmp):
+                temps[name] = tmp
+                write(handle)
+        seal = {"format": MANIFEST_FORMAT, "files": {name: _digest(tmp) for name, tmp in temps.items()}}
+        with _temporary(directory / manifest, "w") as (handle, tmp):
+            temps[manifest] = tmp
+            handle.write(json.dumps(seal, indent=1, sort_keys=True) + "\n")
+        with _sigint_deferred():
+            for name, tmp in temps.items():  # the manifest last
+                os.replace(tmp, directory / name)
+        _fsync_directory(directory)
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def verify_file_set(directory: str | os.PathLike[str], names: Sequence[str],
+                    manifest: str = "manifest.json") -> None:
+    """Check that the files of a set written by :func:`write_file_set` are the ones its manifest sealed.
+
+    Parameters
+    ----------
+    directory : str or Path
+    names : sequence of str
+        The files the set must contain.
+    manifest : str
+        Name of the manifest file.
+
+    Raises
+    ------
+    CorpusError
+        No or malformed manifest, a file missing from it, or a file whose SHA-256
+        differs (edited by hand, or a write was killed between its renames).
+    """
+    directory = Path(directory)
+    seal_path = directory / manifest
+    seal = read_json(seal_path, missing=f"missing: cannot verify the files of {directory} as one set "
+                                        "(rebuild it with `litreview snapshot build`)")
+    entries = seal.get("files") if isinstance(seal, dict) and seal.get("format") == MANIFEST_FORMAT else None
+    if not isinstance(entries, dict):
+        raise CorpusError(f"not a manifest of format {MANIFEST_FORMAT}", str(seal_path))
+    for name in names:
+        expected = entries.get(name)
+        if not isinstance(expected, dict):
+            raise CorpusError(f"{name} is not listed", str(seal_path))
+        try:
+            found = _digest(directory / name)
+        except OSError as exc:
+            raise _read_error(directory / name, exc) from None
+        if found != {"sha256": expected.get("sha256"), "bytes": expected.get("bytes")}:
+            raise CorpusError(
+                f"{name} does not match {manifest} (SHA-256 differs): the file was changed outside litreview or "
+                f"a write was interrupted, so the set may mix two versions; restore the directory from version "
+                f"control or rebuild it with `litreview snapshot build`", str(directory))
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def _read_error(path: Path, exc: OSError, missing: str = "file not found") -> CorpusError:
+    """A one-line CorpusError for a file that cannot be opened."""
+    if isinstance(exc, FileNotFoundError):
+        return CorpusError(missing, str(path))
+    if isinstance(exc, IsADirectoryError):
+        return CorpusError("is a directory, not a file", str(path))
+    return CorpusError(f"cannot be read ({exc.strerror or exc})", str(path))
+
+
+def _read_bytes(path: Path, missing: str) -> bytes:
+    """The file's bytes; CorpusError when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _read_error(path, exc, missing) from None
+
+
+def _decode(data: bytes, path: Path, first_line: int = 1) -> str:
+    """UTF-8 text; CorpusError naming the line and byte that are not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = first_line + data.count(b"\n", 0, exc.start)
+        raise CorpusError(f"line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                          str(path)) from None
+
+
+def read_text(path: str | os.PathLike[str], missing: str = "file not found") -> str:
+    """A UTF-8 text file; CorpusError when missing, a directory, unreadable or not UTF-8."""
+    path = Path(path)
+    return _decode(_read_bytes(path, missing), path)
+
+
+def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A TOML file; CorpusError for any file fault, syntax error or absurd nesting."""
+    path = Path(path)
+    text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"TOML syntax error: {exc}", str(path)) from None
+    except RecursionError:
+        raise CorpusError("TOML nested too deeply", str(path)) from None
+
+
+def read_json(path: str | os.PathLike[str], missing: str = "file not found") -> Any:
+    """A JSON file; CorpusError for any file fault, bad JSON or absurd nesting."""
+    path = Path(path)
+    text = read_text(path, missing)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"line {exc.lineno}: invalid JSON ({exc.msg})", str(path)) from None
+    except RecursionError:
+        raise CorpusError("JSON nested too deeply", str(path)) from None
+
+
+def read_jsonl(path: str | os.PathLike[str], missing: str = "file not found") -> Iterator[tuple[int, Any]]:
+    """Yield ``(line_number, object)`` per non-blank line; every fault is a CorpusError naming file and line."""
+    path = Path(path)
+    for number, raw in enumerate(_read_bytes(path, missing).splitlines(), start=1):
+        line = _decode(raw, path, number)
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"line {number}: invalid JSON ({exc.msg})", str(path)) from None
+        except RecursionError:
+            raise CorpusError(f"line {number}: JSON nested too deeply", str(path)) from None

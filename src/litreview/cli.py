@@ -101,9 +101,9 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     paths = CorpusPaths(args.corpus or find_corpus())
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms, seeds_dir=args.seeds)
-    snapshot = load_snapshot(paths.snapshot)
+    snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
-          f"{len(snapshot.curated)} curated judgements")
+          f"{len(snapshot.curated)} curated judgements; snapshot files match manifest.json")
     return 0
 
 
