@@ -368,9 +368,12 @@ def _cmd_mirror_build(args: argparse.Namespace, settings: Settings) -> int:
     progress = bool(sys.stderr.isatty()) and not os.environ.get("CI")
     done = build_mirror(args.baseline_dir, args.out, updates_dir=args.updates, scheduler=args.scheduler,
                         workers=args.workers, progress=progress)
-    print(f"{len(done.converted)} converted, {len(done.skipped)} unchanged, {len(done.failed)} failed, "
+    repaired = f" ({len(done.repaired)} repaired)" if done.repaired else ""
+    print(f"{len(done.converted)} converted{repaired}, {len(done.skipped)} unchanged, {len(done.failed)} failed, "
           f"{len(done.removed)} removed; {done.records} records, {done.current} current records, "
           f"{done.deleted} deleted PMIDs ({done.workers} workers, {done.seconds:.1f} s) -> {done.mirror_dir}")
+    for name, reason in done.repaired:
+        print(f"litreview: warning: {name}: its Parquet file was damaged ({reason}); converted again", file=sys.stderr)
     for name, reason in done.failed:
         print(f"litreview: error: {name}: {reason}", file=sys.stderr)
     return 1 if done.failed else 0
