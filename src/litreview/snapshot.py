@@ -48,9 +48,9 @@ from .queries import build_query
 from .records import Article, Author, PublicationType
 
 __all__ = [
-    "DIRECTIONS",
-    "DESIGNS",
-    "POPULATIONS",
+    "CURATED_DIRECTIONS",
+    "CURATED_DESIGNS",
+    "CURATED_POPULATIONS",
     "SOURCES",
     "ORIGINS",
     "VERIFICATIONS",
@@ -68,13 +68,13 @@ __all__ = [
 
 #: Curator directions. The register's ``null`` is read as ``no_effect`` (a label
 #: pandas does not turn into NaN when it reads a CSV back).
-DIRECTIONS = ("supports", "contradicts", "mixed", "no_effect", "context")
-_REGISTER_DIRECTIONS = (*DIRECTIONS, "null")
+CURATED_DIRECTIONS = ("supports", "contradicts", "mixed", "no_effect", "context")
+_REGISTER_DIRECTIONS = (*CURATED_DIRECTIONS, "null")
 _REGISTER_DIRECTION = {"null": "no_effect"}
 #: Curator designs and populations.
-DESIGNS = ("meta_analysis", "systematic_review", "rct", "controlled_trial", "cohort", "case_control",
+CURATED_DESIGNS = ("meta_analysis", "systematic_review", "rct", "controlled_trial", "cohort", "case_control",
            "cross_sectional", "case_series", "case_report", "animal", "in_vitro", "narrative_review", "other")
-POPULATIONS = ("human", "animal", "in_vitro", "mixed")
+CURATED_POPULATIONS = ("human", "animal", "in_vitro", "mixed")
 #: How strongly a register row's identifier was verified, strongest first.
 VERIFICATIONS = ("pubmed_or_pmc_page", "secondary_page", "doi_page", "pmid_not_seen")
 #: Where a record came from, and where a search's hits came from.
@@ -276,7 +276,7 @@ def _check_row(row: Any, where: str, known_claims: set[str], mechanisms: Mapping
         raise CorpusError(f"{where}: unknown mechanism {mechanism!r}{did_you_mean(mechanism, mechanisms)}")
     one_of(typed.direction, _REGISTER_DIRECTIONS, f"{where}: field 'direction'")
     one_of(typed.verification, VERIFICATIONS, f"{where}: field 'verification'")
-    for name, vocabulary in (("design", DESIGNS), ("population", POPULATIONS)):
+    for name, vocabulary in (("design", CURATED_DESIGNS), ("population", CURATED_POPULATIONS)):
         if getattr(typed, name) is not None:
             one_of(getattr(typed, name), vocabulary, f"{where}: field {name!r}")
     if typed.n is not None:
@@ -511,13 +511,13 @@ def _optional(value: str | None, vocabulary: Sequence[str], where: str, path: st
 
 
 def _record(row: Any, where: str, path: str) -> Article:
-    """A ``records.jsonl`` row: an Article with a usable PMID or DOI, record type and source."""
+    """A ``records.jsonl`` row: an Article with a usable key (PMID, else DOI), record type and source."""
     article = _typed(Article, row, where, path)
     _pmid(article.pmid, f"{where}: field 'pmid'", path)
-    if article.doi is not None:
-        identifier(article.doi, f"{where}: field 'doi'", path)
     if not (article.pmid or article.doi):
         raise CorpusError(f"{where}: neither pmid nor doi", path)
+    if not article.pmid:  # the DOI is the record's key: it must be a clean id (elsewhere it is data as PubMed gave it)
+        identifier(article.doi, f"{where}: field 'doi'", path)
     one_of(article.record_type, _RECORD_TYPES, f"{where}: field 'record_type'", path)
     one_of(article.source, SOURCES, f"{where}: field 'source'", path)
     return article
@@ -541,9 +541,9 @@ def _judgement(row: Any, where: str, path: str, claim_ids: Sequence[str] | None,
     judgement = _typed(CuratedJudgement, row, where, path)
     for name in ("key", "claim_id", "mechanism"):
         identifier(getattr(judgement, name), f"{where}: field {name!r}", path)
-    one_of(judgement.direction, DIRECTIONS, f"{where}: field 'direction'", path)
-    _optional(judgement.design, DESIGNS, f"{where}: field 'design'", path)
-    _optional(judgement.population, POPULATIONS, f"{where}: field 'population'", path)
+    one_of(judgement.direction, CURATED_DIRECTIONS, f"{where}: field 'direction'", path)
+    _optional(judgement.design, CURATED_DESIGNS, f"{where}: field 'design'", path)
+    _optional(judgement.population, CURATED_POPULATIONS, f"{where}: field 'population'", path)
     if judgement.n is not None:
         count(judgement.n, f"{where}: field 'n'", path)
     for name, known, source in (("claim_id", claim_ids, "claims.toml"), ("mechanism", mechanisms, "mechanisms.toml")):
