@@ -13,6 +13,13 @@ Faults are scripted per endpoint and consumed one per request:
 without answering), ``"slow:SECONDS"``, ``"error"`` (``<ERROR>`` in a 200),
 ``"real:NAME"`` (serve ``NAME`` from the real responses directory),
 ``"expire"`` (forget every WebEnv first), ``"ok"`` (no fault: to reach a later one).
+Hostile or broken answers: ``"redirect:CODE:TARGET"`` (a redirect to ``TARGET``,
+where ``{query}`` is replaced by the request's query string or POST body and
+``self`` means the requested URL), ``"echo400"`` (a 400 whose reason phrase and
+plain-text body echo the request, API key included), ``"maintenance"`` (an HTML
+maintenance page with status 200), ``"count:VALUE"`` (an ESearch answer whose
+``<Count>`` is ``VALUE``) and ``"huge:MB"`` (a 200 streaming ``MB`` megabytes of
+``<Id>`` lines with no Content-Length).
 An optional sliding-window rate limit answers 429 like NCBI when exceeded.
 """
 
@@ -36,6 +43,8 @@ HTML_ERRORS = {
     502: b"<html><head><title>502 Proxy Error</title></head><body><h1>Proxy Error</h1></body></html>",
     503: b"<html><head><title>503 Service Unavailable</title></head><body>Service unavailable</body></html>",
 }
+MAINTENANCE_PAGE = (b"<html><head><title>NCBI</title></head><body><h1>Down for maintenance</h1>"
+                    b"<p>E-utilities will be back shortly.</p></body></html>")
 _ARTICLE = re.compile(rb"<(PubmedArticle|PubmedBookArticle)>.*?</\1>", re.DOTALL)
 _PMID = re.compile(rb"<PMID Version=\"(\d+)\">(\d+)</PMID>")
 _DOI = re.compile(rb"(<(?:ArticleId IdType=\"doi\"|ELocationID EIdType=\"doi\"[^>]*)>)[^<]*(<)")
@@ -273,11 +282,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence the default stderr logging."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server API)
-        self._handle(parse_qs(urlparse(self.path).query))
+        self._handle(urlparse(self.path).query)
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length", 0))
-        self._handle(parse_qs(self.rfile.read(length).decode()))
+        self._handle(self.rfile.read(length).decode())
 
     def _send(self, status: int, body: bytes, content_type: str = "text/xml; charset=UTF-8",
               headers: dict[str, str] | None = None) -> None:
@@ -290,19 +299,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _handle(self, query: dict[str, list[str]]) -> None:
+    def _handle(self, raw_query: str) -> None:
         """Dispatch one request; a client that went away (killed, timed out) is not an error."""
         try:
-            self._answer(query)
+            self._answer(raw_query)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
-    def _answer(self, query: dict[str, list[str]]) -> None:
+    def _answer(self, raw_query: str) -> None:
         """Answer one request, applying faults, rate limit and latency."""
         state = self.server_state
-        params = {k: v[-1] for k, v in query.items()}
+        params = {k: v[-1] for k, v in parse_qs(raw_query).items()}
         endpoint = urlparse(self.path).path.rsplit("/", 1)[-1].removesuffix(".fcgi")
-        entry = {"endpoint": endpoint, "method": self.command, "params": params, "time": time.monotonic()}
+        entry = {"endpoint": endpoint, "method": self.command, "params": params, "time": time.monotonic(),
+                 "host": self.headers.get("Host"), "path": urlparse(self.path).path}
         with state._lock:
             state.log.append(entry)
         fault = state._next_fault(endpoint)
@@ -342,6 +352,8 @@ class _Handler(BaseHTTPRequestHandler):
             entry["status"] = 200
             self._send(200, (state.real_dir / fault.split(":", 1)[1]).read_bytes())
             return
+        if self._hostile(fault, raw_query, entry):
+            return
         if endpoint == "esearch":
             body = state.esearch(params)
         elif endpoint == "efetch":
@@ -353,6 +365,9 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, b"not found", "text/plain")
             return
+        if fault and fault.startswith("count:"):
+            body = re.sub(rb"<Count>\d+</Count>", b"<Count>" + fault.split(":", 1)[1].encode() + b"</Count>", body,
+                          count=1)
         entry["status"] = 200
         if fault == "truncate":
             self.send_response(200)
@@ -363,3 +378,44 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._send(200, body)
+
+    def _hostile(self, fault: str | None, raw_query: str, entry: dict) -> bool:
+        """Answer with a redirect, an echoing 400, a maintenance page or a huge stream; False for other faults."""
+        if fault and fault.startswith("redirect:"):
+            _, code, target = fault.split(":", 2)
+            here = f"http://{self.headers.get('Host')}{urlparse(self.path).path}?{raw_query}"
+            location = here if target == "self" else target.replace("{query}", raw_query)
+            entry["status"] = int(code)
+            self._send(int(code), b"", "text/plain", {"Location": location})
+            return True
+        if fault == "echo400":
+            echo = f"{self.command} {urlparse(self.path).path}?{raw_query}"
+            entry["status"] = 400
+            body = f"Bad Request: {echo}".encode()
+            self.send_response(400, f"Bad Request for {echo}")
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return True
+        if fault == "maintenance":
+            entry["status"] = 200
+            self._send(200, MAINTENANCE_PAGE, "text/html")
+            return True
+        if fault and fault.startswith("huge:"):
+            entry["status"] = 200
+            block = b"<Id>12345678</Id>\n" * ((1 << 20) // 18)
+            total = int(float(fault.split(":", 1)[1]) * (1 << 20))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b'<?xml version="1.0" ?>\n<eSearchResult><Count>1</Count><IdList>\n')
+            entry["sent"] = 0
+            while entry["sent"] < total:  # the client hanging up ends it (BrokenPipeError)
+                piece = block[:total - entry["sent"]]
+                self.wfile.write(piece)
+                entry["sent"] += len(piece)
+            self.close_connection = True
+            return True
+        return False

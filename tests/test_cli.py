@@ -20,6 +20,7 @@ from conftest import CORPUS, ROOT
 from litreview.cli import build_parser, main
 from litreview.errors import CorpusError
 from litreview.export import FORMAT_FILES
+from litreview.snapshot import Snapshot, write_snapshot
 
 OUTPUTS = {"review.csv", "review.xlsx", "review.md", "review.html", "studies.csv", "summary_of_findings.csv",
            "references.bib", "references.ris"}
@@ -169,8 +170,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     ["--debug", "check", "--corpus", "{missing}"],
     ["check", "--corpus", "{missing}", "--debug"],
     ["check", "--debug", "--corpus", "{missing}"],
-    ["snapshot", "build", "--register", "r.jsonl", "--date", "banana", "--debug"],
-    ["snapshot", "--debug", "build", "--register", "r.jsonl", "--date", "banana"],
+    ["snapshot", "build", "--register", "{missing}", "--date", "2026-01-01", "--debug"],
+    ["snapshot", "--debug", "build", "--register", "{missing}", "--date", "2026-01-01"],
 ])
 def test_debug_works_before_or_after_the_command(argv: list[str], tmp_path: Path) -> None:
     argv = [a.replace("{missing}", str(tmp_path / "nowhere")) for a in argv]
@@ -228,11 +229,11 @@ sources = [{article = "a.md", quote = "ketamine blocks NMDA receptors"}]
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """``tmp/repo/corpus`` with one claim quoting ``a.md``; no ``tmp/shared`` yet."""
+    """``tmp/repo/corpus`` with one claim quoting ``a.md`` and an empty snapshot; no ``tmp/shared`` yet."""
     corpus = tmp_path / "repo" / "corpus"
     corpus.mkdir(parents=True)
     shutil.copy(CORPUS / "mechanisms.toml", corpus)
-    shutil.copytree(CORPUS / "snapshot", corpus / "snapshot")
+    write_snapshot(Snapshot(records=(), searches={}, provenance={}), corpus / "snapshot")
     (corpus / "claims.toml").write_text(_CLAIM, encoding="utf-8")
     return tmp_path / "repo"
 

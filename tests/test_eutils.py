@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -256,3 +260,138 @@ def test_one_limiter_per_process_by_key_presence(fake):
 def test_client_repr_hides_key(fake):
     client, _ = make_client(fake)
     assert SECRET not in repr(client) and SECRET not in repr(client.settings)
+
+
+# -- issue 16: unexpected answers, runaway bodies, bad URLs, no network ----------------------
+
+
+def _cache_files(cache: Path) -> list[Path]:
+    """Cached bodies."""
+    return [p for p in cache.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(("endpoint", "call"), [
+    ("esearch", lambda c: c.esearch("ketamine")),
+    ("efetch", lambda c: c.efetch(["1", "2"])),
+    ("epost", lambda c: c.epost(["1", "2"])),
+])
+def test_maintenance_page_is_an_error_never_a_result_and_never_cached(fake, tmp_path, endpoint, call):
+    client, slept = make_client(fake, cache_dir=tmp_path, max_attempts=2)
+    fake.script(endpoint, "maintenance", "maintenance")
+    with pytest.raises(EutilsError, match=r"failed after 2 attempts \(unexpected <html> answer instead of <\w+>: "
+                                          r"'NCBI Down for maintenance"):
+        call(client)
+    assert len(slept) == 1 and _cache_files(tmp_path) == []
+    call(client)  # the service is back: the next run gets the real answer, not a cached page
+    assert len(_cache_files(tmp_path)) == 1
+
+
+def test_unusable_count_is_an_error_and_not_cached(fake, tmp_path):
+    client, _ = make_client(fake, cache_dir=tmp_path, max_attempts=2)
+    fake.script("esearch", "count:lots", "count:lots")
+    with pytest.raises(EutilsError, match=r"<Count> is 'lots', not a number"):
+        client.esearch("ketamine")
+    assert _cache_files(tmp_path) == []
+    assert client.esearch("ketamine").count == 300
+
+
+def test_unusable_cached_answer_is_dropped_and_fetched_again(fake, tmp_path):
+    """A cache written by an older version that kept a maintenance page does not poison every rerun."""
+    from eutils_server import MAINTENANCE_PAGE
+
+    client, _ = make_client(fake, cache_dir=tmp_path)
+    params = {"db": "pubmed", "term": "ketamine", "retstart": "0", "retmax": str(client.cap), "usehistory": "y",
+              "tool": "litreview", "email": "dev@example.org"}
+    poisoned = client._cache_path(client.cache_key("esearch.fcgi", params))
+    poisoned.parent.mkdir(parents=True)
+    poisoned.write_bytes(MAINTENANCE_PAGE)
+    assert client.esearch("ketamine").count == 300
+    assert len(fake.log) == 1 and b"<eSearchResult>" in poisoned.read_bytes()
+
+
+def test_huge_body_stops_at_the_size_cap_with_bounded_memory(fake):
+    """A 64 MB ESearch answer: reading stops near the cap (1.6 MB for 9,999 ids), memory stays flat."""
+    import tracemalloc
+
+    client, _ = make_client(fake, max_attempts=1)
+    fake.script("esearch", "huge:64")
+    tracemalloc.start()
+    try:
+        with pytest.raises(EutilsError, match=r"answer larger than 1\.6 MB, the most accepted for this request"):
+            client.esearch("ketamine")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MB"
+    time.sleep(0.2)
+    assert fake.log[0]["sent"] < 16 * 2**20  # the client hung up early; the server did not push 64 MB
+
+
+def test_size_cap_is_proportional_to_what_was_asked():
+    from litreview.eutils import _body_limit
+
+    one, batch = _body_limit("efetch.fcgi", {"id": "1"}), _body_limit("efetch.fcgi", {"retmax": "500"})
+    assert one < 2 * 2**20 and 100 * 2**20 < batch < 140 * 2**20
+    assert _body_limit("efetch.fcgi", {"id": ",".join(["1"] * 500)}) == batch
+    assert _body_limit("esearch.fcgi", {"retmax": "9999"}) < 2 * 2**20
+
+
+@pytest.mark.parametrize("url", ["htps://eutils.ncbi.nlm.nih.gov/entrez/eutils/", "eutils.ncbi.nlm.nih.gov/entrez/",
+                                 "http://127.0.0.1:99999/", "http://127.0.0.1:0/", "http:///entrez/eutils/",
+                                 "http://exa mple.org/"])
+def test_bad_base_url_is_a_one_line_config_error(url, tmp_path, capsys):
+    from litreview.cli import main
+
+    with pytest.raises(ConfigError, match=r"\(LITREVIEW_EUTILS_URL\) .*expected a URL like https://eutils"):
+        EutilsClient(Settings(email="dev@example.org", eutils_url=url))
+    os.environ.update(NCBI_EMAIL="dev@example.org", LITREVIEW_EUTILS_URL=url)  # undone by the _clean_env fixture
+    assert main(["fetch", "--query", "ketamine", "--out", str(tmp_path / "x.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("litreview: error: E-utilities URL") and err.count("\n") == 1
+
+
+def _closed_port() -> int:
+    """A localhost port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_connection_refused_fails_after_one_retry():
+    port = _closed_port()
+    slept: list[float] = []
+    client = EutilsClient(Settings(email="dev@example.org", eutils_url=f"http://127.0.0.1:{port}/entrez/eutils/"),
+                          limiter=instant_limiter(), sleep=slept.append)
+    with pytest.raises(EutilsError) as info:
+        client.esearch('"ketamine"[tiab] AND ("BDNF"[tiab] OR "brain-derived neurotrophic factor"[tiab])')
+    assert str(info.value) == f"cannot reach 127.0.0.1:{port} (connection refused; no network?)"
+    assert client.requests_sent == 2 and len(slept) == 1
+
+
+def test_name_resolution_failure_fails_after_one_retry(monkeypatch):
+    """Offline, the resolver fails; simulated because a test must not query a real DNS server."""
+    real = socket.getaddrinfo
+
+    def offline(host, *args, **kwargs):
+        if host == "eutils.ncbi.nlm.nih.gov":
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
+    slept: list[float] = []
+    client = EutilsClient(Settings(email="dev@example.org"), limiter=instant_limiter(), sleep=slept.append)
+    with pytest.raises(EutilsError) as info:
+        client.esearch("ketamine")
+    assert str(info.value) == "cannot reach eutils.ncbi.nlm.nih.gov (name not resolved; no network?)"
+    assert client.requests_sent == 2 and len(slept) == 1
+
+
+def test_cli_offline_fetch_is_fast_and_says_why(tmp_path):
+    port = _closed_port()
+    env = {**os.environ, "NCBI_EMAIL": "dev@example.org", "LITREVIEW_EUTILS_URL": f"http://127.0.0.1:{port}/"}
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "litreview.cli", "fetch", "--query", "ketamine", "--out",
+                             str(tmp_path / "x.jsonl"), "--cache", str(tmp_path / "c")],
+                            env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1 and time.monotonic() - started < 8
+    assert result.stderr == f"litreview: error: cannot reach 127.0.0.1:{port} (connection refused; no network?)\n"

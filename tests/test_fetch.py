@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -215,3 +216,87 @@ def test_cli_fetch_needs_email_and_paired_options(capsys):
     os.environ["NCBI_EMAIL"] = "dev@example.org"  # removed again by the autouse _clean_env fixture
     assert main(["fetch", "--query", "ketamine"]) == 1
     assert "--query and --out" in capsys.readouterr().err
+
+
+# -- issue 15 (CLI paper cuts): --date validated, progress on a terminal only --------------------
+
+
+def _refresh_corpus(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
+    """A corpus with two mechanisms and an empty snapshot; the terms the server should know."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mechanisms.toml").write_text(
+        '[[mechanism]]\nkey = "bdnf"\nlabel = "BDNF"\nsynonyms = ["BDNF"]\n\n'
+        '[[mechanism]]\nkey = "ampa"\nlabel = "AMPA"\nsynonyms = ["AMPA"]\n', encoding="utf-8")
+    write_snapshot(Snapshot(records=(), searches={}, provenance={}), corpus / "snapshot")
+    bdnf = Mechanism("bdnf", "BDNF", ("BDNF",))
+    ampa = Mechanism("ampa", "AMPA", ("AMPA",))
+    return corpus, {build_query(bdnf): [str(i) for i in range(1, 201)],
+                    build_query(ampa): [str(i) for i in range(150, 301)]}
+
+
+@pytest.mark.parametrize("bad", ["banana", "2026-02-30", "20261129", "2026-1-5"])
+def test_fetch_date_is_validated_before_anything_runs(tmp_path, bad, capsys):
+    from litreview.cli import main
+
+    records = corpus(300)
+    corpus_dir, terms = _refresh_corpus(tmp_path)
+    before = (corpus_dir / "snapshot" / "searches.json").read_bytes()
+    with server(records, terms) as fake:
+        os.environ.update(NCBI_EMAIL="dev@example.org", LITREVIEW_EUTILS_URL=fake.url)  # undone by _clean_env
+        for argv in (["fetch", "--corpus", str(corpus_dir), "--cache", str(tmp_path / "c"), "--date", bad],
+                     ["fetch", "--from-mirror", str(tmp_path / "mirror"), "--corpus", str(corpus_dir), "--date", bad],
+                     ["snapshot", "build", "--corpus", str(corpus_dir), "--register", "r.jsonl", "--date", bad]):
+            with pytest.raises(SystemExit) as info:
+                main(argv)
+            assert info.value.code == 2
+            assert f"argument --date: must be a date YYYY-MM-DD, not {bad!r}" in capsys.readouterr().err
+        assert fake.log == []
+    assert (corpus_dir / "snapshot" / "searches.json").read_bytes() == before
+
+
+def _run_fetch(argv: list[str], env: dict[str, str], tty: bool) -> tuple[int, str]:
+    """Run the CLI with stderr (and stdout) on a 100-column pseudo-terminal, or on pipes; return (code, output)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    if not tty:
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
+        return done.returncode, done.stdout + done.stderr
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.Popen(argv, env=env, stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_long_fetch_shows_progress_on_a_terminal_only(tmp_path, tty):
+    records = corpus(300)
+    corpus_dir, terms = _refresh_corpus(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    argv = [sys.executable, "-m", "litreview.cli", "fetch", "--corpus", str(corpus_dir), "--cache",
+            str(tmp_path / "cache"), "--batch-size", "20", "--date", "2026-01-01"]
+    with server(records, terms, latency=(0.05, 0.05)) as fake:
+        env.update(NCBI_EMAIL="dev@example.org", LITREVIEW_EUTILS_URL=fake.url)
+        code, output = _run_fetch(argv, env, tty)
+    assert code == 0, output
+    assert "snapshot: 300 records (300 from PubMed)" in output
+    if tty:
+        assert re.search(r"esearch: 100%\|[^|]*\| 2/2 \[", output), output  # the searches, one per mechanism
+        assert re.search(r"efetch: +\d+%\|[^|]*\| \d+/300 \[\d\d:\d\d<\d\d:\d\d", output), output  # records, ETA
+        assert re.search(r"efetch: 100%\|[^|]*\| 300/300 \[", output)
+    else:
+        assert "\r" not in output and "esearch:" not in output and "efetch:" not in output

@@ -343,3 +343,42 @@ def test_missing_extra_is_one_line(monkeypatch, tmp_path, capsys):
         search_mirror(tmp_path, "pain")
     assert cli.main(["mirror", "search", str(tmp_path), "pain"]) == 1
     assert capsys.readouterr().err == "litreview: error: install the mirror extra: pip install -e '.[mirror]'\n"
+
+
+def _truncate(path: Path) -> None:
+    """Cut the file in half (a copy interrupted, a full disk)."""
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _zero_middle(path: Path) -> None:
+    """Overwrite 2 KB in the middle with zeros, keeping the size (a bad sector)."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle - 1024: middle + 1024] = bytes(2048)
+    path.write_bytes(bytes(data))
+
+
+def _other_file(path: Path) -> None:
+    """Replace it with another conversion's Parquet file (valid, but not this input's)."""
+    path.write_bytes(path.with_name("pubmed26n0001.parquet").read_bytes())
+
+
+@pytest.mark.parametrize("damage", [_truncate, _zero_middle, _other_file])
+def test_damaged_parquet_file_is_a_one_line_search_error_and_the_rebuild_repairs_it(
+        baseline, mirror, dask_client, damage, capsys):
+    """Issue 16 item 9: a corrupt Parquet file blocked search and rebuild, and the MD5 check skipped it."""
+    before = search_mirror(mirror, "pain")
+    damage(mirror / "files" / "pubmed26n0002.parquet")
+    if damage is not _other_file:  # another valid file reads fine (wrong records): only the build can tell
+        with pytest.raises(MirrorError, match=r"cannot read the mirror's Parquet files .*run `litreview mirror build` "
+                                              r"again"):
+            search_mirror(mirror, "pain")
+        assert cli.main(["mirror", "search", str(mirror), "pain"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("litreview: error: ") and err.count("\n") == 1
+    done = build_mirror(baseline, mirror, scheduler=dask_client)
+    assert [name for name, _ in done.repaired] == ["pubmed26n0002.xml.gz"]
+    assert done.converted == ("pubmed26n0002.xml.gz",) and len(done.skipped) == 2
+    assert search_mirror(mirror, "pain") == before
+    again = build_mirror(baseline, mirror, scheduler=dask_client)
+    assert again.converted == () and again.repaired == ()

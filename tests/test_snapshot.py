@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
 
+from conftest import CORPUS
 from litreview.claims import load_claims, load_mechanisms
+from litreview.cli import main
 from litreview.errors import CorpusError
-from litreview.snapshot import build_snapshot_from_register, load_snapshot, write_snapshot
+from litreview.snapshot import Snapshot, build_snapshot_from_register, load_snapshot, write_snapshot
+
+SNAPSHOT_FILES = ("records.jsonl", "provenance.jsonl", "curated.jsonl", "searches.json")
 
 MECHANISMS = load_mechanisms(CORPUS / "mechanisms.toml")
 CLAIMS = load_claims(CORPUS / "claims.toml", MECHANISMS)
@@ -112,10 +120,10 @@ GOOD_ROW = {
     [
         ({"mechanism": "bdnff"}, "unknown mechanism 'bdnff'"),
         ({"claim_ids": ["nope"]}, "unknown claim id 'nope'"),
-        ({"direction": "maybe"}, "direction 'maybe'"),
+        ({"direction": "maybe"}, "field 'direction': must be one of supports, .*not 'maybe'"),
         ({"finding": ""}, "missing field 'finding'"),
         ({"pmid": None}, "neither pmid nor doi"),
-        ({"colour": "red"}, "unknown field"),
+        ({"colour": "red"}, "unknown field 'colour'"),
     ],
 )
 def test_bad_register_rows_name_file_and_line(tmp_path: Path, change: dict, message: str) -> None:
@@ -140,7 +148,7 @@ def test_corrupt_snapshot_names_file_and_line(tmp_path: Path) -> None:
     write_snapshot(snapshot, tmp_path / "snap")
     records = tmp_path / "snap" / "records.jsonl"
     records.write_text(records.read_text(encoding="utf-8") + '{"pmid": "9", "colour": 1}\n', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"records.jsonl: line 2: invalid entry"):
+    with pytest.raises(CorpusError, match=r"records.jsonl: line 2 \(pmid '9'\): unknown field 'colour'"):
         load_snapshot(tmp_path / "snap")
 
 
@@ -158,3 +166,124 @@ def _write(tmp_path: Path, *register_rows: dict) -> Path:
     path = tmp_path / "reg.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in register_rows), encoding="utf-8")
     return path
+
+
+# -- issue 16, item 5: the snapshot is written as one unit -------------------------------------
+
+TESTS = Path(__file__).parent
+
+
+def changed_snapshot(old: Snapshot, verified_via: str | None = None) -> Snapshot:
+    """``old`` with every file's content changed, so a mix of the two sets is recognisable."""
+    return Snapshot(
+        records=tuple(replace(a, title=a.title + " (v2)") for a in old.records),
+        searches={k: replace(s, retrieved="2027-01-01") for k, s in old.searches.items()},
+        provenance={k: replace(p, retrieved="2027-01-01", verified_via=verified_via or p.verified_via)
+                    for k, p in old.provenance.items()},
+        curated=tuple(replace(j, finding=j.finding + " (v2)") for j in old.curated),
+    )
+
+
+_WRITER = """
+import os, resource, signal, sys
+sys.path.insert(0, {tests!r})
+from pathlib import Path
+from test_snapshot import changed_snapshot
+from litreview.snapshot import load_snapshot, write_snapshot
+
+target, event, nth, action = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+new = changed_snapshot(load_snapshot(target), verified_via="https://example.org/" + "v" * 3000)
+if action == "fsize":  # a file-size limit the provenance file exceeds: writes fail with EFBIG, like a full disk
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (250_000, 250_000))
+seen = 0
+
+def hook(name, args):
+    global seen
+    if name == event and str(args[0]).startswith(str(target)) and (event != "open" or str(args[0]).endswith(".tmp")):
+        seen += 1
+        if seen == nth:
+            os.kill(os.getpid(), signal.SIGKILL if action == "kill" else signal.SIGINT)
+
+sys.addaudithook(hook)
+try:
+    write_snapshot(new, target)
+    print("written")
+except KeyboardInterrupt:
+    print("interrupted")
+except Exception as exc:
+    print(f"{{type(exc).__name__}}: {{exc}}")
+"""
+
+
+def _write_in_subprocess(target: Path, event: str, nth: int, action: str) -> subprocess.CompletedProcess[str]:
+    """Run write_snapshot(changed) on ``target`` in a child that is hit at the ``nth`` ``event``."""
+    script = _WRITER.format(tests=str(TESTS))
+    return subprocess.run([sys.executable, "-c", script, str(target), event, str(nth), action],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def snapshot_copy(tmp_path: Path) -> Path:
+    """The snapshot of a private copy of the committed corpus."""
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    return tmp_path / "corpus" / "snapshot"
+
+
+@pytest.mark.parametrize(("event", "nth"), [("open", 1), ("open", 3), ("os.rename", 1), ("os.rename", 2),
+                                            ("os.rename", 4), ("os.rename", 5)])
+def test_killed_write_leaves_the_old_set_or_a_refusal_never_a_mix(snapshot_copy: Path, event: str, nth: int) -> None:
+    """``kill -9`` at any point of ``write_snapshot``: a reader gets the old set, or a one-line refusal."""
+    old = load_snapshot(snapshot_copy)
+    done = _write_in_subprocess(snapshot_copy, event, nth, "kill")
+    assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
+    try:
+        loaded = load_snapshot(snapshot_copy)
+    except CorpusError as exc:
+        assert "does not match manifest.json" in str(exc) and "\n" not in str(exc)
+        assert main(["check", "--corpus", str(snapshot_copy.parent)]) == 1  # `litreview check` refuses it too
+        return
+    assert loaded == old, "a reader saw a mix of the old and the new snapshot"
+
+
+def test_full_disk_keeps_the_old_set_and_is_one_line(snapshot_copy: Path) -> None:
+    old = load_snapshot(snapshot_copy)
+    done = _write_in_subprocess(snapshot_copy, "none", 0, "fsize")
+    assert done.stdout.startswith("CorpusError: ") and "cannot write the snapshot (File too large)" in done.stdout
+    assert done.stdout.count("\n") == 1, done.stdout + done.stderr
+    assert load_snapshot(snapshot_copy) == old
+    assert sorted(p.name for p in snapshot_copy.iterdir()) == sorted([*SNAPSHOT_FILES, "manifest.json"])
+
+
+def test_ctrl_c_during_the_renames_finishes_the_set_first(snapshot_copy: Path) -> None:
+    old = load_snapshot(snapshot_copy)
+    done = _write_in_subprocess(snapshot_copy, "os.rename", 2, "sigint")
+    assert done.stdout == "interrupted\n", done.stdout + done.stderr
+    assert load_snapshot(snapshot_copy) == changed_snapshot(old, verified_via="https://example.org/" + "v" * 3000)
+
+
+def test_check_finds_a_file_changed_outside_litreview(snapshot_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = snapshot_copy / "records.jsonl"
+    records.write_text(records.read_text(encoding="utf-8").replace("Ketamine", "Ketamin", 1), encoding="utf-8")
+    assert main(["check", "--corpus", str(snapshot_copy.parent)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"litreview: error: {snapshot_copy}: records.jsonl does not match manifest.json (SHA-256 "
+                          "differs)") and err.count("\n") == 1
+    (snapshot_copy / "manifest.json").unlink()
+    with pytest.raises(CorpusError, match=r"manifest.json: missing: cannot verify the files"):
+        load_snapshot(snapshot_copy)
+
+
+def test_check_says_the_snapshot_was_verified(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--corpus", str(CORPUS)]) == 0
+    assert "; snapshot files match manifest.json;" in capsys.readouterr().out
+
+
+def test_a_snapshot_that_could_not_be_read_back_is_never_written(snapshot_copy: Path) -> None:
+    old = load_snapshot(snapshot_copy)
+    bad = Snapshot(old.records, old.searches, {k: replace(p, retrieved="banana") for k, p in old.provenance.items()},
+                   old.curated)
+    with pytest.raises(CorpusError, match=r"provenance.jsonl: line 1 \(key '10686270'\): field 'retrieved': must be "
+                                          r"a date YYYY-MM-DD, not 'banana'"):
+        write_snapshot(bad, snapshot_copy)
+    assert load_snapshot(snapshot_copy) == old

@@ -1,14 +1,26 @@
-"""File helpers shared by every stage: atomic writes (one file or a set of files) and JSON lines."""
+"""File helpers shared by every stage: atomic writes, sets of files written as one unit, safe reads.
+
+Writes never leave a partial file: :func:`atomic_open` writes beside the target
+and renames; :func:`atomic_write_files` does the same for several files that
+belong together (an export set), and :func:`write_file_set` also seals a set
+(the snapshot) with a checksum manifest that :func:`verify_file_set` checks.
+Reads turn every file-level fault -- missing, a directory, not UTF-8, bad
+JSON/TOML, nested too deeply -- into a one-line
+:class:`~litreview.errors.CorpusError` naming the file (and line).
+"""
 
 from __future__ import annotations
 
 import errno
+import hashlib
+import io
 import json
 import os
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -18,25 +30,32 @@ from .errors import CorpusError
 # mkstemp creates 0600 files; give finished files the usual umask-derived mode.
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+MANIFEST_FORMAT = 1
 
 __all__ = [
-    "atomic_open", "atomic_write_bytes", "atomic_write_text", "atomic_write_files", "write_jsonl", "read_jsonl",
+    "atomic_open", "atomic_write_bytes", "atomic_write_text", "atomic_write_files", "dump_jsonl", "write_jsonl",
+    "write_file_set", "verify_file_set",
+    "read_text", "read_toml", "read_json", "read_jsonl",
 ]
-# Signals that would otherwise stop the process between two renames of a file set.
-_HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _temp_beside(target: Path) -> tuple[int, str]:
-    """Create ``target``'s folder and a temporary file in it with the usual mode; return ``(fd, path)``."""
+@contextmanager
+def _temporary(target: Path, mode: str, **kwargs: Any) -> Iterator[tuple[IO[Any], Path]]:
+    """A new file beside ``target``, flushed and fsynced when the block ends; removed if the block raises."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)
+        if "b" not in mode:
+            kwargs.setdefault("encoding", "utf-8")
+            kwargs.setdefault("newline", "\n")
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle, Path(tmp)
+            handle.flush()
+            os.fsync(handle.fileno())
     except BaseException:
-        os.close(fd)
         Path(tmp).unlink(missing_ok=True)
         raise
-    return fd, tmp
 
 
 @contextmanager
@@ -47,18 +66,12 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any) ->
     was, so an interrupted write never leaves a partial file behind.
     """
     target = Path(path)
-    fd, tmp = _temp_beside(target)
+    with _temporary(target, mode, **kwargs) as (handle, tmp):
+        yield handle
     try:
-        if "b" not in mode:
-            kwargs.setdefault("encoding", "utf-8")
-            kwargs.setdefault("newline", "\n")
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -74,18 +87,27 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         handle.write(text)
 
 
-def _stage(target: Path, data: bytes) -> str:
-    """Write ``data`` in full to a temporary file beside ``target``, synced to disk; return its path."""
-    fd, tmp = _temp_beside(target)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
+def dump_jsonl(handle: IO[str], rows: Iterable[dict[str, Any]]) -> int:
+    """Write one compact, key-sorted JSON object per line to ``handle``; return the count."""
+    count = 0
+    for row in rows:
+        handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True))
+        handle.write("\n")
+        count += 1
+    return count
+
+
+def write_jsonl(path: str | os.PathLike[str], rows: Iterable[dict[str, Any]]) -> int:
+    """Write one compact, key-sorted JSON object per line, atomically; return the count."""
+    with atomic_open(path, "w") as handle:
+        return dump_jsonl(handle, rows)
+
+
+# -- sets of files written as one unit ---------------------------------------------------
+
+
+# Signals that would otherwise stop the process between two renames of a file set.
+_HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
@@ -108,14 +130,31 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(sig)
 
 
+def _fsync_directory(directory: Path) -> None:
+    """Make renames in ``directory`` durable (POSIX; a no-op where directories cannot be opened)."""
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _digest(data: bytes) -> dict[str, Any]:
+    """``{"sha256": ..., "bytes": ...}`` of a file's content."""
+    return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
 def atomic_write_files(files: Mapping[str | os.PathLike[str], bytes]) -> None:
     """Write several files as one unit: a reader sees the old set or the new one, never a mix.
 
     Every file is first written in full to a temporary file beside its target
     and synced (this is where a full disk or a permission error shows); only
-    then are all of them renamed into place, with SIGINT and SIGTERM held until
-    the last rename (renames need no space and take microseconds). A SIGKILL or a
-    power cut in that window can still leave a mix.
+    then are all of them renamed into place, in the order given, with SIGINT and
+    SIGTERM held until the last rename (renames need no space and take
+    microseconds), and the folders synced. A SIGKILL or a power cut in that
+    window can still leave a mix; :func:`write_file_set` seals a set so that a
+    reader notices.
 
     Parameters
     ----------
@@ -128,14 +167,16 @@ def atomic_write_files(files: Mapping[str | os.PathLike[str], bytes]) -> None:
         A file could not be written, or a target is a directory; no target has
         been replaced and no temporary file is left. ``filename`` names the target.
     """
-    targets = {Path(path): data for path, data in files.items()}
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[Path, Path]] = []
     try:
-        for target, data in targets.items():
+        for path, data in files.items():
+            target = Path(path)
             if target.is_dir():
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
             try:
-                staged.append((_stage(target, data), target))
+                with _temporary(target, "wb") as (handle, tmp):
+                    staged.append((tmp, target))
+                    handle.write(data)
             except OSError as exc:
                 exc.filename = exc.filename or str(target)
                 raise
@@ -143,28 +184,160 @@ def atomic_write_files(files: Mapping[str | os.PathLike[str], bytes]) -> None:
             for tmp, target in staged:
                 os.replace(tmp, target)
             staged.clear()
+        for folder in dict.fromkeys(Path(path).parent for path in files):
+            _fsync_directory(folder)
     finally:
         for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
 
 
-def write_jsonl(path: str | os.PathLike[str], rows: Iterable[dict[str, Any]]) -> int:
-    """Write one compact, key-sorted JSON object per line, atomically; return the count."""
-    count = 0
-    with atomic_open(path, "w") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True))
-            handle.write("\n")
-            count += 1
-    return count
+def write_file_set(directory: str | os.PathLike[str], files: Mapping[str, Callable[[IO[str]], object]],
+                   manifest: str = "manifest.json") -> None:
+    """Write text files into ``directory`` as one unit, sealed by a checksum manifest renamed last.
+
+    Every writer renders its file in memory; the files and then ``manifest``
+    (``{"format": 1, "files": {name: {"sha256", "bytes"}}}``) are written with
+    :func:`atomic_write_files`. An error, a full disk, Ctrl-C or a kill while
+    writing leaves the old set and its manifest as they were; a hard kill
+    inside the rename window (microseconds) leaves files that no longer match
+    the manifest, which :func:`verify_file_set` reports instead of letting a
+    reader use a mixed set.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Created if missing.
+    files : mapping of str to callable
+        File name -> function writing the file's text to the handle it is given.
+    manifest : str
+        Name of the manifest file.
+
+    Raises
+    ------
+    OSError
+        The set could not be written (the old set is kept).
+    """
+    directory = Path(directory)
+    rendered = {}
+    for name, write in files.items():
+        buffer = io.StringIO(newline="\n")
+        write(buffer)
+        rendered[name] = buffer.getvalue().encode("utf-8")
+    seal = {"format": MANIFEST_FORMAT, "files": {name: _digest(data) for name, data in rendered.items()}}
+    rendered[manifest] = (json.dumps(seal, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    atomic_write_files({directory / name: data for name, data in rendered.items()})
 
 
-def read_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line_number, object)`` per non-blank line; bad JSON is a CorpusError naming file and line."""
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"line {number}: invalid JSON ({exc.msg})", os.fspath(path)) from None
+def verify_file_set(directory: str | os.PathLike[str], names: Sequence[str],
+                    manifest: str = "manifest.json") -> None:
+    """Check that the files of a set written by :func:`write_file_set` are the ones its manifest sealed.
+
+    Parameters
+    ----------
+    directory : str or Path
+    names : sequence of str
+        The files the set must contain.
+    manifest : str
+        Name of the manifest file.
+
+    Raises
+    ------
+    CorpusError
+        No or malformed manifest, a file missing from it, or a file whose SHA-256
+        differs (edited by hand, or a write was killed between its renames).
+    """
+    directory = Path(directory)
+    seal_path = directory / manifest
+    seal = read_json(seal_path, missing=f"missing: cannot verify the files of {directory} as one set "
+                                        "(rebuild it with `litreview snapshot build`)")
+    entries = seal.get("files") if isinstance(seal, dict) and seal.get("format") == MANIFEST_FORMAT else None
+    if not isinstance(entries, dict):
+        raise CorpusError(f"not a manifest of format {MANIFEST_FORMAT}", str(seal_path))
+    for name in names:
+        expected = entries.get(name)
+        if not isinstance(expected, dict):
+            raise CorpusError(f"{name} is not listed", str(seal_path))
+        try:
+            found = _digest((directory / name).read_bytes())
+        except OSError as exc:
+            raise _read_error(directory / name, exc) from None
+        if found != {"sha256": expected.get("sha256"), "bytes": expected.get("bytes")}:
+            raise CorpusError(
+                f"{name} does not match {manifest} (SHA-256 differs): the file was changed outside litreview or "
+                f"a write was interrupted, so the set may mix two versions; restore the directory from version "
+                f"control or rebuild it with `litreview snapshot build`", str(directory))
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def _read_error(path: Path, exc: OSError, missing: str = "file not found") -> CorpusError:
+    """A one-line CorpusError for a file that cannot be opened."""
+    if isinstance(exc, FileNotFoundError):
+        return CorpusError(missing, str(path))
+    if isinstance(exc, IsADirectoryError):
+        return CorpusError("is a directory, not a file", str(path))
+    return CorpusError(f"cannot be read ({exc.strerror or exc})", str(path))
+
+
+def _read_bytes(path: Path, missing: str) -> bytes:
+    """The file's bytes; CorpusError when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _read_error(path, exc, missing) from None
+
+
+def _decode(data: bytes, path: Path, first_line: int = 1) -> str:
+    """UTF-8 text; CorpusError naming the line and byte that are not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = first_line + data.count(b"\n", 0, exc.start)
+        raise CorpusError(f"line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                          str(path)) from None
+
+
+def read_text(path: str | os.PathLike[str], missing: str = "file not found") -> str:
+    """A UTF-8 text file; CorpusError when missing, a directory, unreadable or not UTF-8."""
+    path = Path(path)
+    return _decode(_read_bytes(path, missing), path)
+
+
+def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A TOML file; CorpusError for any file fault, syntax error or absurd nesting."""
+    path = Path(path)
+    text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"TOML syntax error: {exc}", str(path)) from None
+    except RecursionError:
+        raise CorpusError("TOML nested too deeply", str(path)) from None
+
+
+def read_json(path: str | os.PathLike[str], missing: str = "file not found") -> Any:
+    """A JSON file; CorpusError for any file fault, bad JSON or absurd nesting."""
+    path = Path(path)
+    text = read_text(path, missing)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"line {exc.lineno}: invalid JSON ({exc.msg})", str(path)) from None
+    except RecursionError:
+        raise CorpusError("JSON nested too deeply", str(path)) from None
+
+
+def read_jsonl(path: str | os.PathLike[str], missing: str = "file not found") -> Iterator[tuple[int, Any]]:
+    """Yield ``(line_number, object)`` per non-blank line; every fault is a CorpusError naming file and line."""
+    path = Path(path)
+    for number, raw in enumerate(_read_bytes(path, missing).splitlines(), start=1):
+        line = _decode(raw, path, number)
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"line {number}: invalid JSON ({exc.msg})", str(path)) from None
+        except RecursionError:
+            raise CorpusError(f"line {number}: JSON nested too deeply", str(path)) from None

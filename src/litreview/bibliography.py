@@ -32,6 +32,8 @@ _LATEX = {
     "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX))
+#: "and" as a word: BibTeX splits an author list there, after any whitespace (tabs too).
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 
 def _unique(cited: Iterable[Article]) -> list[Article]:
@@ -119,7 +121,7 @@ def _bib_name(author: Author) -> str:
     if author.collective_name:
         return "{" + _latex(author.collective_name) + "}"
     parts = [p for p in (author.last_name, author.suffix, author.fore_name or author.initials) if p]
-    protected = ["{" + _latex(p) + "}" if ("," in p or " and " in p.lower()) else _latex(p) for p in parts]
+    protected = ["{" + _latex(p) + "}" if ("," in p or _AND_WORD.search(p)) else _latex(p) for p in parts]
     return ", ".join(protected)
 
 

@@ -4,14 +4,15 @@
 headings); ``corpus/claims.toml`` lists every claim the seed articles make,
 with its predicted effect and the articles that make it. Both are meant to be
 edited by a reviewer; every mistake (syntax error, missing or unknown field,
-unknown mechanism, duplicate id, over-long quote) raises a one-line
-:class:`~litreview.errors.CorpusError` naming the file and the entry.
+a value of the wrong type, unknown mechanism, duplicate id, an id with
+whitespace or an invisible character, a search term with a double quote,
+over-long quote, a file that is not UTF-8 or is a directory) raises a one-line
+:class:`~litreview.errors.CorpusError` naming the file and the entry. Text is
+normalised to Unicode NFC.
 """
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from ._io import read_text, read_toml
+from ._validate import did_you_mean, identifier, text
 from .errors import CorpusError
 
 __all__ = [
@@ -210,48 +213,50 @@ class Claim:
         return tuple(s.article for s in self.sources)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax errors into one-line CorpusErrors."""
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise CorpusError("file not found", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CorpusError(f"TOML syntax error: {exc}", str(path)) from None
-
-
-def _did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or ``""``."""
-    hint = difflib.get_close_matches(value, list(choices), n=1)
-    return f" (did you mean {hint[0]!r}?)" if hint else ""
-
-
 def _check_fields(entry: Any, spec: Mapping[str, bool], what: str, path: Path) -> None:
     """Raise CorpusError for a non-table entry, a missing required field or an unknown field."""
     if not isinstance(entry, Mapping):
         raise CorpusError(f"{what}: expected a table, got {type(entry).__name__}", str(path))
     for name in entry:
         if name not in spec:
-            raise CorpusError(f"{what}: unknown field {name!r}{_did_you_mean(name, spec)}", str(path))
+            raise CorpusError(f"{what}: unknown field {name!r}{did_you_mean(name, spec)}", str(path))
     for name, required in spec.items():
         if required and (name not in entry or entry[name] in ("", [], None)):
             raise CorpusError(f"{what}: missing field {name!r}", str(path))
 
 
 def _str_list(value: Any, what: str, path: Path) -> tuple[str, ...]:
-    """Validate a list of non-empty strings."""
+    """Validate a list of non-empty strings (NFC, whitespace collapsed)."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise CorpusError(f"{what}: expected a list of non-empty strings", str(path))
-    return tuple(v.strip() for v in value)
+    return tuple(" ".join(text(v, what).split()) for v in value)
+
+
+def _search_terms(value: Any, what: str, path: Path) -> tuple[str, ...]:
+    """Validate synonyms or MeSH headings: strings a PubMed query can quote (no ``"``)."""
+    terms = _str_list(value, what, path)
+    for index, term in enumerate(terms):
+        if '"' in term:
+            raise CorpusError(f"{what}[{index}]: {term!r} contains a double quote, which would break the PubMed "
+                              "query", str(path))
+    return terms
+
+
+def _ids(value: Any, what: str, path: Path) -> tuple[str, ...]:
+    """Validate a list of ids (no whitespace or invisible characters)."""
+    if not isinstance(value, list):
+        raise CorpusError(f"{what}: expected a list of ids", str(path))
+    return tuple(identifier(v, f"{what}[{index}]", str(path)) for index, v in enumerate(value))
 
 
 def _text(entry: Mapping[str, Any], name: str, what: str, path: Path) -> str:
-    """Validate one string field (empty allowed only for optional fields)."""
-    value = entry.get(name, "")
-    if not isinstance(value, str):
-        raise CorpusError(f"{what}: field {name!r} must be a string", str(path))
-    return " ".join(value.split())
+    """Validate one string field (empty allowed only for optional fields): NFC, whitespace collapsed."""
+    return " ".join(text(entry.get(name, ""), f"{what}: field {name!r}", str(path)).split())
+
+
+def _id(entry: Mapping[str, Any], name: str, what: str, path: Path) -> str:
+    """Validate one id field: a string without whitespace or invisible characters."""
+    return identifier(entry.get(name), f"{what}: field {name!r}", str(path))
 
 
 def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
@@ -273,7 +278,7 @@ def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
         Syntax error, missing/unknown field, duplicate key.
     """
     path = Path(path)
-    data = _read_toml(path)
+    data = read_toml(path)
     entries = data.get("mechanism")
     if not isinstance(entries, list) or not entries:
         raise CorpusError("no [[mechanism]] entries", str(path))
@@ -282,13 +287,14 @@ def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
         key = entry.get("key") if isinstance(entry, Mapping) else None
         what = f"mechanism #{number}" + (f" ({key!r})" if key else "")
         _check_fields(entry, _MECHANISM_FIELDS, what, path)
+        key = _id(entry, "key", what, path)
         if key in mechanisms:
             raise CorpusError(f"{what}: duplicate mechanism key {key!r}", str(path))
         mechanisms[key] = Mechanism(
-            key=_text(entry, "key", what, path),
+            key=key,
             label=_text(entry, "label", what, path),
-            synonyms=_str_list(entry["synonyms"], f"{what} synonyms", path),
-            mesh=_str_list(entry.get("mesh", []), f"{what} mesh", path),
+            synonyms=_search_terms(entry["synonyms"], f"{what} synonyms", path),
+            mesh=_search_terms(entry.get("mesh", []), f"{what} mesh", path),
             description=_text(entry, "description", what, path),
         )
     return mechanisms
@@ -297,13 +303,13 @@ def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
 def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Mapping[str, Mechanism]) -> Claim:
     """Validate one ``[[claim]]`` table and build the Claim."""
     _check_fields(entry, _CLAIM_FIELDS, what, path)
-    mechanism = _text(entry, "mechanism", what, path)
+    mechanism = _id(entry, "mechanism", what, path)
     if mechanism not in mechanisms:
-        raise CorpusError(f"{what}: unknown mechanism {mechanism!r}{_did_you_mean(mechanism, mechanisms)}", str(path))
+        raise CorpusError(f"{what}: unknown mechanism {mechanism!r}{did_you_mean(mechanism, mechanisms)}", str(path))
     kind = _choice(entry, "kind", KINDS, what, path)
     effect = _text(entry, "effect", what, path)
     if effect not in EFFECT_POLARITY:
-        hint = _did_you_mean(effect, EFFECTS)
+        hint = did_you_mean(effect, EFFECTS)
         raise CorpusError(f"{what}: effect must be one of {', '.join(EFFECTS)}, not {effect!r}{hint}", str(path))
     sources_raw = entry["sources"]
     if not isinstance(sources_raw, list):
@@ -325,7 +331,7 @@ def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Ma
         _check_fields(raw, _PART_FIELDS, pwhat, path)
         parts.append(ClaimPart(_text(raw, "label", pwhat, path), _str_list(raw["terms"], f"{pwhat} terms", path)))
     return Claim(
-        id=_text(entry, "id", what, path),
+        id=_id(entry, "id", what, path),
         mechanism=mechanism,
         kind=kind,
         statement=_text(entry, "statement", what, path),
@@ -334,7 +340,7 @@ def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Ma
         outcome=_text(entry, "outcome", what, path),
         sources=tuple(sources),
         note=_text(entry, "note", what, path),
-        conflicts_with=_str_list(entry.get("conflicts_with", []), f"{what} conflicts_with", path),
+        conflicts_with=_ids(entry.get("conflicts_with", []), f"{what} conflicts_with", path),
         outcome_terms=_str_list(entry.get("outcome_terms", []), f"{what} outcome_terms", path),
         surrogates=_str_list(entry.get("surrogates", []), f"{what} surrogates", path),
         indirect_populations=_str_list(entry.get("indirect_populations", []), f"{what} indirect_populations", path),
@@ -347,7 +353,7 @@ def _choice(entry: Mapping[str, Any], name: str, allowed: Sequence[str], what: s
     """A string field that must be one of ``allowed`` (with a did-you-mean hint)."""
     value = _text(entry, name, what, path)
     if value not in allowed:
-        hint = _did_you_mean(value, allowed)
+        hint = did_you_mean(value, allowed)
         raise CorpusError(f"{what}: {name} must be one of {', '.join(allowed)}, not {value!r}{hint}", str(path))
     return value
 
@@ -399,7 +405,7 @@ def load_claims(
         duplicate id, dangling ``conflicts_with``, quote too long or not found.
     """
     path = Path(path)
-    data = _read_toml(path)
+    data = read_toml(path)
     entries = data.get("claim")
     if not isinstance(entries, list) or not entries:
         raise CorpusError("no [[claim]] entries", str(path))
@@ -442,7 +448,7 @@ def _check_quotes(claims: Iterable[Claim], seeds_dir: Path, path: Path) -> None:
                 if not file.is_file():
                     message = f"claim {claim.id!r}: article {source.article!r} not found in {seeds_dir}"
                     raise CorpusError(message, str(path))
-                texts[source.article] = _comparable(file.read_text(encoding="utf-8"))
+                texts[source.article] = _comparable(read_text(file))
             if _comparable(source.quote) not in texts[source.article]:
                 raise CorpusError(
                     f"claim {claim.id!r}: quote not found in {source.article}: {source.quote!r}", str(path)

@@ -69,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _iso_date(text: str) -> str:
+    """argparse type of ``--date``: a real calendar date written YYYY-MM-DD."""
+    from ._validate import iso_date
+
+    try:
+        return iso_date(text, "--date")
+    except LitreviewError:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, not {text!r}") from None
+
+
 def _corpus_option(parser: argparse.ArgumentParser) -> None:
     """Add the shared ``--corpus`` option."""
     parser.add_argument("--corpus", type=Path, default=None,
@@ -151,7 +161,7 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     seeds = _seeds_dir(args.seeds, settings, paths.root)
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
-    snapshot = load_snapshot(paths.snapshot)
+    snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
     if seeds is None:
         quotes = "quotes not checked (no seeds directory: use --seeds DIR or set LITREVIEW_SEEDS)"
     else:
@@ -159,7 +169,7 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
                   f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
-          f"{len(snapshot.curated)} curated judgements; {quotes}")
+          f"{len(snapshot.curated)} curated judgements; snapshot files match manifest.json; {quotes}")
     return 0
 
 
@@ -171,22 +181,18 @@ def _add_snapshot(sub: argparse._SubParsersAction) -> None:
     _corpus_option(b)
     b.add_argument("--register", type=Path, action="append", required=True,
                    help="register.jsonl (repeat for pending_doi.jsonl)")
-    b.add_argument("--date", default=None, help="build date YYYY-MM-DD written to provenance (default: today)")
+    b.add_argument("--date", type=_iso_date, default=None,
+                   help="build date YYYY-MM-DD written to provenance (default: today)")
     b.set_defaults(func=_cmd_snapshot_build)
 
 
 def _cmd_snapshot_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build and write the snapshot from the register files."""
     from .claims import load_claims, load_mechanisms
-    from .errors import CorpusError
     from .review import CorpusPaths, find_corpus
     from .snapshot import build_snapshot_from_register, write_snapshot
 
     built = args.date or date.today().isoformat()
-    try:
-        date.fromisoformat(built)
-    except ValueError:
-        raise CorpusError(f"--date must be YYYY-MM-DD, not {built!r}") from None
     paths = CorpusPaths(args.corpus or find_corpus())
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms)
@@ -238,7 +244,8 @@ def _add_fetch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--query", default=None, help="fetch this PubMed query instead of refreshing the snapshot")
     p.add_argument("--out", type=Path, default=None, help="JSON-lines file for --query records")
     p.add_argument("--batch-size", type=int, default=None, help="records per EFetch request (default: 500)")
-    p.add_argument("--date", default=None, help="retrieval date YYYY-MM-DD for provenance (default: today)")
+    p.add_argument("--date", type=_iso_date, default=None,
+                   help="retrieval date YYYY-MM-DD for provenance (default: today)")
     p.add_argument("--from-mirror", type=Path, default=None, metavar="MIRROR_DIR",
                    help="refresh the snapshot from a local mirror (`litreview mirror build`) instead (offline)")
     p.set_defaults(func=_cmd_fetch)
@@ -416,9 +423,12 @@ def _cmd_mirror_build(args: argparse.Namespace, settings: Settings) -> int:
     progress = bool(sys.stderr.isatty()) and not os.environ.get("CI")
     done = build_mirror(args.baseline_dir, args.out, updates_dir=args.updates, scheduler=args.scheduler,
                         workers=args.workers, progress=progress)
-    print(f"{len(done.converted)} converted, {len(done.skipped)} unchanged, {len(done.failed)} failed, "
+    repaired = f" ({len(done.repaired)} repaired)" if done.repaired else ""
+    print(f"{len(done.converted)} converted{repaired}, {len(done.skipped)} unchanged, {len(done.failed)} failed, "
           f"{len(done.removed)} removed; {done.records} records, {done.current} current records, "
           f"{done.deleted} deleted PMIDs ({done.workers} workers, {done.seconds:.1f} s) -> {done.mirror_dir}")
+    for name, reason in done.repaired:
+        print(f"litreview: warning: {name}: its Parquet file was damaged ({reason}); converted again", file=sys.stderr)
     for name, reason in done.failed:
         print(f"litreview: error: {name}: {reason}", file=sys.stderr)
     return 1 if done.failed else 0

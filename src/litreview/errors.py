@@ -14,9 +14,13 @@ Every error the package raises deliberately derives from one base, so a caller
 
 Each error carries the context it names (``.path``, ``.line``, ``.url``,
 ``.status``) so messages stay one line and callers can still inspect details.
+A registered secret (the NCBI API key) is cut out of every message when the
+error is built, so no message, ``repr`` or traceback can show it.
 """
 
 from __future__ import annotations
+
+from ._secrets import redact
 
 __all__ = [
     "LitreviewError",
@@ -31,7 +35,10 @@ __all__ = [
 
 
 class LitreviewError(Exception):
-    """Base for every error litreview raises on purpose."""
+    """Base for every error litreview raises on purpose (secrets redacted from its message)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class ConfigError(LitreviewError):
@@ -98,7 +105,7 @@ class EutilsError(LitreviewError):
     """
 
     def __init__(self, message: str, url: str | None = None, status: int | None = None) -> None:
-        self.url = url
+        self.url = redact(url) if url else url
         self.status = status
         super().__init__(message)
 

@@ -3,23 +3,37 @@
 One :class:`EutilsClient` owns every request the package makes to NCBI. It
 
 * sends ``tool``, ``email`` and ``api_key`` with every request (no e-mail:
-  :class:`~litreview.errors.ConfigError`);
+  :class:`~litreview.errors.ConfigError`), and only to the configured host:
+  a redirect is followed only to the same host (and never from https to
+  http); one to another host, to another scheme (``ftp://``) or a redirect
+  loop is a one-line :class:`~litreview.errors.EutilsError`, so the key never
+  leaves for another server. The key is also cut out of every error message
+  and log record (:mod:`litreview._secrets`);
 * waits for a slot from a :class:`RateLimiter` shared by every client and thread
   of the process: 3 requests/s without an API key, 10 with one
   (https://www.ncbi.nlm.nih.gov/books/NBK25497/);
 * retries 429s, rate-limit JSON bodies under any status, 5xx pages, timeouts,
-  connection resets and truncated or unparseable bodies with exponential
-  backoff and jitter, honouring ``Retry-After``; then raises
-  :class:`~litreview.errors.EutilsError` naming the request (never the key);
-* treats ``<ERROR>`` in a 200 body as an error (:class:`HistoryExpiredError`
-  when the history server forgot the ``WebEnv``), and turns ESearch's
-  ``ErrorList``/``WarningList`` into :class:`EutilsWarning` warnings that are
-  also kept on the :class:`ESearchResult`;
+  connection resets and truncated, unparseable or unexpected bodies (a 200
+  maintenance page) with exponential backoff and jitter, honouring
+  ``Retry-After``; then raises :class:`~litreview.errors.EutilsError` naming
+  the request (never the key). A host that cannot be reached at all (name not
+  resolved, connection refused) is retried once, then reported as
+  ``cannot reach <host> (...; no network?)``;
+* reads each answer as a stream and stops past a size proportional to what
+  was asked (:func:`_body_limit`), so a runaway body cannot exhaust memory;
+* checks every answer: well-formed XML whose root is the endpoint's document
+  (``eSearchResult``, ``PubmedArticleSet``, ``ePostResult``) with usable values
+  (a numeric ``Count``, numeric ids, a ``WebEnv``); treats ``<ERROR>`` in a 200
+  body as an error (:class:`HistoryExpiredError` when the history server
+  forgot the ``WebEnv``), and turns ESearch's ``ErrorList``/``WarningList``
+  into :class:`EutilsWarning` warnings that are also kept on the
+  :class:`ESearchResult`;
 * POSTs requests carrying more than :data:`POST_THRESHOLD` ids or a very long term;
 * caches every good response body on disk (atomic writes) under a key built
-  from the request without ``api_key`` and ``email``; error responses are never
-  cached, so an interrupted run restarted with the same cache re-uses what it
-  already fetched.
+  from the request without ``api_key`` and ``email``; only answers that pass
+  the checks are cached, and a cached answer that fails them (written by an
+  older version) is dropped and fetched again, so an interrupted run restarted
+  with the same cache re-uses what it already fetched and nothing else.
 
 Across processes: the limiter lives in one process's memory and is not shared.
 NCBI counts requests per API key (or per IP without one), so processes that run
@@ -35,18 +49,20 @@ import logging
 import os
 import random
 import re
+import socket
 import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 from lxml import etree
+from urllib3.exceptions import NewConnectionError
 
 from ._io import atomic_write_bytes
 from .errors import EutilsError, RateLimitError
@@ -80,6 +96,18 @@ _MAX_RETRY_AFTER = 300.0
 _RATE_WITHOUT_KEY = 3.0
 _RATE_WITH_KEY = 10.0
 _SECRET_PARAMS = frozenset({"api_key", "email"})
+#: Redirects followed (on the configured host) before the request is given up as a loop.
+_MAX_REDIRECTS = 5
+#: Largest answer accepted: this much for any request, plus a share per id or record asked for.
+#: A PubMed record with its reference list is 10-50 KB; 256 KB each leaves room for the rare
+#: record with thousands of authors while keeping a batch of 500 under 130 MB.
+_BODY_BASE = 1 << 20
+_BODY_PER_ID = 64
+_BODY_PER_RECORD = 256 << 10
+_READ_BLOCK = 64 << 10
+#: Root element of a good answer, per endpoint.
+_EXPECTED_ROOT = {"esearch.fcgi": "eSearchResult", "efetch.fcgi": "PubmedArticleSet", "epost.fcgi": "ePostResult"}
+_DIGITS = re.compile(r"[0-9]+")
 _EXPIRED = re.compile(r"session has expired|unable to obtain query|temporarily unavailable|invalid webenv",
                       re.IGNORECASE)
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -94,14 +122,22 @@ class HistoryExpiredError(EutilsError):
 
 
 class _Retryable(Exception):
-    """A failure worth another attempt (carries the reason and an optional server-given wait)."""
+    """A failure worth another attempt (the reason, an optional server-given wait, and what kind it is).
+
+    ``unreachable`` is set (to the OS's reason) when no connection could be made at all.
+    """
 
     def __init__(self, reason: str, status: int | None = None, wait: float | None = None,
-                 rate_limited: bool = False) -> None:
+                 rate_limited: bool = False, unreachable: str | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.wait = wait
         self.rate_limited = rate_limited
+        self.unreachable = unreachable
+
+
+class _TooLarge(Exception):
+    """The answer grew past the size accepted for the request."""
 
 
 class RateLimiter:
@@ -244,6 +280,104 @@ def _pairs(root: etree._Element, tag: str) -> tuple[tuple[str, str], ...]:
     return tuple((child.tag, (child.text or "").strip()) for child in node if isinstance(child.tag, str))
 
 
+def _esearch_result(root: etree._Element) -> ESearchResult:
+    """An ``eSearchResult`` as :class:`ESearchResult`; _Retryable when a value is not what NCBI sends."""
+    count = (root.findtext("Count") or "").strip()
+    if not _DIGITS.fullmatch(count):
+        raise _Retryable(f"unusable answer: <Count> is {count[:40]!r}, not a number", 200)
+    ids = tuple((e.text or "").strip() for e in root.iterfind("IdList/Id"))
+    bad = next((i for i in ids if not _DIGITS.fullmatch(i)), None)
+    if bad is not None:
+        raise _Retryable(f"unusable answer: <Id> {bad[:40]!r} is not a PMID", 200)
+    query_key = root.findtext("QueryKey")
+    if query_key is not None and not _DIGITS.fullmatch(query_key.strip()):
+        raise _Retryable(f"unusable answer: <QueryKey> {query_key[:40]!r} is not a number", 200)
+    return ESearchResult(
+        count=int(count),
+        ids=ids,
+        webenv=root.findtext("WebEnv"),
+        query_key=query_key,
+        query_translation=root.findtext("QueryTranslation"),
+        errors=_pairs(root, "ErrorList"),
+        warnings=_pairs(root, "WarningList"),
+    )
+
+
+def _epost_result(root: etree._Element) -> EPostResult:
+    """An ``ePostResult`` as :class:`EPostResult`; _Retryable without a WebEnv and numeric QueryKey."""
+    webenv = (root.findtext("WebEnv") or "").strip()
+    query_key = (root.findtext("QueryKey") or "").strip()
+    if not webenv or not _DIGITS.fullmatch(query_key):
+        raise _Retryable("unusable answer: no <WebEnv> and numeric <QueryKey>", 200)
+    return EPostResult(webenv=webenv, query_key=query_key)
+
+
+_READERS: dict[str, Callable[[etree._Element], object]] = {
+    "esearch.fcgi": _esearch_result, "epost.fcgi": _epost_result,
+}
+
+
+def _number(value: str | None) -> int:
+    """A numeric parameter, 0 when absent."""
+    return int(value) if value and value.isdigit() else 0
+
+
+def _body_limit(endpoint: str, params: Mapping[str, str]) -> int:
+    """Bytes accepted for an answer: :data:`_BODY_BASE` plus a share per id (ESearch) or record (EFetch) asked."""
+    if endpoint == "efetch.fcgi":
+        ids = params.get("id")
+        records = ids.count(",") + 1 if ids else _number(params.get("retmax"))
+        return _BODY_BASE + records * _BODY_PER_RECORD
+    if endpoint == "esearch.fcgi":
+        return _BODY_BASE + _number(params.get("retmax")) * _BODY_PER_ID
+    return _BODY_BASE
+
+
+def _read_body(response: requests.Response, limit: int) -> bytes:
+    """The (decoded) body, read block by block; _TooLarge as soon as it passes ``limit`` bytes."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    body = bytearray()
+    for block in response.iter_content(_READ_BLOCK):
+        body += block
+        if len(body) > limit:
+            raise _TooLarge
+    return bytes(body)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and everything it wraps (args, urllib3's ``reason``, ``__cause__``, ``__context__``)."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        error = stack.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        yield error
+        wrapped = [*error.args[:1], getattr(error, "reason", None), error.__cause__, error.__context__]
+        stack.extend(w for w in wrapped if isinstance(w, BaseException))
+
+
+def _unreachable(exc: requests.ConnectionError) -> str | None:
+    """Why no connection could be made at all (name not resolved, refused...), or None for other failures."""
+    if not any(isinstance(e, NewConnectionError) for e in _causes(exc)):
+        return None
+    for error in _causes(exc):
+        if isinstance(error, socket.gaierror):
+            return "name not resolved"
+        if isinstance(error, OSError) and error.strerror:
+            return error.strerror.lower()
+    return "no connection"
+
+
+def _host(url: str) -> str:
+    """``host`` or ``host:port`` of a URL (never user info or path)."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+
+
 def _show_progress() -> bool:
     """A progress bar only on an interactive terminal, never in CI or a notebook kernel."""
     if os.environ.get("CI") or "ipykernel" in sys.modules:
@@ -287,7 +421,8 @@ class EutilsClient:
     Raises
     ------
     ConfigError
-        No e-mail address in ``settings``.
+        No e-mail address in ``settings``, or a base URL that is not http(s)
+        with a host and a valid port.
 
     Examples
     --------
@@ -301,6 +436,7 @@ class EutilsClient:
                  workers: int = 3, cap: int = ESEARCH_CAP, limiter: RateLimiter | None = None,
                  sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> None:
         settings.require_email()
+        settings.require_eutils_url()
         if max_attempts < 1 or batch_size < 1 or workers < 1:
             raise ValueError("max_attempts, batch_size and workers must be at least 1")
         self.settings = settings
@@ -372,20 +508,33 @@ class EutilsClient:
         params["email"] = self.settings.email
         key = self.cache_key(endpoint, params)
         path = self._cache_path(key)
+        what = _describe(endpoint, params)
         if path is not None and not refresh and path.is_file():
-            log.debug("cache hit %s", _describe(endpoint, params))
-            return path.read_bytes()
+            cached = self._cached(path, endpoint, what)
+            if cached is not None:
+                return cached
         post = self._use_post(params)
         if self.settings.api_key:
             params["api_key"] = self.settings.api_key
-        body = self._send_with_retries(endpoint, params, post)
+        body = self._send_with_retries(endpoint, params, post, what)
         if path is not None:
             atomic_write_bytes(path, body)
         return body
 
-    def _send_with_retries(self, endpoint: str, params: dict[str, str], post: bool) -> bytes:
-        """Attempt the request up to ``max_attempts`` times; return a checked body."""
-        what = _describe(endpoint, params)
+    def _cached(self, path: Path, endpoint: str, what: str) -> bytes | None:
+        """A cached body, or None (and the file removed) when it fails today's checks."""
+        body = path.read_bytes()
+        try:
+            self._check_body(body, endpoint, what, "")
+        except (_Retryable, EutilsError) as exc:
+            log.info("dropping unusable cached answer for %s: %s", what, exc)
+            path.unlink(missing_ok=True)
+            return None
+        log.debug("cache hit %s", what)
+        return body
+
+    def _send_with_retries(self, endpoint: str, params: dict[str, str], post: bool, what: str) -> bytes:
+        """Attempt the request up to ``max_attempts`` times (twice for an unreachable host); return a checked body."""
         url = self.settings.eutils_url + endpoint
         safe_url = url + "?" + urlencode(sorted((k, v) for k, v in params.items() if k not in _SECRET_PARAMS))
         last: _Retryable | None = None
@@ -394,7 +543,7 @@ class EutilsClient:
                 return self._send_once(endpoint, url, params, post, what, safe_url)
             except _Retryable as exc:
                 last = exc
-                if attempt == self.max_attempts:
+                if attempt == self.max_attempts or (exc.unreachable and attempt >= 2):
                     break
                 delay = exc.wait
                 if delay is None:
@@ -405,27 +554,33 @@ class EutilsClient:
                          what, delay, attempt + 1, self.max_attempts, exc)
                 self._sleep(delay)
         assert last is not None
+        if last.unreachable:
+            raise EutilsError(f"cannot reach {_host(url)} ({last.unreachable}; no network?)", url=safe_url)
         error = RateLimitError if last.rate_limited else EutilsError
         raise error(f"{what}: failed after {self.max_attempts} attempts ({last})", url=safe_url, status=last.status)
 
     def _send_once(self, endpoint: str, url: str, params: dict[str, str], post: bool, what: str,
                    safe_url: str) -> bytes:
-        """One HTTP exchange; raise _Retryable for transient failures."""
+        """One HTTP exchange (redirects on the configured host included); raise _Retryable for transient failures."""
         self.limiter.acquire()
         with self._count_lock:
             self.requests_sent += 1
+        limit = _body_limit(endpoint, params)
         try:
-            if post:
-                response = self.session.post(url, data=params, timeout=self.timeout)
-            else:
-                response = self.session.get(url, params=params, timeout=self.timeout)
-            body = response.content
+            with self._exchange(url, params, post, what) as response:
+                status = response.status_code
+                body = _read_body(response, limit)
+        except _TooLarge:
+            raise EutilsError(f"{what}: answer larger than {limit / 2**20:.1f} MB, the most accepted for this "
+                              "request; stopped reading", url=safe_url) from None
         except requests.Timeout:
             raise _Retryable("timed out") from None
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as exc:
+        except requests.ConnectionError as exc:
+            raise _Retryable(f"connection failed: {type(exc).__name__}", unreachable=_unreachable(exc)) from None
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
             raise _Retryable(f"connection failed: {type(exc).__name__}") from None
-        status = response.status_code
+        except requests.RequestException as exc:  # an unusable URL or redirect: not worth retrying
+            raise EutilsError(f"{what}: request failed ({type(exc).__name__})", url=safe_url) from None
         if status == 429 or _is_rate_limit_body(body):
             raise _Retryable(f"HTTP {status}: API rate limit exceeded", status,
                              _retry_after(response.headers.get("Retry-After")), rate_limited=True)
@@ -436,9 +591,43 @@ class EutilsClient:
         self._check_body(body, endpoint, what, safe_url)
         return body
 
+    def _exchange(self, url: str, params: dict[str, str], post: bool, what: str) -> requests.Response:
+        """Send the request and follow redirects that stay on the configured host; return the streamed response.
+
+        Redirects are followed here, not by requests, so that a POST body carrying
+        the API key is never re-sent to a host other than the configured one.
+        301/302/303 turn a POST into a GET without body, 307/308 keep it, as browsers do.
+        """
+        method, data, query = ("POST", params, None) if post else ("GET", None, params)
+        for _ in range(_MAX_REDIRECTS + 1):
+            response = self.session.request(method, url, params=query, data=data, timeout=self.timeout,
+                                            stream=True, allow_redirects=False)
+            if not response.is_redirect:
+                return response
+            target = urljoin(response.url, response.headers["Location"])
+            status = response.status_code
+            response.close()
+            self._check_redirect(target, what, status)
+            if status in (301, 302, 303):
+                method, data = "GET", None
+            url, query = target, None  # the Location carries its own query string
+        raise EutilsError(f"{what}: more than {_MAX_REDIRECTS} redirects (a redirect loop?)",
+                          url=self.settings.eutils_url)
+
+    def _check_redirect(self, target: str, what: str, status: int) -> None:
+        """Refuse a redirect off the configured host, to another scheme, or from https down to http."""
+        base, dest = urlsplit(self.settings.eutils_url), urlsplit(target)
+        if dest.scheme not in ("http", "https"):
+            raise EutilsError(f"{what}: refused a redirect to a {dest.scheme or 'relative'}: URL "
+                              "(E-utilities is http or https)", status=status)
+        if dest.hostname != base.hostname or (base.scheme, dest.scheme) == ("https", "http"):
+            raise EutilsError(f"{what}: refused a redirect to {dest.scheme}://{_host(target)}: requests and "
+                              f"the API key only go to {base.scheme}://{_host(self.settings.eutils_url)}",
+                              status=status)
+
     @staticmethod
     def _check_body(body: bytes, endpoint: str, what: str, url: str) -> None:
-        """Raise for ``<ERROR>``/expired sessions; _Retryable for truncated or non-XML bodies."""
+        """Raise for ``<ERROR>``/expired sessions; _Retryable for truncated, non-XML or unexpected bodies."""
         head = body[:300].decode("utf-8", "replace")
         if _EXPIRED.search(head) and not head.lstrip().startswith("<"):
             raise HistoryExpiredError(f"{what}: {head.strip()}", url=url, status=200)
@@ -452,8 +641,13 @@ class EutilsClient:
             if any(_EXPIRED.search(e) for e in errors):
                 raise HistoryExpiredError(message, url=url, status=200)
             raise EutilsError(message, url=url, status=200)
-        if endpoint == "efetch.fcgi" and root.tag != "PubmedArticleSet":
-            raise EutilsError(f"{what}: unexpected <{root.tag}> response", url=url, status=200)
+        expected = _EXPECTED_ROOT.get(endpoint)
+        if expected is not None and root.tag != expected:
+            text = " ".join(" ".join(root.itertext()).split())[:80]
+            raise _Retryable(f"unexpected <{root.tag}> answer instead of <{expected}>: {text!r}", 200)
+        reader = _READERS.get(endpoint)
+        if reader is not None:
+            reader(root)
 
     # -- E-utilities ----------------------------------------------------------------
     def esearch(self, term: str, *, retstart: int = 0, retmax: int | None = None, usehistory: bool = True,
@@ -493,16 +687,7 @@ class EutilsClient:
         if mindate or maxdate:
             params.update(mindate=mindate, maxdate=maxdate, datetype=datetype or "pdat")
         body = self.request("esearch.fcgi", params, refresh=refresh)
-        root = etree.fromstring(body, _XML_PARSER)
-        result = ESearchResult(
-            count=int(root.findtext("Count") or 0),
-            ids=tuple(e.text.strip() for e in root.iterfind("IdList/Id") if e.text),
-            webenv=root.findtext("WebEnv"),
-            query_key=root.findtext("QueryKey"),
-            query_translation=root.findtext("QueryTranslation"),
-            errors=_pairs(root, "ErrorList"),
-            warnings=_pairs(root, "WarningList"),
-        )
+        result = _esearch_result(etree.fromstring(body, _XML_PARSER))  # checked by request(): cannot fail
         for kind, items in (("ErrorList", result.errors), ("WarningList", result.warnings)):
             for tag, text in items if warn else ():
                 warnings.warn(EutilsWarning(f"esearch {term!r}: {kind} {tag}: {text}"), stacklevel=2)
@@ -543,5 +728,4 @@ class EutilsClient:
         if len(ids) > 10_000:
             raise ValueError("EPost takes at most 10,000 ids per request")
         body = self.request("epost.fcgi", {"db": "pubmed", "id": ",".join(ids)}, refresh=refresh)
-        root = etree.fromstring(body, _XML_PARSER)
-        return EPostResult(webenv=root.findtext("WebEnv") or "", query_key=root.findtext("QueryKey") or "")
+        return _epost_result(etree.fromstring(body, _XML_PARSER))  # checked by request(): cannot fail

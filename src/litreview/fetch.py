@@ -250,9 +250,9 @@ def _page(client: EutilsClient, handle: tuple[str, str], total: int,
     return articles
 
 
-def _bar(client: EutilsClient, total: int, what: str) -> tqdm:
-    """A progress bar on stderr, disabled unless the client shows progress."""
-    return tqdm(total=total, desc=what, unit="rec", disable=not client.progress, leave=False)
+def _bar(client: EutilsClient, total: int, what: str, unit: str = "rec") -> tqdm:
+    """A progress bar on stderr (done / total, rate, ETA), disabled unless the client shows progress."""
+    return tqdm(total=total, desc=what, unit=unit, disable=not client.progress, leave=False)
 
 
 def fetch_ids(client: EutilsClient, ids: Iterable[str]) -> tuple[list[Article], tuple[str, ...]]:
@@ -415,7 +415,12 @@ def refresh(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], client: Eut
     Each mechanism's ``keys`` are its hits plus the curated records it held
     before, so curated evidence stays attached to its mechanism.
     """
-    searches = {mech: search_query(client, term, today=today) for mech, term in build_queries(mechanisms).items()}
+    queries = build_queries(mechanisms)
+    searches = {}
+    with _bar(client, len(queries), "esearch", unit="query") as bar:
+        for mech, term in queries.items():
+            searches[mech] = search_query(client, term, today=today)
+            bar.update(1)
     return refresh_from_searches(snapshot, searches, retrieved, fetch=partial(fetch_ids, client),
                                  resolve=partial(resolve_dois, client), origin="esearch", source="PubMed")
 

@@ -40,8 +40,12 @@ processes, or a running scheduler whose workers see the same paths); the
 client only collects the results, updates the manifest and builds the index.
 Re-running :func:`build_mirror` converts only new or changed inputs: a file is
 skipped when its manifest entry has the same MD5 (taken from the ``.md5`` file
-when present, computed otherwise) and its Parquet file exists. Inputs that are
-gone, or that now fail, leave the mirror. A corrupt input is reported by name
+when present, computed otherwise) and its Parquet file is sound -- a worker
+reads it back in full (footer, schema, row count against the manifest, every
+page, with the page checksums the files are written with); a Parquet file that
+is truncated, damaged or replaced is converted again and reported as repaired.
+Inputs that are gone, or that now fail, leave the mirror. A search that meets
+an unreadable Parquet file fails in one line that says to run the build. A corrupt input is reported by name
 and does not stop the others; none of its records are kept (also not those
 before the fault), so a later build retries the whole file. Run one build at a
 time per mirror directory.
@@ -66,6 +70,7 @@ import types
 import typing
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from functools import partial
 from pathlib import Path
@@ -291,7 +296,7 @@ def _write_parquet(articles: Iterable[Article], target: Path, seq: int) -> int:
     schema = arrow_schema()
     rows = 0
     with atomic_open(target, "wb") as handle:
-        writer = pq.ParquetWriter(handle, schema, compression="zstd")
+        writer = pq.ParquetWriter(handle, schema, compression="zstd", write_page_checksum=True)
         try:
             for batch in _batches(articles, BATCH_ROWS):
                 for position, row in enumerate(batch, start=rows):
@@ -304,16 +309,53 @@ def _write_parquet(articles: Iterable[Article], target: Path, seq: int) -> int:
     return rows
 
 
-def _convert(path: str, target: str, seq: int, expected_md5: str | None, known_md5: str | None) -> dict[str, Any]:
-    """Convert one input file to Parquet (a Dask task); return its manifest facts or an error."""
+def _verify_parquet(target: Path, seq: int, records: int) -> str | None:
+    """Why a converted Parquet file is unusable, or None when it is sound.
+
+    Checks the footer, the schema, the row count against the manifest, that the
+    rows are this input's (``_seq``) and all there in order (``_row``), and
+    decodes every page (verifying page checksums where the file has them).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(target, page_checksum_verification=True)
+        if not parquet.schema_arrow.equals(arrow_schema()):
+            return "schema differs from the record schema"
+        if parquet.metadata.num_rows != records:
+            return f"{parquet.metadata.num_rows} rows, the manifest says {records}"
+        first = 0
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS):  # decodes every page
+            rows = pa.array(range(first, first + batch.num_rows), pa.int32())
+            if pc.any(pc.not_equal(batch["_seq"], seq)).as_py() or pc.any(pc.not_equal(batch["_row"], rows)).as_py():
+                return "rows of another input file, or rows out of order"
+            first += batch.num_rows
+    except (OSError, pa.ArrowException) as exc:
+        return " ".join(str(exc).split())[:200] or type(exc).__name__
+    return None
+
+
+def _convert(path: str, target: str, seq: int, expected_md5: str | None, known_md5: str | None,
+             known_records: int | None) -> dict[str, Any]:
+    """Convert one input file to Parquet, or verify the earlier conversion (a Dask task).
+
+    Returns the manifest facts, ``{"skipped": True}`` for a sound earlier
+    conversion of the same input, or ``{"error": reason}``; a damaged earlier
+    conversion is converted again and its fault returned as ``"repaired"``.
+    """
     from .pubmed_xml import iter_pubmed_xml
 
     started = time.perf_counter()
-    md5 = _md5(path)
+    md5 = expected_md5 if expected_md5 and expected_md5 == known_md5 else _md5(path)
     if expected_md5 and md5 != expected_md5:
         return {"error": f"MD5 {md5} differs from the .md5 file ({expected_md5}); download it again"}
+    fault = None
     if md5 == known_md5:
-        return {"md5": md5, "skipped": True}
+        fault = _verify_parquet(Path(target), seq, known_records or 0)
+        if fault is None:
+            return {"md5": md5, "skipped": True}
     deleted: list[str] = []
     try:
         records = _write_parquet(iter_pubmed_xml(path, deleted=deleted), Path(target), seq)
@@ -324,7 +366,7 @@ def _convert(path: str, target: str, seq: int, expected_md5: str | None, known_m
     except (OSError, EOFError, zlib.error) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
     return {"md5": md5, "records": records, "deleted": sorted(set(deleted), key=_pmid_key),
-            "seconds": round(time.perf_counter() - started, 3)}
+            "seconds": round(time.perf_counter() - started, 3), "repaired": fault}
 
 
 def _parse_reason(exc: ParseError) -> str:
@@ -339,6 +381,19 @@ def _pmid_key(pmid: str) -> tuple[int, str]:
     return (int(pmid) if pmid.isdigit() else sys.maxsize, pmid)
 
 
+@contextmanager
+def _readable(mirror_dir: Path) -> Iterator[None]:
+    """Turn DuckDB's error on a damaged Parquet file into a one-line MirrorError that says what to do."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.Error as exc:
+        reason = " ".join(str(exc).split())[:300]
+        raise MirrorError(f"{mirror_dir}: cannot read the mirror's Parquet files ({reason}); run `litreview mirror "
+                          "build` again: it verifies every file and converts damaged ones again") from None
+
+
 # -- build --------------------------------------------------------------------------
 
 
@@ -350,7 +405,7 @@ class MirrorBuild:
     ----------
     mirror_dir : Path
     converted, skipped : tuple of str
-        Input file names converted now, and left as they were (unchanged).
+        Input file names converted now, and left as they were (unchanged, Parquet file sound).
     failed : tuple of (str, str)
         ``(file name, reason)`` of inputs that could not be converted.
     removed : tuple of str
@@ -367,6 +422,9 @@ class MirrorBuild:
         Wall time of the run.
     workers : int
         Dask workers used.
+    repaired : tuple of (str, str)
+        ``(file name, fault)`` of unchanged inputs whose Parquet file was
+        damaged and has been converted again (also in ``converted``).
     """
 
     mirror_dir: Path
@@ -380,6 +438,7 @@ class MirrorBuild:
     converted_records: int
     seconds: float
     workers: int
+    repaired: tuple[tuple[str, str], ...] = ()
 
 
 def _load_manifest(mirror_dir: Path) -> dict[str, Any]:
@@ -502,19 +561,17 @@ def build_mirror(
     removed = [name for name in files if name not in wanted]
     failed: list[tuple[str, str]] = []
     skipped: list[str] = []
-    jobs: list[tuple[_Input, str | None, str | None]] = []
+    repaired: list[tuple[str, str]] = []
+    jobs: list[tuple[_Input, str | None, dict[str, Any] | None]] = []
     for item in inputs:
         entry = files.get(item.name)
-        known = entry["md5"] if entry and (mirror_dir / entry["parquet"]).is_file() else None
+        known = entry if entry and (mirror_dir / entry["parquet"]).is_file() else None
         try:
             expected = _sidecar_md5(item.path)
         except MirrorError as exc:
             failed.append((item.name, str(exc)))
             continue
-        if known and expected == known:
-            skipped.append(item.name)
-        else:
-            jobs.append((item, expected, known))
+        jobs.append((item, expected, known))
     for name, _ in failed:
         if name in files:
             removed.append(name)
@@ -529,8 +586,8 @@ def build_mirror(
             n_workers = len(client.nthreads())
             futures = {
                 client.submit(_convert, str(item.path.resolve()),  # absolute: workers may run elsewhere
-                              str((mirror_dir / "files" / f"{item.stem}.parquet").resolve()),
-                              item.seq, expected, known, pure=False): item
+                              str((mirror_dir / "files" / f"{item.stem}.parquet").resolve()), item.seq, expected,
+                              known and known["md5"], known and known["records"], pure=False): item
                 for item, expected, known in jobs
             }
             with tqdm(total=len(futures), desc="mirror", unit="file", disable=not progress, leave=False) as bar:
@@ -555,6 +612,8 @@ def build_mirror(
                                         "seq": item.seq, "kind": item.kind}
                     converted.append(item.name)
                     converted_records += result["records"]
+                    if result.get("repaired"):
+                        repaired.append((item.name, result["repaired"]))
                     _save_manifest(mirror_dir, manifest)
         finally:
             release()
@@ -573,6 +632,7 @@ def build_mirror(
         converted_records=converted_records,
         seconds=time.perf_counter() - started,
         workers=n_workers,
+        repaired=tuple(sorted(repaired, key=lambda r: order[r[0]])),
     )
 
 
@@ -606,7 +666,7 @@ def _resolve(mirror_dir: Path, manifest: dict[str, Any]) -> dict[str, int]:
     })
     target = mirror_dir / _SUPERSEDED
     tmp = mirror_dir / f".{_SUPERSEDED}.tmp"
-    with duckdb.connect() as con:
+    with duckdb.connect() as con, _readable(mirror_dir):
         con.register("deletions", deletions)
         if files:
             sources = _parquet_list(mirror_dir, files)
@@ -684,11 +744,17 @@ def open_mirror(mirror_dir: str | Path) -> duckdb.DuckDBPyConnection:
         raise MirrorError(f"{mirror_dir}: mirror written with another record schema; run `litreview mirror build`")
     con = duckdb.connect()
     if files:
-        con.execute(f"""
-            CREATE VIEW articles AS
-            SELECT r.* EXCLUDE (_seq, _row) FROM read_parquet({_parquet_list(mirror_dir, files)}) r
-            ANTI JOIN read_parquet({_sql_str(mirror_dir / _SUPERSEDED)}) s ON r._seq = s._seq AND r._row = s._row
-        """)
+        try:
+            with _readable(mirror_dir):
+                con.execute(f"""
+                    CREATE VIEW articles AS
+                    SELECT r.* EXCLUDE (_seq, _row) FROM read_parquet({_parquet_list(mirror_dir, files)}) r
+                    ANTI JOIN read_parquet({_sql_str(mirror_dir / _SUPERSEDED)}) s
+                         ON r._seq = s._seq AND r._row = s._row
+                """)
+        except MirrorError:
+            con.close()
+            raise
     else:
         import pyarrow as pa
 
@@ -844,7 +910,7 @@ def search_mirror(
     if not terms and not (mesh or publication_types or any(y is not None for y in years or ())):
         raise MirrorError("empty query: give terms or a filter")
     where, params = _where([((t,), ()) for t in terms], mesh, publication_types, years)
-    with open_mirror(mirror_dir) as con:
+    with open_mirror(mirror_dir) as con, _readable(Path(mirror_dir)):
         return _articles(con.execute(f"SELECT * FROM articles{where}{_ORDER}", params))
 
 
@@ -864,7 +930,7 @@ def mirror_articles(mirror_dir: str | Path, pmids: Iterable[str]) -> tuple[list[
         PMIDs the mirror does not hold (or that were deleted), sorted.
     """
     wanted = list(dict.fromkeys(str(p) for p in pmids))
-    with open_mirror(mirror_dir) as con:
+    with open_mirror(mirror_dir) as con, _readable(Path(mirror_dir)):
         found = {a.pmid: a for a in _by_column(con, "pmid", wanted)}
     missing = tuple(sorted((p for p in wanted if p not in found), key=_pmid_key))
     return [found[p] for p in wanted if p in found], missing
@@ -911,7 +977,7 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
     from .fetch import QuerySearch, SearchSlice, refresh_from_searches
 
     terms = build_queries(mechanisms)
-    with open_mirror(mirror_dir) as con:
+    with open_mirror(mirror_dir) as con, _readable(Path(mirror_dir)):
         searches = {}
         for key, mechanism in mechanisms.items():
             groups = [(tuple(_term(t) for t in words), heads) for words, heads in query_groups(mechanism)]
@@ -927,6 +993,6 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
 def _mirror_dois(mirror_dir: str | Path, dois: Iterable[str]) -> dict[str, Article]:
     """Lower-cased DOI -> current mirror record, for the DOIs the mirror holds."""
     wanted = list(dict.fromkeys(d.strip().lower() for d in dois if d and d.strip()))
-    with open_mirror(mirror_dir) as con:
+    with open_mirror(mirror_dir) as con, _readable(Path(mirror_dir)):
         by_doi = {a.doi.lower(): a for a in _by_column(con, "doi", wanted) if a.doi}
     return {doi: by_doi[doi] for doi in wanted if doi in by_doi}

@@ -48,9 +48,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, get_type_hints
+from typing import TYPE_CHECKING, Any
 
 import msgspec
+
+from ._validate import build
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -290,8 +292,12 @@ class Article:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Article:
-        """Rebuild an :class:`Article` from :meth:`to_dict` output; unknown keys raise ``TypeError``."""
-        return _from_plain(cls, data)
+        """Rebuild an :class:`Article` from :meth:`to_dict` output.
+
+        Raises ``TypeError`` naming the field for an unknown or missing field or a
+        value of the wrong type (``"year": "2000"``, ``"title": 12345``).
+        """
+        return build(cls, data)
 
     def is_retracted(self) -> bool:
         """Retraction link or "Retracted Publication" type (recomputed from the fields)."""
@@ -317,41 +323,6 @@ def _to_plain(value: Any) -> Any:
         return {name: _to_plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):
         return [_to_plain(v) for v in value]
-    return value
-
-
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _from_plain(cls: type, data: Mapping[str, Any]) -> Any:
-    """Build dataclass ``cls`` from plain data, converting nested lists and dicts."""
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = get_type_hints(cls)
-    kwargs = {}
-    for name, value in data.items():
-        if name not in hints:
-            raise TypeError(f"{cls.__name__} has no field {name!r}")
-        kwargs[name] = _convert(hints[name], value)
-    return cls(**kwargs)
-
-
-def _convert(hint: Any, value: Any) -> Any:
-    """Convert one plain value according to its type hint."""
-    if value is None:
-        return None
-    args = getattr(hint, "__args__", ())
-    origin = getattr(hint, "__origin__", None)
-    if origin is tuple:
-        inner = args[0]
-        if dataclasses.is_dataclass(inner):
-            return tuple(_from_plain(inner, v) for v in value)
-        return tuple(value)
-    for arg in args:  # Optional[X]
-        if dataclasses.is_dataclass(arg) and isinstance(value, Mapping):
-            return _from_plain(arg, value)
-    if dataclasses.is_dataclass(hint) and isinstance(value, Mapping):
-        return _from_plain(hint, value)
     return value
 
 

@@ -139,12 +139,13 @@ def load_corpus(corpus: str | Path | None = None) -> tuple[dict[str, Mechanism],
     Returns
     -------
     tuple
-        ``(mechanisms, claims, snapshot)``.
+        ``(mechanisms, claims, snapshot)``; every curated judgement names a
+        known claim and mechanism.
     """
     paths = CorpusPaths(Path(corpus) if corpus is not None else find_corpus())
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms)
-    return mechanisms, claims, load_snapshot(paths.snapshot)
+    return mechanisms, claims, load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
 
 
 def build_review(

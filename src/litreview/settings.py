@@ -11,7 +11,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from ._secrets import register_secret
 from .errors import ConfigError
 
 __all__ = [
@@ -38,7 +40,8 @@ class Settings:
         Contact address sent to NCBI as ``email`` (``NCBI_EMAIL``).
     api_key : str or None
         NCBI API key (``NCBI_API_KEY``); raises the limit from 3 to 10 requests/s.
-        Never printed: ``repr`` masks it.
+        Never printed: ``repr`` masks it, and creating the settings registers it
+        for redaction from every error message and log record of the package.
     eutils_url : str
         Base URL of E-utilities (``LITREVIEW_EUTILS_URL``); tests point it at a
         local server.
@@ -54,6 +57,9 @@ class Settings:
     eutils_url: str = DEFAULT_EUTILS_URL
     tool: str = DEFAULT_TOOL
     seeds_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        register_secret(self.api_key)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +85,13 @@ class Settings:
             seeds_dir=Path(env["LITREVIEW_SEEDS"]) if env.get("LITREVIEW_SEEDS") else None,
         )
 
+    def require_eutils_url(self) -> None:
+        """Raise :class:`ConfigError` unless ``eutils_url`` is an http(s) URL with a host and a valid port."""
+        problem = _url_problem(self.eutils_url)
+        if problem:
+            raise ConfigError(f"E-utilities URL {self.eutils_url!r} (LITREVIEW_EUTILS_URL) {problem}; "
+                              f"expected a URL like {DEFAULT_EUTILS_URL}")
+
     def require_email(self) -> None:
         """Raise :class:`ConfigError` unless an e-mail address is set."""
         if not self.email:
@@ -86,3 +99,19 @@ class Settings:
                 "NCBI_EMAIL is not set: NCBI requires a contact e-mail for E-utilities "
                 "(export NCBI_EMAIL=you@example.org)"
             )
+
+
+def _url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as the E-utilities base URL, or None."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "contains spaces or control characters"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not parts.hostname:
+        return "names no host"
+    try:
+        port_ok = parts.port != 0
+    except ValueError:  # out of range or not a number
+        port_ok = False
+    return None if port_ok else "has an invalid port (1-65535)"

@@ -13,28 +13,46 @@ A snapshot directory (``corpus/snapshot/`` by default) holds:
 ``searches.json``
     Mechanism -> :class:`SearchResult` (query, count, record keys): the stand-in
     for ESearch results offline, or the real results after ``litreview fetch``.
+``manifest.json``
+    SHA-256 and size of the four files above, written last: it seals them as
+    one set.
 
-Every file is written atomically, sorted and key-ordered, so the same inputs
+The four files are written as one unit (:func:`~litreview._io.write_file_set`):
+each is written in full beside its target first, then all are renamed into
+place and the manifest replaced, so an error, a full disk, Ctrl-C or a kill
+while writing leaves the previous snapshot as it was. :func:`load_snapshot`
+checks every value (types, vocabularies, dates, identifiers, duplicates, and
+references between the files, and to claims and mechanisms when given) and
+then the files against the manifest, so a set mixing two versions -- a write
+killed between its renames, or a file edited by hand -- is refused in one line
+instead of being read. Files are sorted and key-ordered, so the same inputs
 give the same bytes.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 import pandas as pd
 
-from ._io import atomic_write_text, read_jsonl, write_jsonl
+from ._io import dump_jsonl, read_json, read_jsonl, verify_file_set, write_file_set
+from ._validate import build, count, describe, did_you_mean, identifier, iso_date, one_of, text
 from .claims import Claim, Mechanism
 from .errors import CorpusError
 from .queries import build_query
 from .records import Article, Author, PublicationType
 
 __all__ = [
+    "CURATED_DIRECTIONS",
+    "CURATED_DESIGNS",
+    "CURATED_POPULATIONS",
+    "SOURCES",
+    "ORIGINS",
     "VERIFICATIONS",
     "CuratedJudgement",
     "Provenance",
@@ -48,18 +66,22 @@ __all__ = [
     "curated_to_frame",
 ]
 
-#: Curator directions: the register's ``null`` is read as ``no_effect`` (a label
+#: Curator directions. The register's ``null`` is read as ``no_effect`` (a label
 #: pandas does not turn into NaN when it reads a CSV back).
-_DIRECTIONS = ("supports", "contradicts", "mixed", "null", "no_effect", "context")
+CURATED_DIRECTIONS = ("supports", "contradicts", "mixed", "no_effect", "context")
+_REGISTER_DIRECTIONS = (*CURATED_DIRECTIONS, "null")
 _REGISTER_DIRECTION = {"null": "no_effect"}
+#: Curator designs and populations.
+CURATED_DESIGNS = ("meta_analysis", "systematic_review", "rct", "controlled_trial", "cohort", "case_control",
+           "cross_sectional", "case_series", "case_report", "animal", "in_vitro", "narrative_review", "other")
+CURATED_POPULATIONS = ("human", "animal", "in_vitro", "mixed")
 #: How strongly a register row's identifier was verified, strongest first.
 VERIFICATIONS = ("pubmed_or_pmc_page", "secondary_page", "doi_page", "pmid_not_seen")
-_REGISTER_FIELDS = {
-    "pmid", "doi", "title", "journal", "year", "first_author", "publication_types", "design",
-    "population", "species", "n", "mechanism", "claim_ids", "direction", "finding",
-    "pubmed_url", "verified_via", "verification",
-}
-_REGISTER_REQUIRED = ("title", "mechanism", "claim_ids", "direction", "finding", "verification")
+#: Where a record came from, and where a search's hits came from.
+SOURCES = ("curated", "pubmed")
+ORIGINS = ("curated_register", "esearch", "mirror")
+_RECORD_TYPES = ("article", "book")
+_PMID = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -204,27 +226,67 @@ def _author_from(first_author: str | None) -> tuple[Author, ...]:
     return (Author(last_name=last, initials=initials),)
 
 
-def _check_row(row: Any, where: str, known_claims: set[str], mechanisms: Mapping[str, Mechanism]) -> None:
-    """Validate one register row; raise CorpusError naming it."""
-    if not isinstance(row, dict):
-        raise CorpusError(f"{where}: expected a JSON object")
-    unknown = set(row) - _REGISTER_FIELDS
-    if unknown:
-        raise CorpusError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-    for name in _REGISTER_REQUIRED:
-        if row.get(name) in (None, "", []):
+@dataclass(frozen=True)
+class _RegisterRow:
+    """One evidence-register row, typed (see :func:`build_snapshot_from_register`)."""
+
+    title: str
+    mechanism: str
+    claim_ids: tuple[str, ...]
+    direction: str
+    finding: str
+    verification: str
+    pmid: str | None = None
+    doi: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    first_author: str | None = None
+    publication_types: tuple[str, ...] = ()
+    design: str | None = None
+    population: str | None = None
+    species: str | None = None
+    n: int | None = None
+    pubmed_url: str | None = None
+    verified_via: str | None = None
+
+
+def _pmid(value: str | None, where: str, path: str | None = None) -> str | None:
+    """A PMID (digits only) or None."""
+    if value is not None and not _PMID.fullmatch(value):
+        raise CorpusError(f"{where}: PMID must be digits, not {describe(value)}", path)
+    return value
+
+
+def _check_row(row: Any, where: str, known_claims: set[str], mechanisms: Mapping[str, Mechanism]) -> _RegisterRow:
+    """Validate one register row (types, vocabularies, ids, references); raise CorpusError naming it."""
+    try:
+        typed = build(_RegisterRow, row)
+    except TypeError as exc:
+        raise CorpusError(f"{where}: {exc}") from None
+    for name in ("title", "finding", "claim_ids"):
+        if not getattr(typed, name):
             raise CorpusError(f"{where}: missing field {name!r}")
-    if not (row.get("pmid") or row.get("doi")):
+    _pmid(typed.pmid, f"{where}: field 'pmid'")
+    if typed.doi is not None:
+        identifier(typed.doi, f"{where}: field 'doi'")
+    if not (typed.pmid or typed.doi):
         raise CorpusError(f"{where}: neither pmid nor doi")
-    if row["mechanism"] not in mechanisms:
-        raise CorpusError(f"{where}: unknown mechanism {row['mechanism']!r}")
-    if row["direction"] not in _DIRECTIONS:
-        raise CorpusError(f"{where}: direction {row['direction']!r} not one of {', '.join(_DIRECTIONS)}")
-    if row["verification"] not in VERIFICATIONS:
-        raise CorpusError(f"{where}: verification {row['verification']!r} not one of {', '.join(VERIFICATIONS)}")
-    for cid in row["claim_ids"]:
+    mechanism = identifier(typed.mechanism, f"{where}: field 'mechanism'")
+    if mechanism not in mechanisms:
+        raise CorpusError(f"{where}: unknown mechanism {mechanism!r}{did_you_mean(mechanism, mechanisms)}")
+    one_of(typed.direction, _REGISTER_DIRECTIONS, f"{where}: field 'direction'")
+    one_of(typed.verification, VERIFICATIONS, f"{where}: field 'verification'")
+    for name, vocabulary in (("design", CURATED_DESIGNS), ("population", CURATED_POPULATIONS)):
+        if getattr(typed, name) is not None:
+            one_of(getattr(typed, name), vocabulary, f"{where}: field {name!r}")
+    if typed.n is not None:
+        count(typed.n, f"{where}: field 'n'")
+    claim_ids = tuple(identifier(cid, f"{where}: field 'claim_ids[{i}]'") for i, cid in enumerate(typed.claim_ids))
+    for cid in claim_ids:
         if cid not in known_claims:
-            raise CorpusError(f"{where}: unknown claim id {cid!r}")
+            raise CorpusError(f"{where}: unknown claim id {cid!r}{did_you_mean(cid, known_claims)}")
+    return replace(typed, mechanism=mechanism, claim_ids=claim_ids, title=text(typed.title, where),
+                   finding=text(typed.finding, where))
 
 
 def _merge_article(old: Article, new: Article) -> Article:
@@ -287,25 +349,19 @@ def build_snapshot_from_register(
     judgements: dict[tuple[str, str], CuratedJudgement] = {}
     by_mechanism: dict[str, set[str]] = {key: set() for key in mechanisms}
     for path in register_paths:
-        try:
-            rows = list(read_jsonl(path))
-        except FileNotFoundError:
-            raise CorpusError("file not found", str(path)) from None
-        for line, row in rows:
+        for line, raw in read_jsonl(path):
             where = f"{Path(path).name}:{line}"
-            _check_row(row, where, known_claims, mechanisms)
-            doi = row.get("doi") or None
-            pmid = str(row["pmid"]) if row.get("pmid") else None
-            key = pmid or (doi_to_key.get(doi.lower()) if doi else None) or f"doi:{doi.lower()}"
-            finding = " ".join(row["finding"].split())
+            row = _check_row(raw, where, known_claims, mechanisms)
+            key = row.pmid or (doi_to_key.get(row.doi.lower()) if row.doi else None) or f"doi:{row.doi.lower()}"
+            finding = " ".join(row.finding.split())
             article = Article(
-                pmid=pmid,
-                doi=doi,
-                title=" ".join(row["title"].split()),
-                journal=row.get("journal"),
-                year=row.get("year"),
-                authors=_author_from(row.get("first_author")),
-                publication_types=tuple(PublicationType(name=p) for p in row.get("publication_types") or ()),
+                pmid=row.pmid,
+                doi=row.doi,
+                title=" ".join(row.title.split()),
+                journal=row.journal,
+                year=row.year,
+                authors=_author_from(row.first_author),
+                publication_types=tuple(PublicationType(name=p) for p in row.publication_types),
                 source="curated",
                 curated_summary=finding,
             )
@@ -314,24 +370,24 @@ def build_snapshot_from_register(
                     raise CorpusError(f"{where}: {key} already has a different title")
                 article = _merge_article(records[key], article)
             records[key] = article
-            if doi:
-                doi_to_key[doi.lower()] = key
-            seen = Provenance(key=key, source="curated", retrieved=retrieved, verification=row["verification"],
-                              verified_via=row.get("verified_via"))
+            if row.doi:
+                doi_to_key[row.doi.lower()] = key
+            seen = Provenance(key=key, source="curated", retrieved=retrieved, verification=row.verification,
+                              verified_via=row.verified_via)
             provenance[key] = _stronger(provenance.get(key), seen)
-            by_mechanism[row["mechanism"]].add(key)
-            for cid in row["claim_ids"]:
+            by_mechanism[row.mechanism].add(key)
+            for cid in row.claim_ids:
                 if (key, cid) in judgements:
                     raise CorpusError(f"{where}: a second row for study {key} and claim {cid!r}")
                 judgements[(key, cid)] = CuratedJudgement(
                     key=key,
                     claim_id=cid,
-                    mechanism=row["mechanism"],
-                    direction=_REGISTER_DIRECTION.get(row["direction"], row["direction"]),
-                    design=row.get("design"),
-                    population=row.get("population"),
-                    species=row.get("species"),
-                    n=row.get("n"),
+                    mechanism=row.mechanism,
+                    direction=_REGISTER_DIRECTION.get(row.direction, row.direction),
+                    design=row.design,
+                    population=row.population,
+                    species=row.species,
+                    n=row.n,
                     finding=finding,
                 )
     claim_mechanism = {c.id: c.mechanism for c in claims}
@@ -364,23 +420,49 @@ def build_snapshot_from_register(
 # -- reading and writing ------------------------------------------------------------
 
 _FILES = ("records.jsonl", "provenance.jsonl", "curated.jsonl", "searches.json")
+_MANIFEST = "manifest.json"
+_MISSING = "snapshot file missing (run `litreview snapshot build`)"
+_T = TypeVar("_T")
 
 
 def write_snapshot(snapshot: Snapshot, directory: str | Path) -> None:
-    """Write the snapshot's four files atomically into ``directory``.
+    """Write the snapshot's four files into ``directory`` as one unit, sealed by ``manifest.json``.
+
+    Every value is first checked as :func:`load_snapshot` would check it, so a
+    snapshot that could not be read back (a retrieval date ``"banana"``, an
+    unknown direction) is refused before anything is written. Then the files
+    are written with :func:`~litreview._io.write_file_set`: all of them or none.
 
     Parameters
     ----------
     snapshot : Snapshot
     directory : str or Path
         Created if missing; existing snapshot files are replaced.
+
+    Raises
+    ------
+    CorpusError
+        A value :func:`load_snapshot` would refuse (the message names the file
+        and line), or the files could not be written (full disk, permissions):
+        the previous snapshot is then unchanged.
     """
     directory = Path(directory)
-    write_jsonl(directory / "records.jsonl", (a.to_dict() for a in sorted(snapshot.records, key=lambda a: a.key)))
-    write_jsonl(directory / "provenance.jsonl", (_plain(p) for _, p in sorted(snapshot.provenance.items())))
-    write_jsonl(directory / "curated.jsonl", (asdict(j) for j in sorted(snapshot.curated, key=_judgement_order)))
+    rows: dict[str, list[dict[str, Any]]] = {
+        "records.jsonl": [a.to_dict() for a in sorted(snapshot.records, key=lambda a: a.key)],
+        "provenance.jsonl": [_plain(p) for _, p in sorted(snapshot.provenance.items())],
+        "curated.jsonl": [asdict(j) for j in sorted(snapshot.curated, key=_judgement_order)],
+    }
     searches = {k: _plain(snapshot.searches[k]) for k in snapshot.searches}
-    atomic_write_text(directory / "searches.json", json.dumps(searches, ensure_ascii=False, indent=1) + "\n")
+    _parse(directory, {name: list(enumerate(r, start=1)) for name, r in rows.items()}, searches)
+    writers: dict[str, Callable[[IO[str]], object]] = {
+        name: (lambda handle, r=r: dump_jsonl(handle, r)) for name, r in rows.items()
+    }
+    writers["searches.json"] = lambda handle: handle.write(json.dumps(searches, ensure_ascii=False, indent=1) + "\n")
+    try:
+        write_file_set(directory, writers, _MANIFEST)
+    except OSError as exc:
+        raise CorpusError(f"cannot write the snapshot ({exc.strerror or exc}); the previous snapshot is unchanged",
+                          str(directory)) from None
 
 
 def _judgement_order(j: CuratedJudgement) -> tuple[str, str]:
@@ -393,31 +475,158 @@ def _plain(obj: Any) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(obj).items()}
 
 
-def _load_rows(path: Path, build: Any) -> list[Any]:
-    """Read a JSON-lines file into objects, naming file and line on any error."""
+def _where(line: int, row: Any, *names: str) -> str:
+    """``line 5 (key '123', claim_id 'x')``: the line and the identifying fields it has."""
+    shown = [f"{name} {row[name]!r}" for name in names if isinstance(row, dict) and isinstance(row.get(name), str)]
+    return f"line {line}" + (f" ({', '.join(shown)})" if shown else "")
+
+
+def _record_where(line: int, row: Any) -> str:
+    """``line 5 (pmid '123')``, or the DOI for a record without PMID."""
+    return _where(line, row, "pmid" if isinstance(row, dict) and row.get("pmid") else "doi")
+
+
+def _checked(rows: Iterable[tuple[int, Any]], parse: Callable[[Any, str], _T],
+             where: Callable[[int, Any], str]) -> list[tuple[int, str, _T]]:
+    """``(line, where, parsed row)`` for each ``(line, row)``."""
     out = []
-    try:
-        for line, row in read_jsonl(path):
-            try:
-                out.append(build(row))
-            except (TypeError, ValueError, KeyError) as exc:
-                raise CorpusError(f"line {line}: invalid entry ({exc})", str(path)) from None
-    except FileNotFoundError:
-        raise CorpusError("snapshot file missing (run `litreview snapshot build`)", str(path)) from None
+    for line, row in rows:
+        label = where(line, row)
+        out.append((line, label, parse(row, label)))
     return out
 
 
-def _tupled(cls: Any, row: Mapping[str, Any]) -> Any:
-    """Build a flat dataclass, turning JSON lists into tuples."""
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
+def _typed(cls: type[_T], row: Any, where: str, path: str) -> _T:
+    """Dataclass ``cls`` from a JSON object, every value type-checked; CorpusError naming the field."""
+    try:
+        return build(cls, row)
+    except TypeError as exc:
+        raise CorpusError(f"{where}: {exc}", path) from None
 
 
-def load_snapshot(directory: str | Path) -> Snapshot:
-    """Load a snapshot written by :func:`write_snapshot`.
+def _optional(value: str | None, vocabulary: Sequence[str], where: str, path: str) -> None:
+    """``value`` is None or one of ``vocabulary``."""
+    if value is not None:
+        one_of(value, vocabulary, where, path)
+
+
+def _record(row: Any, where: str, path: str) -> Article:
+    """A ``records.jsonl`` row: an Article with a usable key (PMID, else DOI), record type and source."""
+    article = _typed(Article, row, where, path)
+    _pmid(article.pmid, f"{where}: field 'pmid'", path)
+    if not (article.pmid or article.doi):
+        raise CorpusError(f"{where}: neither pmid nor doi", path)
+    if not article.pmid:  # the DOI is the record's key: it must be a clean id (elsewhere it is data as PubMed gave it)
+        identifier(article.doi, f"{where}: field 'doi'", path)
+    one_of(article.record_type, _RECORD_TYPES, f"{where}: field 'record_type'", path)
+    one_of(article.source, SOURCES, f"{where}: field 'source'", path)
+    return article
+
+
+def _provenance(row: Any, where: str, path: str) -> Provenance:
+    """A ``provenance.jsonl`` row."""
+    entry = _typed(Provenance, row, where, path)
+    identifier(entry.key, f"{where}: field 'key'", path)
+    one_of(entry.source, SOURCES, f"{where}: field 'source'", path)
+    iso_date(entry.retrieved, f"{where}: field 'retrieved'", path)
+    _optional(entry.verification, VERIFICATIONS, f"{where}: field 'verification'", path)
+    for index, query in enumerate(entry.queries):
+        identifier(query, f"{where}: field 'queries[{index}]'", path)
+    return entry
+
+
+def _judgement(row: Any, where: str, path: str, claim_ids: Sequence[str] | None,
+               mechanisms: Sequence[str] | None) -> CuratedJudgement:
+    """A ``curated.jsonl`` row; its claim and mechanism must exist when they are known."""
+    judgement = _typed(CuratedJudgement, row, where, path)
+    for name in ("key", "claim_id", "mechanism"):
+        identifier(getattr(judgement, name), f"{where}: field {name!r}", path)
+    one_of(judgement.direction, CURATED_DIRECTIONS, f"{where}: field 'direction'", path)
+    _optional(judgement.design, CURATED_DESIGNS, f"{where}: field 'design'", path)
+    _optional(judgement.population, CURATED_POPULATIONS, f"{where}: field 'population'", path)
+    if judgement.n is not None:
+        count(judgement.n, f"{where}: field 'n'", path)
+    for name, known, source in (("claim_id", claim_ids, "claims.toml"), ("mechanism", mechanisms, "mechanisms.toml")):
+        value = getattr(judgement, name)
+        if known is not None and value not in known:
+            raise CorpusError(f"{where}: field {name!r}: {value!r} is not in {source}{did_you_mean(value, known)}",
+                              path)
+    return judgement
+
+
+def _search(mechanism: Any, raw: Any, path: str) -> SearchResult:
+    """One ``searches.json`` entry, keyed by its mechanism."""
+    where = f"mechanism {mechanism!r}"
+    identifier(mechanism, f"{where}: key", path)
+    search = _typed(SearchResult, raw, where, path)
+    if search.mechanism != mechanism:
+        raise CorpusError(f"{where}: field 'mechanism' is {search.mechanism!r}, not the entry's key", path)
+    count(search.count, f"{where}: field 'count'", path)
+    one_of(search.origin, ORIGINS, f"{where}: field 'origin'", path)
+    iso_date(search.retrieved, f"{where}: field 'retrieved'", path)
+    _unique(((f"keys[{i}]", f"{where}: field 'keys[{i}]'", identifier(k, f"{where}: field 'keys[{i}]'", path))
+             for i, k in enumerate(search.keys)), "record key", path)
+    return search
+
+
+def _unique(items: Iterable[tuple[str, str, Any]], what: str, path: str) -> None:
+    """Raise CorpusError at the second ``(line label, where, key)`` whose key was already seen."""
+    seen: dict[Any, str] = {}
+    for label, where, key in items:
+        if key in seen:
+            raise CorpusError(f"{where}: duplicate {what} (also {seen[key]})", path)
+        seen[key] = label
+
+
+def _parse(directory: Path, rows: Mapping[str, list[tuple[int, Any]]], searches_raw: Any,
+           claims: Sequence[Claim] | None = None, mechanisms: Mapping[str, Mechanism] | None = None) -> Snapshot:
+    """Check every row of the snapshot files and the references between them; build the Snapshot."""
+    path = {name: str(directory / name) for name in _FILES}
+    claim_ids = [c.id for c in claims] if claims is not None else None
+    keys = list(mechanisms) if mechanisms is not None else None
+    records = _checked(rows["records.jsonl"], lambda r, w: _record(r, w, path["records.jsonl"]), _record_where)
+    provenance = _checked(rows["provenance.jsonl"], lambda r, w: _provenance(r, w, path["provenance.jsonl"]),
+                          lambda line, r: _where(line, r, "key"))
+    curated = _checked(rows["curated.jsonl"], lambda r, w: _judgement(r, w, path["curated.jsonl"], claim_ids, keys),
+                       lambda line, r: _where(line, r, "key", "claim_id"))
+    if not isinstance(searches_raw, dict):
+        raise CorpusError(f"must be a JSON object (mechanism -> search), not {describe(searches_raw)}",
+                          path["searches.json"])
+    searches = {mech: _search(mech, raw, path["searches.json"]) for mech, raw in searches_raw.items()}
+    _unique(((f"line {n}", w, a.key) for n, w, a in records), "record", path["records.jsonl"])
+    _unique(((f"line {n}", w, p.key) for n, w, p in provenance), "provenance entry", path["provenance.jsonl"])
+    _unique(((f"line {n}", w, (j.key, j.claim_id)) for n, w, j in curated), "judgement for this study and claim",
+            path["curated.jsonl"])
+    known = {a.key for _, _, a in records}
+    named = ({k for s in searches.values() for k in s.keys} | {p.key for _, _, p in provenance}
+             | {j.key for _, _, j in curated})
+    dangling = sorted(named - known)
+    if dangling:
+        raise CorpusError(f"entries name records not in records.jsonl: {', '.join(dangling[:5])}", str(directory))
+    traced = {p.key for _, _, p in provenance}
+    untraced = next(((w, a.key) for _, w, a in records if a.key not in traced), None)
+    if untraced:
+        raise CorpusError(f"{untraced[0]}: no entry in provenance.jsonl for {untraced[1]!r}", path["records.jsonl"])
+    return Snapshot(
+        records=tuple(a for _, _, a in records),
+        searches=searches,
+        provenance={p.key: p for _, _, p in provenance},
+        curated=tuple(j for _, _, j in curated),
+    )
+
+
+def load_snapshot(directory: str | Path, *, mechanisms: Mapping[str, Mechanism] | None = None,
+                  claims: Sequence[Claim] | None = None) -> Snapshot:
+    """Load and verify a snapshot written by :func:`write_snapshot`.
 
     Parameters
     ----------
     directory : str or Path
+    mechanisms : mapping of str to Mechanism, optional
+        When given, every curated judgement's mechanism must be one of them.
+    claims : sequence of Claim, optional
+        When given, every curated judgement's claim must be one of them (else a
+        judgement for an unknown claim would be dropped silently).
 
     Returns
     -------
@@ -426,32 +635,19 @@ def load_snapshot(directory: str | Path) -> Snapshot:
     Raises
     ------
     CorpusError
-        A file is missing or malformed (the message names file and line), or a
-        search, provenance entry or judgement names a record the snapshot lacks.
+        In one line naming file, line and field: a file missing, a directory,
+        not UTF-8 or not JSON; a value of the wrong type (``"year": "2000"``),
+        outside its vocabulary (a direction ``"banana"``), a date that is not
+        ``YYYY-MM-DD``, an id with whitespace or an invisible character; a
+        duplicate record, provenance entry or judgement; an entry naming a
+        record, claim or mechanism that does not exist; or files that do not
+        match ``manifest.json`` (a set mixing two versions).
     """
     directory = Path(directory)
-    records = _load_rows(directory / "records.jsonl", Article.from_dict)
-    provenance = _load_rows(directory / "provenance.jsonl", lambda r: _tupled(Provenance, r))
-    curated = _load_rows(directory / "curated.jsonl", lambda r: CuratedJudgement(**r))
-    path = directory / "searches.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        searches = {k: _tupled(SearchResult, v) for k, v in raw.items()}
-    except FileNotFoundError:
-        raise CorpusError("snapshot file missing (run `litreview snapshot build`)", str(path)) from None
-    except (json.JSONDecodeError, TypeError, AttributeError) as exc:
-        raise CorpusError(f"invalid searches file ({exc})", str(path)) from None
-    snapshot = Snapshot(
-        records=tuple(records),
-        searches=searches,
-        provenance={p.key: p for p in provenance},
-        curated=tuple(curated),
-    )
-    known = set(snapshot.keys)
-    named = {k for s in searches.values() for k in s.keys} | set(snapshot.provenance) | {j.key for j in curated}
-    dangling = sorted(named - known)
-    if dangling:
-        raise CorpusError(f"entries name records not in records.jsonl: {', '.join(dangling[:5])}", str(directory))
+    rows = {name: list(read_jsonl(directory / name, missing=_MISSING)) for name in _FILES[:3]}
+    searches = read_json(directory / "searches.json", missing=_MISSING)
+    snapshot = _parse(directory, rows, searches, claims, mechanisms)
+    verify_file_set(directory, _FILES, _MANIFEST)
     return snapshot
 
 

@@ -1,0 +1,37 @@
+"""BibTeX author lists read back as the authors they were written from (issue 16, item 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
+
+from litreview.bibliography import export_bibtex
+from litreview.records import Article, Author
+
+
+def _authors_read_back(path: Path) -> list[list[str]]:
+    """Last names of each author, as bibtexparser (with its name middlewares) reads the file (protecting braces off)."""
+    library = bibtexparser.parse_file(str(path), append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    assert library.failed_blocks == []
+    return [[" ".join(name.last).removeprefix("{").removesuffix("}") for name in entry["author"]]
+            for entry in library.entries]
+
+
+@pytest.mark.parametrize("last", ["Smith\tand\tJones", "Smith and Jones", "Smith\nAND  Jones", "and Jones",
+                                  "Smith and"])
+def test_and_inside_a_name_does_not_split_the_author(tmp_path: Path, last: str) -> None:
+    article = Article(pmid="1", title="T", year=2020,
+                      authors=(Author(last_name=last, fore_name="A"), Author(last_name="Lee", fore_name="B")))
+    export_bibtex(tmp_path / "refs.bib", [article])
+    assert _authors_read_back(tmp_path / "refs.bib") == [[" ".join(last.split()), "Lee"]]
+
+
+def test_ordinary_names_stay_unbraced(tmp_path: Path) -> None:
+    article = Article(pmid="1", title="T", authors=(Author(last_name="Anderson", fore_name="Ann"),
+                                                     Author(last_name="Sandy", fore_name="Bo")))
+    export_bibtex(tmp_path / "refs.bib", [article])
+    assert "author = {Anderson, Ann and Sandy, Bo}" in (tmp_path / "refs.bib").read_text(encoding="utf-8")
+    assert _authors_read_back(tmp_path / "refs.bib") == [["Anderson", "Sandy"]]
