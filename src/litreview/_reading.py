@@ -47,7 +47,8 @@ from ._direction import (
 _CLAUSE_SPLIT = re.compile(
     r"\s*;\s*|:\s+|,?\s+\b(?:but|whereas|while|although|though|yet|however)\b,?\s+|"
     r",\s+(?:versus|vs\.?|compared with|as opposed to|in contrast to|unlike)\s+|"
-    r",\s+(?=(?:with|and) (?:no|little)\b)|"
+    r",\s+(?=(?:with|and) (?:no|little)\b)|,?\s+(?=without (?:\w+ly )?\w+ing\b|without (?:any |a )?(?:\w+ )?"
+    r"(?:change|alteration|effect|difference|increase|decrease))|"
     r"\s+and\s+(?=(?:\w+\s+){0,4}?(?:after|with|in|on|under|for|among)\s+(?:the\s+)?"
     r"(?:placebo|saline|vehicle|sham|controls?)\b)",
     re.IGNORECASE,
@@ -77,14 +78,65 @@ _CAVEAT = re.compile(
     r"\bdid not (?:separate|meet|achieve|survive)|\bno better than\b|\bindistinguishable\b|\bnot superior\b",
     re.IGNORECASE,
 )
+_NULL_NOUN = (r"(?:difference|association|relationship|correlation|effect|benefit|advantage|improvement|change|"
+              r"alteration|impact|influence|increase|decrease|reduction|rise|elevation|shift)s?")
 _NULL = re.compile(
     r"\bno (?:statistically )?significant|\bnot (?:statistically )?(?:significant|different)|\bnon-?significant|"
-    r"\bno (?:\w+ ){0,2}(?:difference|association|relationship|correlation|effect|benefit|advantage|improvement|"
-    r"change|impact|influence|increase|decrease|reduction|rise|elevation)s?\b|\bdid not (?:differ|change|alter|"
-    r"affect)|\bunchanged\b|\bunaltered\b|\bunaffected\b|\bcomparable\b|\bsimilar (?:to|in|between|across)\b|"
-    r"\bnot (?:associated|related|correlated|changed|altered|affected)\b",
+    rf"\b(?:no|without|nor|lack of|absence of) (?:\w+ ){{0,2}}{_NULL_NOUN}\b|\bdid not (?:differ|change|alter|"
+    r"affect|move|shift)|\bunchanged\b|\bunaltered\b|\bunaffected\b|\bcomparable\b|"
+    r"\b(?:similar|identical) (?:to|in|between|across|for|with)\b|\bnot (?:associated|related|correlated|changed|"
+    r"altered|affected)\b|\bon no (?:\w+ ){0,2}(?:outcomes?|measures?|endpoints?|scales?)\b|"
+    r"\b(?:remained|stayed|held) (?:stable|flat|steady|constant|level)\b|\bwithout (?:significantly |measurably )?"
+    r"(?:altering|changing|affecting|increasing|decreasing|reducing|raising|lowering|improving)\b",
     re.IGNORECASE,
 )
+#: An effect that faded or did not hold up: it was there, then it was not (a partial finding).
+_FADED = re.compile(
+    r"\bno longer (?:significant|different|present|evident|detectable|apparent|seen)|"
+    r"\bdid not (?:persist|last|endure|survive|hold)|\bnot (?:sustained|maintained|persistent|robust)\b|"
+    r"\b(?:disappeared|dissipated|faded|waned|wore off|lost (?:statistical )?significance)\b", re.IGNORECASE)
+_EFFECT_NOUN = (r"(?:effects?|benefits?|improvements?|reductions?|increases?|decreases?|rises?|changes?|"
+                r"differences?|responses?|advantages?|signals?|gains?|elevations?|drops?|relief)")
+#: Qualifiers that make a found effect partial: small, brief, in some patients only, inconsistent.
+_LIMITED = re.compile(
+    rf"\b(?:small|modest|slight|weak|faint|minor)\s+(?:\w+\s+){{0,2}}?{_EFFECT_NOUN}\b|"
+    r"\b(?:small|modest|slight|weak|faint)(?:ly)?\s+(?:lower|higher|better|greater|reduced|increased|improved|"
+    r"elevated|decreased)|\b(?:effects?|benefits?|improvements?|changes?|differences?) (?:was|were) "
+    r"(?:small|modest|slight|weak)|\bonly (?:in|among|at|on|during|within|when|for)\b|"
+    r"\bin (?:a|one) (?:subgroup|subset)|\binconsisten\w*|\bheterogene\w*|\berratic\w*|"
+    r"\bvar(?:ied|iable) (?:widely|considerably|greatly|across)|\bmixed (?:results|findings|evidence)|"
+    r"\bnot (?:consistently|uniformly|always)\b", re.IGNORECASE)
+#: Qualifiers of duration: they limit an effect unless the claim is about onset only.
+_BRIEF = re.compile(r"\btransient\w*|\bshort-lived|\btemporar\w*|\bbriefly\b|\b(?:was|were) brief\b",
+                    re.IGNORECASE)
+_PREPOSITION = r"(?:at|in|on|after|by|with|among|for|during|until|beyond|over|from|between|within|across|once)"
+#: A clause that is only the negated remainder of a contrast ("... at day 1 but not at day 7").
+_ELLIPTIC_NOT = re.compile(rf"^(?:and |or )?not {_PREPOSITION}\b", re.IGNORECASE)
+#: "ketamine but not lanicemine reduced ...": the negated name is a comparator, the verb is the subject's.
+_BUT_NOT_NAME = re.compile(rf",?\s+but not (?!(?:{_PREPOSITION}|to)\b)(?:the\s+)?[\w()/-]+(?:\s+[\w()/-]+){{0,2}}?,?"
+                           r"(?=\s+(?:\w+ly\s+)?\w+ed\b)", re.IGNORECASE)
+#: A manipulation of some factor (blocking it, knocking it out, an antagonist given first) ...
+_MANIPULATION = re.compile(r"\b(?:blocking|inhibiting|knock-?(?:outs?|downs?)|knocked[- ](?:out|down)|delet\w+|"
+                           r"lacking|(?:pre-?)?treatment with|pre-?treat\w*|co-?administ\w*|antagonists?|"
+                           r"inhibitors?|blockers?|blockade|silenc\w+)\b|-/-", re.IGNORECASE)
+#: ... that abolished the effect: a test of what the effect needs, not of which way it goes.
+_ABOLITION = re.compile(r"\b(?:abolish\w*|prevent\w*|block(?:ed|s)?|blunt\w*|attenuat\w*|revers\w*|eliminat\w*|"
+                        r"occlud\w*|failed|lost|absent)\b", re.IGNORECASE)
+#: A stressor or disease model (chronic stress, LPS, maternal deprivation): a clause about what it did,
+#: without the agent, sets the scene and does not decide.
+_INDUCER = re.compile(r"\b(?:stress\w*|social defeat|restraint|lipopolysaccharide|lps|deprivation|separation|"
+                      r"isolation|corticosterone|injur\w*|lesion\w*|sepsis|surgery|(?:disease|depression|pain) model)\b",
+                      re.IGNORECASE)
+_UP_CHANGE = r"rises?|increases?|elevations?|surges?|upregulation|hyperactivity|overactivity|excess|spikes?"
+_DOWN_CHANGE = (r"loss(?:es)?|deficits?|decreases?|declines?|reductions?|drops?|falls?|atrophy|depletion|"
+                r"downregulation|suppression|impairments?")
+#: Undoing a change ("blunted the stress-induced rise", "reversed the loss of spines") moves the other way.
+_UNDO = re.compile(r"\b(?:revers|normali[sz]|rescu|restor|counteract|prevent|block(?!ers?\b|ade)|blunt|attenuat|"
+                   r"abolish|suppress|oppos|undid|undo|ameliorat|mitigat)\w*\s+(?:[\w-]+\s+){0,4}?"
+                   rf"(?:(?P<up>{_UP_CHANGE})|(?P<down>{_DOWN_CHANGE}))\b", re.IGNORECASE)
+#: Undoing without naming the change ("ketamine reversed these changes"): read against the induced change.
+_REVERSED = re.compile(r"\b(?:revers|normali[sz]|rescu|restor|counteract|undid|undo)\w*", re.IGNORECASE)
+_SIDE_EFFECTS = re.compile(r"\b(?:side|adverse|dissociative|psychotomimetic) effects?\b", re.IGNORECASE)
 _ANY_EFFECT = re.compile(r"\b(?:alter|chang|modulat|shift|associat|correlat|differ|reorganiz|disrupt|normaliz)",
                          re.IGNORECASE)
 _HARM_QUALIFIER = re.compile(r"\b(?:mild\w*|minor|transient\w*|short-lived|brief\w*|resolv\w*|self-limit\w*|"
@@ -97,12 +149,19 @@ _HARM_ABSENT = re.compile(r"\b(?:no|without|absence of|free of|none|neither|nor|
 _NONE_OF = re.compile(r"\s*(?:none|no|neither|never|not one)\b", re.IGNORECASE)
 _REMOVAL = (r"knock-?outs?|knock-?downs?|delet\w+|deficien\w+|lacking|lack of|without|absence of|null|-/-|"
             r"silenc\w+|antagonis\w+|antagoniz\w+|blockers?|block\w*|inhibit\w*|pretreat\w*|pre-treat\w*|"
-            r"neutraliz\w+|antibod\w+|ablat\w+|mutant|conditional")
+            r"neutraliz\w+|antibod\w+|ablat\w+|mutant|conditional|loss-of-function|knock-?in|alleles?|"
+            r"polymorphisms?|variants?|carriers?|genotypes?|mutations?")
 _NOT_FACTOR = (r"without block\w*|does not block|did not block|no (?:\w+ )?(?:affinity|activity) at|inactive at|"
                r"lack\w* (?:\w+ )?(?:affinity|activity)|independent of|metabolites?")
 _REPRODUCE = (r"(?:other|another|also|second|different|selective|novel|newer|additional)\s+(?:\w+[\s-]+){0,3}?"
               r"(?:blockers?|antagonists?|blocks?|inhibitors?)|(?:which|that) (?:also )?blocks?")
-_DEPENDENT = r"requir\w*|necessary|needed|essential|depend\w*|mediated|dispensable|independent"
+#: A blocker of the factor named in a clause where the agent does not act: another agent, a test of the class.
+_BLOCKER = r"(?:channel |receptor )?(?:blockers?|antagonists?|inhibitors?)"
+#: The agent named as a comparator ("non-ketamine", "than ketamine", "unlike ketamine"), not as the actor.
+_AGENT_COMPARED = re.compile(r"(?:\bnon-|\b(?:than|unlike|versus|vs\.?|compared (?:with|to)|other than)\s+)$",
+                             re.IGNORECASE)
+_DEPENDENT = (r"requir\w*|necessary|needed|essential|depend\w*|mediated|dispensable|independent|"
+              r"interact\w* with|moderat(?:ed|es) (?:by|the)")
 _DEPENDENT_NOT = re.compile(r"\b(?:independent|dispensable|not (?:required|necessary|needed|essential)|"
                             r"did not (?:require|depend))", re.IGNORECASE)
 _INTACT = re.compile(r"\b(?:still|intact|preserved|persisted|remained|unaffected|unaltered|spared|"
@@ -129,6 +188,10 @@ _DIRECTIONAL = {"up": (_UP_STRICT, _DOWN_STRICT), "down": (_DOWN_STRICT, _UP_STR
 #: Weights: where a clause stands and what it names.
 _W_CONCLUSION, _W_TITLE, _W_SCOPED, _W_HEDGED = 1.5, 0.5, 0.6, 0.7
 _W_OUTCOME, _W_SENTENCE_OUTCOME, _W_SUBJECT = 1.0, 0.6, 0.4
+#: A finding read the other way round: undoing a change against the claim is for it.
+_FLIP = {"for": "against", "against": "for"}
+#: Claim kinds read for the direction of an effect on the outcome.
+_DIRECTIONAL_KINDS = ("up", "down", "better", "any", "lasting")
 #: Claim kinds only the reading can judge: with no finding on them, the answer is ``unclear``.
 _READER_KINDS = ("low_harm", "required", "lasting")
 #: A minority reading at least this share of the main one makes the finding mixed.
@@ -193,7 +256,7 @@ def _sentence(sentence: str) -> tuple[bool, bool, tuple[_ClauseCues, ...]]:
                     bool(_LATER.search(c) or _SUBGROUP.search(c)),
                     bool(_HOURS.search(c)), bool(_CAVEAT.search(c)), bool(_ANAPHOR.search(c)),
                     bool(_PRIMARY.search(c)))
-        for c in (part.strip() for part in _CLAUSE_SPLIT.split(sentence) if part) if c
+        for c in (part.strip() for part in _CLAUSE_SPLIT.split(_BUT_NOT_NAME.sub("", sentence)) if part) if c
     )
     return bool(_HEDGE.search(sentence)), bool(_PRIMARY.search(sentence)), clauses
 
@@ -214,13 +277,43 @@ def _unnegated(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
     return [m for m in regex.finditer(text) if not negated_at(text, m.start())]
 
 
+def _limited(clause: str, timeframe: str) -> re.Match[str] | None:
+    """A qualifier that makes the clause's effect partial (duration ignored for an onset claim)."""
+    found = _LIMITED.search(clause)
+    if found or timeframe == "early":
+        return found
+    return _BRIEF.search(clause)
+
+
 @lru_cache(maxsize=16384)
-def _directional(clause: str, effect: str) -> tuple[str, str]:
-    """(signal, cue) for up/down/better/any claims (cached: it depends on the effect kind only)."""
+def _directional(clause: str, effect: str, timeframe: str = "") -> tuple[str, str]:
+    """(signal, cue) for up/down/better/any claims (cached: it depends on the effect kind only).
+
+    ``limited`` marks an effect for the claim that is partial: it faded, was
+    small or brief, held in some patients only, or was inconsistent.
+    """
     plain = _NOT_NEGATION.sub(" ", clause)
-    caveat = _CAVEAT.search(plain) or _NULL.search(plain)
+    qualify = timeframe != "lasting"
+    faded = _FADED.search(plain) if qualify and timeframe != "early" else None
+    if faded:
+        return "limited", faded.group(0)
+    caveat = _CAVEAT.search(plain) or _NULL.search(plain) or _ELLIPTIC_NOT.match(plain)
     if caveat:
         return "null", caveat.group(0)
+    signal, cue = _effect_words(plain, effect)
+    limited = _limited(_SIDE_EFFECTS.sub(" ", plain), timeframe) if qualify and signal in ("for", "") else None
+    if limited and (signal or re.search(rf"\b{_EFFECT_NOUN}\b", _SIDE_EFFECTS.sub(" ", plain), re.IGNORECASE)):
+        return "limited", f"{cue} ... {limited.group(0)}" if cue else limited.group(0)
+    return signal, cue
+
+
+def _effect_words(plain: str, effect: str) -> tuple[str, str]:
+    """(signal, cue) from the effect words of a clause with no caveat."""
+    undo = _unnegated(_UNDO, plain)
+    if undo:
+        # the change undone went one way, so the effect goes the other way (any undoing is a change, or relief)
+        undone = "down" if undo[0].group("up") else "up"
+        return ("against" if effect in ("up", "down") and undone != effect else "for"), undo[0].group(0)
     if effect == "any":
         found = _unnegated(_ANY_EFFECT, plain) + _unnegated(_UP_STRICT, plain) + _unnegated(_DOWN_STRICT, plain)
         negated = [m for m in _ANY_EFFECT.finditer(plain) if negated_at(plain, m.start())]
@@ -241,6 +334,30 @@ def _directional(clause: str, effect: str) -> tuple[str, str]:
         return ("for" if first is pro[0] else "against"), first.group(0)
     negated = [m for m in pro_re.finditer(plain) if negated_at(plain, m.start())]
     return ("null", negated[0].group(0)) if negated else ("", "")
+
+
+def _without_mechanism_test(clause: str, agent: re.Pattern[str] | None) -> str:
+    """The clause without the words of a manipulation of another factor that abolished the effect.
+
+    "Blocking mTOR abolished the rise in spines" says what the effect needs, not
+    which way it goes: "abolished" is not a fall. A manipulation that is the
+    agent itself ("pretreatment with ketamine prevented the rise", "ketamine, an
+    NMDA antagonist, blunted ...") is the agent's own effect and stays.
+    """
+    cues = list(_MANIPULATION.finditer(clause))
+    abolished = [m for m in _ABOLITION.finditer(clause) if not any(c.start() <= m.start() < c.end() for c in cues)]
+    if not cues or not abolished:
+        return clause
+    for cue in cues:
+        left = max(0, cue.start() - 25)
+        near = clause[left: cue.end() + 25]
+        mention = _found(agent, near)
+        start, end = sorted((mention.start(), cue.start() - left)) if mention else (0, 0)
+        if mention is None or _ABOLITION.search(near[start:end]):
+            # not the agent, or the agent is what was abolished ("ketamine failed in knockout mice")
+            return "".join(" " if any(m.start() <= i < m.end() for m in (*cues, *abolished)) else ch
+                           for i, ch in enumerate(clause))
+    return clause
 
 
 def _harm(clause: str, sentence: str, outcome: re.Pattern[str] | None) -> tuple[str, str]:
@@ -279,30 +396,58 @@ def _near(regex: str, factor: re.Pattern[str] | None, clause: str) -> re.Match[s
     return None
 
 
-def _required(clause: str, spec: ClaimSpec, factor: re.Pattern[str] | None) -> tuple[str, str]:
-    """(signal, cue) for required-for claims: manipulate the factor, then watch the effect."""
+def _agent_acts(clause: str, agent: re.Pattern[str] | None) -> bool:
+    """True when the clause names the agent other than as a comparator ("non-ketamine", "than ketamine")."""
+    if agent is None:
+        return False
+    return any(not _AGENT_COMPARED.search(clause[max(0, m.start() - 15): m.start()]) for m in agent.finditer(clause))
+
+
+def _required(clause: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] | None],
+              carried: str = "") -> tuple[str, str]:
+    """(signal, cue) for required-for claims: manipulate the factor, then watch the effect.
+
+    The factor is removed (a knockout, a loss-of-function allele, an antagonist
+    given first) or, when the factor is itself a blockade, reproduced by
+    another blocker; ``carried`` is a removal named earlier in the sentence
+    ("in mice carrying the loss-of-function allele ...; in these mice ketamine failed").
+    A reproduction whose effect is small, brief or inconsistent is ``limited``.
+    """
+    factor = patterns["subject"]
     dependency = _near(_DEPENDENT, factor, clause)
     if dependency:
         return ("against" if _DEPENDENT_NOT.search(dependency.group(0)) else "for"), dependency.group(0)
     removal = _near(_NOT_FACTOR if spec.factor_blocks else _REMOVAL, factor, clause)
-    reproduce = _near(_REPRODUCE, factor, clause) if spec.factor_blocks else None
+    reproduce = None
+    if spec.factor_blocks:
+        reproduce = _near(_REPRODUCE, factor, clause) or (
+            None if _agent_acts(clause, patterns["agent"]) else _near(_BLOCKER, factor, clause))
     manipulation = removal or reproduce
-    if manipulation is None:
+    if manipulation is None and not carried:
         return "", ""
-    rest = clause[: manipulation.start()] + " " + clause[manipulation.end():]
+    rest = clause[: manipulation.start()] + " " + clause[manipulation.end():] if manipulation else clause
+    cue = manipulation.group(0) if manipulation else carried
     intact, abolished = _INTACT.search(rest), _ABOLISHED.search(rest)
     present = _PRESENT.search(rest)
-    if removal:
+    if reproduce is None:
         if intact or (present and not abolished):
-            return "against", f"{removal.group(0)} ... {(intact or present).group(0)}"
+            return "against", f"{cue} ... {(intact or present).group(0)}"
         if abolished:
-            return "for", f"{removal.group(0)} ... {abolished.group(0)}"
+            return "for", f"{cue} ... {abolished.group(0)}"
         return "", ""
+    abolished = abolished or _NULL.search(rest) or _CAVEAT.search(rest)
     if abolished and not intact:
-        return "against", f"{manipulation.group(0)} ... {abolished.group(0)}"
+        return "against", f"{cue} ... {abolished.group(0)}"
     if present:
-        return "for", f"{manipulation.group(0)} ... {present.group(0)}"
+        limited = _limited(rest, spec.timeframe)
+        return ("limited", f"{cue} ... {limited.group(0)}") if limited else ("for", f"{cue} ... {present.group(0)}")
     return "", ""
+
+
+def _removal(clause: str, spec: ClaimSpec, factor: re.Pattern[str] | None) -> str:
+    """A removal of the factor named in the clause (carried to the next clauses of the sentence), or ""."""
+    found = _near(_REMOVAL, factor, clause) if not spec.factor_blocks else None
+    return found.group(0) if found else ""
 
 
 def _lasting(clause: str) -> tuple[str, str]:
@@ -316,25 +461,27 @@ def _lasting(clause: str) -> tuple[str, str]:
     return "", ""
 
 
-def _signal(clause: str, sentence: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] | None]) -> tuple[
-        str, str]:
-    """The clause's signal for the claim's effect kind."""
+def _signal(clause: str, sentence: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] | None],
+            carried: str = "") -> tuple[str, str]:
+    """The clause's signal for the claim's effect kind (``carried``: a removal named earlier in the sentence)."""
     if spec.effect == "low_harm":
         return _harm(clause, sentence, patterns["outcome"])
     if spec.effect == "required":
-        return _required(clause, spec, patterns["subject"])
+        return _required(clause, spec, patterns, carried)
     if spec.effect == "lasting":
         signal = _lasting(clause)
         if signal[0] or not _LATER.search(clause):
             return signal
         # an effect at a later time point ("still lower at 4 weeks") speaks to durability
-        return _directional(clause, spec.effect)
-    return _directional(clause, spec.effect)
+        return _directional(clause, spec.effect, spec.timeframe)
+    return _directional(clause, spec.effect, spec.timeframe)
 
 
 def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
     """Every clause with a signal, and whether the text names the claim's subject or outcome at all."""
-    patterns = {name: _compiled(getattr(spec, f"{name}_pattern")) for name in ("subject", "outcome", "agent")}
+    patterns = {name: _compiled(getattr(spec, f"{name}_pattern")) for name in ("subject", "outcome", "agent",
+                                                                             "other_outcome")}
+    other_outcomes = spec.effect != "low_harm"
     lines = text.splitlines()
     title = lines[0].strip() if len(lines) > 1 else ""
     body, conclusion = split_conclusion(text)
@@ -344,6 +491,8 @@ def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
         weight = _W_TITLE if title and sentence == title else (_W_CONCLUSION if position else 1.0)
         hedged, primary, clauses = _sentence(sentence)
         sentence_outcome = primary or bool(_found(patterns["outcome"], sentence))
+        induced = ""  # which way a stressor moved the outcome, earlier in the sentence
+        carried = ""  # a removal of the factor, earlier in the sentence (required-for claims)
         for cues in clauses:
             clause = cues.text
             subject = cues.anaphor or bool(_found(patterns["subject"], clause) or _found(patterns["agent"], clause))
@@ -351,12 +500,25 @@ def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
             speaks = speaks or subject or outcome
             if cues.comparator and not subject:
                 continue  # about the comparator alone: never decides
+            if other_outcomes and not outcome and _found(patterns["other_outcome"], clause):
+                continue  # about another outcome (anxiety, for a claim about depression): never decides
+            if spec.effect in _DIRECTIONAL_KINDS:
+                if not subject and _INDUCER.search(clause):
+                    induced = _directional(clause, spec.effect, spec.timeframe)[0]
+                    continue  # what the stressor did sets the scene: it never decides
+                clause = _without_mechanism_test(clause, patterns["agent"])
             scoped = cues.scoped
             if scoped and spec.timeframe == "early" and not cues.hours:
                 continue  # a later time point is out of scope for an onset claim
-            signal, cue = _signal(clause, sentence, spec, patterns)
-            if not signal:
-                continue
+            signal, cue = _signal(clause, sentence, spec, patterns, carried)
+            if spec.effect == "required" and not signal:
+                carried = carried or _removal(clause, spec, patterns["subject"])
+            reversed_ = _REVERSED.search(clause) if spec.effect in _DIRECTIONAL_KINDS and not signal else None
+            if reversed_ and (induced in _FLIP or spec.effect != "up" and spec.effect != "down"):
+                # "ketamine reversed these changes": the other way from what the stressor did (relief, for others)
+                signal, cue = _FLIP.get(induced, "for") if spec.effect in ("up", "down") else "for", reversed_.group(0)
+            if not signal or (not outcome and clause[:8].lower() == "without "):
+                continue  # nothing found, or "without altering locomotion": a check on another measure
             relevance = _W_OUTCOME if outcome else (_W_SENTENCE_OUTCOME if sentence_outcome else
                                                     (_W_SUBJECT if subject else 0.0))
             if spec.effect == "lasting" and not relevance and _LASTING_TOPIC.search(clause):
@@ -377,7 +539,12 @@ def _decide(spec: ClaimSpec, clauses: list[_Clause]) -> tuple[str, list[_Clause]
         if against:
             return "contradicts", against
         return "supports", [c for c in clauses if c.signal in ("for", "qualified")]
-    totals = {name: sum(c.weight for c in clauses if c.signal == name) for name in ("for", "against", "null")}
+    totals = {name: sum(c.weight for c in clauses if c.signal == name)
+              for name in ("for", "against", "null", "limited")}
+    limited = totals.pop("limited")
+    if limited and limited >= _MIXED_SHARE * totals["for"] and limited + totals["for"] >= max(totals.values()):
+        # an effect for the claim that faded, was small or held only in some: a partial finding
+        return "mixed", clauses
     ranked = sorted(totals, key=lambda name: -totals[name])
     main, second = ranked[0], ranked[1]
     label = {"for": "supports", "against": "contradicts", "null": "no_effect"}
