@@ -88,7 +88,7 @@ _THESAURUS = {
     "suici": r"suicid|ssi|c-ssrs|self-harm",
     "pain": r"pain|analges|hyperalges|allodyn|nrs|vas|migraine|fibromyalg|crps",
     "cogni": r"cogni|memory|attention|executive|neurocogn",
-    "infla": r"inflamm|il-?6|il-?1|tnf|crp|cytokin|microgli|interleukin|nf-?kb",
+    "infla": r"inflamm|il-?6|il-?1|tnf|crp|c-reactive|cytokin|microgli|interleukin|nf-?kb",
     "neuroinflam": r"neuroinflamm|microgli|astrocyt|cytokin|il-?6|il-?1|tnf",
     "corti": r"cortisol|corticost|acth|hpa",
     "bdnf": r"bdnf|trkb|brain-derived",

@@ -82,7 +82,8 @@ _NULL_NOUN = (r"(?:difference|association|relationship|correlation|effect|benefi
               r"alteration|impact|influence|increase|decrease|reduction|rise|elevation|shift)s?")
 _NULL = re.compile(
     r"\bno (?:statistically )?significant|\bnot (?:statistically )?(?:significant|different)|\bnon-?significant|"
-    rf"\b(?:no|without|nor|lack of|absence of) (?:\w+ ){{0,2}}{_NULL_NOUN}\b|\bdid not (?:differ|change|alter|"
+    rf"\b(?:no|without|nor|lack of|absence of) (?:[\w-]+ ){{0,2}}{_NULL_NOUN}\b|\b(?:none|no one|nobody|no (?:patients?|participants?|subjects?))"
+    r" (?:[\w-]+ ){0,3}?(?:met|reached|achieved|responded|remitted|improved|showed|had)\b|\bdid not (?:differ|change|alter|"
     r"affect|move|shift)|\bunchanged\b|\bunaltered\b|\bunaffected\b|\bcomparable\b|"
     r"\b(?:similar|identical) (?:to|in|between|across|for|with)\b|\bnot (?:associated|related|correlated|changed|"
     r"altered|affected)\b|\bon no (?:\w+ ){0,2}(?:outcomes?|measures?|endpoints?|scales?)\b|"
@@ -97,15 +98,18 @@ _FADED = re.compile(
     r"\b(?:disappeared|dissipated|faded|waned|wore off|lost (?:statistical )?significance)\b", re.IGNORECASE)
 _EFFECT_NOUN = (r"(?:effects?|benefits?|improvements?|reductions?|increases?|decreases?|rises?|changes?|"
                 r"differences?|responses?|advantages?|signals?|gains?|elevations?|drops?|relief)")
-#: Qualifiers that make a found effect partial: small, brief, in some patients only, inconsistent.
+_EFFECT_NOUN_RE = re.compile(rf"\b{_EFFECT_NOUN}\b", re.IGNORECASE)
+#: Qualifiers that make a found effect partial: small, in some patients only.
 _LIMITED = re.compile(
     rf"\b(?:small|modest|slight|weak|faint|minor)\s+(?:\w+\s+){{0,2}}?{_EFFECT_NOUN}\b|"
     r"\b(?:small|modest|slight|weak|faint)(?:ly)?\s+(?:lower|higher|better|greater|reduced|increased|improved|"
     r"elevated|decreased)|\b(?:effects?|benefits?|improvements?|changes?|differences?) (?:was|were) "
     r"(?:small|modest|slight|weak)|\bonly (?:in|among|at|on|during|within|when|for)\b|"
-    r"\bin (?:a|one) (?:subgroup|subset)|\binconsisten\w*|\bheterogene\w*|\berratic\w*|"
-    r"\bvar(?:ied|iable) (?:widely|considerably|greatly|across)|\bmixed (?:results|findings|evidence)|"
-    r"\bnot (?:consistently|uniformly|always)\b", re.IGNORECASE)
+    r"\bin (?:a|one) (?:subgroup|subset)", re.IGNORECASE)
+#: Results that disagree among themselves: a partial finding whatever effect the clause names.
+_INCONSISTENT = re.compile(
+    r"\binconsisten\w*|\bheterogene\w*|\berratic\w*|\bvar(?:ied|iable) (?:widely|considerably|greatly|across)|"
+    r"\bmixed (?:results|findings|evidence)|\bnot (?:consistently|uniformly|always)\b", re.IGNORECASE)
 #: Qualifiers of duration: they limit an effect unless the claim is about onset only.
 _BRIEF = re.compile(r"\btransient\w*|\bshort-lived|\btemporar\w*|\bbriefly\b|\b(?:was|were) brief\b",
                     re.IGNORECASE)
@@ -136,6 +140,15 @@ _UNDO = re.compile(r"\b(?:revers|normali[sz]|rescu|restor|counteract|prevent|blo
                    rf"(?:(?P<up>{_UP_CHANGE})|(?P<down>{_DOWN_CHANGE}))\b", re.IGNORECASE)
 #: Undoing without naming the change ("ketamine reversed these changes"): read against the induced change.
 _REVERSED = re.compile(r"\b(?:revers|normali[sz]|rescu|restor|counteract|undid|undo)\w*", re.IGNORECASE)
+#: A treatment's effect: for a claim about a condition itself (no agent), a clause about it does not decide.
+_TREATMENT = re.compile(r"\b(?:after|following|with|on|during|under|by)\s+(?:[\w-]+\s+){0,2}?(?:treatment|therapy|"
+                        r"medication|antidepressants?|drugs?|infusions?|ketamine|esketamine|dosing)\b|\btreated\b",
+                        re.IGNORECASE)
+#: The authors' verdict that the evidence cannot answer the question yet.
+_INSUFFICIENT = re.compile(r"\binsufficient (?:evidence|data|for|to)\b|\b(?:evidence|data) (?:is|are|remains?|was|were) "
+                           r"(?:insufficient|inconclusive|scarce|lacking|sparse)|\binconclusive\b|"
+                           r"\bno firm conclusions?\b|\bcannot (?:yet )?be (?:drawn|established|determined)|"
+                           r"\btoo (?:few|small|limited) to\b", re.IGNORECASE)
 _SIDE_EFFECTS = re.compile(r"\b(?:side|adverse|dissociative|psychotomimetic) effects?\b", re.IGNORECASE)
 _ANY_EFFECT = re.compile(r"\b(?:alter|chang|modulat|shift|associat|correlat|differ|reorganiz|disrupt|normaliz)",
                          re.IGNORECASE)
@@ -146,6 +159,18 @@ _HARM_SERIOUS = re.compile(r"\b(?:serious|severe|persist\w*|lasting|irreversib\w
                            r"death|fatal|hospitali\w*|ulcerat\w*|damage)\b", re.IGNORECASE)
 _HARM_ABSENT = re.compile(r"\b(?:no|without|absence of|free of|none|neither|nor|not|never|did not|no cases? of)\b",
                           re.IGNORECASE)
+#: A harm named as what was measured ("abuse liability", "craving scores", "rated drug liking") ...
+_HARM_MEASURED_AFTER = re.compile(r"\w*[\s-]+(?:liability|potential|risk|assessments?|screening|questionnaires?|"
+                                  r"scales?|scores?|ratings?|measures?|outcomes?)\b", re.IGNORECASE)
+_HARM_MEASURED_BEFORE = re.compile(r"\b(?:rated|ratings? of|scores? (?:for|of|on)|measured|assessed|evaluated|"
+                                   r"examined|screened for|screening for|tested for)\s+(?:\w+\s+){0,2}$",
+                                   re.IGNORECASE)
+#: ... unless judged: "low abuse potential" is its absence, "high abuse liability" a harm found.
+_HARM_LOW = re.compile(r"\b(?:low|lower|little|minimal|negligible|limited|no)\b", re.IGNORECASE)
+_HARM_HIGH = re.compile(r"\b(?:high|higher|substantial|considerable|significant|marked|notable|some|moderate|"
+                        r"increased|elevated)\b", re.IGNORECASE)
+#: Text between two listed harms ("... or ", "..., "): a harm listed after an absent one is absent too.
+_LIST_LINK = re.compile(r"\w*\s*(?:,|or|and|nor)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _NONE_OF = re.compile(r"\s*(?:none|no|neither|never|not one)\b", re.IGNORECASE)
 _REMOVAL = (r"knock-?outs?|knock-?downs?|delet\w+|deficien\w+|lacking|lack of|without|absence of|null|-/-|"
             r"silenc\w+|antagonis\w+|antagoniz\w+|blockers?|block\w*|inhibit\w*|pretreat\w*|pre-treat\w*|"
@@ -161,19 +186,22 @@ _BLOCKER = r"(?:channel |receptor )?(?:blockers?|antagonists?|inhibitors?)"
 _AGENT_COMPARED = re.compile(r"(?:\bnon-|\b(?:than|unlike|versus|vs\.?|compared (?:with|to)|other than)\s+)$",
                              re.IGNORECASE)
 _DEPENDENT = (r"requir\w*|necessary|needed|essential|depend\w*|mediated|dispensable|independent|"
-              r"interact\w* with|moderat(?:ed|es) (?:by|the)")
+              r"interact\w* with|moderat(?:ed|es) (?:by|the)|(?:is|was|are|were) (?:not )?(?:the )?(?:key|critical|"
+              r"crucial)|(?:does|do|did) not account for|accounts? for")
 _DEPENDENT_NOT = re.compile(r"\b(?:independent|dispensable|not (?:required|necessary|needed|essential)|"
-                            r"did not (?:require|depend))", re.IGNORECASE)
+                            r"did not (?:require|depend)|not (?:the )?(?:key|critical|crucial)|not account)",
+                            re.IGNORECASE)
 _INTACT = re.compile(r"\b(?:still|intact|preserved|persisted|remained|unaffected|unaltered|spared|"
                      r"(?:did|does|do) not (?:block|prevent|alter|affect|attenuate|abolish|change|reduce|diminish)|"
                      r"not (?:blocked|prevented|abolished|attenuated|diminished))\b", re.IGNORECASE)
 _ABOLISHED = re.compile(
-    r"\b(?:abolish\w*|prevent\w*|block\w*|blunt\w*|attenuat\w*|revers\w*|eliminat\w*|occlud\w*|lost|absent|"
-    r"unchanged|no longer|failed to|did not (?:separate|produce|reduce|decrease|improve|have|show|exert|induce|"
+    r"\b(?:abolish\w*|prevent\w*|block(?:ed|s)\b|blunt\w*|attenuat\w*|revers\w*|eliminat\w*|occlud\w*|lost|absent|"
+    r"unchanged|no longer|failed to|lack\w*|did not (?:separate|produce|reduce|decrease|improve|have|show|exert|induce|"
     r"elicit|increase)|no (?:\w+ ){0,2}(?:effect|benefit|response|improvement|difference)|not antidepressant|"
     r"no better than|(?:was|were) not (?:effective|antidepressant))\b", re.IGNORECASE)
-_PRESENT = re.compile(r"\b(?:reduc\w*|decreas\w*|improv\w*|produc\w*|induc\w*|antidepressant-like|separated|"
-                      r"superior|respon\w*|relie\w*|effective|rescu\w*|increas\w*|restor\w*)", re.IGNORECASE)
+_PRESENT = re.compile(r"\b(?:reduc\w*|decreas\w*|lower\w*|improv\w*|produc\w*|induc\w*|antidepressant-like|"
+                      r"separated|beat|outperform\w*|superior|respon\w*|relie\w*|effective|rescu\w*|increas\w*|"
+                      r"restor\w*)", re.IGNORECASE)
 _RELAPSE = re.compile(r"\b(?:relaps\w*|return\w*|recur\w*|wore off|wear\w* off|fad\w*|dissipat\w*|wan(?:ed|ing|e)\b|"
                       r"transient\w*|short-lived|temporar\w*|brief\w*|no longer|back to baseline|rebound\w*|"
                       r"not (?:sustained|maintained|durable|lasting)|did not (?:last|persist|endure|remain))",
@@ -184,7 +212,13 @@ _SUSTAINED = re.compile(r"\b(?:sustain\w*|maintain\w*|persist\w*|lasting|long-la
 _LASTING_TOPIC = re.compile(r"\b(?:symptom|benefit|effect|improv|respon|remission|depress|mood|relief)",
                             re.IGNORECASE)
 #: Lexicons (for the claim, against it) per effect kind read by :func:`_directional`.
-_DIRECTIONAL = {"up": (_UP_STRICT, _DOWN_STRICT), "down": (_DOWN_STRICT, _UP_STRICT), "better": (_BETTER, _WORSE)}
+#: Fewer events, less of something: a fall ("less suicidal ideation", "fewer attempts"), not "less than".
+_DOWN = re.compile(rf"{_DOWN_STRICT.pattern}|\b(?:less|fewer)\b(?! than)", re.IGNORECASE)
+#: Clinical benefit said without an improvement verb: "beat placebo", "separated from placebo", "anxiolytic effects".
+_BENEFIT = re.compile(rf"{_BETTER.pattern}|\b(?:beat|outperform\w*|separated from|(?:antidepressant|anxiolytic|"
+                      r"analgesic|anti-?suicidal|anti-?obsessional|therapeutic)(?:-like)? (?:effects?|actions?|"
+                      r"respons\w+|properties|activity|benefits?))", re.IGNORECASE)
+_DIRECTIONAL = {"up": (_UP_STRICT, _DOWN), "down": (_DOWN, _UP_STRICT), "better": (_BENEFIT, _WORSE)}
 #: Weights: where a clause stands and what it names.
 _W_CONCLUSION, _W_TITLE, _W_SCOPED, _W_HEDGED = 1.5, 0.5, 0.6, 0.7
 _W_OUTCOME, _W_SENTENCE_OUTCOME, _W_SUBJECT = 1.0, 0.6, 0.4
@@ -287,7 +321,7 @@ def _limited(clause: str, timeframe: str) -> re.Match[str] | None:
 
 @lru_cache(maxsize=16384)
 def _directional(clause: str, effect: str, timeframe: str = "") -> tuple[str, str]:
-    """(signal, cue) for up/down/better/any claims (cached: it depends on the effect kind only).
+    """(signal, cue) for up/down/better/any claims (cached: it depends on the claim's effect and time frame only).
 
     ``limited`` marks an effect for the claim that is partial: it faded, was
     small or brief, held in some patients only, or was inconsistent.
@@ -297,18 +331,25 @@ def _directional(clause: str, effect: str, timeframe: str = "") -> tuple[str, st
     faded = _FADED.search(plain) if qualify and timeframe != "early" else None
     if faded:
         return "limited", faded.group(0)
+    insufficient = _INSUFFICIENT.search(plain)
+    if insufficient:
+        return "unclear", insufficient.group(0)
     caveat = _CAVEAT.search(plain) or _NULL.search(plain) or _ELLIPTIC_NOT.match(plain)
     if caveat:
         return "null", caveat.group(0)
     signal, cue = _effect_words(plain, effect)
-    limited = _limited(_SIDE_EFFECTS.sub(" ", plain), timeframe) if qualify and signal in ("for", "") else None
-    if limited and (signal or re.search(rf"\b{_EFFECT_NOUN}\b", _SIDE_EFFECTS.sub(" ", plain), re.IGNORECASE)):
-        return "limited", f"{cue} ... {limited.group(0)}" if cue else limited.group(0)
+    if not qualify or signal not in ("for", ""):
+        return signal, cue
+    effects = _SIDE_EFFECTS.sub(" ", plain)
+    limited = _limited(effects, timeframe)
+    if limited and (signal or _EFFECT_NOUN_RE.search(effects)) or _INCONSISTENT.search(effects):
+        found = limited or _INCONSISTENT.search(effects)
+        return "limited", f"{cue} ... {found.group(0)}" if cue else found.group(0)
     return signal, cue
 
 
 def _effect_words(plain: str, effect: str) -> tuple[str, str]:
-    """(signal, cue) from the effect words of a clause with no caveat."""
+    """(signal, cue) from the effect words of a clause with no caveat (the first decides when both ways)."""
     undo = _unnegated(_UNDO, plain)
     if undo:
         # the change undone went one way, so the effect goes the other way (any undoing is a change, or relief)
@@ -360,13 +401,31 @@ def _without_mechanism_test(clause: str, agent: re.Pattern[str] | None) -> str:
     return clause
 
 
+def _harm_reading(clause: str, harm: re.Match[str], previous: tuple[re.Match[str], str] | None) -> str:
+    """How a clause speaks of one harm word: ``found``, ``absent`` or ``measured`` (named as what was
+    measured: "abuse liability was assessed", "rated drug liking"). ``previous`` is the harm word before
+    it and its reading, which a list carries over ("no rise in liking or craving")."""
+    before, after = clause[max(0, harm.start() - 40): harm.start()], clause[harm.end():]
+    listed = previous is not None and previous[1] == "absent" and _LIST_LINK.match(
+        clause[previous[0].end(): harm.start()])
+    if listed or _HARM_ABSENT.search(before[-25:]):
+        return "absent"
+    if _HARM_MEASURED_AFTER.match(after) or _HARM_MEASURED_BEFORE.search(before):
+        low, high = _HARM_LOW.search(before[-20:]), _HARM_HIGH.search(before[-20:])
+        return "absent" if low else ("found" if high else "measured")
+    return "found"
+
+
 def _harm(clause: str, sentence: str, outcome: re.Pattern[str] | None) -> tuple[str, str]:
     """(signal, cue) for low-harm claims: found harm against, mild/transient or absent harm for."""
-    harms = list(outcome.finditer(clause)) if outcome is not None else []
+    readings: list[tuple[re.Match[str], str]] = []
+    for m in outcome.finditer(clause) if outcome is not None else ():
+        readings.append((m, _harm_reading(clause, m, readings[-1] if readings else None)))
+    harms = [m for m, reading in readings if reading != "measured"]
     if _NONE_OF.match(clause):
         found = []  # "None of the patients showed misuse or dependence"
     else:
-        found = [m for m in harms if not _HARM_ABSENT.search(clause[max(0, m.start() - 25): m.start()])]
+        found = [m for m, reading in readings if reading == "found"]
     qualifier = _HARM_QUALIFIER.search(sentence)
     if found:
         serious = _HARM_SERIOUS.search(sentence)
@@ -436,11 +495,13 @@ def _required(clause: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] 
             return "for", f"{cue} ... {abolished.group(0)}"
         return "", ""
     abolished = abolished or _NULL.search(rest) or _CAVEAT.search(rest)
+    limited = _limited(rest, spec.timeframe) if present or abolished else None
+    if limited:
+        return "limited", f"{cue} ... {limited.group(0)}"  # another blocker did a little: partly reproduced
     if abolished and not intact:
         return "against", f"{cue} ... {abolished.group(0)}"
     if present:
-        limited = _limited(rest, spec.timeframe)
-        return ("limited", f"{cue} ... {limited.group(0)}") if limited else ("for", f"{cue} ... {present.group(0)}")
+        return "for", f"{cue} ... {present.group(0)}"
     return "", ""
 
 
@@ -502,6 +563,8 @@ def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
                 continue  # about the comparator alone: never decides
             if other_outcomes and not outcome and _found(patterns["other_outcome"], clause):
                 continue  # about another outcome (anxiety, for a claim about depression): never decides
+            if patterns["agent"] is None and spec.effect in _DIRECTIONAL_KINDS and _TREATMENT.search(clause):
+                continue  # a treatment's effect, for a claim about the condition itself
             if spec.effect in _DIRECTIONAL_KINDS:
                 if not subject and _INDUCER.search(clause):
                     induced = _directional(clause, spec.effect, spec.timeframe)[0]
@@ -540,7 +603,11 @@ def _decide(spec: ClaimSpec, clauses: list[_Clause]) -> tuple[str, list[_Clause]
             return "contradicts", against
         return "supports", [c for c in clauses if c.signal in ("for", "qualified")]
     totals = {name: sum(c.weight for c in clauses if c.signal == name)
-              for name in ("for", "against", "null", "limited")}
+              for name in ("for", "against", "null", "limited", "unclear")}
+    unclear = totals.pop("unclear")
+    if unclear and (unclear >= max(totals.values()) or all(c.hedged for c in clauses if c.signal != "unclear")):
+        # the authors judge the evidence insufficient, and what it found is outweighed or only suggested
+        return "unclear", [c for c in clauses if c.signal == "unclear"]
     limited = totals.pop("limited")
     if limited and limited >= _MIXED_SHARE * totals["for"] and limited + totals["for"] >= max(totals.values()):
         # an effect for the claim that faded, was small or held only in some: a partial finding
