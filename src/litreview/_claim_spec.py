@@ -112,7 +112,7 @@ _THESAURUS = {
 }
 #: Outcome domains a finding can be about, as regex prefixes. A clause that names a domain the claim
 #: does not (depression ratings, for a claim about OCD) reports another outcome and does not decide.
-_DOMAINS = {
+DOMAINS = {
     "depression": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids|antidepress",
     "anxiety": r"anxi|ham-?a\b|panic|phobi",
     "ptsd": r"ptsd|post-?traumatic",
@@ -189,8 +189,8 @@ class ClaimSpec:
     subject_pattern, outcome_pattern, agent_pattern : str
         Regex alternations (word prefixes, synonyms, rating scales) that find
         the subject, the outcome and the intervention in a text.
-    other_outcome_pattern : str
-        Regex alternation of the outcome domains (depression, pain, cognition,
+    other_outcomes : frozenset of str
+        The outcome domains (:data:`DOMAINS`: depression, pain, cognition,
         cytokines, ...) the claim does not name: a clause about one of them
         reports another outcome.
     stems : frozenset of str
@@ -216,7 +216,7 @@ class ClaimSpec:
     subject_pattern: str = ""
     outcome_pattern: str = ""
     agent_pattern: str = ""
-    other_outcome_pattern: str = ""
+    other_outcomes: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()
     outcome_filter: frozenset[str] = frozenset()
     question: bool = False
@@ -273,10 +273,10 @@ def _population(*texts: str) -> str:
     return ""
 
 
-def _other_outcomes(*texts: str) -> str:
-    """Alternation of the outcome domains none of ``texts`` (claim words and patterns) names."""
+def _other_outcomes(*texts: str) -> frozenset[str]:
+    """The outcome domains none of ``texts`` (claim words and patterns) names."""
     named = " ".join(texts).lower()
-    return "|".join(p for p in _DOMAINS.values() if not re.search(rf"\b(?:{p})", named))
+    return frozenset(name for name, p in DOMAINS.items() if not re.search(rf"\b(?:{p})", named))
 
 
 def _refine_effect(effect: str, subject: str, outcome: str, statement: str) -> tuple[str, str]:
@@ -323,7 +323,7 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
         statement=statement, harm=harm, factor_blocks=effect == "required" and bool(_FACTOR_ACTION.search(subject)),
         subject_pattern=subject_pattern, outcome_pattern=outcome_pattern,
         agent_pattern=agent_pattern,
-        other_outcome_pattern=_other_outcomes(statement, subject, outcome, subject_pattern, outcome_pattern,
+        other_outcomes=_other_outcomes(statement, subject, outcome, subject_pattern, outcome_pattern,
                                               terms),
         stems=frozenset(stems(f"{subject} {outcome}") if register else stems(statement)),
         outcome_filter=frozenset(stems(outcome)) if register else frozenset(),

@@ -1,231 +1,65 @@
 """Claim-aware reading of a text: the clauses that speak to the claim, and which way each points.
 
 The text is cut into sentences (a title is one of its own) and each sentence
-into clauses at semicolons, colons and contrast words ("but", "whereas",
-"while", ", versus"). A clause that names only the comparator (placebo,
-saline, vehicle, controls) and not the claim's subject never decides. Each
-remaining clause is read for the claim's effect kind (see
+into clauses at semicolons, colons, contrast words ("but", "whereas",
+"while", ", versus"), ", which", ", and" before a new verb, and "without"
+before a change ("without altering CRP"); the lexicons are in
+:mod:`litreview._cues`. What a clause is about decides whether it counts:
+
+- a clause that names only the comparator (placebo, saline, vehicle,
+  controls) never decides, nor does "but not <comparator>" ("ketamine but not
+  lanicemine reduced ...");
+- a clause about another outcome (anxiety ratings, for a claim about
+  depression) never decides, nor does a clause about a treatment's effect
+  for a claim about a condition itself ("BDNF is low in depression");
+- a clause about what a stressor or disease model did sets the scene: an
+  agent that then "reversed these changes" moved the outcome the other way;
+- a clause about a subgroup or a later time point weighs less (for an onset
+  claim, later time points are out of scope).
+
+Each remaining clause is read for the claim's effect kind (see
 :mod:`litreview._claim_spec`):
 
 - ``up`` / ``down`` / ``better`` / ``any``: an effect word for the claim, one
-  against it, or a null finding; caveats ("missed its primary endpoint",
-  "trended", "numerically", "failed to separate") are null findings however
-  the effect is worded;
+  against it, or a null finding. Caveats ("missed its primary endpoint",
+  "trended", "failed to separate") and nulls without a negation verb
+  ("remained stable", "none met response criteria") are null findings; an
+  effect that faded, was small or brief, held in a subgroup only, or was
+  inconsistent is a partial finding (``mixed``); the authors' verdict that
+  the evidence is insufficient is ``unclear``. Words of a manipulation ("an
+  NMDA blocker", "blocking mTOR abolished the rise") are not effects on the
+  outcome, and undoing a change ("blunted the stress-induced rise") moves the
+  other way;
 - ``low_harm``: a harm found contradicts; a harm that is mild or transient, or
-  is absent ("no dependence"), supports;
-- ``required``: the effect abolished when the factor is removed supports; the
-  effect intact without the factor, or absent when another agent supplies the
-  factor, contradicts;
+  is absent ("no dependence"), supports; a harm named as what was measured
+  ("abuse liability", "rated drug liking") is neither;
+- ``required``: the effect abolished when the factor is removed (a knockout, a
+  loss-of-function allele, an antagonist given first) supports; the effect
+  intact without the factor, or absent when another blocker supplies the
+  factor, contradicts; another blocker's small or brief effect is ``mixed``;
 - ``lasting``: relapse or return of symptoms contradicts; a sustained effect supports.
 
-Clauses weigh by where they stand (conclusion, title) and what they name
-(the claim's outcome, its subject); a clause about a subgroup or a later time
-point weighs less and cannot decide alone against the main finding (for an
-onset claim, later time points are out of scope). The result is a
-:class:`Reading`: a direction, or none when nothing decisive was found, with a
-confidence and the deciding sentence.
+Clauses weigh by where they stand (conclusion, title) and what they name (the
+claim's outcome, its subject). The result is a :class:`Reading`: a direction,
+or none when nothing decisive was found, with a confidence and the deciding
+sentence.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from ._claim_spec import ANAPHORS, ClaimSpec
-from ._direction import (
-    _BETTER,
-    _DOWN_STRICT,
-    _HEDGE,
-    _NOT_NEGATION,
-    _UP_STRICT,
-    _WORSE,
-    negated_at,
-    split_conclusion,
-)
+from . import _cues as lex
+from ._claim_spec import ClaimSpec
+from ._direction import _DOWN_STRICT, _HEDGE, _NOT_NEGATION, _UP_STRICT, negated_at, split_conclusion
 
-_CLAUSE_SPLIT = re.compile(
-    r"\s*;\s*|:\s+|,?\s+\b(?:but|whereas|while|although|though|yet|however)\b,?\s+|"
-    r",\s+(?:versus|vs\.?|compared with|as opposed to|in contrast to|unlike)\s+|"
-    r",\s+(?=(?:with|and) (?:no|little)\b)|,?\s+(?=without (?:\w+ly )?\w+ing\b|without (?:any |a )?(?:\w+ )?"
-    r"(?:change|alteration|effect|difference|increase|decrease))|"
-    r"\s+and\s+(?=(?:\w+\s+){0,4}?(?:after|with|in|on|under|for|among)\s+(?:the\s+)?"
-    r"(?:placebo|saline|vehicle|sham|controls?)\b)",
-    re.IGNORECASE,
-)
-_COMPARATOR = re.compile(r"\b(?:placebo(?!-?\s?control)|saline|vehicle|sham|midazolam|controls\b|control (?:group|"
-                         r"arm|animals|mice|rats|subjects|participants|condition|session|infusion)s?|untreated|"
-                         r"wild-?type)", re.IGNORECASE)
-#: "did not differ from placebo" compares the subject with the comparator: it is about the subject.
-_COMPARISON = re.compile(r"\b(?:from|than|versus|vs\.?|over|relative to|compared (?:with|to)|between)\s+(?:the\s+)?"
-                         r"(?:placebo|saline|vehicle|sham|midazolam|controls?)", re.IGNORECASE)
-_ANAPHOR = re.compile(rf"\b(?:{ANAPHORS})\b", re.IGNORECASE)
-_LATER = re.compile(r"\b(?:at|by|after|on|from|through|until|over|beyond)\s+(?:day|week|month)s?\s*\d+|"
-                    r"\b(?:at|by|after|for|over)\s+(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|"
-                    r"several|a few)\s*-?\s*(?:days?|weeks?|months?|years?)\b|\blater\b|\bfollow-?up\b|"
-                    r"\bno longer\b|\bsubsequent\w*", re.IGNORECASE)
-_HOURS = re.compile(r"\b\d+\s*(?:h|hours?|min)\b", re.IGNORECASE)
-_SUBGROUP = re.compile(r"\bsubgroups?\b|\bsubsets?\b|\bonly in\b|\bamong (?:those|the \w+ who)\b|"
-                       r"\bin (?:women|men|females|males|responders|non-?responders)\b", re.IGNORECASE)
-_PRIMARY = re.compile(r"\bprimary (?:end-?point|outcome)|\bend-?points?\b", re.IGNORECASE)
-_CONTEXT_TEXT = re.compile(r"\b(?:(?:we|this|the present) (?:review|summari[sz]e|discuss|describe|propose|"
-                           r"hypothesi[sz]e|outline)|(?:narrative|literature|systematic) review|review (?:of|on)|"
-                           r"overview|hypothes[ie]s|commentary|perspective|editorial)\b", re.IGNORECASE)
-#: Null findings and caveats, read at clause level (a bare "did not" is not one: "patients who did not respond").
-_CAVEAT = re.compile(
-    r"\btrend\w*|\bnumerical\w*|\bmarginal\w*|\btended to\b|\bdid not reach\b|\bfell short\b|\bmissed\b|"
-    r"\bfailed to (?:separate|reach|meet|achieve|show|demonstrate|improve|reduce|change|differ)|"
-    r"\bdid not (?:separate|meet|achieve|survive)|\bno better than\b|\bindistinguishable\b|\bnot superior\b",
-    re.IGNORECASE,
-)
-_NULL_NOUN = (r"(?:difference|association|relationship|correlation|effect|benefit|advantage|improvement|change|"
-              r"alteration|impact|influence|increase|decrease|reduction|rise|elevation|shift)s?")
-_NULL = re.compile(
-    r"\bno (?:statistically )?significant|\bnot (?:statistically )?(?:significant|different)|\bnon-?significant|"
-    rf"\b(?:no|without|nor|lack of|absence of) (?:[\w-]+ ){{0,2}}{_NULL_NOUN}\b|\b(?:none|no one|nobody|no (?:patients?|participants?|subjects?))"
-    r" (?:[\w-]+ ){0,3}?(?:met|reached|achieved|responded|remitted|improved|showed|had)\b|\bdid not (?:differ|change|alter|"
-    r"affect|move|shift)|\bunchanged\b|\bunaltered\b|\bunaffected\b|\bcomparable\b|"
-    r"\b(?:similar|identical) (?:to|in|between|across|for|with)\b|\bnot (?:associated|related|correlated|changed|"
-    r"altered|affected)\b|\bon no (?:\w+ ){0,2}(?:outcomes?|measures?|endpoints?|scales?)\b|"
-    r"\b(?:remained|stayed|held) (?:stable|flat|steady|constant|level)\b|\bwithout (?:significantly |measurably )?"
-    r"(?:altering|changing|affecting|increasing|decreasing|reducing|raising|lowering|improving)\b",
-    re.IGNORECASE,
-)
-#: An effect that faded or did not hold up: it was there, then it was not (a partial finding).
-_FADED = re.compile(
-    r"\bno longer (?:significant|different|present|evident|detectable|apparent|seen)|"
-    r"\bdid not (?:persist|last|endure|survive|hold)|\bnot (?:sustained|maintained|persistent|robust)\b|"
-    r"\b(?:disappeared|dissipated|faded|waned|wore off|lost (?:statistical )?significance)\b", re.IGNORECASE)
-_EFFECT_NOUN = (r"(?:effects?|benefits?|improvements?|reductions?|increases?|decreases?|rises?|changes?|"
-                r"differences?|responses?|advantages?|signals?|gains?|elevations?|drops?|relief)")
-_EFFECT_NOUN_RE = re.compile(rf"\b{_EFFECT_NOUN}\b", re.IGNORECASE)
-#: Qualifiers that make a found effect partial: small, in some patients only.
-_LIMITED = re.compile(
-    rf"\b(?:small|modest|slight|weak|faint|minor)\s+(?:\w+\s+){{0,2}}?{_EFFECT_NOUN}\b|"
-    r"\b(?:small|modest|slight|weak|faint)(?:ly)?\s+(?:lower|higher|better|greater|reduced|increased|improved|"
-    r"elevated|decreased)|\b(?:effects?|benefits?|improvements?|changes?|differences?) (?:was|were) "
-    r"(?:small|modest|slight|weak)|\bonly (?:in|among|at|on|during|within|when|for)\b|"
-    r"\bin (?:a|one) (?:subgroup|subset)", re.IGNORECASE)
-#: Results that disagree among themselves: a partial finding whatever effect the clause names.
-_INCONSISTENT = re.compile(
-    r"\binconsisten\w*|\bheterogene\w*|\berratic\w*|\bvar(?:ied|iable) (?:widely|considerably|greatly|across)|"
-    r"\bmixed (?:results|findings|evidence)|\bnot (?:consistently|uniformly|always)\b", re.IGNORECASE)
-#: Qualifiers of duration: they limit an effect unless the claim is about onset only.
-_BRIEF = re.compile(r"\btransient\w*|\bshort-lived|\btemporar\w*|\bbriefly\b|\b(?:was|were) brief\b",
-                    re.IGNORECASE)
-_PREPOSITION = r"(?:at|in|on|after|by|with|among|for|during|until|beyond|over|from|between|within|across|once)"
-#: A clause that is only the negated remainder of a contrast ("... at day 1 but not at day 7").
-_ELLIPTIC_NOT = re.compile(rf"^(?:and |or )?not {_PREPOSITION}\b", re.IGNORECASE)
-#: "ketamine but not lanicemine reduced ...": the negated name is a comparator, the verb is the subject's.
-_BUT_NOT_NAME = re.compile(rf",?\s+but not (?!(?:{_PREPOSITION}|to)\b)(?:the\s+)?[\w()/-]+(?:\s+[\w()/-]+){{0,2}}?,?"
-                           r"(?=\s+(?:\w+ly\s+)?\w+ed\b)", re.IGNORECASE)
-#: A manipulation of some factor (blocking it, knocking it out, an antagonist given first) ...
-_MANIPULATION = re.compile(r"\b(?:blocking|inhibiting|knock-?(?:outs?|downs?)|knocked[- ](?:out|down)|delet\w+|"
-                           r"lacking|(?:pre-?)?treatment with|pre-?treat\w*|co-?administ\w*|antagonists?|"
-                           r"inhibitors?|blockers?|blockade|silenc\w+)\b|-/-", re.IGNORECASE)
-#: ... that abolished the effect: a test of what the effect needs, not of which way it goes.
-_ABOLITION = re.compile(r"\b(?:abolish\w*|prevent\w*|block(?:ed|s)?|blunt\w*|attenuat\w*|revers\w*|eliminat\w*|"
-                        r"occlud\w*|failed|lost|absent)\b", re.IGNORECASE)
-#: A stressor or disease model (chronic stress, LPS, maternal deprivation): a clause about what it did,
-#: without the agent, sets the scene and does not decide.
-_INDUCER = re.compile(r"\b(?:stress\w*|social defeat|restraint|lipopolysaccharide|lps|deprivation|separation|"
-                      r"isolation|corticosterone|injur\w*|lesion\w*|sepsis|surgery|(?:disease|depression|pain) model)\b",
-                      re.IGNORECASE)
-_UP_CHANGE = r"rises?|increases?|elevations?|surges?|upregulation|hyperactivity|overactivity|excess|spikes?"
-_DOWN_CHANGE = (r"loss(?:es)?|deficits?|decreases?|declines?|reductions?|drops?|falls?|atrophy|depletion|"
-                r"downregulation|suppression|impairments?")
-#: Undoing a change ("blunted the stress-induced rise", "reversed the loss of spines") moves the other way.
-_UNDO = re.compile(r"\b(?:revers|normali[sz]|rescu|restor|counteract|prevent|block(?!ers?\b|ade)|blunt|attenuat|"
-                   r"abolish|suppress|oppos|undid|undo|ameliorat|mitigat)\w*\s+(?:[\w-]+\s+){0,4}?"
-                   rf"(?:(?P<up>{_UP_CHANGE})|(?P<down>{_DOWN_CHANGE}))\b", re.IGNORECASE)
-#: Undoing without naming the change ("ketamine reversed these changes"): read against the induced change.
-_REVERSED = re.compile(r"\b(?:revers|normali[sz]|rescu|restor|counteract|undid|undo)\w*", re.IGNORECASE)
-#: A treatment's effect: for a claim about a condition itself (no agent), a clause about it does not decide.
-_TREATMENT = re.compile(r"\b(?:after|following|with|on|during|under|by)\s+(?:[\w-]+\s+){0,2}?(?:treatment|therapy|"
-                        r"medication|antidepressants?|drugs?|infusions?|ketamine|esketamine|dosing)\b|\btreated\b",
-                        re.IGNORECASE)
-#: The authors' verdict that the evidence cannot answer the question yet.
-_INSUFFICIENT = re.compile(r"\binsufficient (?:evidence|data|for|to)\b|\b(?:evidence|data) (?:is|are|remains?|was|were) "
-                           r"(?:insufficient|inconclusive|scarce|lacking|sparse)|\binconclusive\b|"
-                           r"\bno firm conclusions?\b|\bcannot (?:yet )?be (?:drawn|established|determined)|"
-                           r"\btoo (?:few|small|limited) to\b", re.IGNORECASE)
-_SIDE_EFFECTS = re.compile(r"\b(?:side|adverse|dissociative|psychotomimetic) effects?\b", re.IGNORECASE)
-_ANY_EFFECT = re.compile(r"\b(?:alter|chang|modulat|shift|associat|correlat|differ|reorganiz|disrupt|normaliz)",
-                         re.IGNORECASE)
-_HARM_QUALIFIER = re.compile(r"\b(?:mild\w*|minor|transient\w*|short-lived|brief\w*|resolv\w*|self-limit\w*|"
-                             r"dissipat\w*|subsided|rare\w*|well[- ]tolerated|tolerable|safe(?:ly)?|"
-                             r"no serious|low (?:rate|incidence|risk))\b", re.IGNORECASE)
-_HARM_SERIOUS = re.compile(r"\b(?:serious|severe|persist\w*|lasting|irreversib\w*|chronic|long-term|permanent\w*|"
-                           r"death|fatal|hospitali\w*|ulcerat\w*|damage)\b", re.IGNORECASE)
-_HARM_ABSENT = re.compile(r"\b(?:no|without|absence of|free of|none|neither|nor|not|never|did not|no cases? of)\b",
-                          re.IGNORECASE)
-#: A harm named as what was measured ("abuse liability", "craving scores", "rated drug liking") ...
-_HARM_MEASURED_AFTER = re.compile(r"\w*[\s-]+(?:liability|potential|risk|assessments?|screening|questionnaires?|"
-                                  r"scales?|scores?|ratings?|measures?|outcomes?)\b", re.IGNORECASE)
-_HARM_MEASURED_BEFORE = re.compile(r"\b(?:rated|ratings? of|scores? (?:for|of|on)|measured|assessed|evaluated|"
-                                   r"examined|screened for|screening for|tested for)\s+(?:\w+\s+){0,2}$",
-                                   re.IGNORECASE)
-#: ... unless judged: "low abuse potential" is its absence, "high abuse liability" a harm found.
-_HARM_LOW = re.compile(r"\b(?:low|lower|little|minimal|negligible|limited|no)\b", re.IGNORECASE)
-_HARM_HIGH = re.compile(r"\b(?:high|higher|substantial|considerable|significant|marked|notable|some|moderate|"
-                        r"increased|elevated)\b", re.IGNORECASE)
-#: Text between two listed harms ("... or ", "..., "): a harm listed after an absent one is absent too.
-_LIST_LINK = re.compile(r"\w*\s*(?:,|or|and|nor)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_NONE_OF = re.compile(r"\s*(?:none|no|neither|never|not one)\b", re.IGNORECASE)
-_REMOVAL = (r"knock-?outs?|knock-?downs?|delet\w+|deficien\w+|lacking|lack of|without|absence of|null|-/-|"
-            r"silenc\w+|antagonis\w+|antagoniz\w+|blockers?|block\w*|inhibit\w*|pretreat\w*|pre-treat\w*|"
-            r"neutraliz\w+|antibod\w+|ablat\w+|mutant|conditional|loss-of-function|knock-?in|alleles?|"
-            r"polymorphisms?|variants?|carriers?|genotypes?|mutations?")
-_NOT_FACTOR = (r"without block\w*|does not block|did not block|no (?:\w+ )?(?:affinity|activity) at|inactive at|"
-               r"lack\w* (?:\w+ )?(?:affinity|activity)|independent of|metabolites?")
-_REPRODUCE = (r"(?:other|another|also|second|different|selective|novel|newer|additional)\s+(?:\w+[\s-]+){0,3}?"
-              r"(?:blockers?|antagonists?|blocks?|inhibitors?)|(?:which|that) (?:also )?blocks?")
-#: A blocker of the factor named in a clause where the agent does not act: another agent, a test of the class.
-_BLOCKER = r"(?:channel |receptor )?(?:blockers?|antagonists?|inhibitors?)"
-#: The agent named as a comparator ("non-ketamine", "than ketamine", "unlike ketamine"), not as the actor.
-_AGENT_COMPARED = re.compile(r"(?:\bnon-|\b(?:than|unlike|versus|vs\.?|compared (?:with|to)|other than)\s+)$",
-                             re.IGNORECASE)
-_DEPENDENT = (r"requir\w*|necessary|needed|essential|depend\w*|mediated|dispensable|independent|"
-              r"interact\w* with|moderat(?:ed|es) (?:by|the)|(?:is|was|are|were) (?:not )?(?:the )?(?:key|critical|"
-              r"crucial)|(?:does|do|did) not account for|accounts? for")
-_DEPENDENT_NOT = re.compile(r"\b(?:independent|dispensable|not (?:required|necessary|needed|essential)|"
-                            r"did not (?:require|depend)|not (?:the )?(?:key|critical|crucial)|not account)",
-                            re.IGNORECASE)
-_INTACT = re.compile(r"\b(?:still|intact|preserved|persisted|remained|unaffected|unaltered|spared|"
-                     r"(?:did|does|do) not (?:block|prevent|alter|affect|attenuate|abolish|change|reduce|diminish)|"
-                     r"not (?:blocked|prevented|abolished|attenuated|diminished))\b", re.IGNORECASE)
-_ABOLISHED = re.compile(
-    r"\b(?:abolish\w*|prevent\w*|block(?:ed|s)\b|blunt\w*|attenuat\w*|revers\w*|eliminat\w*|occlud\w*|lost|absent|"
-    r"unchanged|no longer|failed to|lack\w*|did not (?:separate|produce|reduce|decrease|improve|have|show|exert|induce|"
-    r"elicit|increase)|no (?:\w+ ){0,2}(?:effect|benefit|response|improvement|difference)|not antidepressant|"
-    r"no better than|(?:was|were) not (?:effective|antidepressant))\b", re.IGNORECASE)
-_PRESENT = re.compile(r"\b(?:reduc\w*|decreas\w*|lower\w*|improv\w*|produc\w*|induc\w*|antidepressant-like|"
-                      r"separated|beat|outperform\w*|superior|respon\w*|relie\w*|effective|rescu\w*|increas\w*|"
-                      r"restor\w*)", re.IGNORECASE)
-_RELAPSE = re.compile(r"\b(?:relaps\w*|return\w*|recur\w*|wore off|wear\w* off|fad\w*|dissipat\w*|wan(?:ed|ing|e)\b|"
-                      r"transient\w*|short-lived|temporar\w*|brief\w*|no longer|back to baseline|rebound\w*|"
-                      r"not (?:sustained|maintained|durable|lasting)|did not (?:last|persist|endure|remain))",
-                      re.IGNORECASE)
-_SUSTAINED = re.compile(r"\b(?:sustain\w*|maintain\w*|persist\w*|lasting|long-lasting|durab\w*|endur\w*|"
-                        r"remain\w* (?:improv|lower|reduc|better|in remission|well|significant)\w*|"
-                        r"still (?:improv|lower|reduc|better|in remission|significant)\w*)", re.IGNORECASE)
-_LASTING_TOPIC = re.compile(r"\b(?:symptom|benefit|effect|improv|respon|remission|depress|mood|relief)",
-                            re.IGNORECASE)
-#: Lexicons (for the claim, against it) per effect kind read by :func:`_directional`.
-#: Fewer events, less of something: a fall ("less suicidal ideation", "fewer attempts"), not "less than".
-_DOWN = re.compile(rf"{_DOWN_STRICT.pattern}|\b(?:less|fewer)\b(?! than)", re.IGNORECASE)
-#: Clinical benefit said without an improvement verb: "beat placebo", "separated from placebo", "anxiolytic effects".
-_BENEFIT = re.compile(rf"{_BETTER.pattern}|\b(?:beat|outperform\w*|separated from|(?:antidepressant|anxiolytic|"
-                      r"analgesic|anti-?suicidal|anti-?obsessional|therapeutic)(?:-like)? (?:effects?|actions?|"
-                      r"respons\w+|properties|activity|benefits?))", re.IGNORECASE)
-_DIRECTIONAL = {"up": (_UP_STRICT, _DOWN), "down": (_DOWN, _UP_STRICT), "better": (_BENEFIT, _WORSE)}
 #: Weights: where a clause stands and what it names.
 _W_CONCLUSION, _W_TITLE, _W_SCOPED, _W_HEDGED = 1.5, 0.5, 0.6, 0.7
 _W_OUTCOME, _W_SENTENCE_OUTCOME, _W_SUBJECT = 1.0, 0.6, 0.4
 #: A finding read the other way round: undoing a change against the claim is for it.
 _FLIP = {"for": "against", "against": "for"}
-#: Claim kinds read for the direction of an effect on the outcome.
-_DIRECTIONAL_KINDS = ("up", "down", "better", "any", "lasting")
 #: Claim kinds only the reading can judge: with no finding on them, the answer is ``unclear``.
 _READER_KINDS = ("low_harm", "required", "lasting")
 #: A minority reading at least this share of the main one makes the finding mixed.
@@ -260,7 +94,8 @@ class Reading:
 class _Clause:
     """One clause read against the claim."""
 
-    signal: str  # for, against, null, qualified (low_harm: mild/transient harm), or ""
+    signal: str  # for, against, null, limited (a partial finding), unclear (evidence judged insufficient),
+    # qualified (low_harm: a mild or transient harm), or ""
     cue: str
     weight: float
     relevance: float
@@ -269,30 +104,84 @@ class _Clause:
     caveat: bool
 
 
-@dataclass(frozen=True)
 class _ClauseCues:
-    """What a clause says whatever the claim."""
+    """What a clause says whatever the claim: each cue is looked for once, when first asked for.
 
-    text: str
-    comparator: bool
-    scoped: bool
-    hours: bool
-    caveat: bool
-    anaphor: bool
-    primary: bool
+    Instances are cached with their sentence (:func:`_sentence`), so a record
+    read for many claims looks for each cue once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def comparator(self) -> bool:
+        """Names the comparator (placebo, saline, controls), not in a comparison with the subject."""
+        return bool(lex.COMPARATOR.search(self.text) and not lex.COMPARISON.search(self.text))
+
+    @cached_property
+    def scoped(self) -> bool:
+        """About a later time point or a subgroup."""
+        return bool(lex.LATER.search(self.text) or lex.SUBGROUP.search(self.text))
+
+    @cached_property
+    def hours(self) -> bool:
+        """Names a time in hours or minutes."""
+        return bool(lex.HOURS.search(self.text))
+
+    @cached_property
+    def caveat(self) -> bool:
+        """Holds a caveat ("trended", "missed its primary endpoint")."""
+        return bool(lex.CAVEAT.search(self.text))
+
+    @cached_property
+    def anaphor(self) -> bool:
+        """Names the intervention by an anaphor ("the infusion", "treated animals")."""
+        return bool(lex.ANAPHOR.search(self.text))
+
+    @cached_property
+    def primary(self) -> bool:
+        """Names a primary endpoint or outcome."""
+        return bool(lex.PRIMARY.search(self.text))
+
+    @cached_property
+    def inducer(self) -> bool:
+        """Names a stressor or disease model."""
+        return bool(lex.INDUCER.search(self.text))
+
+    @cached_property
+    def treatment(self) -> bool:
+        """Speaks of a treatment's effect ("after antidepressant treatment")."""
+        return bool(lex.TREATMENT.search(self.text))
+
+    @cached_property
+    def manipulation(self) -> bool:
+        """Names a manipulation of some factor (a blocker, a knockout)."""
+        return bool(lex.MANIPULATION.search(self.text))
+
+    @cached_property
+    def reversed(self) -> str:
+        """An undoing word ("reversed", "normalised"), or ""."""
+        found = lex.REVERSED.search(self.text)
+        return found.group(0) if found else ""
+
+    @cached_property
+    def without(self) -> bool:
+        """Starts with "without" ("without altering locomotion")."""
+        return bool(lex.WITHOUT.match(self.text))
+
+    @cached_property
+    def domains(self) -> frozenset[str]:
+        """The outcome domains it names (:data:`~litreview._claim_spec.DOMAINS`)."""
+        return frozenset(m.lastgroup or "" for m in lex.DOMAIN.finditer(self.text))
 
 
 @lru_cache(maxsize=8192)
 def _sentence(sentence: str) -> tuple[bool, bool, tuple[_ClauseCues, ...]]:
     """(hedged, names a primary endpoint, clauses) of a sentence (cached: read for many claims)."""
-    clauses = tuple(
-        _ClauseCues(c, bool(_COMPARATOR.search(c) and not _COMPARISON.search(c)),
-                    bool(_LATER.search(c) or _SUBGROUP.search(c)),
-                    bool(_HOURS.search(c)), bool(_CAVEAT.search(c)), bool(_ANAPHOR.search(c)),
-                    bool(_PRIMARY.search(c)))
-        for c in (part.strip() for part in _CLAUSE_SPLIT.split(_BUT_NOT_NAME.sub("", sentence)) if part) if c
-    )
-    return bool(_HEDGE.search(sentence)), bool(_PRIMARY.search(sentence)), clauses
+    parts = (part.strip() for part in lex.CLAUSE_SPLIT.split(lex.BUT_NOT_NAME.sub("", sentence)) if part)
+    clauses = tuple(_ClauseCues(c) for c in parts if c)
+    return bool(_HEDGE.search(sentence)), bool(lex.PRIMARY.search(sentence)), clauses
 
 
 @lru_cache(maxsize=1024)
@@ -313,10 +202,10 @@ def _unnegated(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
 
 def _limited(clause: str, timeframe: str) -> re.Match[str] | None:
     """A qualifier that makes the clause's effect partial (duration ignored for an onset claim)."""
-    found = _LIMITED.search(clause)
+    found = lex.LIMITED.search(clause)
     if found or timeframe == "early":
         return found
-    return _BRIEF.search(clause)
+    return lex.BRIEF.search(clause)
 
 
 @lru_cache(maxsize=16384)
@@ -328,40 +217,40 @@ def _directional(clause: str, effect: str, timeframe: str = "") -> tuple[str, st
     """
     plain = _NOT_NEGATION.sub(" ", clause)
     qualify = timeframe != "lasting"
-    faded = _FADED.search(plain) if qualify and timeframe != "early" else None
+    faded = lex.FADED.search(plain) if qualify and timeframe != "early" else None
     if faded:
         return "limited", faded.group(0)
-    insufficient = _INSUFFICIENT.search(plain)
+    insufficient = lex.INSUFFICIENT.search(plain)
     if insufficient:
         return "unclear", insufficient.group(0)
-    caveat = _CAVEAT.search(plain) or _NULL.search(plain) or _ELLIPTIC_NOT.match(plain)
+    caveat = lex.CAVEAT.search(plain) or lex.NULL.search(plain) or lex.ELLIPTIC_NOT.match(plain)
     if caveat:
         return "null", caveat.group(0)
     signal, cue = _effect_words(plain, effect)
     if not qualify or signal not in ("for", ""):
         return signal, cue
-    effects = _SIDE_EFFECTS.sub(" ", plain)
+    effects = lex.SIDE_EFFECTS.sub(" ", plain)
     limited = _limited(effects, timeframe)
-    if limited and (signal or _EFFECT_NOUN_RE.search(effects)) or _INCONSISTENT.search(effects):
-        found = limited or _INCONSISTENT.search(effects)
+    found = limited if limited and (signal or lex.EFFECT_NOUN_RE.search(effects)) else lex.INCONSISTENT.search(effects)
+    if found:
         return "limited", f"{cue} ... {found.group(0)}" if cue else found.group(0)
     return signal, cue
 
 
 def _effect_words(plain: str, effect: str) -> tuple[str, str]:
     """(signal, cue) from the effect words of a clause with no caveat (the first decides when both ways)."""
-    undo = _unnegated(_UNDO, plain)
+    undo = _unnegated(lex.UNDO, plain)
     if undo:
         # the change undone went one way, so the effect goes the other way (any undoing is a change, or relief)
         undone = "down" if undo[0].group("up") else "up"
         return ("against" if effect in ("up", "down") and undone != effect else "for"), undo[0].group(0)
     if effect == "any":
-        found = _unnegated(_ANY_EFFECT, plain) + _unnegated(_UP_STRICT, plain) + _unnegated(_DOWN_STRICT, plain)
-        negated = [m for m in _ANY_EFFECT.finditer(plain) if negated_at(plain, m.start())]
+        found = _unnegated(lex.ANY_EFFECT, plain) + _unnegated(_UP_STRICT, plain) + _unnegated(_DOWN_STRICT, plain)
+        negated = [m for m in lex.ANY_EFFECT.finditer(plain) if negated_at(plain, m.start())]
         if found:
             return "for", found[0].group(0)
         return ("null", negated[0].group(0)) if negated else ("", "")
-    pro_re, con_re = _DIRECTIONAL["better" if effect == "lasting" else effect]
+    pro_re, con_re = lex.DIRECTIONAL["better" if effect == "lasting" else effect]
     pro, con = _unnegated(pro_re, plain), _unnegated(con_re, plain)
     if effect == "better":
         # "reduced anxiety" is relief; a worsening word next to it decides the other way
@@ -385,19 +274,22 @@ def _without_mechanism_test(clause: str, agent: re.Pattern[str] | None) -> str:
     agent itself ("pretreatment with ketamine prevented the rise", "ketamine, an
     NMDA antagonist, blunted ...") is the agent's own effect and stays.
     """
-    cues = list(_MANIPULATION.finditer(clause))
-    abolished = [m for m in _ABOLITION.finditer(clause) if not any(c.start() <= m.start() < c.end() for c in cues)]
-    if not cues or not abolished:
+    cues = list(lex.MANIPULATION.finditer(clause))
+    if not cues:
+        return clause
+    abolished = [m for m in lex.ABOLITION.finditer(clause) if not any(c.start() <= m.start() < c.end() for c in cues)]
+    if not abolished:
         return clause
     for cue in cues:
         left = max(0, cue.start() - 25)
         near = clause[left: cue.end() + 25]
         mention = _found(agent, near)
         start, end = sorted((mention.start(), cue.start() - left)) if mention else (0, 0)
-        if mention is None or _ABOLITION.search(near[start:end]):
+        if mention is None or lex.ABOLITION.search(near[start:end]):
             # not the agent, or the agent is what was abolished ("ketamine failed in knockout mice")
-            return "".join(" " if any(m.start() <= i < m.end() for m in (*cues, *abolished)) else ch
-                           for i, ch in enumerate(clause))
+            for m in (*cues, *abolished):
+                clause = clause[: m.start()] + " " * (m.end() - m.start()) + clause[m.end():]
+            return clause
     return clause
 
 
@@ -406,35 +298,40 @@ def _harm_reading(clause: str, harm: re.Match[str], previous: tuple[re.Match[str
     measured: "abuse liability was assessed", "rated drug liking"). ``previous`` is the harm word before
     it and its reading, which a list carries over ("no rise in liking or craving")."""
     before, after = clause[max(0, harm.start() - 40): harm.start()], clause[harm.end():]
-    listed = previous is not None and previous[1] == "absent" and _LIST_LINK.match(
+    listed = previous is not None and previous[1] == "absent" and lex.LIST_LINK.match(
         clause[previous[0].end(): harm.start()])
-    if listed or _HARM_ABSENT.search(before[-25:]):
+    if listed or lex.HARM_ABSENT.search(before[-25:]):
         return "absent"
-    if _HARM_MEASURED_AFTER.match(after) or _HARM_MEASURED_BEFORE.search(before):
-        low, high = _HARM_LOW.search(before[-20:]), _HARM_HIGH.search(before[-20:])
+    if lex.HARM_MEASURED_AFTER.match(after) or lex.HARM_MEASURED_BEFORE.search(before):
+        low, high = lex.HARM_LOW.search(before[-20:]), lex.HARM_HIGH.search(before[-20:])
         return "absent" if low else ("found" if high else "measured")
     return "found"
 
 
-def _harm(clause: str, sentence: str, outcome: re.Pattern[str] | None) -> tuple[str, str]:
-    """(signal, cue) for low-harm claims: found harm against, mild/transient or absent harm for."""
+def _harm_readings(clause: str, outcome: re.Pattern[str] | None) -> list[tuple[re.Match[str], str]]:
+    """Every harm word of the clause with its reading (:func:`_harm_reading`)."""
     readings: list[tuple[re.Match[str], str]] = []
     for m in outcome.finditer(clause) if outcome is not None else ():
         readings.append((m, _harm_reading(clause, m, readings[-1] if readings else None)))
+    return readings
+
+
+def _harm(clause: str, sentence: str, readings: list[tuple[re.Match[str], str]]) -> tuple[str, str]:
+    """(signal, cue) for low-harm claims: found harm against, mild/transient or absent harm for."""
     harms = [m for m, reading in readings if reading != "measured"]
-    if _NONE_OF.match(clause):
+    if lex.NONE_OF.match(clause):
         found = []  # "None of the patients showed misuse or dependence"
     else:
         found = [m for m, reading in readings if reading == "found"]
-    qualifier = _HARM_QUALIFIER.search(sentence)
+    qualifier = lex.HARM_QUALIFIER.search(sentence)
     if found:
-        serious = _HARM_SERIOUS.search(sentence)
+        serious = lex.HARM_SERIOUS.search(sentence)
         if qualifier and not serious:
             return "qualified", f"{found[0].group(0)} ... {qualifier.group(0)}"
         return "against", found[0].group(0)
     if harms:
         return "for", harms[0].group(0)
-    if qualifier and _HARM_QUALIFIER.search(clause):
+    if qualifier and lex.HARM_QUALIFIER.search(clause):
         return "for", qualifier.group(0)
     return "", ""
 
@@ -459,7 +356,7 @@ def _agent_acts(clause: str, agent: re.Pattern[str] | None) -> bool:
     """True when the clause names the agent other than as a comparator ("non-ketamine", "than ketamine")."""
     if agent is None:
         return False
-    return any(not _AGENT_COMPARED.search(clause[max(0, m.start() - 15): m.start()]) for m in agent.finditer(clause))
+    return any(not lex.AGENT_COMPARED.search(clause[max(0, m.start() - 15): m.start()]) for m in agent.finditer(clause))
 
 
 def _required(clause: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] | None],
@@ -473,29 +370,29 @@ def _required(clause: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] 
     A reproduction whose effect is small, brief or inconsistent is ``limited``.
     """
     factor = patterns["subject"]
-    dependency = _near(_DEPENDENT, factor, clause)
+    dependency = _near(lex.DEPENDENT, factor, clause)
     if dependency:
-        return ("against" if _DEPENDENT_NOT.search(dependency.group(0)) else "for"), dependency.group(0)
-    removal = _near(_NOT_FACTOR if spec.factor_blocks else _REMOVAL, factor, clause)
+        return ("against" if lex.DEPENDENT_NOT.search(dependency.group(0)) else "for"), dependency.group(0)
+    removal = _near(lex.NOT_FACTOR if spec.factor_blocks else lex.REMOVAL, factor, clause)
     reproduce = None
     if spec.factor_blocks:
-        reproduce = _near(_REPRODUCE, factor, clause) or (
-            None if _agent_acts(clause, patterns["agent"]) else _near(_BLOCKER, factor, clause))
+        reproduce = _near(lex.REPRODUCE, factor, clause) or (
+            None if _agent_acts(clause, patterns["agent"]) else _near(lex.BLOCKER, factor, clause))
     manipulation = removal or reproduce
     if manipulation is None and not carried:
         return "", ""
     rest = clause[: manipulation.start()] + " " + clause[manipulation.end():] if manipulation else clause
     cue = manipulation.group(0) if manipulation else carried
-    intact, abolished = _INTACT.search(rest), _ABOLISHED.search(rest)
-    present = _PRESENT.search(rest)
+    intact, abolished = lex.INTACT.search(rest), lex.ABOLISHED.search(rest)
+    present = lex.PRESENT.search(rest)
     if reproduce is None:
         if intact or (present and not abolished):
             return "against", f"{cue} ... {(intact or present).group(0)}"
         if abolished:
             return "for", f"{cue} ... {abolished.group(0)}"
         return "", ""
-    abolished = abolished or _NULL.search(rest) or _CAVEAT.search(rest)
-    limited = _limited(rest, spec.timeframe) if present or abolished else None
+    abolished = abolished or lex.NULL.search(rest) or lex.CAVEAT.search(rest)
+    limited = (_limited(rest, spec.timeframe) or lex.INCONSISTENT.search(rest)) if present or abolished else None
     if limited:
         return "limited", f"{cue} ... {limited.group(0)}"  # another blocker did a little: partly reproduced
     if abolished and not intact:
@@ -507,42 +404,83 @@ def _required(clause: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] 
 
 def _removal(clause: str, spec: ClaimSpec, factor: re.Pattern[str] | None) -> str:
     """A removal of the factor named in the clause (carried to the next clauses of the sentence), or ""."""
-    found = _near(_REMOVAL, factor, clause) if not spec.factor_blocks else None
+    found = _near(lex.REMOVAL, factor, clause) if not spec.factor_blocks else None
     return found.group(0) if found else ""
 
 
 def _lasting(clause: str) -> tuple[str, str]:
     """(signal, cue) for durability claims: relapse against, sustained effect for."""
-    relapse = _RELAPSE.search(clause)
+    relapse = lex.RELAPSE.search(clause)
     if relapse:
         return "against", relapse.group(0)
-    sustained = _SUSTAINED.search(clause)
+    sustained = lex.SUSTAINED.search(clause)
     if sustained and not negated_at(clause, sustained.start()):
         return "for", sustained.group(0)
     return "", ""
 
 
-def _signal(clause: str, sentence: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] | None],
-            carried: str = "") -> tuple[str, str]:
-    """The clause's signal for the claim's effect kind (``carried``: a removal named earlier in the sentence)."""
+@dataclass
+class _Context:
+    """What earlier clauses of a sentence set up for the later ones."""
+
+    induced: str = ""  # which way a stressor moved the outcome ("for"/"against" the claim)
+    removal: str = ""  # a removal of the factor (required-for claims)
+    measured: bool = False  # a harm named as what was measured (low-harm claims)
+
+
+def _clause_signal(cues: _ClauseCues, sentence: str, spec: ClaimSpec, patterns: dict[str, re.Pattern[str] | None],
+                   context: _Context, subject: bool, outcome: bool) -> tuple[str, str]:
+    """(signal, cue) of one clause in its sentence; ("", "") when the clause does not decide."""
+    clause = cues.text
+    if cues.comparator and not subject:
+        return "", ""  # about the comparator alone
     if spec.effect == "low_harm":
-        return _harm(clause, sentence, patterns["outcome"])
+        readings = _harm_readings(clause, patterns["outcome"])
+        context.measured = context.measured or any(reading == "measured" for _, reading in readings)
+        signal = _harm(clause, sentence, readings)
+        if not signal[0] and context.measured and lex.HARM_NONE.search(clause):
+            return "for", lex.HARM_NONE.search(clause).group(0)  # "misuse was screened for: no cases"
+        return signal
     if spec.effect == "required":
-        return _required(clause, spec, patterns, carried)
+        removal = _removal(clause, spec, patterns["subject"])
+        signal = ("", "") if _other_outcome(cues, spec, outcome) else _required(clause, spec, patterns,
+                                                                               context.removal)
+        context.removal = context.removal or ("" if signal[0] else removal)
+        return signal
+    if _other_outcome(cues, spec, outcome):
+        return "", ""  # about another outcome (anxiety, for a claim about depression)
+    if patterns["agent"] is None and cues.treatment:
+        return "", ""  # a treatment's effect, for a claim about the condition itself
+    if not subject and cues.inducer:
+        context.induced = _directional(clause, spec.effect, spec.timeframe)[0]
+        return "", ""  # what the stressor did sets the scene
+    if cues.scoped and spec.timeframe == "early" and not cues.hours:
+        return "", ""  # a later time point is out of scope for an onset claim
+    if cues.manipulation:
+        clause = _without_mechanism_test(clause, patterns["agent"])
     if spec.effect == "lasting":
         signal = _lasting(clause)
-        if signal[0] or not _LATER.search(clause):
+        if signal[0] or not lex.LATER.search(clause):
             return signal
         # an effect at a later time point ("still lower at 4 weeks") speaks to durability
-        return _directional(clause, spec.effect, spec.timeframe)
-    return _directional(clause, spec.effect, spec.timeframe)
+    signal, cue = _directional(clause, spec.effect, spec.timeframe)
+    if cues.reversed and not signal and spec.effect not in ("up", "down"):
+        return "for", cues.reversed  # undoing what a stressor did is relief
+    if cues.reversed and not signal and context.induced in _FLIP:
+        return _FLIP[context.induced], cues.reversed  # "ketamine reversed these changes"
+    if signal and not outcome and cues.without:
+        return "", ""  # "without altering locomotion": a check on another measure
+    return signal, cue
+
+
+def _other_outcome(cues: _ClauseCues, spec: ClaimSpec, outcome: bool) -> bool:
+    """True when the clause names another outcome domain and not the claim's outcome."""
+    return not outcome and bool(cues.domains & spec.other_outcomes)
 
 
 def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
     """Every clause with a signal, and whether the text names the claim's subject or outcome at all."""
-    patterns = {name: _compiled(getattr(spec, f"{name}_pattern")) for name in ("subject", "outcome", "agent",
-                                                                             "other_outcome")}
-    other_outcomes = spec.effect != "low_harm"
+    patterns = {name: _compiled(getattr(spec, f"{name}_pattern")) for name in ("subject", "outcome", "agent")}
     lines = text.splitlines()
     title = lines[0].strip() if len(lines) > 1 else ""
     body, conclusion = split_conclusion(text)
@@ -552,43 +490,22 @@ def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
         weight = _W_TITLE if title and sentence == title else (_W_CONCLUSION if position else 1.0)
         hedged, primary, clauses = _sentence(sentence)
         sentence_outcome = primary or bool(_found(patterns["outcome"], sentence))
-        induced = ""  # which way a stressor moved the outcome, earlier in the sentence
-        carried = ""  # a removal of the factor, earlier in the sentence (required-for claims)
+        context = _Context()
         for cues in clauses:
             clause = cues.text
             subject = cues.anaphor or bool(_found(patterns["subject"], clause) or _found(patterns["agent"], clause))
             outcome = cues.primary or bool(_found(patterns["outcome"], clause))
             speaks = speaks or subject or outcome
-            if cues.comparator and not subject:
-                continue  # about the comparator alone: never decides
-            if other_outcomes and not outcome and _found(patterns["other_outcome"], clause):
-                continue  # about another outcome (anxiety, for a claim about depression): never decides
-            if patterns["agent"] is None and spec.effect in _DIRECTIONAL_KINDS and _TREATMENT.search(clause):
-                continue  # a treatment's effect, for a claim about the condition itself
-            if spec.effect in _DIRECTIONAL_KINDS:
-                if not subject and _INDUCER.search(clause):
-                    induced = _directional(clause, spec.effect, spec.timeframe)[0]
-                    continue  # what the stressor did sets the scene: it never decides
-                clause = _without_mechanism_test(clause, patterns["agent"])
-            scoped = cues.scoped
-            if scoped and spec.timeframe == "early" and not cues.hours:
-                continue  # a later time point is out of scope for an onset claim
-            signal, cue = _signal(clause, sentence, spec, patterns, carried)
-            if spec.effect == "required" and not signal:
-                carried = carried or _removal(clause, spec, patterns["subject"])
-            reversed_ = _REVERSED.search(clause) if spec.effect in _DIRECTIONAL_KINDS and not signal else None
-            if reversed_ and (induced in _FLIP or spec.effect != "up" and spec.effect != "down"):
-                # "ketamine reversed these changes": the other way from what the stressor did (relief, for others)
-                signal, cue = _FLIP.get(induced, "for") if spec.effect in ("up", "down") else "for", reversed_.group(0)
-            if not signal or (not outcome and clause[:8].lower() == "without "):
-                continue  # nothing found, or "without altering locomotion": a check on another measure
+            signal, cue = _clause_signal(cues, sentence, spec, patterns, context, subject, outcome)
+            if not signal:
+                continue
             relevance = _W_OUTCOME if outcome else (_W_SENTENCE_OUTCOME if sentence_outcome else
                                                     (_W_SUBJECT if subject else 0.0))
-            if spec.effect == "lasting" and not relevance and _LASTING_TOPIC.search(clause):
+            if spec.effect == "lasting" and not relevance and lex.LASTING_TOPIC.search(clause):
                 relevance = _W_SUBJECT
             if not relevance:
                 continue
-            w = weight * relevance * (_W_SCOPED if scoped and spec.timeframe != "lasting" else 1.0)
+            w = weight * relevance * (_W_SCOPED if cues.scoped and spec.timeframe != "lasting" else 1.0)
             out.append(_Clause(signal, cue, w * (_W_HEDGED if hedged else 1.0), relevance, sentence, hedged,
                                signal == "null" and cues.caveat))
     return out, speaks
@@ -641,7 +558,7 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
         time course for a durability claim).
     """
     clauses, speaks = _read_clauses(spec, text)
-    context = bool(_CONTEXT_TEXT.search(text))
+    context = bool(lex.CONTEXT_TEXT.search(text))
     if not clauses:
         if not speaks:
             return Reading("unclear", 0.6, "", "the text names neither the claim's subject nor its outcome")
