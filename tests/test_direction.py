@@ -5,6 +5,7 @@ Every sentence here was written for these tests; none is taken from the corpus o
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from pathlib import Path
 
@@ -589,3 +590,17 @@ def test_treatment_clauses_do_not_decide_a_condition_claim(text: str, direction:
 def test_insufficient_evidence_is_unclear(text: str) -> None:
     claim = _claim("modulates", "ketamine", "gut microbiome composition")
     assert judge_direction(claim, text).direction == "unclear"
+
+
+# -- evaluation: the split used to check that a rule helps findings it was not written from -----
+
+def test_evaluation_halves_split_studies_evenly_and_stably() -> None:
+    spec = importlib.util.spec_from_file_location("direction_eval", ROOT / "evaluation" / "direction.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    keys = [f"{pmid}" for pmid in range(30000000, 30000011)] + ["doi:10.1000/x"]
+    halves = module.key_halves(keys + keys[:3])  # a study with several pairs is counted once
+    assert set(halves) == set(keys)
+    assert sorted(halves.values()).count(1) == 6 and sorted(halves.values()).count(2) == 6
+    assert module.key_halves(list(reversed(keys))) == halves  # by hash, not by order

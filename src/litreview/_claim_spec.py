@@ -78,6 +78,7 @@ _AGENT_ALIASES = {"ketamine": ("ketamine", "esketamine", "arketamine", "r-ketami
 #: Words that stand for the intervention in a study that has already named it ("after the infusion").
 ANAPHORS = (r"the (?:active )?(?:infusions?|drug|treatment|intervention|injections?|dose|compound)|"
             r"active (?:drug|treatment|arm|group)|(?<!-)treated (?:animals|mice|rats|patients|group)")
+_OCD = r"obsess|ocd|y-bocs|compuls"
 #: Outcome words and the measures or synonyms a study reports them by (general domain knowledge:
 #: rating scales and standard assays), as regex prefixes.
 _THESAURUS = {
@@ -106,8 +107,8 @@ _THESAURUS = {
     "addic": _HARM_ABUSE,
     "adver": _HARM_ADVERSE + r"|nausea|dizz|blood pressure|hypertens|deficit|impair",
     "side": _HARM_ADVERSE + r"|nausea|dizz|blood pressure|hypertens|deficit|impair",
-    "obses": r"obsess|ocd|y-bocs|compuls",
-    "ocd": r"obsess|ocd|y-bocs|compuls",
+    "obses": _OCD,
+    "ocd": _OCD,
     "bipol": r"bipolar|mania|manic|depress|madrs",
 }
 #: Outcome domains a finding can be about, as regex prefixes. A clause that names a domain the claim
@@ -323,8 +324,7 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
         statement=statement, harm=harm, factor_blocks=effect == "required" and bool(_FACTOR_ACTION.search(subject)),
         subject_pattern=subject_pattern, outcome_pattern=outcome_pattern,
         agent_pattern=agent_pattern,
-        other_outcomes=_other_outcomes(statement, subject, outcome, subject_pattern, outcome_pattern,
-                                              terms),
+        other_outcomes=_other_outcomes(statement, subject, outcome, subject_pattern, outcome_pattern, terms),
         stems=frozenset(stems(f"{subject} {outcome}") if register else stems(statement)),
         outcome_filter=frozenset(stems(outcome)) if register else frozenset(),
         question=not register and question,
