@@ -20,19 +20,24 @@
    ``litreview score`` does (title + the finding written for that claim),
    against the curator's direction (curator ``context`` = machine ``unclear``):
    accuracy, Cohen's kappa, the confusion matrix, and accuracy by confidence
-   band. Nothing is fitted on these pairs.
-3. **Speed**: mean time of :func:`~litreview.evidence.judge_direction` per
-   (record, claim) pair, caches cleared first: over the pairs the snapshot's
-   screening produces, and over every record against every claim.
+   band. Nothing is fitted on these pairs. ``--halves`` also reports agreement
+   on two halves of the studies, split by a hash of the record key (SHA-256;
+   the keys whose hash sorts first make half 1), so a rule that helps only the
+   findings it was written against shows up as a gap between the halves.
+3. **Speed**: mean CPU (and wall-clock) time of
+   :func:`~litreview.evidence.judge_direction` per (record, claim) pair, caches
+   cleared first: over the pairs the snapshot's screening produces, and over
+   every record against every claim.
 
 Usage::
 
-    python evaluation/direction.py [--data ../shared/data/pubmedqa/pqal_cv.json] [--unlabelled] [--fit]
+    python evaluation/direction.py [--data ../shared/data/pubmedqa/pqal_cv.json] [--unlabelled] [--halves] [--fit]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -173,8 +178,15 @@ def report(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]
     return accuracy, float(np.mean(f1s))
 
 
-def curator_agreement(corpus: Path | None) -> None:
-    """Print agreement with the curator on every curated pair of the committed snapshot."""
+def key_halves(keys: Sequence[str]) -> dict[str, int]:
+    """Half (1 or 2) per record key: keys sorted by their SHA-256 hash, the first half of them in half 1."""
+    ordered = sorted(set(keys), key=lambda key: hashlib.sha256(key.encode("utf-8")).hexdigest())
+    cut = (len(ordered) + 1) // 2
+    return {key: 1 if i < cut else 2 for i, key in enumerate(ordered)}
+
+
+def curator_agreement(corpus: Path | None, halves: bool = False) -> None:
+    """Print agreement with the curator on every curated pair of the committed snapshot (and per half)."""
     _, claims, snapshot = load_corpus(corpus)
     pairs = [(j.key, j.claim_id) for j in snapshot.curated]
     assessments = score_evidence(snapshot.records, claims, pairs, snapshot.curated)
@@ -191,10 +203,21 @@ def curator_agreement(corpus: Path | None) -> None:
         if band.any():
             print(f"confidence [{low:.1f}, {min(high, 1):.1f}): {int(band.sum())} pairs, "
                   f"accuracy {right[band].mean():.1%}")
+    if halves:
+        half = key_halves([a.key for a in assessments])
+        for number in (1, 2):
+            members = [i for i, a in enumerate(assessments) if half[a.key] == number]
+            g, p = [gold[i] for i in members], [predicted[i] for i in members]
+            hits = sum(x == y for x, y in zip(g, p))
+            print(f"half {number} (record-key hash): {len(members)} pairs of {sum(v == number for v in half.values())} "
+                  f"studies, accuracy {hits / len(g):.1%} ({hits}/{len(g)})  Cohen's kappa {cohen_kappa(g, p):.3f}")
 
 
 def speed(corpus: Path | None) -> None:
     """Print the mean judge_direction time per (record, claim) pair, caches cleared first.
+
+    CPU time (``time.process_time``) is the figure to compare: on a shared
+    machine the wall-clock time also counts other processes.
 
     Two sets: the screened pairs of the snapshot (each record judged for its own
     claims) and every record against every claim (as when a live fetch brings in
@@ -211,11 +234,12 @@ def speed(corpus: Path | None) -> None:
                 for key, cid in pairs]
         _direction.clear_caches()
         _reading.clear_caches()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for claim, text in jobs:
             judge_direction(claim, text)
-        elapsed = time.perf_counter() - start
-        print(f"{label}: {len(jobs)} pairs in {elapsed * 1000:.0f} ms = {elapsed / len(jobs) * 1e6:.0f} us per pair")
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"{label}: {len(jobs)} pairs, {cpu / len(jobs) * 1e6:.0f} us CPU per pair "
+              f"({elapsed / len(jobs) * 1e6:.0f} us wall clock)")
 
 
 def write_weights(items: Sequence[tuple[str, str, str, str]], path: Path) -> None:
@@ -244,20 +268,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--unlabelled", action="store_true", help="do not label the long answer CONCLUSIONS")
     parser.add_argument("--fit", action="store_true", help="refit on all items and write the shipped weights")
     parser.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the committed one)")
+    parser.add_argument("--halves", action="store_true",
+                        help="also report curator agreement on two halves of the studies (split by key hash)")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         print(f"no PubMedQA file at {args.data} (../shared absent?)", file=sys.stderr)
         return 1
     items = load_items(args.data, labelled=not args.unlabelled)
     gold = [g for *_, g in items]
-    print(f"command: python evaluation/direction.py{' --unlabelled' if args.unlabelled else ''}")
+    flags = "".join(f" --{name}" for name in ("unlabelled", "halves") if getattr(args, name))
+    print(f"command: python evaluation/direction.py{flags}")
     print(f"{len(items)} items; gold yes/no/maybe = " + "/".join(str(gold.count(g)) for g in GOLD))
     print(f"majority baseline (always 'yes'): {gold.count('yes') / len(gold):.1%}")
     print(f"== PubMedQA: {FOLDS}-fold cross-validated direction judgement "
           f"({'conclusion labelled' if not args.unlabelled else 'conclusion = last two sentences'}) ==")
     report(gold, cross_validate(items))
     print("\n== curator agreement (shipped weights, committed snapshot) ==")
-    curator_agreement(args.corpus)
+    curator_agreement(args.corpus, halves=args.halves)
     print("\n== speed: judge_direction per screened (record, claim) pair ==")
     speed(args.corpus)
     if args.fit:

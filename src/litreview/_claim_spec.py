@@ -78,6 +78,7 @@ _AGENT_ALIASES = {"ketamine": ("ketamine", "esketamine", "arketamine", "r-ketami
 #: Words that stand for the intervention in a study that has already named it ("after the infusion").
 ANAPHORS = (r"the (?:active )?(?:infusions?|drug|treatment|intervention|injections?|dose|compound)|"
             r"active (?:drug|treatment|arm|group)|(?<!-)treated (?:animals|mice|rats|patients|group)")
+_OCD = r"obsess|ocd|y-bocs|compuls"
 #: Outcome words and the measures or synonyms a study reports them by (general domain knowledge:
 #: rating scales and standard assays), as regex prefixes.
 _THESAURUS = {
@@ -88,7 +89,7 @@ _THESAURUS = {
     "suici": r"suicid|ssi|c-ssrs|self-harm",
     "pain": r"pain|analges|hyperalges|allodyn|nrs|vas|migraine|fibromyalg|crps",
     "cogni": r"cogni|memory|attention|executive|neurocogn",
-    "infla": r"inflamm|il-?6|il-?1|tnf|crp|cytokin|microgli|interleukin|nf-?kb",
+    "infla": r"inflamm|il-?6|il-?1|tnf|crp|c-reactive|cytokin|microgli|interleukin|nf-?kb",
     "neuroinflam": r"neuroinflamm|microgli|astrocyt|cytokin|il-?6|il-?1|tnf",
     "corti": r"cortisol|corticost|acth|hpa",
     "bdnf": r"bdnf|trkb|brain-derived",
@@ -106,8 +107,29 @@ _THESAURUS = {
     "addic": _HARM_ABUSE,
     "adver": _HARM_ADVERSE + r"|nausea|dizz|blood pressure|hypertens|deficit|impair",
     "side": _HARM_ADVERSE + r"|nausea|dizz|blood pressure|hypertens|deficit|impair",
-    "obses": r"obsess|ocd|y-bocs|compuls",
+    "obses": _OCD,
+    "ocd": _OCD,
     "bipol": r"bipolar|mania|manic|depress|madrs",
+}
+#: Outcome domains a finding can be about, as regex prefixes. A clause that names a domain the claim
+#: does not (depression ratings, for a claim about OCD) reports another outcome and does not decide.
+DOMAINS = {
+    "depression": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids|antidepress",
+    "anxiety": r"anxi|ham-?a\b|panic|phobi",
+    "ptsd": r"ptsd|post-?traumatic",
+    "ocd": r"obsess|ocd\b|y-?bocs|compuls",
+    "suicide": r"suicid",
+    "pain": r"pain\b|painful|analges|allodyn|hyperalges|migraine",
+    "cognition": r"cogni|memory|attention\b|executive func",
+    "dissociation": r"dissociat|psychotomim|hallucinat",
+    "behaviour": r"immobil|forced[- ]swim|sucrose|anhedon",
+    "inflammation": r"inflamm|il-?6|il-?1|tnf|crp\b|c-reactive|cytokin|interleukin",
+    "cortisol": r"cortisol|corticost|acth\b",
+    "bdnf": r"bdnf|trkb|brain-derived",
+    "glutamate": r"glutam|glx\b",
+    "synapse": r"synap|spines?\b|dendrit|neurogen",
+    "microbiota": r"microbio|bacteri|taxa\b",
+    "cardiovascular": r"blood pressure|heart rate|hypertens|tachycard",
 }
 #: Required-for phrasings of a plain claim, subject first ("X is required for Y") or outcome first.
 _REQUIRED = re.compile(
@@ -168,6 +190,10 @@ class ClaimSpec:
     subject_pattern, outcome_pattern, agent_pattern : str
         Regex alternations (word prefixes, synonyms, rating scales) that find
         the subject, the outcome and the intervention in a text.
+    other_outcomes : frozenset of str
+        The outcome domains (:data:`DOMAINS`: depression, pain, cognition,
+        cytokines, ...) the claim does not name: a clause about one of them
+        reports another outcome.
     stems : frozenset of str
         Content-word stems the linear model's relevance features use.
     outcome_filter : frozenset of str
@@ -191,6 +217,7 @@ class ClaimSpec:
     subject_pattern: str = ""
     outcome_pattern: str = ""
     agent_pattern: str = ""
+    other_outcomes: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()
     outcome_filter: frozenset[str] = frozenset()
     question: bool = False
@@ -247,6 +274,12 @@ def _population(*texts: str) -> str:
     return ""
 
 
+def _other_outcomes(*texts: str) -> frozenset[str]:
+    """The outcome domains none of ``texts`` (claim words and patterns) names."""
+    named = " ".join(texts).lower()
+    return frozenset(name for name, p in DOMAINS.items() if not re.search(rf"\b(?:{p})", named))
+
+
 def _refine_effect(effect: str, subject: str, outcome: str, statement: str) -> tuple[str, str]:
     """(effect, harm): "is low" about a harm becomes ``low_harm`` (about a level, ``down``);
     improvement that lasts becomes ``lasting``."""
@@ -267,8 +300,11 @@ def _timeframe(effect: str, outcome: str, statement: str) -> str:
     return "early" if _EARLY.search(outcome) or _EARLY.search(statement) else ""
 
 
-def _build(subject: str, effect: str, outcome: str, statement: str, register: bool) -> ClaimSpec:
-    """Assemble a spec from its parts (shared by register and plain-language claims)."""
+def _build(subject: str, effect: str, outcome: str, statement: str, register: bool, terms: str = "") -> ClaimSpec:
+    """Assemble a spec from its parts (shared by register and plain-language claims).
+
+    ``terms`` are the register's outcome terms and surrogates: domains they name are the claim's own.
+    """
     effect, harm = _refine_effect(effect, subject, outcome, statement)
     agent = _agent(f"{subject} {outcome}") or _agent(statement)
     agent_pattern = _pattern(agent) if agent else ""
@@ -288,6 +324,7 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
         statement=statement, harm=harm, factor_blocks=effect == "required" and bool(_FACTOR_ACTION.search(subject)),
         subject_pattern=subject_pattern, outcome_pattern=outcome_pattern,
         agent_pattern=agent_pattern,
+        other_outcomes=_other_outcomes(statement, subject, outcome, subject_pattern, outcome_pattern, terms),
         stems=frozenset(stems(f"{subject} {outcome}") if register else stems(statement)),
         outcome_filter=frozenset(stems(outcome)) if register else frozenset(),
         question=not register and question,
@@ -334,9 +371,9 @@ def _split_plain(text: str) -> tuple[str, str, str]:
 
 
 @lru_cache(maxsize=512)
-def _parse_register(subject: str, effect: str, outcome: str, statement: str) -> ClaimSpec:
+def _parse_register(subject: str, effect: str, outcome: str, statement: str, terms: str) -> ClaimSpec:
     """Spec of a register claim (cached: every record is judged against the same claims)."""
-    return _build(subject, _REGISTER_EFFECT.get(effect, "any"), outcome, statement, True)
+    return _build(subject, _REGISTER_EFFECT.get(effect, "any"), outcome, statement, True, terms)
 
 
 @lru_cache(maxsize=2048)
@@ -353,8 +390,9 @@ def parse_claim(claim: Any) -> ClaimSpec:
     ----------
     claim : Claim, ClaimSpec or str
         A register claim (its ``subject``, ``effect``, ``outcome`` and
-        ``statement`` are read), a spec already parsed, or a plain-language
-        statement or yes/no question.
+        ``statement`` are read, and its ``outcome_terms`` and ``surrogates``
+        widen the outcomes it is about), a spec already parsed, or a
+        plain-language statement or yes/no question.
 
     Returns
     -------
@@ -372,4 +410,5 @@ def parse_claim(claim: Any) -> ClaimSpec:
         return claim
     if isinstance(claim, str):
         return _parse_plain(claim)
-    return _parse_register(claim.subject, claim.effect, claim.outcome, claim.statement)
+    terms = " ".join((*claim.outcome_terms, *claim.surrogates))
+    return _parse_register(claim.subject, claim.effect, claim.outcome, claim.statement, terms)

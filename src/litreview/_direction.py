@@ -58,14 +58,18 @@ _DOWN = (
 #: Strictly directional verbs: they set a statement's polarity and decide "against the claim".
 #: Multiplicative changes: "doubled", "tripled", "a threefold rise" (but not "a twofold reduction").
 _FOLD_DOWN = r"(?:lower|decrease|reduction|less|fewer|drop|decline|fall)"
-_MULTIPLIED = (r"doubl|tripl|quadrupl|(?:two|three|four|five|six|ten|several|many|\d+(?:\.\d+)?)\s*-?\s*(?:fold|times)"
+#: ("double-blind", "double-masked" and "double-dummy" are designs, not doublings.)
+_MULTIPLIED = (r"doubl(?!e[- ](?:blind|mask|dummy))|tripl|quadrupl|"
+               r"(?:two|three|four|five|six|ten|several|many|\d+(?:\.\d+)?)\s*-?\s*(?:fold|times)"
                rf"\b(?!\s+(?:\w+\s+)?{_FOLD_DOWN})")
+#: Agent nouns ("an NMDA blocker", "receptor blockade", "an mTOR inhibitor") name a manipulation, not an effect.
+_AGENT_NOUN = r"(?!(?:ers?|ors?|ory|ades?)\b)"
 _UP_STRICT = re.compile(r"\b(?:increas|rais|elevat|enhanc|augment|boost|upregulat|up-regulat|rise|rose|risen|"
-                        rf"higher|stimulat|activat|potentiat|surg|soar|climb|jump|went up|{_MULTIPLIED})",
+                        rf"higher|stimulat|activat{_AGENT_NOUN}|potentiat|surg|soar|climb|jump|went up|{_MULTIPLIED})",
                         re.IGNORECASE)
-_DOWN_STRICT = re.compile(r"\b(?:decreas|reduc|lower|diminish|attenuat|inhibit|suppress|downregulat|down-regulat|"
-                          r"declin|fell|fall|block|abolish|prevent|blunt|halv|dropp|plummet|plung|went down)",
-                          re.IGNORECASE)
+_DOWN_STRICT = re.compile(rf"\b(?:decreas|reduc|lower|diminish|attenuat|inhibit{_AGENT_NOUN}|suppress|downregulat|"
+                          rf"down-regulat|declin|fell|fall|block{_AGENT_NOUN}|abolish|prevent|blunt|halv|dropp|"
+                          r"plummet|plung|went down)", re.IGNORECASE)
 _NEGATOR = (r"(?:\bnot\b|\bno\b|n't\b|\bnever\b|\bneither\b|\bnor\b|\bwithout\b|\bfailed to\b|\bfail to\b|"
             r"\bunable to\b|\black of\b|\babsence of\b|\bnone\b)")
 _NULL = re.compile(
