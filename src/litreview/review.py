@@ -262,10 +262,12 @@ def write_review(
         See :func:`~litreview.export.export_review`: on any failure no file
         has been replaced.
     """
-    figures = review_figures(review)
+    html = "html" in formats
+    # each figure is drawn to PNG once: the same bytes go into figures/ and into the report
+    pngs = {name: _png(fig, dpi=110) for name, fig in review_figures(review).items()} if html or write_figures else {}
     files = {}
     if write_figures:
-        files = {f"figures/{name}.png": _png(fig, dpi=110) for name, fig in figures.items()}
+        files = {f"figures/{name}.png": data for name, data in pngs.items()}
         files["screening_counts.csv"] = _render_csv(review.screening.counts)
     written = export_review(
         out_dir,
@@ -277,8 +279,8 @@ def write_review(
         formats=formats,
         sof=review.sof,
         html_report=render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
-                                  cited=review.cited, context=report_context(review), figures=figures)
-        if "html" in formats else None,
+                                  cited=review.cited, context=report_context(review), figures=pngs)
+        if html else None,
         files=files,
     )
     return sorted(written.values())
