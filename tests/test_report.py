@@ -61,6 +61,14 @@ def test_one_row_and_one_section_per_claim_with_footnotes(review: Review, page: 
         assert row, verdict.verdict_code
 
 
+def test_summary_of_findings_section_links_each_domain_to_its_footnote(review: Review, page: bytes) -> None:
+    tree = lxml_html.fromstring(page)
+    rows = tree.xpath("//table[contains(@class, 'sof-all')]/tbody/tr")
+    assert len(rows) == len(review.claims)
+    targets = {a.get("href")[1:] for a in tree.xpath("//table[contains(@class, 'sof-all')]//a[@class='fn']")}
+    assert targets and all(tree.get_element_by_id(t) is not None for t in targets)
+
+
 def test_legend_does_not_rely_on_colour(page: bytes) -> None:
     tree = lxml_html.fromstring(page)
     for badge in tree.xpath("//span[contains(@class, 'badge')]"):

@@ -75,6 +75,9 @@ def test_verdict_column_is_in_view_at_1400(browser: object, report: Path) -> Non
         "return document.querySelector('#verdicts th.col-verdict').getBoundingClientRect().right")
     width = browser.execute_script("return document.documentElement.clientWidth")
     assert right <= width
+    sof_right = browser.execute_script(
+        "return document.querySelector('table.sof-all thead th:last-child').getBoundingClientRect().right")
+    assert sof_right <= width  # the Summary-of-Findings table's verdict column too
     assert browser.execute_script("return document.documentElement.scrollWidth") <= width
     assert browser.execute_script(OVERFLOW) == []
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
 from .bibliography import CURATED_LABEL, UNRESOLVED
@@ -89,12 +90,19 @@ class ReportContext:
     version: str
 
 
+def _breakable(text: str) -> Markup:
+    """Escaped text that may wrap after each underscore (long claim ids in narrow columns)."""
+    return Markup(str(escape(text)).replace("_", "_<wbr>"))
+
+
 def _environment() -> Environment:
     """The Jinja2 environment: package templates, autoescaping, strict undefined names."""
-    return Environment(
+    env = Environment(
         loader=PackageLoader("litreview", "templates"), autoescape=select_autoescape(("html", "j2")),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
+    env.filters["breakable"] = _breakable
+    return env
 
 
 def _asset(name: str) -> str:
