@@ -31,6 +31,7 @@ from typing import Any
 from .errors import (
     ConfigError,
     CorpusError,
+    DatasetError,
     EutilsError,
     ExportError,
     LitreviewError,
@@ -73,8 +74,8 @@ __version__ = version("litreview")
 __all__ = [
     *_EXPORTS,
     "Settings",
-    "LitreviewError", "ConfigError", "CorpusError", "ParseError", "ExportError", "MirrorError", "EutilsError",
-    "RateLimitError",
+    "LitreviewError", "ConfigError", "CorpusError", "ParseError", "ExportError", "MirrorError", "DatasetError",
+    "EutilsError", "RateLimitError",
     "__version__",
 ]
 

@@ -16,7 +16,7 @@ from .errors import CorpusError
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
-__all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl"]
+__all__ = ["atomic_open", "atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl", "append_jsonl"]
 
 
 @contextmanager
@@ -76,3 +76,21 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, An
                     yield number, json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise CorpusError(f"line {number}: invalid JSON ({exc.msg})", os.fspath(path)) from None
+
+
+def append_jsonl(path: str | os.PathLike[str], row: dict[str, Any]) -> None:
+    """Append one compact, key-sorted JSON line to an append-only log, durably.
+
+    The line goes out in one ``write`` on a file opened with ``O_APPEND``, so two
+    writers never interleave or overwrite each other's lines (a temporary file
+    renamed over the log could drop a line another writer appended meanwhile);
+    ``fsync`` makes it durable before returning.
+    """
+    data = (json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)

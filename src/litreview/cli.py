@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from ._cli_review import add_commands as add_review_commands
 from .errors import LitreviewError
 from .settings import Settings
 
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fetch(sub)
     _add_parse(sub)
     _add_mirror(sub)
+    add_review_commands(sub)  # decide, decisions, screen: the reviewer in the loop (_cli_review.py)
     del sub
     return parser
 

@@ -11,7 +11,9 @@ overridable with :func:`load_rubric`); ``docs/scoring.md`` explains them.
 
 Curated records carry a curator's judgement (design, population, n, direction)
 for their claims: the verdict uses it, the automatic judgement is computed all
-the same, and ``disagreements`` names the fields where the two differ.
+the same, and ``disagreements`` names the fields where the two differ. A
+reviewer's judge-stage decision (:mod:`litreview.decisions`) overrides both
+for the fields it gives; ``judged_by`` and ``review_status`` say who decided.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -42,6 +44,9 @@ from .claims import Claim
 from .errors import CorpusError
 from .records import Article
 from .snapshot import CuratedJudgement
+
+if TYPE_CHECKING:
+    from .decisions import DecisionLog, Outcome
 
 __all__ = [
     "DESIGNS",
@@ -414,8 +419,20 @@ def _record_facts(article: Article) -> _RecordFacts:
     )
 
 
+def _reviewed(outcome: Outcome | None, values: dict[str, Any], judged_by: str) -> tuple[str, str]:
+    """Apply the reviewers' outcome to ``values`` in place; return (judged_by, review_status)."""
+    if outcome is None:
+        return judged_by, "verified" if judged_by != "automatic" else "unverified"
+    if outcome.status == "conflict":
+        return judged_by, "conflict"
+    values.update(outcome.values)
+    if "n" in outcome.values:
+        values["span"] = "reviewer" if outcome.judged_by != "curator" else "curator"
+    return outcome.judged_by or judged_by, "verified"
+
+
 def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: CuratedJudgement | None,
-            rubric: Rubric) -> StudyAssessment:
+            rubric: Rubric, outcome: Outcome | None = None) -> StudyAssessment:
     """Assess one (record, claim) pair."""
     auto_design, auto_population, found, text = facts.design, facts.population, facts.found, facts.text
     if judgement is not None and judgement.finding:
@@ -441,6 +458,9 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
                                     _COMPARABLE_DIRECTION.get(c_direction, c_direction))):
             if theirs is not None and mine is not None and mine != theirs:
                 disagreements.append(name)
+    values = {"design": design, "population": population, "n": n, "span": span, "direction": direction}
+    judged_by, status = _reviewed(outcome, values, "curator" if judgement is not None else "automatic")
+    design, population, n, span, direction = (values[k] for k in ("design", "population", "n", "span", "direction"))
     flags = facts.flags
     directness = population
     if population == "human" and facts.healthy_only:
@@ -454,8 +474,7 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
         auto_design=auto_design, auto_population=auto_population, auto_n=found.n if found else None,
         auto_direction=auto_direction.direction,
         curated_design=c_design, curated_population=c_population, curated_n=c_n, curated_direction=c_direction,
-        judged_by="curator" if judgement is not None else "automatic",
-        review_status="verified" if judgement is not None else "unverified",
+        judged_by=judged_by, review_status=status,
         disagreements=tuple(disagreements), flags=flags,
         excluded=any(f in rubric.exclude for f in flags),
         score=round(sum(components.values()), 3), components=components, rationale=rationale,
@@ -468,6 +487,7 @@ def score_evidence(
     pairs: Iterable[tuple[str, str]],
     curated: Iterable[CuratedJudgement] = (),
     rubric: Rubric | None = None,
+    decisions: DecisionLog | None = None,
 ) -> list[StudyAssessment]:
     """Assess every (record key, claim id) pair.
 
@@ -482,6 +502,12 @@ def score_evidence(
         population, n and direction are used for the verdict.
     rubric : Rubric, optional
         Scoring weights (the packaged rubric when omitted).
+    decisions : DecisionLog, optional
+        Reviewers' decisions (with the curator's merged in, as
+        :func:`~litreview.decisions.load_decisions` does given the snapshot).
+        A decided judge-stage item overrides the curator and the machine for
+        the fields it gives (``judged_by`` ``reviewer:<name>``); an unresolved
+        conflict keeps the values and is marked ``review_status="conflict"``.
 
     Returns
     -------
@@ -497,6 +523,7 @@ def score_evidence(
     by_key = {a.key: a for a in records}
     by_id = {c.id: c for c in claims}
     judgements = {(j.key, j.claim_id): j for j in curated}
+    outcomes = decisions.outcomes("judge") if decisions is not None else {}
     out = []
     facts: dict[str, _RecordFacts] = {}
     for key, claim_id in sorted(set(pairs), key=lambda p: (p[1], p[0])):
@@ -506,7 +533,8 @@ def score_evidence(
             raise CorpusError(f"pair ({key}, {claim_id}): no such claim")
         if key not in facts:
             facts[key] = _record_facts(by_key[key])
-        out.append(_assess(by_key[key], facts[key], by_id[claim_id], judgements.get((key, claim_id)), rubric))
+        out.append(_assess(by_key[key], facts[key], by_id[claim_id], judgements.get((key, claim_id)), rubric,
+                           outcomes.get((key, claim_id, "judge"))))
     return out
 
 

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from ._io import atomic_open
 from .claims import Claim, Mechanism, load_claims, load_mechanisms
+from .decisions import DecisionLog, load_decisions
 from .errors import CorpusError
 from .evidence import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
 from .export import ALL_FORMATS, export_review
@@ -50,6 +51,11 @@ class CorpusPaths:
         """The snapshot directory."""
         return self.root / "snapshot"
 
+    @property
+    def decisions(self) -> Path:
+        """``decisions.jsonl``: the reviewers' append-only log (optional)."""
+        return self.root / "decisions.jsonl"
+
 
 def find_corpus(start: str | Path = ".") -> Path:
     """Find the ``corpus/`` directory at ``start`` or in one of its parents.
@@ -83,6 +89,8 @@ class Review:
     screening : ScreeningResult
     assessments : list of StudyAssessment
     verdicts : list of ClaimVerdict
+    decisions : DecisionLog
+        The reviewers' decisions, with the curator's register judgements merged.
     """
 
     mechanisms: dict[str, Mechanism]
@@ -91,6 +99,7 @@ class Review:
     screening: ScreeningResult
     assessments: list[StudyAssessment]
     verdicts: list[ClaimVerdict]
+    decisions: DecisionLog = DecisionLog()
 
     @property
     def table(self) -> pd.DataFrame:
@@ -141,6 +150,9 @@ def load_corpus(corpus: str | Path | None = None) -> tuple[dict[str, Mechanism],
 def build_review(corpus: str | Path | None = None, rubric: Rubric | str | Path | None = None) -> Review:
     """Run every offline stage from the corpus and return their outputs.
 
+    The reviewers' decisions in ``decisions.jsonl`` (when present) outrank the
+    rules at screening and the curator and machine at scoring.
+
     Parameters
     ----------
     corpus : str or Path, optional
@@ -157,13 +169,15 @@ def build_review(corpus: str | Path | None = None, rubric: Rubric | str | Path |
     >>> review = build_review()  # doctest: +SKIP
     >>> review.table[["claim_id", "verdict"]].head()  # doctest: +SKIP
     """
-    mechanisms, claims, snapshot = load_corpus(corpus)
+    root = Path(corpus) if corpus is not None else find_corpus()
+    mechanisms, claims, snapshot = load_corpus(root)
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
-    screening = screen_records(snapshot, mechanisms, claims)
-    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric)
+    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions)
     verdicts = synthesize(claims, assessments_to_frame(assessments))
-    return Review(mechanisms, claims, snapshot, screening, assessments, verdicts)
+    return Review(mechanisms, claims, snapshot, screening, assessments, verdicts, decisions)
 
 
 
