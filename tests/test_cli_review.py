@@ -105,3 +105,12 @@ def test_screen_simulate_bad_dataset_is_one_line(tmp_path: Path, capsys: pytest.
     data.write_text("title,label_included\na,1\n", encoding="utf-8")
     assert main(["screen", "simulate", str(data)]) == 1
     assert capsys.readouterr().err == f"litreview: error: {data}: missing column(s) abstract\n"
+
+
+def test_check_validates_the_decisions_log(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--corpus", str(corpus)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("172 curated judgements, 0 reviewer decisions")
+    (corpus / "decisions.jsonl").write_text('{"key": "1", "stage": "screen"}\n', encoding="utf-8")
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    assert capsys.readouterr().err == (f"litreview: error: {corpus / 'decisions.jsonl'}: line 1: "
+                                       "missing field 'reviewer'\n")

@@ -87,7 +87,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _add_check(sub: argparse._SubParsersAction) -> None:
     """``litreview check``: validate the corpus files."""
-    p = sub.add_parser("check", help="validate mechanisms, claims and snapshot")
+    p = sub.add_parser("check", help="validate mechanisms, claims, snapshot and decisions")
     _corpus_option(p)
     p.add_argument("--seeds", type=Path, default=None,
                    help="seed articles directory: also check every quote occurs in its article")
@@ -97,6 +97,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
 def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Load and validate the corpus; print counts."""
     from .claims import load_claims, load_mechanisms
+    from .decisions import load_decisions
     from .review import CorpusPaths, find_corpus
     from .snapshot import load_snapshot
 
@@ -104,8 +105,9 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms, seeds_dir=args.seeds)
     snapshot = load_snapshot(paths.snapshot)
+    decisions = load_decisions(paths.decisions)
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
-          f"{len(snapshot.curated)} curated judgements")
+          f"{len(snapshot.curated)} curated judgements, {len(decisions)} reviewer decisions")
     return 0
 
 
@@ -156,13 +158,17 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Screen, score and print a summary (and optionally write the assessments CSV)."""
     from ._io import atomic_open
+    from .decisions import load_decisions
     from .evidence import assessments_to_frame, load_rubric, score_evidence
-    from .review import load_corpus
+    from .review import CorpusPaths, find_corpus, load_corpus
     from .screen import screen_records
 
-    mechanisms, claims, snapshot = load_corpus(args.corpus)
-    screening = screen_records(snapshot, mechanisms, claims)
-    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric))
+    root = args.corpus or find_corpus()
+    mechanisms, claims, snapshot = load_corpus(root)
+    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric),
+                                 decisions)
     curated = [a for a in assessments if a.judged_by == "curator"]
     fields = ("design", "population", "n", "direction")
     counts = ", ".join(f"{f} {sum(f in a.disagreements for a in curated)}" for f in fields)
