@@ -30,6 +30,8 @@ from pathlib import Path
 from statistics import mean
 
 import numpy as np
+import sklearn.feature_extraction.text  # noqa: F401  imported before timing, as the runner imports asreview
+import sklearn.svm  # noqa: F401
 
 from litreview.priority import choose_priors, read_labelled_csv, screening_metrics, simulate_screening
 

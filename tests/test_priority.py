@@ -12,10 +12,12 @@ from test_screen import BDNF, CLAIMS, article, snapshot_of
 from litreview.decisions import DecisionLog, make_decision
 from litreview.errors import DatasetError
 from litreview.priority import (
+    DRY_RUN,
     Prioritizer,
     ScreeningModel,
     SimulationResult,
     choose_priors,
+    is_dry,
     read_labelled_csv,
     screening_metrics,
     simulate_screening,
@@ -105,6 +107,15 @@ def test_read_labelled_csv_checks_its_columns_and_labels(tmp_path: Path) -> None
         read_labelled_csv(path)
     with pytest.raises(DatasetError, match="no such file"):
         read_labelled_csv(tmp_path / "nope.csv")
+
+
+def test_records_without_text_come_first_once_the_run_dries_up() -> None:
+    titles, abstracts = [*TITLES, None], [""] * len(TITLES) + [None]
+    model = ScreeningModel(titles, abstracts)
+    labels = {0: 1, 1: 0}
+    assert model.empty.tolist() == [False] * len(TITLES) + [True]
+    assert model.rank(labels)[0] != 12 and model.rank(labels, dry=True)[0] == 12
+    assert not is_dry([0] * (DRY_RUN - 1)) and is_dry([1] + [0] * DRY_RUN) and not is_dry([0] * DRY_RUN + [1])
 
 
 def test_expected_includes_is_near_what_is_left() -> None:

@@ -126,7 +126,7 @@ def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
     log = load_decisions(CorpusPaths(root).decisions, snapshot)
     queue = Prioritizer(snapshot.records, screen_records(snapshot, mechanisms, claims).log).queue(log, args.reviewer)
     for rank, key in enumerate(queue.keys[: args.n], start=1):
-        score = f"{queue.scores[key]:+.2f}" if queue.scores else "rules"
+        score = "rules" if not queue.scores else _score_text(queue.scores[key])
         print(f"{rank}\t{key}\t{score}\t{snapshot.record(key).title}")
     if queue.ranked_by == "model":
         basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far); "
@@ -135,6 +135,11 @@ def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
         basis = "ranked by the screening rules until an include and an exclude are recorded"
     print(f"{len(queue.keys)} records to screen; {basis}")
     return 0
+
+
+def _score_text(score: float) -> str:
+    """A model score, or why a record without text comes now."""
+    return f"{score:+.2f}" if score != float("inf") else "no text"
 
 
 def _cmd_screen_simulate(args: argparse.Namespace, settings: Settings) -> int:

@@ -29,7 +29,7 @@ from .claims import Claim, Mechanism
 from .decisions import SCREEN_REASONS, DecisionLog, make_decision
 from .errors import LitreviewError
 from .evidence import DESIGNS, DIRECTIONS, POPULATIONS, StudyAssessment, judge_direction
-from .priority import Prioritizer, ScreeningQueue
+from .priority import DRY_RUN, Prioritizer, ScreeningQueue
 from .queries import DRUG_TERMS
 from .records import Article
 from .screen import _content_words, _term_pattern, screen_records
@@ -269,7 +269,9 @@ class ScreeningPanel(_Panel):
         terms = [*DRUG_TERMS, *(t for m in rows["mechanism"] for t in self.mechanisms[m].synonyms)]
         rules = "; ".join(f"{m}: {d} ({r})" for m, d, r in zip(rows["mechanism"], rows["decision"], rows["reason"]))
         score = self.state.scores.get(key)
-        model = f"model score {score:+.2f} (above 0 leans include)" if score is not None else "model not trained yet"
+        model = ("model not trained yet" if score is None else f"model score {score:+.2f} (above 0 leans include)"
+                 if score != float("inf") else "no title or abstract to rank: shown now that the run of "
+                                               f"likely includes has dried up ({DRY_RUN} excludes in a row)")
         outcome = self.decisions.outcome(key, None, "screen")
         so_far = html.escape(outcome.describe()) if outcome else "none"
         self.body.value = (_record_html(article, article.abstract or article.curated_summary or "", terms)

@@ -1,10 +1,15 @@
 """Active-learning prioritisation: rank the unscreened records by what the reviewers decided so far.
 
 :class:`ScreeningModel` turns each record's title and abstract into TF-IDF
-features once, then retrains a linear classifier on the decisions so far and
-ranks the unscreened records, most likely include first (the certainty-based
-"maximum" query of ASReview). Before the first include *and* the first exclude
-exist there is nothing to learn from and the caller's rule ranking stands.
+features once (1-2-grams, sublinear counts, the title counted twice: it is the
+densest part), then retrains a linear SVM on the decisions so far, includes
+weighted up as in ASReview's tuned default, and ranks the unscreened records,
+most likely include first (ASReview's "maximum" query). Records with neither
+title nor abstract give a text model nothing to rank: rather than leaving them
+to the end, where a reviewer who stops early never sees them, they are queued
+first as soon as the model's run dries up (:data:`DRY_RUN` excludes in a row).
+Before the first include *and* the first exclude exist there is nothing to
+learn from and the caller's rule ranking stands.
 :meth:`ScreeningModel.expected_includes` is the stopping aid: how many includes
 the model still expects among the unscreened records.
 
@@ -42,6 +47,8 @@ __all__ = [
     "ScreeningMetrics",
     "ScreeningQueue",
     "Prioritizer",
+    "DRY_RUN",
+    "is_dry",
     "read_labelled_csv",
     "choose_priors",
     "simulate_screening",
@@ -51,11 +58,18 @@ __all__ = [
 #: Relative weight of an exclude against an include when fitting (ASReview's tuned "balanced" ratio).
 _BALANCE_RATIO = 9.8
 _SVM_C = 0.11
+#: Excludes in a row after which the records without any text are queued first.
+DRY_RUN = 20
 
 
 def _texts(titles: Sequence[str | None], abstracts: Sequence[str | None]) -> list[str]:
-    """``title abstract`` per record, missing parts as empty text."""
-    return [f"{t or ''} {a or ''}".strip() for t, a in zip(titles, abstracts)]
+    """``title title abstract`` per record (the title counted twice), missing parts as empty text."""
+    return [f"{t or ''} {t or ''} {a or ''}".strip() for t, a in zip(titles, abstracts)]
+
+
+def is_dry(labels_in_order: Sequence[int]) -> bool:
+    """True when the last :data:`DRY_RUN` decisions were all excludes."""
+    return len(labels_in_order) >= DRY_RUN and not any(labels_in_order[-DRY_RUN:])
 
 
 def _sample_weights(labels: np.ndarray) -> np.ndarray:
@@ -84,6 +98,8 @@ class ScreeningModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = _texts(titles, abstracts)
+        #: Records with neither title nor abstract.
+        self.empty = np.array([not text for text in texts], dtype=bool)
         if len(texts) < 2:
             raise DatasetError("the model needs at least two records")
         vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95, min_df=1)
@@ -110,9 +126,16 @@ class ScreeningModel:
         classifier.fit(self.features[index], y, sample_weight=_sample_weights(y))
         return classifier.decision_function(self.features)
 
-    def rank(self, labels: Mapping[int, int]) -> np.ndarray:
-        """Unlabelled record indices, most likely include first (ties by index)."""
+    def priorities(self, labels: Mapping[int, int], dry: bool = False) -> np.ndarray:
+        """:meth:`scores`, with the records without text first (``+inf``) when the run is ``dry``."""
         scores = self.scores(labels)
+        if dry:
+            scores[self.empty] = np.inf
+        return scores
+
+    def rank(self, labels: Mapping[int, int], dry: bool = False) -> np.ndarray:
+        """Unlabelled record indices in the order to screen them (ties by index)."""
+        scores = self.priorities(labels, dry)
         pool = np.setdiff1d(np.arange(self.size), np.fromiter(labels, dtype=np.int64, count=len(labels)))
         return pool[np.argsort(-scores[pool], kind="stable")]
 
@@ -322,10 +345,16 @@ def simulate_screening(
     model = ScreeningModel(titles, abstracts)
     priors = choose_priors(y, seed)
     decided = {i: int(y[i]) for i in priors}
+    screened = np.zeros(len(y), dtype=bool)
+    screened[list(priors)] = True
+    asked: list[int] = []  # labels of the records the model chose, in order
     left = int(y.sum()) - 1
     while len(decided) < len(y) and not (stop_after_last_include and left == 0):
-        chosen = int(model.rank(decided)[0])
-        decided[chosen] = int(y[chosen])
+        scores = model.priorities(decided, is_dry(asked))
+        scores[screened] = -np.inf
+        chosen = int(np.argmax(scores))  # the first of equals, as rank() orders them
+        decided[chosen], screened[chosen] = int(y[chosen]), True
+        asked.append(decided[chosen])
         left -= decided[chosen]
     order = np.fromiter(decided, dtype=np.int64, count=len(decided))
     return SimulationResult(order, y, priors, time.perf_counter() - started)
@@ -422,7 +451,9 @@ class Prioritizer:
         includes = sum(labels.values())
         if not ScreeningModel.can_learn(labels):
             return ScreeningQueue(tuple(queued), {}, "rules", includes, len(labels) - includes, None)
-        scores = self.model.scores(labels)
+        recent = [int(d.decision == "include") for d in sorted(decisions, key=lambda d: (d.time, d.line))
+                  if d.stage == "screen" and d.line != -1 and not d.resolution]
+        scores = self.model.priorities(labels, is_dry(recent))
         ranked = sorted(queued, key=lambda k: (-scores[self._position[k]], self._position[k]))
         return ScreeningQueue(tuple(ranked), {k: float(scores[self._position[k]]) for k in ranked}, "model",
                               includes, len(labels) - includes, self.model.expected_includes(labels))
