@@ -82,7 +82,7 @@ def test_screen_next_lists_the_queue(corpus: Path, capsys: pytest.CaptureFixture
     assert main(["screen", "next", "--n", "3", "--reviewer", "dana", "--corpus", str(corpus)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4 and lines[0].startswith("1\t") and "\trules\t" in lines[0]
-    assert lines[-1].startswith("143 records to screen; ranked by the screening rules")
+    assert lines[-1].startswith("143 records to screen, 0 decisions since the last include; ranked by the rules")
 
 
 def test_screen_simulate_prints_metrics_and_writes_the_order(tmp_path: Path,

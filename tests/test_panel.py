@@ -51,7 +51,8 @@ def test_screening_panel_logs_each_click_and_retrains(log_path: Path) -> None:
     panel.reason.value = "adolescents only"
     panel.buttons["exclude"].click()
     assert panel.state.ranked_by == "model" and panel.state.expected_includes is not None
-    assert "about" in panel.progress.value and "2 of 5 screened" in panel.progress.value
+    assert "at most about" in panel.progress.value and "2 of 5 screened, 1 since the last include" in (
+        panel.progress.value)
     log = load_decisions(log_path)
     assert [(d.key, d.decision, d.reason, d.note) for d in log] == [
         (first, "include", "meets inclusion criteria", None), (second, "exclude", "wrong population",

@@ -145,6 +145,7 @@ def test_queue_falls_back_to_the_rules_then_learns() -> None:
                                            time="2026-01-01T00:00:00Z")))
     learned = prioritizer.queue(log)
     assert learned.ranked_by == "model" and (learned.includes, learned.excludes) == (1, 1)
+    assert learned.since_last_include == 1
     assert set(learned.keys) == {"2", "3", "5"} and learned.keys[-1] == "2"
     assert learned.expected_includes is not None and 0 < learned.expected_includes < 3
     assert prioritizer.queue(log, reviewer="bob").keys[:1] != ()  # bob has screened nothing

@@ -130,10 +130,11 @@ def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{rank}\t{key}\t{score}\t{snapshot.record(key).title}")
     if queue.ranked_by == "model":
         basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far); "
-                 f"about {queue.expected_includes:.1f} includes expected among the unscreened")
+                 f"at most about {queue.expected_includes:.1f} includes expected among the unscreened")
     else:
-        basis = "ranked by the screening rules until an include and an exclude are recorded"
-    print(f"{len(queue.keys)} records to screen; {basis}")
+        basis = "ranked by the rules until an include and an exclude are recorded"
+    print(f"{len(queue.keys)} records to screen, {queue.since_last_include} decisions since the last include; "
+          f"{basis}")
     return 0
 
 

@@ -249,10 +249,11 @@ class ScreeningPanel(_Panel):
     def _counts(self) -> str:
         queue = self.state
         basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far), "
-                 f"about {queue.expected_includes:.1f} includes expected among the unscreened"
+                 f"at most about {queue.expected_includes:.1f} includes expected among the unscreened"
                  if queue.ranked_by == "model" else "ranked by the screening rules until an include and an "
                                                     "exclude are recorded")
-        return f"{len(self.prioritizer.keys) - len(queue.keys)} of {len(self.prioritizer.keys)} screened; {basis}"
+        return (f"{len(self.prioritizer.keys) - len(queue.keys)} of {len(self.prioritizer.keys)} screened, "
+                f"{queue.since_last_include} since the last include; {basis}")
 
     def _controls(self) -> list[widgets.Widget]:
         return [widgets.HBox([self.buttons["include"], self.include_reason]),

@@ -381,6 +381,8 @@ class ScreeningQueue:
     expected_includes : float or None
         Includes the model expects among the records nobody has screened (None
         while ranked by rules).
+    since_last_include : int
+        Screening decisions logged since the last include (ASReview users' stopping heuristic).
     """
 
     keys: tuple[str, ...]
@@ -389,6 +391,7 @@ class ScreeningQueue:
     includes: int
     excludes: int
     expected_includes: float | None
+    since_last_include: int = 0
 
 
 class Prioritizer:
@@ -449,11 +452,12 @@ class Prioritizer:
             mine = {key for (key, _, stage, who) in decisions.latest() if stage == "screen" and who == reviewer}
             queued = [k for k in self.keys if k not in mine]
         includes = sum(labels.values())
-        if not ScreeningModel.can_learn(labels):
-            return ScreeningQueue(tuple(queued), {}, "rules", includes, len(labels) - includes, None)
         recent = [int(d.decision == "include") for d in sorted(decisions, key=lambda d: (d.time, d.line))
                   if d.stage == "screen" and d.line != -1 and not d.resolution]
+        run = len(recent) - (max(i for i, v in enumerate(recent) if v) + 1 if any(recent) else 0)
+        if not ScreeningModel.can_learn(labels):
+            return ScreeningQueue(tuple(queued), {}, "rules", includes, len(labels) - includes, None, run)
         scores = self.model.priorities(labels, is_dry(recent))
         ranked = sorted(queued, key=lambda k: (-scores[self._position[k]], self._position[k]))
         return ScreeningQueue(tuple(ranked), {k: float(scores[self._position[k]]) for k in ranked}, "model",
-                              includes, len(labels) - includes, self.model.expected_includes(labels))
+                              includes, len(labels) - includes, self.model.expected_includes(labels), run)
