@@ -30,7 +30,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -72,11 +72,13 @@ def is_dry(labels_in_order: Sequence[int]) -> bool:
     return len(labels_in_order) >= DRY_RUN and not any(labels_in_order[-DRY_RUN:])
 
 
-def _sample_weights(labels: np.ndarray) -> np.ndarray:
-    """Down-weight excludes so they weigh 1/ratio of the includes in total, mean weight 1."""
+def _fit(features: Any, labels: np.ndarray) -> Any:
+    """A linear SVM on these rows, excludes down-weighted to 1/ratio of the includes in total (mean weight 1)."""
+    from sklearn.svm import LinearSVC
+
     includes = int(labels.sum())
     weights = np.where(labels == 1, 1.0, includes / (_BALANCE_RATIO * (len(labels) - includes)))
-    return weights * len(labels) / weights.sum()
+    return LinearSVC(C=_SVM_C).fit(features, labels, sample_weight=weights * len(labels) / weights.sum())
 
 
 class ScreeningModel:
@@ -116,15 +118,11 @@ class ScreeningModel:
 
     def scores(self, labels: Mapping[int, int]) -> np.ndarray:
         """Fit on ``labels`` (record index -> 1 include / 0 exclude); score every record, higher = include."""
-        from sklearn.svm import LinearSVC
-
         if not self.can_learn(labels):
             raise DatasetError("the model needs at least one include and one exclude to learn from")
         index = np.fromiter(labels, dtype=np.int64, count=len(labels))
         y = np.fromiter(labels.values(), dtype=np.int64, count=len(labels))
-        classifier = LinearSVC(C=_SVM_C)
-        classifier.fit(self.features[index], y, sample_weight=_sample_weights(y))
-        return classifier.decision_function(self.features)
+        return _fit(self.features[index], y).decision_function(self.features)
 
     def priorities(self, labels: Mapping[int, int], dry: bool = False) -> np.ndarray:
         """:meth:`scores`, with the records without text first (``+inf``) when the run is ``dry``."""
@@ -145,12 +143,12 @@ class ScreeningModel:
         The classifier's scores are turned into probabilities by a logistic
         (Platt) calibration fitted on cross-validated scores of the labelled
         records, then summed over the unlabelled ones. The labelled records were
-        chosen for being likely includes, so the estimate leans high: a
-        cautious reviewer's aid, not a guarantee.
+        chosen for looking like includes and the calibration extrapolates to
+        the lower scores of the rest, so the estimate leans high, often far too
+        high early in screening: read it as an upper estimate, not a guarantee.
         """
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
-        from sklearn.svm import LinearSVC
 
         index = np.fromiter(labels, dtype=np.int64, count=len(labels))
         y = np.fromiter(labels.values(), dtype=np.int64, count=len(labels))
@@ -162,8 +160,7 @@ class ScreeningModel:
         else:
             held_out = np.empty(len(y))
             for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(index, y):
-                classifier = LinearSVC(C=_SVM_C)
-                classifier.fit(self.features[index[train]], y[train], sample_weight=_sample_weights(y[train]))
+                classifier = _fit(self.features[index[train]], y[train])
                 held_out[test] = classifier.decision_function(self.features[index[test]])
         calibration = LogisticRegression().fit(held_out.reshape(-1, 1), y)
         return float(calibration.predict_proba(scores[pool].reshape(-1, 1))[:, 1].sum())
