@@ -42,11 +42,12 @@ def test_machine_only_pair_is_unverified() -> None:
 
 def test_reviewer_judgement_overrides_the_machine_and_rescoring_follows() -> None:
     decision = make_decision("1", "judge", "alice", claim=CLAIM.id, direction="contradicts", design="cohort",
-                             n=30, time=T1)
+                             n=30, reason="cortisol rose in the ketamine arm", time=T1)
     [machine] = score_evidence([RCT], [CLAIM], [("1", CLAIM.id)])
     [a] = score_evidence([RCT], [CLAIM], [("1", CLAIM.id)], decisions=log_of(decision))
     assert (a.judged_by, a.review_status) == ("reviewer:alice", "verified")
     assert (a.direction, a.design, a.sample_size, a.sample_size_span) == ("contradicts", "cohort", 30, "reviewer")
+    assert a.direction_sentence == "reviewer:alice: cortisol rose in the ketamine arm"
     assert (a.auto_direction, a.auto_design, a.auto_n) == ("supports", "rct", 120)  # the proposal stays visible
     assert a.population == machine.population  # a field the reviewer left alone keeps the machine's value
     assert a.score < machine.score and a.rationale.startswith("cohort")

@@ -283,7 +283,11 @@ class StudyAssessment:
     key, pmid, claim_id, mechanism : str
         Record key (PMID or ``doi:...``), PMID (None while unresolved), claim and its mechanism.
     design, population, sample_size, sample_size_span, direction, direction_sentence
-        The values the verdict uses: the curator's where given, else the machine's.
+        The values the verdict uses: a reviewer's decision where given, else
+        the curator's, else the machine's (``sample_size_span`` is
+        ``reviewer`` or ``curator`` when a person gave n; ``direction_sentence``
+        is ``reviewer:<name>: <reason>`` when a reviewer gave the direction
+        with a reason).
     auto_design, auto_population, auto_n, auto_direction
         The automatic judgement (always computed).
     curated_design, curated_population, curated_n, curated_direction
@@ -426,8 +430,11 @@ def _reviewed(outcome: Outcome | None, values: dict[str, Any], judged_by: str) -
     if outcome.status == "conflict":
         return judged_by, "conflict"
     values.update(outcome.values)
+    by_reviewer = outcome.judged_by != "curator"
     if "n" in outcome.values:
-        values["span"] = "reviewer" if outcome.judged_by != "curator" else "curator"
+        values["span"] = "reviewer" if by_reviewer else "curator"
+    if "direction" in outcome.values and by_reviewer and outcome.reason:
+        values["sentence"] = f"{outcome.judged_by}: {outcome.reason}"
     return outcome.judged_by or judged_by, "verified"
 
 
@@ -458,9 +465,12 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
                                     _COMPARABLE_DIRECTION.get(c_direction, c_direction))):
             if theirs is not None and mine is not None and mine != theirs:
                 disagreements.append(name)
-    values = {"design": design, "population": population, "n": n, "span": span, "direction": direction}
+    sentence = judgement.finding if judgement is not None else auto_direction.sentence
+    values = {"design": design, "population": population, "n": n, "span": span, "direction": direction,
+              "sentence": sentence}
     judged_by, status = _reviewed(outcome, values, "curator" if judgement is not None else "automatic")
-    design, population, n, span, direction = (values[k] for k in ("design", "population", "n", "span", "direction"))
+    design, population, n, span, direction, sentence = (
+        values[k] for k in ("design", "population", "n", "span", "direction", "sentence"))
     flags = facts.flags
     directness = population
     if population == "human" and facts.healthy_only:
@@ -470,7 +480,7 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
         key=article.key, pmid=article.pmid, claim_id=claim.id, mechanism=claim.mechanism,
         design=design, population=population, sample_size=n, sample_size_span=span,
         direction=direction,
-        direction_sentence=(judgement.finding if judgement is not None else auto_direction.sentence),
+        direction_sentence=sentence,
         auto_design=auto_design, auto_population=auto_population, auto_n=found.n if found else None,
         auto_direction=auto_direction.direction,
         curated_design=c_design, curated_population=c_population, curated_n=c_n, curated_direction=c_direction,
