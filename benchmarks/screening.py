@@ -26,6 +26,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from statistics import mean
 
@@ -43,8 +44,9 @@ COLUMNS = ("wss95", "recall_at_10", "fraction_to_find_all", "seconds")
 
 def _asreview(python: str, path: Path, priors: tuple[int, int], labels: np.ndarray) -> dict[str, float]:
     """Run ASReview's default model through the runner; its metrics and time."""
-    done = subprocess.run([python, str(RUNNER), str(path), *map(str, priors)], capture_output=True, text=True,
-                          check=True)
+    with tempfile.TemporaryDirectory() as scratch:  # ASReview leaves a dataset cache in its working directory
+        done = subprocess.run([python, str(RUNNER), str(path.resolve()), *map(str, priors)], capture_output=True,
+                              text=True, check=True, cwd=scratch)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if result["labels"] != labels.tolist():
         raise SystemExit(f"{path.name}: ASReview reads the rows in another order; the priors would differ")
@@ -67,8 +69,11 @@ def _asreview_python(given: str | None) -> tuple[str | None, str]:
     python = given or os.environ.get("ASREVIEW_PYTHON")
     if python is None:
         return None, "no --asreview-python or ASREVIEW_PYTHON given"
-    probe = subprocess.run([python, "-c", "import asreview; print(asreview.__version__)"], capture_output=True,
-                           text=True)
+    if os.sep in python:
+        python = os.path.abspath(python)  # it runs from a scratch directory; abspath keeps the venv's symlink
+    with tempfile.TemporaryDirectory() as scratch:
+        probe = subprocess.run([python, "-c", "import asreview; print(asreview.__version__)"], capture_output=True,
+                               text=True, cwd=scratch)
     if probe.returncode != 0:
         return None, f"{python} cannot import asreview (pip install asreview in that environment)"
     return python, f"ASReview {probe.stdout.strip()}"
