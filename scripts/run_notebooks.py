@@ -18,7 +18,10 @@ def run(path: Path) -> None:
     """Execute one notebook with its folder as working directory and save it."""
     notebook = nbformat.read(path, as_version=4)
     resources = {"metadata": {"path": str(path.parent)}}
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources=resources).execute()
+    # Widget state (random model ids, every widget's value) is not stored: the panels are rebuilt when run.
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources=resources,
+                   store_widget_state=False).execute()
+    notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)

@@ -11,7 +11,10 @@ records     :class:`Article`, :func:`records_to_frame`, :func:`iter_pubmed_xml`,
             :func:`parse_pubmed_xml`
 snapshot    :func:`load_snapshot`, :func:`write_snapshot`, :func:`provenance_to_frame`,
             :func:`searches_to_frame`, :func:`curated_to_frame`
-screen      :func:`screen_records`
+screen      :func:`screen_records`, :class:`Prioritizer` (active-learning queue),
+            :func:`simulate_screening`, :func:`screening_metrics`, :func:`read_labelled_csv`
+decisions   :func:`load_decisions`, :func:`make_decision`, :class:`DecisionLog` (reviewers'
+            log: conflicts, kappa), :class:`ScreeningPanel`, :class:`JudgingPanel` (ipywidgets)
 score       :func:`load_rubric`, :func:`score_evidence`, :func:`assessments_to_frame`
 appraisal   :func:`appraise` (stream, GRADE start, risk of bias, indirectness, weight)
 synthesis   :func:`synthesize`, :func:`verdicts_to_frame`, :func:`summary_of_findings`
@@ -32,6 +35,7 @@ from typing import Any
 from .errors import (
     ConfigError,
     CorpusError,
+    DatasetError,
     EutilsError,
     ExportError,
     LitreviewError,
@@ -58,6 +62,9 @@ _EXPORTS: dict[str, str] = {
                      "curated_to_frame"), "snapshot"),
     # screening, scoring, synthesis
     **dict.fromkeys(("ScreeningResult", "screen_records"), "screen"),
+    **dict.fromkeys(("Prioritizer", "simulate_screening", "screening_metrics", "read_labelled_csv"), "priority"),
+    **dict.fromkeys(("Decision", "DecisionLog", "load_decisions", "make_decision"), "decisions"),
+    **dict.fromkeys(("ScreeningPanel", "JudgingPanel"), "panel"),
     **dict.fromkeys(("StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame"), "evidence"),
     **dict.fromkeys(("appraise",), "appraisal"),
     **dict.fromkeys(("ClaimVerdict", "synthesize", "verdicts_to_frame", "summary_of_findings"), "synthesis"),
@@ -75,8 +82,8 @@ __version__ = version("litreview")
 __all__ = [
     *_EXPORTS,
     "Settings",
-    "LitreviewError", "ConfigError", "CorpusError", "ParseError", "ExportError", "MirrorError", "EutilsError",
-    "RateLimitError",
+    "LitreviewError", "ConfigError", "CorpusError", "ParseError", "ExportError", "MirrorError", "DatasetError",
+    "EutilsError", "RateLimitError",
     "__version__",
 ]
 

@@ -34,7 +34,7 @@ MANIFEST_FORMAT = 1
 
 __all__ = [
     "atomic_open", "atomic_write_bytes", "atomic_write_text", "atomic_write_files", "dump_jsonl", "write_jsonl",
-    "write_file_set", "verify_file_set",
+    "append_jsonl", "write_file_set", "verify_file_set",
     "read_text", "read_toml", "read_json", "read_jsonl",
 ]
 
@@ -341,3 +341,21 @@ def read_jsonl(path: str | os.PathLike[str], missing: str = "file not found") ->
             raise CorpusError(f"line {number}: invalid JSON ({exc.msg})", str(path)) from None
         except RecursionError:
             raise CorpusError(f"line {number}: JSON nested too deeply", str(path)) from None
+
+
+def append_jsonl(path: str | os.PathLike[str], row: dict[str, Any]) -> None:
+    """Append one compact, key-sorted JSON line to an append-only log, durably.
+
+    The line goes out in one ``write`` on a file opened with ``O_APPEND``, so two
+    writers never interleave or overwrite each other's lines (a temporary file
+    renamed over the log could drop a line another writer appended meanwhile);
+    ``fsync`` makes it durable before returning.
+    """
+    data = (json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)

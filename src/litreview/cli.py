@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._cli_review import add_commands as add_review_commands
 from .errors import LitreviewError
 from .settings import Settings
 
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fetch(sub)
     _add_parse(sub)
     _add_mirror(sub)
+    add_review_commands(sub)  # decide, decisions, screen: the reviewer in the loop (_cli_review.py)
     del sub
     return parser
 
@@ -133,7 +135,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _add_check(sub: argparse._SubParsersAction) -> None:
     """``litreview check``: validate the corpus files."""
-    p = sub.add_parser("check", help="validate mechanisms, claims and snapshot")
+    p = sub.add_parser("check", help="validate mechanisms, claims, snapshot and decisions")
     _corpus_option(p)
     p.add_argument("--seeds", type=Path, default=None,
                    help="seed articles directory whose texts every quote must occur in (default: $LITREVIEW_SEEDS, "
@@ -154,6 +156,7 @@ def _seeds_dir(given: Path | None, settings: Settings, corpus: Path) -> Path | N
 def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Load and validate the corpus (and the quotes, when a seeds directory is known); say what was checked."""
     from .claims import load_claims, load_mechanisms
+    from .decisions import load_decisions
     from .review import CorpusPaths, find_corpus
     from .snapshot import load_snapshot
 
@@ -162,6 +165,7 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
+    decisions = load_decisions(paths.decisions)
     if seeds is None:
         quotes = "quotes not checked (no seeds directory: use --seeds DIR or set LITREVIEW_SEEDS)"
     else:
@@ -169,7 +173,8 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
                   f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
-          f"{len(snapshot.curated)} curated judgements; snapshot files match manifest.json; {quotes}")
+          f"{len(snapshot.curated)} curated judgements, {len(decisions)} reviewer decisions; "
+          f"snapshot files match manifest.json; {quotes}")
     return 0
 
 
@@ -215,14 +220,18 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Screen, score and print a summary (and optionally write the assessments CSV)."""
+    from .decisions import load_decisions
     from .evidence import assessments_to_frame, load_rubric, score_evidence
     from .export import export_csv
-    from .review import load_corpus
+    from .review import CorpusPaths, find_corpus, load_corpus
     from .screen import screen_records
 
-    mechanisms, claims, snapshot = load_corpus(args.corpus)
-    screening = screen_records(snapshot, mechanisms, claims)
-    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric))
+    root = args.corpus or find_corpus()
+    mechanisms, claims, snapshot = load_corpus(root)
+    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric),
+                                 decisions)
     curated = [a for a in assessments if a.judged_by == "curator"]
     fields = ("design", "population", "n", "direction")
     counts = ", ".join(f"{f} {sum(f in a.disagreements for a in curated)}" for f in fields)

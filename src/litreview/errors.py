@@ -9,6 +9,7 @@ Every error the package raises deliberately derives from one base, so a caller
      ├── ParseError         PubMed XML could not be parsed
      ├── ExportError        unknown export format or unusable export input
      ├── MirrorError        PubMed mirror inputs, directory or query unusable
+     ├── DatasetError       a labelled screening dataset is unusable (screen simulate)
      └── EutilsError        E-utilities answered with an error or unusable payload
           └── RateLimitError    NCBI refused the request for exceeding the limit
 
@@ -29,6 +30,7 @@ __all__ = [
     "ParseError",
     "ExportError",
     "MirrorError",
+    "DatasetError",
     "EutilsError",
     "RateLimitError",
 ]
@@ -89,6 +91,10 @@ class ExportError(LitreviewError):
 
 class MirrorError(LitreviewError):
     """The local PubMed mirror cannot be built or searched as asked (inputs, directory or query)."""
+
+
+class DatasetError(LitreviewError):
+    """A labelled screening dataset (for ``litreview screen simulate``) is missing, malformed or unusable."""
 
 
 class EutilsError(LitreviewError):

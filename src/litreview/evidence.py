@@ -11,7 +11,9 @@ overridable with :func:`load_rubric`); ``docs/scoring.md`` explains them.
 
 Curated records carry a curator's judgement (design, population, n, direction)
 for their claims: the verdict uses it, the automatic judgement is computed all
-the same, and ``disagreements`` names the fields where the two differ.
+the same, and ``disagreements`` names the fields where the two differ. A
+reviewer's judge-stage decision (:mod:`litreview.decisions`) overrides both
+for the fields it gives; ``judged_by`` and ``review_status`` say who decided.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -44,6 +46,9 @@ from .claims import Claim
 from .errors import CorpusError
 from .records import Article
 from .snapshot import CuratedJudgement
+
+if TYPE_CHECKING:
+    from .decisions import DecisionLog, Outcome
 
 __all__ = [
     "DESIGNS",
@@ -304,7 +309,11 @@ class StudyAssessment:
     key, pmid, claim_id, mechanism : str
         Record key (PMID or ``doi:...``), PMID (None while unresolved), claim and its mechanism.
     design, population, sample_size, sample_size_span, direction, direction_sentence
-        The values the verdict uses: the curator's where given, else the machine's.
+        The values the verdict uses: a reviewer's decision where given, else
+        the curator's, else the machine's (``sample_size_span`` is
+        ``reviewer`` or ``curator`` when a person gave n; ``direction_sentence``
+        is ``reviewer:<name>: <reason>`` when a reviewer gave the direction
+        with a reason).
     auto_design, auto_population, auto_n, auto_direction
         The automatic judgement (always computed).
     auto_confidence : float
@@ -444,8 +453,23 @@ def _record_facts(article: Article) -> _RecordFacts:
     )
 
 
+def _reviewed(outcome: Outcome | None, values: dict[str, Any], judged_by: str) -> tuple[str, str]:
+    """Apply the reviewers' outcome to ``values`` in place; return (judged_by, review_status)."""
+    if outcome is None:
+        return judged_by, "verified" if judged_by != "automatic" else "unverified"
+    if outcome.status == "conflict":
+        return judged_by, "conflict"
+    values.update(outcome.values)
+    by_reviewer = outcome.judged_by != "curator"
+    if "n" in outcome.values:
+        values["span"] = "reviewer" if by_reviewer else "curator"
+    if "direction" in outcome.values and by_reviewer and outcome.reason:
+        values["sentence"] = f"{outcome.judged_by}: {outcome.reason}"
+    return outcome.judged_by or judged_by, "verified"
+
+
 def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: CuratedJudgement | None,
-            rubric: Rubric) -> StudyAssessment:
+            rubric: Rubric, outcome: Outcome | None = None) -> StudyAssessment:
     """Assess one (record, claim) pair."""
     auto_design, auto_population, found, text = facts.design, facts.population, facts.found, facts.text
     if judgement is not None and judgement.finding:
@@ -471,6 +495,12 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
                                     _COMPARABLE_DIRECTION.get(c_direction, c_direction))):
             if theirs is not None and mine is not None and mine != theirs:
                 disagreements.append(name)
+    sentence = judgement.finding if judgement is not None else auto_direction.sentence
+    values = {"design": design, "population": population, "n": n, "span": span, "direction": direction,
+              "sentence": sentence}
+    judged_by, status = _reviewed(outcome, values, "curator" if judgement is not None else "automatic")
+    design, population, n, span, direction, sentence = (
+        values[k] for k in ("design", "population", "n", "span", "direction", "sentence"))
     flags = facts.flags
     directness = population
     if population == "human" and facts.healthy_only:
@@ -480,12 +510,11 @@ def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: Cura
         key=article.key, pmid=article.pmid, claim_id=claim.id, mechanism=claim.mechanism,
         design=design, population=population, sample_size=n, sample_size_span=span,
         direction=direction,
-        direction_sentence=(judgement.finding if judgement is not None else auto_direction.sentence),
+        direction_sentence=sentence,
         auto_design=auto_design, auto_population=auto_population, auto_n=found.n if found else None,
         auto_direction=auto_direction.direction, auto_confidence=auto_direction.confidence,
         curated_design=c_design, curated_population=c_population, curated_n=c_n, curated_direction=c_direction,
-        judged_by="curator" if judgement is not None else "automatic",
-        review_status="verified" if judgement is not None else "unverified",
+        judged_by=judged_by, review_status=status,
         disagreements=tuple(disagreements), flags=flags,
         excluded=any(f in rubric.exclude for f in flags),
         score=round(sum(components.values()), 3), components=components, rationale=rationale,
@@ -498,6 +527,7 @@ def score_evidence(
     pairs: Iterable[tuple[str, str]],
     curated: Iterable[CuratedJudgement] = (),
     rubric: Rubric | None = None,
+    decisions: DecisionLog | None = None,
 ) -> list[StudyAssessment]:
     """Assess every (record key, claim id) pair.
 
@@ -512,6 +542,12 @@ def score_evidence(
         population, n and direction are used for the verdict.
     rubric : Rubric, optional
         Scoring weights (the packaged rubric when omitted).
+    decisions : DecisionLog, optional
+        Reviewers' decisions (with the curator's merged in, as
+        :func:`~litreview.decisions.load_decisions` does given the snapshot).
+        A decided judge-stage item overrides the curator and the machine for
+        the fields it gives (``judged_by`` ``reviewer:<name>``); an unresolved
+        conflict keeps the values and is marked ``review_status="conflict"``.
 
     Returns
     -------
@@ -527,6 +563,7 @@ def score_evidence(
     by_key = {a.key: a for a in records}
     by_id = {c.id: c for c in claims}
     judgements = {(j.key, j.claim_id): j for j in curated}
+    outcomes = decisions.outcomes("judge") if decisions is not None else {}
     out = []
     facts: dict[str, _RecordFacts] = {}
     for key, claim_id in sorted(set(pairs), key=lambda p: (p[1], p[0])):
@@ -536,7 +573,8 @@ def score_evidence(
             raise CorpusError(f"pair ({key}, {claim_id}): no such claim")
         if key not in facts:
             facts[key] = _record_facts(by_key[key])
-        out.append(_assess(by_key[key], facts[key], by_id[claim_id], judgements.get((key, claim_id)), rubric))
+        out.append(_assess(by_key[key], facts[key], by_id[claim_id], judgements.get((key, claim_id)), rubric,
+                           outcomes.get((key, claim_id, "judge"))))
     return out
 
 

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from .appraisal import appraise
 from .claims import Claim, Mechanism, load_claims, load_mechanisms
+from .decisions import DecisionLog, load_decisions
 from .errors import CorpusError
 from .evidence import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
 from .export import ALL_FORMATS, _png, _render_csv, export_review
@@ -53,6 +54,11 @@ class CorpusPaths:
         """The snapshot directory."""
         return self.root / "snapshot"
 
+    @property
+    def decisions(self) -> Path:
+        """``decisions.jsonl``: the reviewers' append-only log (optional)."""
+        return self.root / "decisions.jsonl"
+
 
 def find_corpus(start: str | Path = ".") -> Path:
     """Find the ``corpus/`` directory at ``start`` or in one of its parents.
@@ -88,6 +94,8 @@ class Review:
     appraised : pandas.DataFrame
         The assessments with bibliographic and appraisal columns (what synthesis read).
     verdicts : list of ClaimVerdict
+    decisions : DecisionLog
+        The reviewers' decisions, with the curator's register judgements merged.
     corpus_name : str
         Name of the corpus directory (shown in the report; never a full path).
     """
@@ -99,6 +107,7 @@ class Review:
     assessments: list[StudyAssessment]
     appraised: pd.DataFrame
     verdicts: list[ClaimVerdict]
+    decisions: DecisionLog = DecisionLog()
     corpus_name: str = "corpus"
 
     @property
@@ -153,6 +162,9 @@ def build_review(
 ) -> Review:
     """Run every offline stage from the corpus and return their outputs.
 
+    The reviewers' decisions in ``decisions.jsonl`` (when present) outrank the
+    rules at screening and the curator and machine at scoring.
+
     Parameters
     ----------
     corpus : str or Path, optional
@@ -176,12 +188,14 @@ def build_review(
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
     _check_fact_sources(claims, snapshot)
-    screening = screen_records(snapshot, mechanisms, claims)
-    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric)
+    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions)
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
                          {a.key: a for a in snapshot.records}, snapshot.curated)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
-    return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, root.resolve().name)
+    return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
+                  root.resolve().name)
 
 
 def _with_bibliography(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:

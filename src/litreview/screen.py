@@ -14,6 +14,14 @@ For each mechanism, the records its search returned go through, in order:
 3. **Relevance**: weighted hits of the mechanism's terms and MeSH headings
    (title 3, MeSH 2, abstract or summary 1, plus 2 when ketamine is named).
 
+A reviewer's screening decision (:mod:`litreview.decisions`) outranks the
+rules and the curator's link: the record is included or excluded with the
+reviewer's reason, and ``screened_by`` names who decided (``rules``,
+``curator``, ``reviewer:<name>``). When reviewers disagree and nobody has
+resolved it, the record's decision is ``conflict`` and it goes no further.
+A reviewer's judge-stage decision on an included record also sends that
+(record, claim) pair to scoring.
+
 Retracted records are kept here and flagged by scoring, which excludes them
 from verdicts while still showing them.
 """
@@ -24,6 +32,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -31,6 +40,9 @@ from .claims import Claim, Mechanism
 from .queries import DRUG_TERMS
 from .records import Article
 from .snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from .decisions import DecisionLog, Outcome
 
 __all__ = [
     "EXCLUSION_REASONS",
@@ -47,8 +59,11 @@ EXCLUSION_REASONS = (
     "mechanism terms absent",
 )
 LOG_COLUMNS = [
-    "mechanism", "key", "pmid", "title", "year", "source", "decision", "reason", "duplicate_of", "relevance",
+    "mechanism", "key", "pmid", "title", "year", "source", "decision", "reason", "screened_by", "duplicate_of",
+    "relevance",
 ]
+#: Order in which a record's decisions across mechanisms count for the unique-record total.
+_DECISION_RANK = {"included": 0, "conflict": 1, "excluded": 2, "duplicate": 3}
 _STOPWORDS = frozenset(
     "the and for with from that this into within than over under more less its their levels level "
     "effect effects activity ketamine esketamine".split()
@@ -63,14 +78,17 @@ class ScreeningResult:
     ----------
     log : pandas.DataFrame
         One row per (mechanism, record) with columns ``mechanism, key, pmid,
-        title, year, source, decision`` (``included``/``excluded``/``duplicate``),
-        ``reason``, ``duplicate_of``, ``relevance``; ranked by relevance.
+        title, year, source, decision`` (``included``/``excluded``/``duplicate``,
+        or ``conflict`` while reviewers disagree), ``reason``, ``screened_by``
+        (``rules``, ``curator`` or ``reviewer:<name>``), ``duplicate_of``,
+        ``relevance``; ranked by relevance.
     counts : pandas.DataFrame
         PRISMA-style counts per mechanism: ``identified`` (split into
         ``from_databases``, records a PubMed search or the mirror returned, and
         ``from_other_sources``, records taken from the curated register),
-        ``duplicates, screened, excluded, included`` and one
-        ``excluded: <reason>`` column per reason.
+        ``duplicates, screened, excluded, included, conflicts`` and one
+        ``excluded: <reason>`` column per rule reason, then per reviewer
+        reason given.
     pairs : tuple of (str, str)
         (record key, claim id) pairs to score: curated links, plus each included
         PubMed record with the claims of its mechanism whose outcome it mentions.
@@ -170,8 +188,18 @@ def _mentions_outcome(article: Article, claim: Claim) -> bool:
     return any(re.search(r"(?<!\w)" + re.escape(w[:6]), text) for w in words)
 
 
+def _reviewed_row(outcome: Outcome) -> dict[str, str]:
+    """Screening-log fields for a record the reviewers decided (or disagree on)."""
+    if outcome.status == "conflict":
+        who = "; ".join(d.judged_by for d in outcome.decisions)
+        return {"decision": "conflict", "reason": f"reviewers disagree: {outcome.describe()}", "screened_by": who}
+    decision = "included" if outcome.values["decision"] == "include" else "excluded"
+    return {"decision": decision, "reason": outcome.reason or "", "screened_by": outcome.judged_by or ""}
+
+
 def screen_records(
-    snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], claims: Sequence[Claim]
+    snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], claims: Sequence[Claim],
+    decisions: DecisionLog | None = None,
 ) -> ScreeningResult:
     """Screen every mechanism's search results.
 
@@ -183,6 +211,9 @@ def screen_records(
         Terms and MeSH headings used for the relevance rules.
     claims : sequence of Claim
         Used to pair included records with the claims they bear on.
+    decisions : DecisionLog, optional
+        Reviewers' decisions; their screening decisions outrank the rules and
+        the curator's register, their judge decisions add pairs to score.
 
     Returns
     -------
@@ -190,6 +221,11 @@ def screen_records(
         The screening log, PRISMA-style counts and the pairs to score.
     """
     duplicates = find_duplicates(snapshot.records)
+    reviewed = {
+        key: outcome for (key, _, _), outcome in (decisions.outcomes("screen") if decisions else {}).items()
+        # the register's own judgement (line -1) keeps the per-mechanism curator links below
+        if outcome.status == "conflict" or outcome.decided_by is None or outcome.decided_by.line != -1
+    }
     curated_links: dict[tuple[str, str], list[str]] = {}
     claim_mechanism = {c.id: c.mechanism for c in claims}
     for judgement in snapshot.curated:
@@ -209,27 +245,34 @@ def screen_records(
             }
             links = curated_links.get((key, mech_key))
             if key in duplicates:
-                row.update(decision="duplicate", reason=f"duplicate of {duplicates[key]}")
+                row.update(decision="duplicate", reason=f"duplicate of {duplicates[key]}", screened_by="rules")
+            elif key in reviewed:
+                row.update(_reviewed_row(reviewed[key]))
             elif links:
-                row.update(decision="included", reason="curator linked to " + ", ".join(sorted(links)))
+                row.update(decision="included", reason="curator linked to " + ", ".join(sorted(links)),
+                           screened_by="curator")
             else:
                 reason = _exclusion(article, names_drug, has_terms)
-                row.update(decision="excluded" if reason else "included", reason=reason or "meets inclusion rules")
+                row.update(decision="excluded" if reason else "included", reason=reason or "meets inclusion rules",
+                           screened_by="rules")
             rows.append(row)
     log = pd.DataFrame(rows, columns=LOG_COLUMNS)
     log["year"] = log["year"].astype("Int64")
     log = log.sort_values(["mechanism", "decision", "relevance", "key"], ascending=[True, False, False, True])
     log = log.reset_index(drop=True)
-    return ScreeningResult(log=log, counts=_prisma_counts(log, mechanisms), pairs=_pairs(log, snapshot, claims))
+    judged = [(k, c) for k, c, _ in (decisions.outcomes("judge") if decisions else {})]
+    return ScreeningResult(log=log, counts=_prisma_counts(log, mechanisms),
+                           pairs=_pairs(log, snapshot, claims, judged))
 
 
 def _prisma_counts(log: pd.DataFrame, mechanisms: Iterable[str]) -> pd.DataFrame:
     """PRISMA-style counts per mechanism, plus a total row over unique records."""
     rows = []
+    reasons = _exclusion_reasons(log)
     for mech in [*mechanisms, "all (unique records)"]:
         part = log if mech.startswith("all") else log[log["mechanism"] == mech]
         if mech.startswith("all"):
-            part = part.sort_values("decision", key=lambda s: s.map({"included": 0, "excluded": 1, "duplicate": 2}))
+            part = part.sort_values("decision", key=lambda s: s.map(_DECISION_RANK))
             part = part.drop_duplicates("key")
         curated = int((part["source"] == "curated").sum())
         row = {
@@ -242,17 +285,30 @@ def _prisma_counts(log: pd.DataFrame, mechanisms: Iterable[str]) -> pd.DataFrame
         row["screened"] = row["identified"] - row["duplicates"]
         row["excluded"] = int((part["decision"] == "excluded").sum())
         row["included"] = int((part["decision"] == "included").sum())
-        for reason in EXCLUSION_REASONS:
-            row[f"excluded: {reason}"] = int((part["reason"] == reason).sum())
+        row["conflicts"] = int((part["decision"] == "conflict").sum())
+        excluded = part[part["decision"] == "excluded"]
+        for reason in reasons:
+            row[f"excluded: {reason}"] = int((excluded["reason"] == reason).sum())
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _pairs(log: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim]) -> tuple[tuple[str, str], ...]:
-    """(record key, claim id) pairs to score for the included records."""
+def _exclusion_reasons(log: pd.DataFrame) -> list[str]:
+    """The rules' exclusion reasons, then the reviewers' reasons the log uses, in the list's order."""
+    from .decisions import SCREEN_REASONS
+
+    used = set(log.loc[log["decision"] == "excluded", "reason"])
+    return list(dict.fromkeys([*EXCLUSION_REASONS, *(r for r in SCREEN_REASONS["exclude"] if r in used)]))
+
+
+def _pairs(log: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim],
+           judged: Iterable[tuple[str, str | None]] = ()) -> tuple[tuple[str, str], ...]:
+    """(record key, claim id) pairs to score for the included records (curated, judged, or matching a claim)."""
     included = log[log["decision"] == "included"]
     included_keys = set(included["key"])
+    claim_ids = {c.id for c in claims}
     pairs = {(j.key, j.claim_id) for j in snapshot.curated if j.key in included_keys}
+    pairs.update((k, c) for k, c in judged if k in included_keys and c in claim_ids)
     curated_keys = {j.key for j in snapshot.curated}
     by_mechanism: dict[str, list[Claim]] = {}
     for claim in claims:

@@ -1,0 +1,116 @@
+"""`litreview decide`, `litreview decisions`, `litreview screen next|simulate` end to end."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_priority import LABELS, TITLES
+
+from conftest import CORPUS
+from litreview.cli import main
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A copy of the committed corpus."""
+    return Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+
+
+def _first_curated(corpus: Path) -> tuple[str, str]:
+    """(key, claim) of the first curator judgement."""
+    row = json.loads((corpus / "snapshot" / "curated.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    return row["key"], row["claim_id"]
+
+
+def test_decide_appends_and_reports_a_conflict(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key, claim = _first_curated(corpus)
+    argv = ["decide", key, "--claim", claim, "--stage", "judge", "--direction", "contradicts", "--reason",
+            "BDNF fell", "--reviewer", "alice", "--corpus", str(corpus)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"recorded alice: direction contradicts (BDNF fell) on {key} / {claim} -> ")
+    assert out[1].startswith("conflict on direction: alice: direction contradicts (BDNF fell); curator: direction")
+    [row] = [json.loads(line) for line in (corpus / "decisions.jsonl").read_text().splitlines()]
+    assert {k: row[k] for k in ("key", "claim", "stage", "direction", "reviewer")} == {
+        "key": key, "claim": claim, "stage": "judge", "direction": "contradicts", "reviewer": "alice"}
+    assert main(["decisions", "--conflicts", "--corpus", str(corpus)]) == 0
+    assert key in capsys.readouterr().out
+    assert main(argv[:-4] + ["--reviewer", "carol", "--resolution", "--corpus", str(corpus)]) == 0
+    assert "conflict" not in capsys.readouterr().out
+    assert main(["decisions", "--conflicts", "--kappa", "--corpus", str(corpus)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "no unresolved conflicts"
+    assert lines[2].split()[:4] == ["judge", "alice", "curator", "1"]
+
+
+def test_decide_screen_stage(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key, _ = _first_curated(corpus)
+    assert main(["decide", key, "--stage", "screen", "--exclude", "--reason", "wrong population", "--reviewer", "bob",
+                 "--corpus", str(corpus)]) == 0
+    assert "recorded bob: exclude (wrong population)" in capsys.readouterr().out
+    assert main(["decisions", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "wrong population" in out and "1 decisions in" in out and "1 unresolved conflicts" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["decide", "nope", "--stage", "screen", "--include", "--reviewer", "a"], "no record 'nope'"),
+        (["decide", "{key}", "--stage", "judge", "--claim", "nope", "--direction", "supports", "--reviewer", "a"],
+         "no claim 'nope'"),
+        (["decide", "{key}", "--stage", "judge", "--claim", "{claim}", "--direction", "suports", "--reviewer", "a"],
+         "unknown direction 'suports' (did you mean 'supports'?)"),
+        (["decide", "{key}", "--stage", "screen", "--exclude", "--reviewer", "a"], "missing reason to exclude"),
+        (["decide", "{key}", "--stage", "screen", "--reviewer", "a"], "needs --include or --exclude"),
+    ],
+)
+def test_decide_mistakes_are_one_line_errors(corpus: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                                             message: str) -> None:
+    key, claim = _first_curated(corpus)
+    assert main([a.format(key=key, claim=claim) for a in argv] + ["--corpus", str(corpus)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("litreview: error: ") and message in err and err.count("\n") == 1
+    assert (corpus / "decisions.jsonl").read_text() == ""
+
+
+def test_screen_next_lists_the_queue(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["screen", "next", "--n", "3", "--reviewer", "dana", "--corpus", str(corpus)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("1\t") and "\trules\t" in lines[0]
+    assert lines[-1].startswith("143 records to screen, 0 decisions since the last include; ranked by the rules")
+
+
+def test_screen_simulate_prints_metrics_and_writes_the_order(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "tiny.csv"
+    pd.DataFrame({"record_id": range(101, 113), "title": TITLES, "abstract": "", "label_included": LABELS}).to_csv(
+        data, index=False)
+    out = tmp_path / "order.csv"
+    assert main(["screen", "simulate", str(data), "--seed", "0", "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("tiny.csv: 12 records, 4 includes, seed 0 (prior records ")
+    assert lines[1] == "WSS@95 0.650  recall@10% 0.333  all includes found after 30.0% screened"
+    order = pd.read_csv(out)
+    assert list(order.columns) == ["record_id", "label_included", "rank"] and len(order) == 12
+    assert set(order["record_id"]) == set(range(101, 113)) and list(order["rank"]) == list(range(1, 13))
+
+
+def test_screen_simulate_bad_dataset_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "bad.csv"
+    data.write_text("title,label_included\na,1\n", encoding="utf-8")
+    assert main(["screen", "simulate", str(data)]) == 1
+    assert capsys.readouterr().err == f"litreview: error: {data}: missing column(s) abstract\n"
+
+
+def test_check_validates_the_decisions_log(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--corpus", str(corpus)]) == 0
+    assert "172 curated judgements, 0 reviewer decisions; " in capsys.readouterr().out
+    (corpus / "decisions.jsonl").write_text('{"key": "1", "stage": "screen"}\n', encoding="utf-8")
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    assert capsys.readouterr().err == (f"litreview: error: {corpus / 'decisions.jsonl'}: line 1: "
+                                       "missing field 'reviewer'\n")
