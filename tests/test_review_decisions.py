@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ from litreview.evidence import assessments_to_frame, score_evidence
 from litreview.records import Article, MeshHeading, PublicationType
 from litreview.review import build_review
 from litreview.screen import screen_records
+from litreview.snapshot import Provenance, load_snapshot, write_snapshot
 
 CLAIM = Claim("cortisol_reduction", "stress_hpa", "mechanism", "ketamine decreases cortisol", "ketamine",
               "decreases", "cortisol", ())
@@ -138,3 +140,43 @@ def test_the_curator_alone_gives_what_the_register_gave(corpus: Path) -> None:
     plain = screen_records(snapshot, mechanisms, claims)  # ... here they do not
     assert review.screening.log.equals(plain.log)
     assert review.assessments == score_evidence(snapshot.records, claims, plain.pairs, snapshot.curated)
+
+
+def _verdict(corpus: Path, claim_id: str, **options: bool):
+    """The verdict of one claim in the review built from ``corpus``."""
+    return next(v for v in build_review(corpus, **options).verdicts if v.claim_id == claim_id)
+
+
+def test_decisions_change_a_verdict_end_to_end(corpus: Path) -> None:
+    costi = "36620306"  # the cortisol RCT the curator read as no effect
+    before = _verdict(corpus, "cortisol_reduction")
+    assert (before.verdict_code, before.body_counts) == ("not_supported", {"no_effect": 1, "contradicts": 2})
+    log = DecisionLog(path=corpus / "decisions.jsonl")
+    log = log.append(make_decision(costi, "judge", "alice", claim="cortisol_reduction", direction="contradicts",
+                                   reason="salivary cortisol rose after the stressor in both arms", time=T1))
+    conflicted = _verdict(corpus, "cortisol_reduction")
+    assert conflicted.n_conflicts == 1 and conflicted.n_body == 2  # left out until resolved
+    assert any("reviewers disagree" in note and "Costi 2022" in note for note in conflicted.footnotes)
+    log.append(make_decision(costi, "judge", "carol", claim="cortisol_reduction", direction="contradicts",
+                             resolution=True, time=T2))
+    after = _verdict(corpus, "cortisol_reduction")
+    assert (after.verdict_code, after.body_counts, after.n_conflicts) == ("contradicted", {"contradicts": 3}, 0)
+
+
+def test_a_machine_only_judgement_rates_the_verdict_down_or_is_left_out(corpus: Path) -> None:
+    # a PubMed record that no person has judged: its direction is the machine's proposal
+    snapshot = load_snapshot(corpus / "snapshot")
+    record = dataclasses.replace(RCT, pmid="99999901", title="Ketamine and cortisol in depression: an RCT",
+                                 abstract="120 patients were randomized to ketamine or saline. CONCLUSIONS: Cortisol "
+                                          "rose after ketamine compared with saline.")
+    search = snapshot.searches["stress_hpa"]
+    write_snapshot(dataclasses.replace(
+        snapshot, records=(*snapshot.records, record),
+        searches={**snapshot.searches, "stress_hpa": dataclasses.replace(search, keys=(*search.keys, "99999901"))},
+        provenance={**snapshot.provenance, "99999901": Provenance("99999901", "pubmed", "2026-11-29",
+                                                                  queries=("stress_hpa",))}), corpus / "snapshot")
+    rated = _verdict(corpus, "cortisol_reduction")
+    assert rated.n_unverified == 1 and rated.domain("other").change == -1
+    assert "machine's proposals" in rated.domain("other").reason
+    left_out = _verdict(corpus, "cortisol_reduction", exclude_unverified=True)
+    assert left_out.domain("other").change == 0 and left_out.n_body == rated.n_body - 1
