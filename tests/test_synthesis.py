@@ -17,16 +17,8 @@ from conftest import CORPUS
 from litreview.appraisal import APPRAISAL_COLUMNS
 from litreview.claims import Claim, ClaimPart, ClaimSource, FactCheck
 from litreview.review import Review, build_review
-from litreview.synthesis import (
-    CERTAINTY_LEVELS,
-    DOMAINS,
-    SOF_COLUMNS,
-    VERDICT_CODES,
-    summary_of_findings,
-    synthesize,
-    synthesize_claim,
-    verdicts_to_frame,
-)
+from litreview.summary import SOF_COLUMNS, summary_of_findings, verdicts_to_frame
+from litreview.synthesis import CERTAINTY_LEVELS, DOMAINS, VERDICT_CODES, synthesize, synthesize_claim
 
 CLAIM = Claim(
     id="cortisol_reduction", mechanism="stress_hpa", kind="mechanism_in_people",

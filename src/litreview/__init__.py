@@ -17,7 +17,7 @@ decisions   :func:`load_decisions`, :func:`make_decision`, :class:`DecisionLog` 
             log: conflicts, kappa), :class:`ScreeningPanel`, :class:`JudgingPanel` (ipywidgets)
 score       :func:`load_rubric`, :func:`score_evidence`, :func:`assessments_to_frame`
 appraisal   :func:`appraise` (stream, GRADE start, risk of bias, indirectness, weight)
-synthesis   :func:`synthesize`, :func:`verdicts_to_frame`, :func:`summary_of_findings`
+synthesis   :func:`synthesize`; tables :func:`verdicts_to_frame`, :func:`summary_of_findings`
 review      :func:`find_corpus`, :func:`load_corpus`, :func:`build_review`,
             :func:`review_figures`, :func:`write_review`, the ``plot_*`` figures
 export      :func:`export_review`, :func:`parse_formats`
@@ -67,7 +67,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("ScreeningPanel", "JudgingPanel"), "panel"),
     **dict.fromkeys(("StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame"), "evidence"),
     **dict.fromkeys(("appraise",), "appraisal"),
-    **dict.fromkeys(("ClaimVerdict", "synthesize", "verdicts_to_frame", "summary_of_findings"), "synthesis"),
+    **dict.fromkeys(("ClaimVerdict", "synthesize"), "synthesis"),
+    **dict.fromkeys(("verdicts_to_frame", "summary_of_findings"), "summary"),
     # review, plots, export
     **dict.fromkeys(("Review", "find_corpus", "load_corpus", "build_review", "review_figures", "write_review"),
                     "review"),

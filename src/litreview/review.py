@@ -26,7 +26,8 @@ from .records import Article
 from .report import ReportContext, render_report
 from .screen import ScreeningResult, screen_records
 from .snapshot import Snapshot, load_snapshot, provenance_to_frame
-from .synthesis import ClaimVerdict, summary_of_findings, synthesize, verdicts_to_frame
+from .summary import summary_of_findings, verdicts_to_frame
+from .synthesis import ClaimVerdict, synthesize
 
 __all__ = [
     "CorpusPaths", "Review", "find_corpus", "load_corpus", "build_review", "review_figures", "write_review",
