@@ -189,7 +189,8 @@ def _claim_view(claim: Claim, verdict: ClaimVerdict, studies: pd.DataFrame,
         "certainty_symbols": verdict.symbols, "participants": participants, "domains": _domains(verdict),
         "studies": _studies(claim.id, studies, records, represented),
         "represented": represented,
-        "fact_links": [{"label": s, "url": s if s.startswith("https://") else _link(s),
+        "fact_links": [{"label": s if s.startswith("https://") or s not in labels else f"{labels[s]} ({s})",
+                        "url": s if s.startswith("https://") else _link(s),
                         "anchor": "" if s.startswith("https://") else _anchor(s)} for s in verdict.fact_sources],
     }
 
