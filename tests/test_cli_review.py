@@ -114,3 +114,15 @@ def test_check_validates_the_decisions_log(corpus: Path, capsys: pytest.CaptureF
     assert main(["check", "--corpus", str(corpus)]) == 1
     assert capsys.readouterr().err == (f"litreview: error: {corpus / 'decisions.jsonl'}: line 1: "
                                        "missing field 'reviewer'\n")
+
+
+def test_screen_next_gives_the_stopping_aid_once_the_model_ranks(corpus: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    key, _ = _first_curated(corpus)  # the curator included every record: an exclude needs a resolution
+    assert main(["decide", key, "--stage", "screen", "--exclude", "--reason", "off topic", "--resolution",
+                 "--reviewer", "carol", "--corpus", str(corpus)]) == 0
+    capsys.readouterr()
+    assert main(["screen", "next", "--reviewer", "dana", "--corpus", str(corpus)]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert ("ranked by the model (142 includes, 1 excludes so far); about 0 includes left among the 0 unscreened "
+            "(95 % upper bound 0)") in last

@@ -50,9 +50,9 @@ def test_screening_panel_logs_each_click_and_retrains(log_path: Path) -> None:
     panel.exclude_reason.value = "wrong population"
     panel.reason.value = "adolescents only"
     panel.buttons["exclude"].click()
-    assert panel.state.ranked_by == "model" and panel.state.expected_includes is not None
-    assert "at most about" in panel.progress.value and "2 of 5 screened, 1 since the last include" in (
-        panel.progress.value)
+    assert panel.state.ranked_by == "model" and panel.state.includes_left is not None
+    assert "includes left among the 3 unscreened (95 % upper bound" in panel.progress.value
+    assert "2 of 5 screened, 1 since the last include" in panel.progress.value
     log = load_decisions(log_path)
     assert [(d.key, d.decision, d.reason, d.note) for d in log] == [
         (first, "include", "meets inclusion criteria", None), (second, "exclude", "wrong population",

@@ -118,14 +118,6 @@ def test_records_without_text_come_first_once_the_run_dries_up() -> None:
     assert not is_dry([0] * (DRY_RUN - 1)) and is_dry([1] + [0] * DRY_RUN) and not is_dry([0] * DRY_RUN + [1])
 
 
-def test_expected_includes_is_near_what_is_left() -> None:
-    model = ScreeningModel(TITLES, [""] * len(TITLES))
-    labels = {0: 1, 1: 0, 3: 0, 6: 0}  # 3 includes left among 8 unlabelled
-    expected = model.expected_includes(labels)
-    assert 1.0 <= expected <= 6.0
-    assert sorted(model.rank(labels)[:3].tolist()) == [2, 5, 8]
-
-
 # -- the corpus queue ---------------------------------------------------------------------------
 
 
@@ -137,7 +129,7 @@ def test_queue_falls_back_to_the_rules_then_learns() -> None:
     snapshot = snapshot_of(records)
     prioritizer = Prioritizer(snapshot.records, screen_records(snapshot, {"bdnf": BDNF}, CLAIMS).log)
     first = prioritizer.queue(DecisionLog())
-    assert first.ranked_by == "rules" and first.expected_includes is None
+    assert first.ranked_by == "rules" and first.includes_left is None
     assert first.keys[-1] == "4"  # excluded by the rules: last
     log = DecisionLog((make_decision("1", "screen", "alice", decision="include", time="2026-01-01T00:00:00Z"),))
     assert prioritizer.queue(log).ranked_by == "rules"  # an include alone: nothing to learn from yet
@@ -147,7 +139,9 @@ def test_queue_falls_back_to_the_rules_then_learns() -> None:
     assert learned.ranked_by == "model" and (learned.includes, learned.excludes) == (1, 1)
     assert learned.since_last_include == 1
     assert set(learned.keys) == {"2", "3", "5"} and learned.keys[-1] == "2"
-    assert learned.expected_includes is not None and 0 < learned.expected_includes < 3
+    left = learned.includes_left  # the curve: include, then exclude; 3 records unscreened
+    assert left is not None and (left.screened, left.unscreened) == (2, 3)
+    assert 0 <= left.estimate <= left.upper <= 3
     assert prioritizer.queue(log, reviewer="bob").keys[:1] != ()  # bob has screened nothing
     assert set(prioritizer.queue(log, reviewer="bob").keys) == {"1", "2", "3", "4", "5"}
 

@@ -12,7 +12,8 @@ records     :class:`Article`, :func:`records_to_frame`, :func:`iter_pubmed_xml`,
 snapshot    :func:`load_snapshot`, :func:`write_snapshot`, :func:`provenance_to_frame`,
             :func:`searches_to_frame`, :func:`curated_to_frame`
 screen      :func:`screen_records`, :class:`Prioritizer` (active-learning queue),
-            :func:`simulate_screening`, :func:`screening_metrics`, :func:`read_labelled_csv`
+            :func:`simulate_screening`, :func:`screening_metrics`, :func:`read_labelled_csv`,
+            :func:`estimate_includes_left` (the stopping aid)
 decisions   :func:`load_decisions`, :func:`make_decision`, :class:`DecisionLog` (reviewers'
             log: conflicts, kappa), :class:`ScreeningPanel`, :class:`JudgingPanel` (ipywidgets)
 score       :func:`load_rubric`, :func:`score_evidence`, :func:`assessments_to_frame`
@@ -63,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     # screening, scoring, synthesis
     **dict.fromkeys(("ScreeningResult", "screen_records"), "screen"),
     **dict.fromkeys(("Prioritizer", "simulate_screening", "screening_metrics", "read_labelled_csv"), "priority"),
+    **dict.fromkeys(("IncludesLeft", "estimate_includes_left"), "stopping"),
     **dict.fromkeys(("Decision", "DecisionLog", "load_decisions", "make_decision"), "decisions"),
     **dict.fromkeys(("ScreeningPanel", "JudgingPanel"), "panel"),
     **dict.fromkeys(("StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame"), "evidence"),

@@ -129,9 +129,9 @@ def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
     for rank, key in enumerate(queue.keys[: args.n], start=1):
         score = "rules" if not queue.scores else _score_text(queue.scores[key])
         print(f"{rank}\t{key}\t{score}\t{snapshot.record(key).title}")
-    if queue.ranked_by == "model":
+    if queue.includes_left is not None:
         basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far); "
-                 f"at most about {queue.expected_includes:.1f} includes expected among the unscreened")
+                 f"{queue.includes_left.describe()}")
     else:
         basis = "ranked by the rules until an include and an exclude are recorded"
     print(f"{len(queue.keys)} records to screen, {queue.since_last_include} decisions since the last include; "

@@ -248,10 +248,11 @@ class ScreeningPanel(_Panel):
 
     def _counts(self) -> str:
         queue = self.state
-        basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far), "
-                 f"at most about {queue.expected_includes:.1f} includes expected among the unscreened"
-                 if queue.ranked_by == "model" else "ranked by the screening rules until an include and an "
-                                                    "exclude are recorded")
+        if queue.includes_left is None:
+            basis = "ranked by the screening rules until an include and an exclude are recorded"
+        else:
+            basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far); "
+                     f"{queue.includes_left.describe()}")
         return (f"{len(self.prioritizer.keys) - len(queue.keys)} of {len(self.prioritizer.keys)} screened, "
                 f"{queue.since_last_include} since the last include; {basis}")
 

@@ -9,9 +9,9 @@ title nor abstract give a text model nothing to rank: rather than leaving them
 to the end, where a reviewer who stops early never sees them, they are queued
 first as soon as the model's run dries up (:data:`DRY_RUN` excludes in a row).
 Before the first include *and* the first exclude exist there is nothing to
-learn from and the caller's rule ranking stands.
-:meth:`ScreeningModel.expected_includes` is the stopping aid: how many includes
-the model still expects among the unscreened records.
+learn from and the caller's rule ranking stands. :class:`Prioritizer` adds the
+stopping aid, :func:`~litreview.stopping.estimate_includes_left`: how many
+includes are still among the unscreened records, by the discovery curve so far.
 
 :func:`simulate_screening` replays a labelled review the way ASReview's
 simulation mode does (one random include and one random exclude as prior
@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DatasetError
+from .stopping import IncludesLeft, estimate_includes_left
 
 if TYPE_CHECKING:
     from .decisions import DecisionLog
@@ -136,34 +137,6 @@ class ScreeningModel:
         scores = self.priorities(labels, dry)
         pool = np.setdiff1d(np.arange(self.size), np.fromiter(labels, dtype=np.int64, count=len(labels)))
         return pool[np.argsort(-scores[pool], kind="stable")]
-
-    def expected_includes(self, labels: Mapping[int, int]) -> float:
-        """How many includes the model expects among the unlabelled records (the stopping aid).
-
-        The classifier's scores are turned into probabilities by a logistic
-        (Platt) calibration fitted on cross-validated scores of the labelled
-        records, then summed over the unlabelled ones. The labelled records were
-        chosen for looking like includes and the calibration extrapolates to
-        the lower scores of the rest, so the estimate leans high, often far too
-        high early in screening: read it as an upper estimate, not a guarantee.
-        """
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold
-
-        index = np.fromiter(labels, dtype=np.int64, count=len(labels))
-        y = np.fromiter(labels.values(), dtype=np.int64, count=len(labels))
-        scores = self.scores(labels)
-        pool = np.setdiff1d(np.arange(self.size), index)
-        folds = min(5, int(y.sum()), int(len(y) - y.sum()))
-        if folds < 2:
-            held_out = scores[index]  # too few of a class to hold any out: in-sample scores
-        else:
-            held_out = np.empty(len(y))
-            for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(index, y):
-                classifier = _fit(self.features[index[train]], y[train])
-                held_out[test] = classifier.decision_function(self.features[index[test]])
-        calibration = LogisticRegression().fit(held_out.reshape(-1, 1), y)
-        return float(calibration.predict_proba(scores[pool].reshape(-1, 1))[:, 1].sum())
 
 
 # -- simulation -----------------------------------------------------------------------------
@@ -375,9 +348,10 @@ class ScreeningQueue:
         screening rules' relevance ranking, until an include and an exclude exist).
     includes, excludes : int
         Records the reviewers decided so far (the model's training labels).
-    expected_includes : float or None
-        Includes the model expects among the records nobody has screened (None
-        while ranked by rules).
+    includes_left : IncludesLeft or None
+        The stopping aid: includes expected among the records nobody has
+        screened, with an upper bound, from the discovery curve of the decided
+        records (None while ranked by rules).
     since_last_include : int
         Screening decisions logged since the last include (ASReview users' stopping heuristic).
     """
@@ -387,7 +361,7 @@ class ScreeningQueue:
     ranked_by: str
     includes: int
     excludes: int
-    expected_includes: float | None
+    includes_left: IncludesLeft | None
     since_last_include: int = 0
 
 
@@ -449,12 +423,15 @@ class Prioritizer:
             mine = {key for (key, _, stage, who) in decisions.latest() if stage == "screen" and who == reviewer}
             queued = [k for k in self.keys if k not in mine]
         includes = sum(labels.values())
-        recent = [int(d.decision == "include") for d in sorted(decisions, key=lambda d: (d.time, d.line))
-                  if d.stage == "screen" and d.line != -1 and not d.resolution]
+        screening = [d for d in sorted(decisions, key=lambda d: (d.time, d.line)) if d.stage == "screen"]
+        recent = [int(d.decision == "include") for d in screening if d.line != -1 and not d.resolution]
         run = len(recent) - (max(i for i, v in enumerate(recent) if v) + 1 if any(recent) else 0)
         if not ScreeningModel.can_learn(labels):
             return ScreeningQueue(tuple(queued), {}, "rules", includes, len(labels) - includes, None, run)
         scores = self.model.priorities(labels, is_dry(recent))
         ranked = sorted(queued, key=lambda k: (-scores[self._position[k]], self._position[k]))
+        # The discovery curve: each decided record once, when it was first screened.
+        first_screened = dict.fromkeys(d.key for d in screening if d.key in self._position)
+        curve = [labels[self._position[k]] for k in first_screened if self._position[k] in labels]
         return ScreeningQueue(tuple(ranked), {k: float(scores[self._position[k]]) for k in ranked}, "model",
-                              includes, len(labels) - includes, self.model.expected_includes(labels), run)
+                              includes, len(labels) - includes, estimate_includes_left(curve, len(self.keys)), run)
