@@ -16,6 +16,7 @@ from conftest import CORPUS
 from litreview.claims import load_claims, load_mechanisms
 from litreview.cli import main
 from litreview.errors import CorpusError
+from litreview.review import build_review
 from litreview.snapshot import Snapshot, build_snapshot_from_register, load_snapshot, write_snapshot
 
 SNAPSHOT_FILES = ("records.jsonl", "provenance.jsonl", "curated.jsonl", "searches.json")
@@ -287,3 +288,14 @@ def test_a_snapshot_that_could_not_be_read_back_is_never_written(snapshot_copy: 
                                           r"a date YYYY-MM-DD, not 'banana'"):
         write_snapshot(bad, snapshot_copy)
     assert load_snapshot(snapshot_copy) == old
+
+
+def test_a_fact_check_citing_a_record_the_snapshot_lacks_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    claims_file = corpus / "claims.toml"
+    claims_file.write_text(claims_file.read_text(encoding="utf-8").replace('"32456714"]', '"99999999"]'),
+                           encoding="utf-8")
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    with pytest.raises(CorpusError, match="claim 'approval_2019' cites fact source '99999999'"):
+        build_review(corpus)

@@ -307,10 +307,7 @@ def _parse_claim(entry: Mapping[str, Any], what: str, path: Path, mechanisms: Ma
     if mechanism not in mechanisms:
         raise CorpusError(f"{what}: unknown mechanism {mechanism!r}{did_you_mean(mechanism, mechanisms)}", str(path))
     kind = _choice(entry, "kind", KINDS, what, path)
-    effect = _text(entry, "effect", what, path)
-    if effect not in EFFECT_POLARITY:
-        hint = did_you_mean(effect, EFFECTS)
-        raise CorpusError(f"{what}: effect must be one of {', '.join(EFFECTS)}, not {effect!r}{hint}", str(path))
+    effect = _choice(entry, "effect", EFFECTS, what, path)
     sources_raw = entry["sources"]
     if not isinstance(sources_raw, list):
         raise CorpusError(f"{what}: sources must be a list of {{article, quote}} tables", str(path))

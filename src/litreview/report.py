@@ -39,6 +39,7 @@ from .bibliography import CURATED_LABEL, UNRESOLVED
 from .claims import Claim
 from .export import _doi_url, _key_url, _png, _reference_line
 from .records import Article
+from .summary import numbered_domains, studies_cell
 from .synthesis import CERTAINTY_LEVELS, DOMAIN_LABELS, VERDICT_CODES, VERDICT_WORDS, ClaimVerdict
 
 __all__ = ["FIGURE_CAPTIONS", "VERDICT_LEGEND", "ReportContext", "render_report"]
@@ -125,24 +126,10 @@ def _anchor(key: str) -> str:
     return "ref-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in key)
 
 
-def _participants(verdict: ClaimVerdict) -> tuple[str, int]:
-    """Text and sort value of a verdict's studies and participants cell."""
-    if not verdict.n_body:
-        return ("fact check" if verdict.fact_sources else "none"), -1
-    if verdict.n_size_unknown == verdict.n_body:
-        return f"{verdict.n_body} (n not stated)", 0
-    more = f", {verdict.n_size_unknown} not stated" if verdict.n_size_unknown else ""
-    return f"{verdict.n_body} ({verdict.n_participants:,} people{more})", verdict.n_participants
-
-
 def _domains(verdict: ClaimVerdict) -> list[dict[str, Any]]:
-    """Each domain's judgement with its footnote number (footnote 1 is the starting level)."""
-    rows, number = [], 2
-    for d in verdict.domains:
-        rows.append({"label": DOMAIN_LABELS[d.name], "judgement": d.judgement, "change": d.change,
-                     "note": number if d.reason else None})
-        number += bool(d.reason)
-    return rows
+    """Each domain's label, judgement, change and footnote number, for the template."""
+    return [{"label": DOMAIN_LABELS[d.name], "judgement": d.judgement, "change": d.change, "note": note}
+            for d, note in numbered_domains(verdict)]
 
 
 def _studies(claim_id: str, studies: pd.DataFrame, records: Mapping[str, Article],
@@ -181,12 +168,11 @@ def _claim_view(claim: Claim, verdict: ClaimVerdict, studies: pd.DataFrame,
     """Everything one claim section shows."""
     labels = dict(zip(studies["key"], studies["label"]))
     represented = {k: labels.get(v, v) for k, v in verdict.represented.items()}
-    participants, _ = _participants(verdict)
     return {
         "id": claim.id, "statement": claim.statement, "kind": claim.kind.replace("_", " "),
         "mechanism": claim.mechanism, "sources": claim.sources, "note": verdict.source_disagreement,
         "verdict": verdict, "symbol": VERDICT_LEGEND[verdict.verdict_code][0],
-        "certainty_symbols": verdict.symbols, "participants": participants, "domains": _domains(verdict),
+        "certainty_symbols": verdict.symbols, "participants": studies_cell(verdict), "domains": _domains(verdict),
         "studies": _studies(claim.id, studies, records, represented),
         "represented": represented,
         "fact_links": [{"label": s if s.startswith("https://") or s not in labels else f"{labels[s]} ({s})",
@@ -197,14 +183,14 @@ def _claim_view(claim: Claim, verdict: ClaimVerdict, studies: pd.DataFrame,
 
 def _verdict_row(claim: Claim, verdict: ClaimVerdict) -> dict[str, Any]:
     """One row of the verdict table, with sort keys."""
-    participants, sort_n = _participants(verdict)
     return {
         "id": claim.id, "statement": claim.statement, "code": verdict.verdict_code,
         "word": VERDICT_WORDS[verdict.verdict_code], "symbol": VERDICT_LEGEND[verdict.verdict_code][0],
         "order": VERDICT_CODES.index(verdict.verdict_code),
         "certainty": verdict.certainty, "symbols": verdict.symbols,
         "certainty_order": CERTAINTY_LEVELS.index(verdict.certainty) if verdict.certainty else -1,
-        "basis": verdict.basis or "—", "participants": participants, "sort_n": sort_n,
+        "basis": verdict.basis or "—", "participants": studies_cell(verdict),
+        "sort_n": verdict.n_participants if verdict.n_body else -1,
     }
 
 

@@ -603,6 +603,11 @@ def _parse(directory: Path, rows: Mapping[str, list[tuple[int, Any]]], searches_
     dangling = sorted(named - known)
     if dangling:
         raise CorpusError(f"entries name records not in records.jsonl: {', '.join(dangling[:5])}", str(directory))
+    cited = [(c.id, k) for c in claims or () if c.fact for k in c.fact.sources if not k.startswith("https://")]
+    missing = next(((cid, k) for cid, k in cited if k not in known), None)
+    if missing:
+        raise CorpusError(f"claim {missing[0]!r} cites fact source {missing[1]!r}, which is neither a record here "
+                          "nor an https:// address", str(directory))
     traced = {p.key for _, _, p in provenance}
     untraced = next(((w, a.key) for _, w, a in records if a.key not in traced), None)
     if untraced:
@@ -626,7 +631,8 @@ def load_snapshot(directory: str | Path, *, mechanisms: Mapping[str, Mechanism] 
         When given, every curated judgement's mechanism must be one of them.
     claims : sequence of Claim, optional
         When given, every curated judgement's claim must be one of them (else a
-        judgement for an unknown claim would be dropped silently).
+        judgement for an unknown claim would be dropped silently), and every
+        record a fact check cites must be in the snapshot.
 
     Returns
     -------
@@ -639,8 +645,8 @@ def load_snapshot(directory: str | Path, *, mechanisms: Mapping[str, Mechanism] 
         not UTF-8 or not JSON; a value of the wrong type (``"year": "2000"``),
         outside its vocabulary (a direction ``"banana"``), a date that is not
         ``YYYY-MM-DD``, an id with whitespace or an invisible character; a
-        duplicate record, provenance entry or judgement; an entry naming a
-        record, claim or mechanism that does not exist; or files that do not
+        duplicate record, provenance entry or judgement; an entry (or a claim's
+        fact check) naming a record, claim or mechanism that does not exist; or files that do not
         match ``manifest.json`` (a set mixing two versions).
     """
     directory = Path(directory)

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .synthesis import DOMAINS, ClaimVerdict, _directions_text
+from .synthesis import DOMAINS, ClaimVerdict, Domain, _directions_text
 
-__all__ = ["SOF_COLUMNS", "verdicts_to_frame", "summary_of_findings"]
+__all__ = ["SOF_COLUMNS", "numbered_domains", "studies_cell", "verdicts_to_frame", "summary_of_findings"]
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -22,17 +22,22 @@ def _counts_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items())
 
 
+def numbered_domains(verdict: ClaimVerdict) -> list[tuple[Domain, int | None]]:
+    """Each domain with the number of its footnote in ``verdict.footnotes`` (None when it has no footnote).
+
+    Footnote 1 is always the starting level; the domains' footnotes follow in domain order.
+    """
+    numbered, number = [], 2
+    for d in verdict.domains:
+        numbered.append((d, number if d.reason else None))
+        number += bool(d.reason)
+    return numbered
+
+
 def _domain_cells(verdict: ClaimVerdict) -> dict[str, str]:
     """Each domain's judgement with its change and footnote number, e.g. ``"serious (-1) [2]"``."""
-    cells = {}
-    number = 2  # footnote 1 is the starting level
-    for d in verdict.domains:
-        cell = d.judgement + (f" ({d.change})" if d.change else "")
-        if d.reason:
-            cell += f" [{number}]"
-            number += 1
-        cells[d.name] = cell
-    return cells
+    return {d.name: d.judgement + (f" ({d.change})" if d.change else "") + (f" [{note}]" if note else "")
+            for d, note in numbered_domains(verdict)}
 
 
 def _numbered(footnotes: Sequence[str]) -> str:
@@ -95,7 +100,7 @@ SOF_COLUMNS = [
 ]
 
 
-def _studies_cell(verdict: ClaimVerdict) -> str:
+def studies_cell(verdict: ClaimVerdict) -> str:
     """``"4 (91; 1 not stated)"``: studies in the body and their stated participants."""
     if not verdict.n_body:
         return "fact check" if verdict.fact_sources else "0"
@@ -121,7 +126,7 @@ def summary_of_findings(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
         if v.parts:
             other = "; ".join(filter(None, (other, "parts: " + "; ".join(
                 f"{label} {code.replace('_', ' ')}" for label, code, _ in v.parts))))
-        studies = _studies_cell(v)
+        studies = studies_cell(v)
         rows.append({
             "Claim": v.claim_id,
             "Kind": v.kind.replace("_", " "),

@@ -289,7 +289,7 @@ def _represent(stream: pd.DataFrame, has_parts: bool) -> tuple[pd.DataFrame, dic
 # -- the GRADE domains --------------------------------------------------------------------
 
 
-def _start(body: pd.DataFrame, basis: str) -> int:
+def _start(body: pd.DataFrame) -> int:
     """Starting level index: high (3) when randomised evidence carries half the weight, else low (1)."""
     return 3 if _share(body, body["randomised"].astype(bool)) >= MAJORITY_SHARE else 1
 
@@ -432,8 +432,8 @@ def _review_cap(body: pd.DataFrame) -> tuple[int | None, str] | None:
     lowest = min(rated["review_certainty"], key=CERTAINTY_LEVELS.index)
     who = rated[rated["review_certainty"] == lowest]
     says = f"{_names(who, 2)} {'rates' if len(who) == 1 else 'rate'} the evidence {lowest} certainty"
-    newest = rated["year"].max()
-    newer = body["year"].notna() & (body["year"] > newest) if pd.notna(newest) else body["year"].isna() & False
+    # a study of unknown year, or a review of unknown year, is never "newer"
+    newer = (body["year"] > rated["year"].max()).fillna(False).astype(bool)
     if newer.any() and _share(body, newer) >= MAJORITY_SHARE:
         return None, (f"{says}; studies published since ({_names(body[newer], 3)}) carry {_share(body, newer):.0%} "
                       "of the weight, so the body is rated on its own.")
@@ -450,7 +450,7 @@ def _rate(claim: Claim, stream: pd.DataFrame, basis: str) -> _Rating:
         rob, _inconsistency(body, code, shares, _parts(claim, body)), _indirectness(body),
         _imprecision(body, basis, _size_driven_bias(body, rob)), _publication_bias(body), _other(body),
     )
-    start = _start(body, basis)
+    start = _start(body)
     level = max(0, start + sum(d.change for d in domains))
     cap = _review_cap(body)
     if cap is not None and cap[0] is not None:
