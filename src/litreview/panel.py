@@ -318,7 +318,8 @@ class JudgingPanel(_Panel):
         self.population = widgets.Dropdown(options=POPULATIONS, description="Population")
         self.n = widgets.Text(description="n", placeholder="sample size (optional)")
         self.buttons["accept"] = widgets.Button(description="Accept proposal ✓", button_style="success")
-        self.buttons["save"] = widgets.Button(description="Save my judgement", button_style="warning")
+        self.buttons["save"] = widgets.Button(description="Save my judgement", button_style="warning",
+                                              layout=widgets.Layout(width="auto"))
         self.buttons["accept"].on_click(lambda _: self.accept())
         self.buttons["save"].on_click(lambda _: self.save())
         self.order = sorted(self.assessments, key=self._priority)
