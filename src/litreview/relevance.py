@@ -11,9 +11,10 @@ in: the title, the objective and the results or conclusion count fully, the
 background half (an abstract's first sentences say what is already known about
 everything).
 
-The direction judge calls it first (below :data:`THRESHOLD` the answer is
-``unclear``, "does not address the claim"), and :func:`pair_record` uses it to
-decide which claims a record speaks to.
+The direction judge calls it first: unreadable input (:data:`UNREADABLE`) is
+``unclear``, and with a relevance gate (``min_relevance``, e.g.
+:data:`THRESHOLD`) so is a text below it ("does not address the claim").
+:func:`pair_record` uses it to decide which claims a record speaks to.
 
 Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
 ``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
