@@ -46,7 +46,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from judge_data import (
     ABSTRACTS,
     FIVE,

@@ -74,7 +74,8 @@ def test_onset_claim_needs_a_time_course() -> None:
 
 def test_mechanism_claim_needs_the_factor_and_the_effect() -> None:
     only_drug = "Ketamine in depression\nRESULTS: Ketamine had an antidepressant effect in mice."
-    both = "Ketamine in depression\nRESULTS: Without NMDA receptor blockade the antidepressant effect of ketamine vanished."
+    both = ("Ketamine in depression\nRESULTS: Without NMDA receptor blockade the antidepressant effect of ketamine "
+            "vanished.")
     assert relevance(NMDA_MEDIATES, only_drug).score < relevance(NMDA_MEDIATES, both).score
 
 

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from .settings import Settings
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "min_confidence_option"]
+
+
+def min_confidence_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--min-confidence``."""
+    parser.add_argument("--min-confidence", type=float, default=None, metavar="C",
+                        help="machine direction calls below this confidence (0-1) become 'unclear' for a reviewer "
+                             "(default: [judge] min_confidence in the corpus's litreview.toml, else 0)")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -46,10 +53,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("screen", help="prioritised screening: the next records to screen, or a simulation")
     # the same sub-command table as the top level: descriptions and --debug for nested commands too
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION", action=type(sub))
-    n = actions.add_parser("next", help="the unscreened records, most likely include first")
+    n = actions.add_parser("next", help="the unscreened records, most likely include first (--stage judge: the "
+                                        "machine-judged pairs awaiting a reviewer, least confident first)")
+    n.add_argument("--stage", choices=("screen", "judge"), default="screen",
+                   help="screen (records to include or exclude, default) or judge ((study, claim) pairs to check)")
     n.add_argument("--n", type=int, default=10, help="how many to list (default: 10)")
     n.add_argument("--reviewer", metavar="NAME", help="records this reviewer has not screened (default: nobody has)")
     n.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    min_confidence_option(n)
     n.set_defaults(func=_cmd_screen_next)
     m = actions.add_parser("simulate", help="replay a labelled review (title, abstract, label_included) and report "
                                             "WSS@95, recall@10%% and the fraction screened to find every include")
@@ -115,8 +126,33 @@ def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_judge_next(args: argparse.Namespace) -> int:
+    """List the machine-judged (study, claim) pairs no reviewer has checked, least confident first."""
+    from .decisions import load_decisions
+    from .evidence import score_evidence
+    from .review import CorpusPaths, find_corpus, load_corpus
+    from .screen import screen_records
+    from .settings import judge_min_confidence
+
+    root = args.corpus or find_corpus()
+    mechanisms, claims, snapshot = load_corpus(root)
+    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, None, decisions,
+                                 judge_min_confidence(root, args.min_confidence))
+    waiting = sorted((a for a in assessments if a.review_status == "unverified"),
+                     key=lambda a: (a.auto_confidence, a.claim_id, a.key))
+    for rank, a in enumerate(waiting[: args.n], start=1):
+        print(f"{rank}\t{a.key}\t{a.claim_id}\t{a.auto_direction}\tconfidence {a.auto_confidence:.2f}\t"
+              f"{snapshot.record(a.key).title}")
+    print(f"{len(waiting)} machine-judged pairs await a reviewer, least confident first")
+    return 0
+
+
 def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
-    """List the next records to screen and the stopping aid."""
+    """List the next records to screen (or, with ``--stage judge``, pairs to judge) and the stopping aid."""
+    if args.stage == "judge":
+        return _cmd_judge_next(args)
     from .decisions import load_decisions
     from .priority import Prioritizer
     from .review import CorpusPaths, find_corpus, load_corpus

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import __version__
 from ._cli_review import add_commands as add_review_commands
+from ._cli_review import min_confidence_option
 from .errors import LitreviewError
 from .settings import Settings
 
@@ -98,9 +99,11 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def _unverified_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--exclude-unverified``."""
+    """Add ``--exclude-unverified`` and ``--min-confidence``."""
     parser.add_argument("--exclude-unverified", action="store_true",
                         help="leave machine-only judgements out of verdicts (default: keep them, rated down one level)")
+    min_confidence_option(parser)
+
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
@@ -122,7 +125,8 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     formats = ALL_FORMATS if args.format_list is None else parse_formats(args.format_list)
     started = time.perf_counter()
-    review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified)
+    review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified,
+                          min_confidence=args.min_confidence)
     written = write_review(review, args.out, formats=formats, write_figures=args.command == "run")
     elapsed = time.perf_counter() - started
     included = len(review.screening.included())
@@ -215,6 +219,7 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     _corpus_option(p)
     p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML (default: packaged scoring.toml)")
     p.add_argument("--out", type=Path, default=None, help="write the assessments as CSV here")
+    min_confidence_option(p)
     p.set_defaults(func=_cmd_score)
 
 
@@ -225,13 +230,14 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     from .export import export_csv
     from .review import CorpusPaths, find_corpus, load_corpus
     from .screen import screen_records
+    from .settings import judge_min_confidence
 
     root = args.corpus or find_corpus()
     mechanisms, claims, snapshot = load_corpus(root)
     decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
     screening = screen_records(snapshot, mechanisms, claims, decisions)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric),
-                                 decisions)
+                                 decisions, judge_min_confidence(root, args.min_confidence))
     curated = [a for a in assessments if a.judged_by == "curator"]
     fields = ("design", "population", "n", "direction")
     counts = ", ".join(f"{f} {sum(f in a.disagreements for a in curated)}" for f in fields)

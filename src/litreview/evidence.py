@@ -114,7 +114,7 @@ class DirectionJudgement:
 
 def judge_direction(
     claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[float]] | None = None,
-    min_relevance: float | None = None,
+    min_relevance: float | None = None, min_confidence: float = 0.0,
 ) -> DirectionJudgement:
     """Judge whether a text supports, contradicts or shows no effect / mixed / unclear about a claim.
 
@@ -139,6 +139,11 @@ def judge_direction(
         lowered agreement on every one (``docs/scoring.md``). A text that
         cannot be read (non-English, a claim with no recognisable subject) is
         ``unclear`` whatever the gate.
+    min_confidence : float, optional
+        Abstention: a call below this confidence is returned as ``unclear``
+        for a reviewer, its reason naming the call it would have made
+        (``[judge] min_confidence`` in the corpus's ``litreview.toml``, or
+        ``--min-confidence``). 0 (default) keeps every call.
 
     Returns
     -------
@@ -155,6 +160,16 @@ def judge_direction(
     ...                 "CONCLUSIONS: Drug X did not lower blood pressure compared with placebo.").direction
     'no_effect'
     """
+    judged = _judge(claim, text, weights, min_relevance)
+    if judged.direction != "unclear" and judged.confidence < min_confidence:
+        return DirectionJudgement("unclear", judged.sentence, judged.score, judged.confidence,
+                                  f"below min_confidence {min_confidence:g}: {judged.direction} ({judged.reason})")
+    return judged
+
+
+def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[float]] | None,
+           min_relevance: float | None) -> DirectionJudgement:
+    """The judgement before abstention (see :func:`judge_direction`)."""
     if not text or not text.strip():
         return DirectionJudgement("unclear", "", 0.0, 0.0, "no text")
     found = relevance(claim, text)
@@ -486,13 +501,13 @@ def _reviewed(outcome: Outcome | None, values: dict[str, Any], judged_by: str) -
 
 
 def _assess(article: Article, facts: _RecordFacts, claim: Claim, judgement: CuratedJudgement | None,
-            rubric: Rubric, outcome: Outcome | None = None) -> StudyAssessment:
+            rubric: Rubric, outcome: Outcome | None = None, min_confidence: float = 0.0) -> StudyAssessment:
     """Assess one (record, claim) pair."""
     auto_design, auto_population, found, text = facts.design, facts.population, facts.found, facts.text
     if judgement is not None and judgement.finding:
         # a curated record's text for this claim is the finding written for it, never another claim's
         text = f"{article.title}\n{judgement.finding}"
-    auto_direction = judge_direction(claim, text)
+    auto_direction = judge_direction(claim, text, min_confidence=min_confidence)
     design, population, direction = auto_design, auto_population, auto_direction.direction
     n = found.n if found else None
     span = found.span if found else ""
@@ -545,6 +560,7 @@ def score_evidence(
     curated: Iterable[CuratedJudgement] = (),
     rubric: Rubric | None = None,
     decisions: DecisionLog | None = None,
+    min_confidence: float = 0.0,
 ) -> list[StudyAssessment]:
     """Assess every (record key, claim id) pair.
 
@@ -565,6 +581,9 @@ def score_evidence(
         A decided judge-stage item overrides the curator and the machine for
         the fields it gives (``judged_by`` ``reviewer:<name>``); an unresolved
         conflict keeps the values and is marked ``review_status="conflict"``.
+    min_confidence : float, optional
+        The machine's direction calls below this confidence are ``unclear``
+        (see :func:`judge_direction`); 0 keeps every call.
 
     Returns
     -------
@@ -591,7 +610,7 @@ def score_evidence(
         if key not in facts:
             facts[key] = _record_facts(by_key[key])
         out.append(_assess(by_key[key], facts[key], by_id[claim_id], judgements.get((key, claim_id)), rubric,
-                           outcomes.get((key, claim_id, "judge"))))
+                           outcomes.get((key, claim_id, "judge")), min_confidence))
     return out
 
 

@@ -34,7 +34,8 @@ from typing import Any
 from ._claim_spec import _AGENT_ALIASES, _THESAURUS, ANAPHORS, ClaimSpec, _pattern_words, parse_claim, stem
 from .records import Article
 
-__all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "REASONS", "UNREADABLE", "relevance", "pair_score", "pair_record"]
+__all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "REASONS", "UNREADABLE",
+           "relevance", "pair_score", "pair_record"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
 THRESHOLD = 0.45
@@ -67,7 +68,8 @@ _LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w
 #: Extra synonyms of outcome words the thesaurus lacks (abbreviations and MeSH entry terms).
 _KEEP = frozenset({"resistant", "lateral", "burst"})
 _MORE = {"bipolar": r"bipolar|mania|manic", "depressive": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids",
-         "depression": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids", "cortisol": r"cortisol|corticost|cort\b|glucocortic|hpa", "resistant": r"resistan|refractor|trd\b",
+         "depression": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids",
+         "cortisol": r"cortisol|corticost|cort\b|glucocortic|hpa", "resistant": r"resistan|refractor|trd\b",
          "suicidal": r"suicid|c-ssrs|ssi\b|msss", "microbiome": r"microbio|bacteri|taxa|firmicut|bacteroid|lactobac",
          "burst": r"burst|habenul|lhb\b", "habenula": r"habenul|lhb\b", "default": r"default[- ]mode|dmn\b",
          "cognitive": r"cogni|memory|attention|executive|neurocogn|neuropsych", "glutamate": r"glutam|glx\b|mrs\b",

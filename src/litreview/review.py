@@ -25,6 +25,7 @@ from .plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from .records import Article
 from .report import ReportContext, render_report
 from .screen import ScreeningResult, screen_records
+from .settings import judge_min_confidence
 from .snapshot import Snapshot, load_snapshot, provenance_to_frame
 from .summary import summary_of_findings, verdicts_to_frame
 from .synthesis import ClaimVerdict, synthesize
@@ -159,7 +160,8 @@ def load_corpus(corpus: str | Path | None = None) -> tuple[dict[str, Mechanism],
 
 
 def build_review(
-    corpus: str | Path | None = None, rubric: Rubric | str | Path | None = None, exclude_unverified: bool = False
+    corpus: str | Path | None = None, rubric: Rubric | str | Path | None = None, exclude_unverified: bool = False,
+    min_confidence: float | None = None,
 ) -> Review:
     """Run every offline stage from the corpus and return their outputs.
 
@@ -174,6 +176,10 @@ def build_review(
         Scoring weights; the packaged ``scoring.toml`` when omitted.
     exclude_unverified : bool
         Leave machine-only judgements out of verdicts instead of rating them down.
+    min_confidence : float, optional
+        The direction judge's abstention threshold (machine calls below it are
+        ``unclear``); default ``[judge] min_confidence`` of the corpus's
+        ``litreview.toml``, else 0.
 
     Returns
     -------
@@ -190,7 +196,8 @@ def build_review(
         rubric = load_rubric(rubric)
     decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
     screening = screen_records(snapshot, mechanisms, claims, decisions)
-    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions)
+    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions,
+                                 judge_min_confidence(root, min_confidence))
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
                          {a.key: a for a in snapshot.records}, snapshot.curated)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
