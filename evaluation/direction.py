@@ -46,7 +46,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from judge_data import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # judge_data beside this file, however it is loaded
+from judge_data import (  # noqa: E402
     ABSTRACTS,
     FIVE,
     HEALTHVER,

@@ -53,8 +53,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("screen", help="prioritised screening: the next records to screen, or a simulation")
     # the same sub-command table as the top level: descriptions and --debug for nested commands too
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION", action=type(sub))
-    n = actions.add_parser("next", help="the unscreened records, most likely include first (--stage judge: the "
-                                        "machine-judged pairs awaiting a reviewer, least confident first)")
+    n = actions.add_parser("next", help="the unscreened records, most likely include first; with --stage judge, "
+                                        "the pairs the machine judged that await a reviewer, least confident first")
     n.add_argument("--stage", choices=("screen", "judge"), default="screen",
                    help="screen (records to include or exclude, default) or judge ((study, claim) pairs to check)")
     n.add_argument("--n", type=int, default=10, help="how many to list (default: 10)")

@@ -58,7 +58,8 @@ _SECTION_WEIGHT = (("BACKGROUND", 0.5), ("INTRODUCTION", 0.5), ("CONTEXT", 0.5),
                    ("SETTING", 0.6), ("PARTICIPANTS", 0.7), ("PATIENTS", 0.7), ("INTERVENTION", 0.7),
                    ("MEASURE", 0.8), ("OUTCOME", 0.8), ("RESULT", 1.0), ("FINDING", 1.0), ("CONCLUSION", 1.0),
                    ("INTERPRETATION", 1.0), ("DISCUSSION", 1.0), ("LIMITATION", 0.6))
-_ENGLISH = re.compile(r"\b(?:the|of|and|in|to|with|was|were|is|are|for|that|by|on|we|this|not|than)\b",
+_ENGLISH = re.compile(r"\b(?:the|of|and|in|to|with|was|were|is|are|for|that|by|on|we|this|not|than|a|an|at|as|"
+                      r"or|from|after|but|only|be|been|had|has)\b",
                       re.IGNORECASE)
 _ANAPHOR = re.compile(rf"\b(?:{ANAPHORS}|infusions?|treatment|the drug|it)\b", re.IGNORECASE)
 _EARLY = re.compile(r"\b(?:hours?|minutes?|min\b|\d+\s?h\b|24\s?h|day 1|first day|next day|rapid\w*|acute\w*|"
@@ -237,7 +238,7 @@ def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ())
     words = len(text.split())
     if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?]\s*$", text):
         return Relevance(0.0, reason="title_only")
-    if words >= 12 and len(_ENGLISH.findall(text)) < 0.04 * words:
+    if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
         return Relevance(0.0, reason="not_english")
     spec = parse_claim(claim)
     terms = _terms(spec, tuple(outcome_terms))
