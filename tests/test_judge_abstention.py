@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from litreview.cli import main
+from litreview.cli.main import main
 from litreview.errors import ConfigError
-from litreview.evidence import judge_direction
+from litreview.evidence.scoring import judge_direction
 from litreview.settings import PROJECT_FILE, judge_min_confidence
 
 TEXT = "Ketamine and stress\nCONCLUSIONS: Ketamine lowered cortisol compared with placebo in 40 patients."

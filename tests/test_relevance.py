@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from litreview.claims import Claim
-from litreview.evidence import judge_direction
-from litreview.records import Article
-from litreview.relevance import THRESHOLD, pair_record, pair_score, relevance
+from litreview.corpus.claims import Claim
+from litreview.corpus.records import Article
+from litreview.evidence.relevance import THRESHOLD, pair_record, pair_score, relevance
+from litreview.evidence.scoring import judge_direction
 
 
 def _claim(cid: str, subject: str, effect: str, outcome: str, statement: str) -> Claim:
