@@ -88,12 +88,16 @@ def test_times_are_stored_in_utc_and_round_trip(tmp_path: Path) -> None:
         "direction": "mixed", "n": 12, "note": "two cohorts"}
 
 
-def test_append_keeps_every_line(tmp_path: Path) -> None:
+def test_append_goes_to_the_reviewers_own_file_and_both_are_read(tmp_path: Path) -> None:
     path = write_log(tmp_path / "d.jsonl", screen("1", "a", "2026-01-01T00:00:00Z"))
     before = path.read_bytes()
     log = load_decisions(path).append(make_decision("1", "screen", "a", decision="exclude", reason="off topic"))
-    assert path.read_bytes().startswith(before) and len(path.read_text().splitlines()) == 2
+    assert path.read_bytes() == before  # the shared log is left alone
+    assert len((tmp_path / "d" / "a.jsonl").read_text().splitlines()) == 1
     assert [d.line for d in log] == [1, 2]
+    again = load_decisions(path)
+    assert [d.decision for d in again] == ["include", "exclude"] and again.outcome("1", None, "screen").values == {
+        "decision": "exclude"}
 
 
 # -- latest wins, history kept ---------------------------------------------------------------------
