@@ -520,7 +520,7 @@ class DecisionLog:
     def kappa(self) -> pd.DataFrame:
         """Cohen's kappa per stage between every two reviewers who decided the same items.
 
-        Screening compares include/exclude; judging compares directions.
+        Both screening stages compare include/exclude; judging compares directions.
         Resolutions are left out (they are not an independent reading).
 
         Returns
@@ -532,7 +532,7 @@ class DecisionLog:
         """
         rows = []
         latest = self.latest()
-        for stage, category in (("screen", "decision"), ("judge", "direction")):
+        for stage, category in (("screen", "decision"), ("fulltext", "decision"), ("judge", "direction")):
             answers: dict[str, dict[tuple[str, str | None], Any]] = {}
             for (key, claim, item_stage, reviewer), decision in latest.items():
                 value = getattr(decision, category)
