@@ -339,7 +339,7 @@ class JudgingPanel(_Panel):
     def _priority(self, pair: tuple[str, str]) -> tuple[int, float, str, str]:
         """Conflicts, then unverified, then machine-vs-judgement disagreements, then the rest; least sure first."""
         a = self.assessments[pair]
-        group = {"conflict": 0, "unverified": 1}.get(a.review_status, 2 if a.auto_direction != a.direction else 3)
+        group = {"disputed": 0, "unverified": 1}.get(a.review_status, 2 if a.auto_direction != a.direction else 3)
         return (group, self.proposals[pair].score, pair[1], pair[0])
 
     def accept(self) -> None:
@@ -383,7 +383,7 @@ class JudgingPanel(_Panel):
         left = len(self._queue())
         statuses = [a.review_status for a in self.assessments.values()]
         return (f"{len(self.order) - left} of {len(self.order)} pairs judged by this reviewer; in the review "
-                f"{statuses.count('unverified')} unverified, {statuses.count('conflict')} in conflict")
+                f"{statuses.count('unverified')} unverified, {statuses.count('disputed')} disputed")
 
     def _controls(self) -> list[widgets.Widget]:
         return [widgets.HBox([self.direction, self.design]), widgets.HBox([self.population, self.n]), self.reason,
