@@ -109,9 +109,9 @@ def plot_prisma_flow(counts: pd.DataFrame) -> Figure:
     ax = fig.subplots()
     ax.set_axis_off()
     ax.set_xlim(0, 1)
-    ax.set_ylim(0.04, 1)
+    ax.set_ylim(0.04, 1.04)
     steps = [
-        (0.92, f"Identified from databases (PubMed)\nn = {row['from_databases']}"),
+        (0.96, f"Identified from databases (PubMed)\nn = {row['from_databases']}"),
         (0.72, f"Records screened (title/abstract)\nn = {row['screened']}"),
         (0.44, f"Reports assessed (full text)\nn = {row['assessed']}"),
         (0.14, f"Studies included\nn = {row['included']}"),
@@ -120,14 +120,14 @@ def plot_prisma_flow(counts: pd.DataFrame) -> Figure:
         _box(ax, 0.22, y, text, width=0.4)
     for (y1, _), (y2, _) in zip(steps, steps[1:]):
         ax.annotate("", (0.22, y2 + 0.045), (0.22, y1 - 0.045), arrowprops={"arrowstyle": "->"})
-    _box(ax, 0.68, 0.92, f"Identified from other sources\n(curated register) n = {row['from_other_sources']}",
+    _box(ax, 0.68, 0.96, f"Identified from other sources\n(curated register) n = {row['from_other_sources']}",
          width=0.4)
-    ax.annotate("", (0.34, 0.765), (0.6, 0.875), arrowprops={"arrowstyle": "->"})
+    ax.annotate("", (0.34, 0.765), (0.6, 0.9), arrowprops={"arrowstyle": "->"})
     side = [(0.82, f"Duplicates removed  n = {row['duplicates']}"),
             (0.6, f"Records excluded  n = {row['excluded']}\n{reasons('excluded: ')}\n"
-                  f"Disputed (unresolved, kept visible)  n = {row['screen_disputed']}"),
+                  f"Disputed, kept visible  n = {row['screen_disputed']}"),
             (0.3, f"Reports excluded  n = {row['fulltext_excluded']}\n{reasons('fulltext excluded: ')}\n"
-                  f"Disputed (unresolved, kept visible)  n = {row['fulltext_disputed']}")]
+                  f"Disputed, kept visible  n = {row['fulltext_disputed']}")]
     for y, text in side:
         _box(ax, 0.79, y, text, width=0.4)
         ax.annotate("", (0.59, y), (0.22, y), arrowprops={"arrowstyle": "->"})
