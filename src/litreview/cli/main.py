@@ -169,7 +169,9 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
-    decisions = load_decisions(paths.decisions)
+    decisions = load_decisions(paths.decisions, snapshot)
+    logged = sum(1 for d in decisions if d.line > 0)
+    conflicts = len(decisions.conflicts())
     if seeds is None:
         quotes = "quotes not checked (no seeds directory: use --seeds DIR or set LITREVIEW_SEEDS)"
     else:
@@ -177,7 +179,8 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
                   f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
-          f"{len(snapshot.curated)} curated judgements, {len(decisions)} reviewer decisions; "
+          f"{len(snapshot.curated)} curated judgements, {logged} reviewer decisions "
+          f"({conflicts} unresolved conflicts); "
           f"snapshot files match manifest.json; {quotes}")
     return 0
 

@@ -61,8 +61,9 @@ FIGURE_CAPTIONS = {
     "evidence_map": "Evidence map. One row per claim, one column per study design; a marker's size and number "
                     "count the studies, its colour is the direction most of them point (legend at the right).",
     "prisma_flow": "Screening flow in the style of PRISMA 2020, over unique records: identified from databases "
-                   "(PubMed) and from other sources (the curated register), duplicates removed, records screened, "
-                   "excluded with reasons, and included.",
+                   "(PubMed) and from other sources (the curated register), duplicates removed, records screened "
+                   "by title and abstract, reports assessed in full text, each stage's exclusions with reasons "
+                   "and its records still disputed by reviewers (kept visible, not dropped), and included.",
     "timeline": "Publication years of the included records, one row per mechanism.",
 }
 _DIRECTION_WORDS = {"supports": "supports", "contradicts": "opposite", "no_effect": "no effect", "mixed": "mixed",

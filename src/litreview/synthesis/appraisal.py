@@ -9,7 +9,9 @@ know about each (study, claim) assessment first, and says why in words:
 - **votes**: whether the study counts towards the direction of the body.
   Context items (a study that informs but does not test the claim), studies
   with no direction, narrative reviews and editorials, retracted studies and
-  unresolved reviewer conflicts inform but never vote;
+  studies reviewers dispute (unresolved) inform but never vote;
+  ``votes_if_resolved`` says whether a disputed study would vote once
+  resolved, so synthesis can show the verdict with it;
 - **randomised**: GRADE's starting point (randomised evidence starts high,
   observational low). A systematic review or meta-analysis starts high only
   when its text says it pooled randomised trials and names no other design;
@@ -82,7 +84,7 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 
 #: Columns :func:`appraise` adds, in order.
 APPRAISAL_COLUMNS = [
-    "stream", "votes", "role", "randomised", "rob", "indirectness", "indirect_levels", "review_certainty",
+    "stream", "votes", "votes_if_resolved", "role", "randomised", "rob", "indirectness", "indirect_levels", "review_certainty",
     "heterogeneity", "publication_bias", "parts", "n_used", "base_weight", "weight", "label",
 ]
 
@@ -147,8 +149,8 @@ def _role(row: Mapping[str, object], design: str, kind: str) -> str:
     """Why a study does or does not vote (``vote`` when it does)."""
     if row["excluded"]:
         return "excluded (retracted)"
-    if row.get("review_status") == "conflict":
-        return "reviewers disagree (unresolved)"
+    if row.get("review_status") == "disputed":
+        return "disputed by reviewers (unresolved)"
     if row["direction"] == "context":
         return "context (informs, does not test the claim)"
     if row["direction"] not in VOTING_DIRECTIONS:
@@ -312,9 +314,12 @@ def appraise(
         base = DESIGN_FACTOR.get(design, DESIGN_FACTOR["other"]) * math.sqrt(max(min(n_used, N_CAP), 1))
         weight = base * (0.5 if rob else 1.0) * 0.5 ** levels
         role = _role(row, design, claim.kind)
+        undisputed = role == "vote" or (row.get("review_status") == "disputed"
+                                        and _role({**row, "review_status": None}, design, claim.kind) == "vote")
         rows.append({
             "stream": stream,
             "votes": role == "vote" and stream != "unknown",
+            "votes_if_resolved": undisputed and stream != "unknown",
             "role": role if stream != "unknown" or role != "vote" else "population not recorded",
             "randomised": _randomised(design, stream, claim.kind, text),
             "rob": "; ".join(rob),
