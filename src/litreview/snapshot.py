@@ -78,8 +78,8 @@ CURATED_POPULATIONS = ("human", "animal", "in_vitro", "mixed")
 #: How strongly a register row's identifier was verified, strongest first.
 VERIFICATIONS = ("pubmed_or_pmc_page", "secondary_page", "doi_page", "pmid_not_seen")
 #: Where a record came from, and where a search's hits came from.
-SOURCES = ("curated", "pubmed")
-ORIGINS = ("curated_register", "esearch", "mirror")
+SOURCES = ("curated", "pubmed", "imported")
+ORIGINS = ("curated_register", "esearch", "mirror", "import")
 _RECORD_TYPES = ("article", "book")
 _PMID = re.compile(r"[0-9]+")
 
@@ -134,8 +134,10 @@ class Provenance:
     key : str
         Record key.
     source : str
-        ``curated`` (evidence register: bibliographic facts + a project summary)
-        or ``pubmed`` (full record parsed from E-utilities XML).
+        ``curated`` (evidence register: bibliographic facts + a project summary),
+        ``pubmed`` (full PubMed record: E-utilities, the mirror, or an imported
+        PubMed XML / MEDLINE file) or ``imported`` (a reference-manager export,
+        RIS, whose record is not PubMed's own).
     retrieved : str
         Date (``YYYY-MM-DD``) the record entered the snapshot.
     verification : str or None
@@ -147,6 +149,9 @@ class Provenance:
         The page that verified the identifier (None when no page did).
     queries : tuple of str
         Mechanism keys whose search returned the record.
+    file : str or None
+        For a record brought in by ``litreview import``: the file's name (no
+        directory), None otherwise.
     """
 
     key: str
@@ -155,6 +160,7 @@ class Provenance:
     verification: str | None = None
     verified_via: str | None = None
     queries: tuple[str, ...] = ()
+    file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,12 +175,13 @@ class SearchResult:
         The PubMed query for the mechanism.
     count : int
         Hits (ESearch ``Count`` after a live fetch, matches in the local mirror,
-        register rows offline).
+        register rows offline, imported records that name the mechanism's terms).
     keys : tuple of str
         Record keys in the snapshot for this mechanism.
     origin : str
-        ``curated_register`` (offline stand-in), ``esearch`` (E-utilities) or
-        ``mirror`` (the local baseline mirror, :mod:`litreview.mirror`).
+        ``curated_register`` (offline stand-in), ``esearch`` (E-utilities),
+        ``mirror`` (the local baseline mirror, :mod:`litreview.mirror`) or
+        ``import`` (records from files, :mod:`litreview.importing`).
     retrieved : str
         Date of the search or build.
     """
