@@ -456,7 +456,7 @@ def write_snapshot(snapshot: Snapshot, directory: str | Path) -> None:
     directory = Path(directory)
     rows: dict[str, list[dict[str, Any]]] = {
         "records.jsonl": [a.to_dict() for a in sorted(snapshot.records, key=lambda a: a.key)],
-        "provenance.jsonl": [_plain(p) for _, p in sorted(snapshot.provenance.items())],
+        "provenance.jsonl": [_provenance_row(p) for _, p in sorted(snapshot.provenance.items())],
         "curated.jsonl": [asdict(j) for j in sorted(snapshot.curated, key=_judgement_order)],
     }
     searches = {k: _plain(snapshot.searches[k]) for k in snapshot.searches}
@@ -475,6 +475,14 @@ def write_snapshot(snapshot: Snapshot, directory: str | Path) -> None:
 def _judgement_order(j: CuratedJudgement) -> tuple[str, str]:
     """Sort key of a judgement."""
     return (j.key, j.claim_id)
+
+
+def _provenance_row(entry: Provenance) -> dict[str, Any]:
+    """A provenance line; ``file`` only for imported records, so snapshots without imports keep their bytes."""
+    row = _plain(entry)
+    if row["file"] is None:
+        del row["file"]
+    return row
 
 
 def _plain(obj: Any) -> dict[str, Any]:
