@@ -95,6 +95,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML (default: packaged scoring.toml)")
     _unverified_option(p)
+    p.add_argument("--machine-only", action="store_true",
+                   help="ignore every curator-written field and the decisions log: the machine's review from title, "
+                        "abstract and PubMed metadata, compared with the curated one in the report")
     p.set_defaults(func=_cmd_run, format_list=None)
 
 
@@ -123,7 +126,8 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     formats = ALL_FORMATS if args.format_list is None else parse_formats(args.format_list)
     started = time.perf_counter()
-    review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified)
+    review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified,
+                          machine_only=getattr(args, "machine_only", False))
     written = write_review(review, args.out, formats=formats, write_figures=args.command == "run")
     elapsed = time.perf_counter() - started
     included = len(review.screening.included())
@@ -131,6 +135,9 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
           f"{len(review.assessments)} assessments -> {len(written)} files in {args.out} ({elapsed:.1f} s)")
     for path in written:
         print(f"  {path}")
+    if review.comparison is not None:
+        agree = int(review.comparison["verdict_agrees"].sum())
+        print(f"machine-only verdicts agree with the curated review on {agree} of {len(review.comparison)} claims")
     return 0
 
 
