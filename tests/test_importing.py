@@ -214,3 +214,13 @@ def test_real_pubmed_xml_imports(shared: Path, fresh_corpus: Path) -> None:
     assert "29768149" in result.snapshot.keys
     assert result.snapshot.record("29768149").abstract
     assert result.added == len(result.snapshot.records) == result.read - result.merged
+
+
+def test_run_machine_only_writes_the_comparison(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["run", "--machine-only", "--corpus", str(CORPUS), "--out", str(out)]) == 0
+    assert "machine-only verdicts agree with the curated review on" in capsys.readouterr().out
+    table = (out / "curated_vs_machine.csv").read_text(encoding="utf-8-sig")
+    assert table.startswith("claim_id,curated_verdict,machine_verdict")
+    assert "Curated vs machine" in (out / "review.html").read_text(encoding="utf-8")
+    assert "x_spans" in (out / "studies.csv").read_text(encoding="utf-8-sig").splitlines()[0]
