@@ -134,7 +134,7 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("search count as text", _edit_searches(lambda d: d["nmda"].__setitem__("count", "12")),
      "searches.json: mechanism 'nmda': field 'count' must be an integer, not '12' (str)"),
     ("search origin unknown", _edit_searches(lambda d: d["nmda"].__setitem__("origin", "google")),
-     "field 'origin': must be one of curated_register, esearch, mirror, not 'google'"),
+     "field 'origin': must be one of curated_register, esearch, mirror, import, not 'google'"),
     ("searches not an object", _edit_searches(lambda d: list(d)),
      "searches.json: must be a JSON object (mechanism -> search), not ["),
     # mechanisms.toml

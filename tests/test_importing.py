@@ -216,7 +216,8 @@ def test_real_pubmed_xml_imports(shared: Path, fresh_corpus: Path) -> None:
     assert result.added == len(result.snapshot.records) == result.read - result.merged
 
 
-@pytest.mark.filterwarnings("ignore:Tight layout not applied")  # an evidence map with no machine votes to draw
+# figures of a review with no machine votes to draw
+@pytest.mark.filterwarnings("ignore:Tight layout not applied", "ignore:Attempting to set identical low and high")
 def test_run_machine_only_writes_the_comparison(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert main(["run", "--machine-only", "--corpus", str(CORPUS), "--out", str(out)]) == 0
