@@ -8,11 +8,11 @@ records; beyond that each is repeated with a new PMID and a numbered title,
 so duplicate detection does not merge them) are written as PubMed XML files
 of 1,000 records into a temporary folder, then
 
-1. **import**: :func:`litreview.importing.import_files` into a new snapshot
+1. **import**: :func:`litreview.sources.importing.import_files` into a new snapshot
    of the committed claims and mechanisms, written with ``write_snapshot``;
-2. **pair** (the cheap filter): screening and :func:`litreview.machine.machine_pairs`
+2. **pair** (the cheap filter): screening and :func:`litreview.workbench.machine.machine_pairs`
    decide which (record, claim) pairs reach the readers;
-3. **extract**: :func:`litreview.extraction.extract` per pair (tqdm bar);
+3. **extract**: :func:`litreview.evidence.extraction.extract` per pair (tqdm bar);
 4. **judge**: :func:`litreview.evidence.score_evidence` (design, population,
    n, direction) per pair;
 5. **synthesize**: appraisal and GRADE synthesis.
@@ -86,15 +86,15 @@ def run_one(size: int) -> None:
     """Time every stage for ``size`` records and print one line per stage."""
     import shutil
 
-    from litreview.appraisal import appraise
-    from litreview.claims import load_claims, load_mechanisms
-    from litreview.evidence import assessments_to_frame, score_evidence
-    from litreview.extraction import extract
-    from litreview.importing import import_files
-    from litreview.machine import machine_pairs, machine_snapshot
-    from litreview.screen import screen_records
-    from litreview.snapshot import write_snapshot
-    from litreview.synthesis import synthesize
+    from litreview.synthesis.appraisal import appraise
+    from litreview.corpus.claims import load_claims, load_mechanisms
+    from litreview.evidence.scoring import assessments_to_frame, score_evidence
+    from litreview.evidence.extraction import extract
+    from litreview.sources.importing import import_files
+    from litreview.workbench.machine import machine_pairs, machine_snapshot
+    from litreview.screening.rules import screen_records
+    from litreview.corpus.snapshot import write_snapshot
+    from litreview.synthesis.grade import synthesize
 
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,7 @@
    unclear. The direction model has learned weights
    (``src/litreview/direction_weights.toml``), so the only figures reported are
    cross-validated: for each fold the weights are fitted on the other four
-   folds and the fold is judged with :func:`litreview.evidence.judge_direction`
+   folds and the fold is judged with :func:`litreview.evidence.scoring.judge_direction`
    using those weights. Folds are a fixed seeded permutation of the PMIDs.
    ``--fit`` then fits on all 500 items and writes the shipped weights file
    (in-sample accuracy of that file is never reported: it would flatter the
@@ -25,7 +25,7 @@
    the keys whose hash sorts first make half 1), so a rule that helps only the
    findings it was written against shows up as a gap between the halves.
 3. **Speed**: mean CPU (and wall-clock) time of
-   :func:`~litreview.evidence.judge_direction` per (record, claim) pair, caches
+   :func:`~litreview.evidence.scoring.judge_direction` per (record, claim) pair, caches
    cleared first: over the pairs the snapshot's screening produces, and over
    every record against every claim.
 
@@ -46,11 +46,12 @@ from pathlib import Path
 
 import numpy as np
 
-from litreview import _direction, _reading
-from litreview._direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
-from litreview.evidence import direction_features, judge_direction, score_evidence
-from litreview.review import load_corpus
-from litreview.screen import screen_records
+from litreview.corpus.layout import load_corpus
+from litreview.evidence import direction as _direction
+from litreview.evidence import reading as _reading
+from litreview.evidence.direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
+from litreview.evidence.scoring import direction_features, judge_direction, score_evidence
+from litreview.screening.rules import screen_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "pubmedqa" / "pqal_cv.json"

@@ -8,7 +8,7 @@ Reads the complete abstracts (``complete: true``) of ``--abstracts`` (default
 and prints:
 
 * pairing precision and recall of the machine's (record, claim) pairs
-  (:func:`litreview.machine.machine_pairs`) against the register's ``claim_ids``;
+  (:func:`litreview.workbench.machine.machine_pairs`) against the register's ``claim_ids``;
 * design, population and stated-n agreement of the machine's reading with the
   register (n over the studies whose register n is stated);
 * direction agreement and Cohen's kappa against the curator, over the
@@ -32,9 +32,11 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from litreview.evidence import classify_design, classify_population, extract_sample_size, judge_direction
-from litreview.review import build_review, load_corpus
-from litreview.snapshot import Provenance, Snapshot, write_snapshot
+from litreview.evidence.classification import classify_design, classify_population, extract_sample_size
+from litreview.evidence.scoring import judge_direction
+from litreview.corpus.layout import load_corpus
+from litreview.workbench.pipeline import build_review
+from litreview.corpus.snapshot import Provenance, Snapshot, write_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

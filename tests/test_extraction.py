@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from litreview._classify import classify_design, extract_sample_size
-from litreview.appraisal import appraise
-from litreview.claims import Claim
-from litreview.extraction import extract, extraction_columns, review_certainty, sentences
-from litreview.records import Article
+from litreview.evidence.classification import classify_design, extract_sample_size
+from litreview.synthesis.appraisal import appraise
+from litreview.corpus.claims import Claim
+from litreview.evidence.extraction import extract, extraction_columns, review_certainty, sentences
+from litreview.corpus.records import Article
 
 CLAIM = Claim("rapid", "clinical", "clinical_efficacy", "Ketamine reduces depressive symptoms within 24 hours.",
               "ketamine", "decreases", "depressive symptoms", (), outcome_terms=("depress", "MADRS"))
@@ -73,7 +73,7 @@ def test_review_certainty_is_read_for_the_claims_outcome() -> None:
     text = ("Systematic review of ketamine. Certainty of evidence was low for depressive symptoms and high for "
             "dropouts.")
     assert review_certainty(text, None) is None
-    from litreview.extraction import outcome_pattern
+    from litreview.evidence.extraction import outcome_pattern
     assert review_certainty(text, outcome_pattern(CLAIM))[0] == "low"
     assert review_certainty(text, outcome_pattern(DROPOUT))[0] == "high"
     one = "We searched MEDLINE. Moderate-certainty evidence shows benefit."

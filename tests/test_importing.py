@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from litreview.claims import load_mechanisms
-from litreview.cli import main
+from litreview.corpus.claims import load_mechanisms
+from litreview.cli.main import main
 from litreview.errors import ParseError
-from litreview.importing import ImportFileWarning, import_files, read_records
-from litreview.snapshot import load_snapshot
+from litreview.sources.importing import ImportFileWarning, import_files, read_records
+from litreview.corpus.snapshot import load_snapshot
 
 MECHANISMS = load_mechanisms(CORPUS / "mechanisms.toml")
 
@@ -171,7 +171,7 @@ def test_bad_files_raise_one_line_naming_file_and_record(tmp_path: Path, name: s
 
 
 def test_huge_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("litreview.importing.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("litreview.sources.importing.MAX_FILE_BYTES", 100)
     with pytest.raises(ParseError, match="MB is more than import takes"):
         read_records(_write(tmp_path, "big.xml", XML))
 
