@@ -203,6 +203,7 @@ def render_report(
     cited: Sequence[Article],
     context: ReportContext,
     figures: Mapping[str, Figure | bytes] | None = None,
+    comparison: pd.DataFrame | None = None,
 ) -> bytes:
     """Render the review as one self-contained HTML page.
 
@@ -220,6 +221,9 @@ def render_report(
         What was reviewed and when.
     figures : mapping of str to Figure or PNG bytes, optional
         Embedded as ``data:`` URIs, captioned from :data:`FIGURE_CAPTIONS`.
+    comparison : pandas.DataFrame, optional
+        For a machine-only review, the curated vs machine table per claim
+        (:func:`~litreview.workbench.machine.compare_reviews`), shown after the verdicts.
 
     Returns
     -------
@@ -248,6 +252,7 @@ def render_report(
                      "summary": a.curated_summary if a.source == "curated" else None,
                      "abstract": a.abstract if a.source != "curated" else None} for a in cited],
         curated_label=CURATED_LABEL,
+        comparison=None if comparison is None else comparison.fillna("").to_dict("records"),
         counts={"claims": len(present), "studies": len(studies), "records": len(cited)},
     )
     return page.encode("utf-8")
