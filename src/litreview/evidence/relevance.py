@@ -35,7 +35,7 @@ from ..corpus.records import Article
 from .claim_spec import _AGENT_ALIASES, _THESAURUS, ANAPHORS, ClaimSpec, _pattern_words, parse_claim, stem
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "REASONS", "UNREADABLE",
-           "relevance", "pair_score", "pair_record"]
+           "relevance", "unreadable", "pair_score", "pair_record"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
 THRESHOLD = 0.45
@@ -207,6 +207,38 @@ def _outcome(terms: _Terms, text: str) -> float:
     return _coverage(terms.outcome, text)
 
 
+def unreadable(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> str:
+    """The reason code of a (claim, text) pair that cannot be read at all, or "" when it can.
+
+    The cheap checks of :func:`relevance` alone (no sentence is scored): the
+    judge calls this on every pair and the full score only behind a gate.
+
+    Parameters
+    ----------
+    claim : Claim, ClaimSpec or str
+        As for :func:`relevance`.
+    text : str or None
+        As for :func:`relevance`.
+    outcome_terms : tuple of str, optional
+        As for :func:`relevance`.
+
+    Returns
+    -------
+    str
+        One of :data:`UNREADABLE`, or "".
+    """
+    if not text or not text.strip():
+        return "no_text"
+    text = text[:MAX_CHARS]
+    words = len(text.split())
+    if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?]\s*$", text):
+        return "title_only"
+    if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
+        return "not_english"
+    terms = _terms(parse_claim(claim), tuple(outcome_terms))
+    return "no_subject" if not terms.intervention and not terms.outcome else ""
+
+
 def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> Relevance:
     """Score how far a text addresses a claim's intervention and outcome.
 
@@ -232,18 +264,11 @@ def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ())
     >>> r.reason, r.sentence
     ('addresses_claim', 'RESULTS: CORT fell after ketamine.')
     """
-    if not text or not text.strip():
-        return Relevance(0.0, reason="no_text")
+    code = unreadable(claim, text, outcome_terms)
+    if code or not text:
+        return Relevance(0.0, reason=code or "no_text")
     text = text[:MAX_CHARS]
-    words = len(text.split())
-    if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?]\s*$", text):
-        return Relevance(0.0, reason="title_only")
-    if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
-        return Relevance(0.0, reason="not_english")
-    spec = parse_claim(claim)
-    terms = _terms(spec, tuple(outcome_terms))
-    if not terms.intervention and not terms.outcome:
-        return Relevance(0.0, reason="no_subject")
+    terms = _terms(parse_claim(claim), tuple(outcome_terms))
     intervention_in_text = _coverage(terms.intervention, text) > 0 if terms.intervention else True
     best = Relevance(0.0, reason="no_intervention" if not intervention_in_text else "no_outcome")
     outcome_in_text = False

@@ -45,7 +45,7 @@ from .classification import (
 )
 from .direction import MODEL_CLASSES, direction_features
 from .reading import Reading, read_claim
-from .relevance import UNREADABLE, relevance
+from .relevance import Relevance, relevance, unreadable
 
 if TYPE_CHECKING:
     from ..corpus.decisions import DecisionLog, Outcome
@@ -169,9 +169,11 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
     """The judgement before abstention (see :func:`judge_direction`)."""
     if not text or not text.strip():
         return DirectionJudgement("unclear", "", 0.0, 0.0, "no text")
-    found = relevance(claim, text)
-    if found.reason in UNREADABLE or (min_relevance or 0.0) > found.score:
-        # bad input is always unclear; below the relevance gate (off by default) the text does not address the claim
+    # bad input is always unclear (cheap checks); the sentence-by-sentence relevance score is computed
+    # only behind a gate (off by default): below it the text does not address the claim
+    code = unreadable(claim, text)
+    found = Relevance(0.0, reason=code) if code or not min_relevance else relevance(claim, text)
+    if code or (min_relevance or 0.0) > found.score:
         gate = min_relevance or 1.0
         confidence = round(0.5 + 0.4 * (1 - min(found.score / gate, 1.0)), 3)
         return DirectionJudgement("unclear", found.sentence, found.score, confidence,
