@@ -32,7 +32,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..corpus.records import Article
-from .claim_spec import _AGENT_ALIASES, _THESAURUS, ANAPHORS, ClaimSpec, _pattern_words, parse_claim, stem
+from .claim_spec import (_AGENT_ALIASES, _THESAURUS, ANAPHORS, OUTCOME_SYNONYMS, ClaimSpec, _pattern_words,
+                         parse_claim, stem)
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "REASONS", "UNREADABLE",
            "relevance", "unreadable", "pair_score", "pair_record"]
@@ -66,15 +67,7 @@ _EARLY = re.compile(r"\b(?:hours?|minutes?|min\b|\d+\s?h\b|24\s?h|day 1|first da
                     r"immediate\w*|within a day|onset)", re.IGNORECASE)
 _LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w*|maintenance|maintain\w*|"
                       r"persist\w*|lasting|long[- ]term|follow[- ]up|repeated)", re.IGNORECASE)
-#: Extra synonyms of outcome words the thesaurus lacks (abbreviations and MeSH entry terms).
 _KEEP = frozenset({"resistant", "lateral", "burst"})
-_MORE = {"bipolar": r"bipolar|mania|manic", "depressive": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids",
-         "depression": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids",
-         "cortisol": r"cortisol|corticost|cort\b|glucocortic|hpa", "resistant": r"resistan|refractor|trd\b",
-         "suicidal": r"suicid|c-ssrs|ssi\b|msss", "microbiome": r"microbio|bacteri|taxa|firmicut|bacteroid|lactobac",
-         "burst": r"burst|habenul|lhb\b", "habenula": r"habenul|lhb\b", "default": r"default[- ]mode|dmn\b",
-         "cognitive": r"cogni|memory|attention|executive|neurocogn|neuropsych", "glutamate": r"glutam|glx\b|mrs\b",
-         "synapse": r"synap|spine|dendrit|sv2a", "formation": r"synap|spine|dendrit|sv2a|neurogen"}
 
 
 @dataclass(frozen=True)
@@ -130,7 +123,7 @@ def _group(word: str) -> str:
     # a long word keeps more of itself: "neuroinflammation" must not match "neurons"
     parts = [re.escape(word[: max(5, min(len(word) - 3, 9))])]
     parts.extend(re.escape(alias) for alias in _AGENT_ALIASES.get(word, ()))
-    narrow = [s for key, s in _MORE.items() if word.startswith(key[:5])]
+    narrow = [s for key, s in OUTCOME_SYNONYMS.items() if word.startswith(key[:5])]
     parts.extend(narrow or [s for key, s in _THESAURUS.items() if word.startswith(key)])
     return "|".join(dict.fromkeys(parts))
 
