@@ -558,7 +558,7 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
         The claim, parsed (:func:`~litreview._claim_spec.parse_claim`).
     text : str
         Title (first line) and abstract or summary; the title and the
-        conclusion (a ``CONCLUSION(S):`` section, else the last two sentences)
+        conclusion (a ``CONCLUSION(S):`` section, else the last two finding sentences)
         are read.
 
     Returns

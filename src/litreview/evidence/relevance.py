@@ -32,8 +32,16 @@ from functools import lru_cache
 from typing import Any
 
 from ..corpus.records import Article
-from .claim_spec import (_AGENT_ALIASES, _THESAURUS, ANAPHORS, OUTCOME_SYNONYMS, ClaimSpec, _pattern_words,
-                         parse_claim, stem)
+from .claim_spec import (
+    _AGENT_ALIASES,
+    _THESAURUS,
+    ANAPHORS,
+    OUTCOME_SYNONYMS,
+    ClaimSpec,
+    _pattern_words,
+    parse_claim,
+    stem,
+)
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "REASONS", "UNREADABLE",
            "relevance", "unreadable", "pair_score", "pair_record"]

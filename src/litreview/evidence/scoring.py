@@ -123,7 +123,9 @@ def judge_direction(
         lower cortisol?"); a statement's first effect verb sets its polarity.
     text : str or None
         Abstract or summary. A ``CONCLUSION(S):`` label marks the conclusion,
-        otherwise the last two sentences are the conclusion; conclusion
+        otherwise the last two sentences that state a finding (outlooks, calls
+        for further research and drug-class generalities skipped;
+        :func:`~litreview.evidence.direction.split_conclusion`); conclusion
         sentences weigh most.
     weights : mapping, optional
         Model weights (feature -> one score per class); the packaged
