@@ -45,7 +45,7 @@ from .classification import (
 )
 from .direction import MODEL_CLASSES, direction_features
 from .reading import Reading, read_claim
-from .relevance import UNREADABLE, relevance
+from .relevance import Relevance, relevance, unreadable
 
 if TYPE_CHECKING:
     from ..corpus.decisions import DecisionLog, Outcome
@@ -123,7 +123,9 @@ def judge_direction(
         lower cortisol?"); a statement's first effect verb sets its polarity.
     text : str or None
         Abstract or summary. A ``CONCLUSION(S):`` label marks the conclusion,
-        otherwise the last two sentences are the conclusion; conclusion
+        otherwise the last two sentences that state a finding (outlooks, calls
+        for further research and drug-class generalities skipped;
+        :func:`~litreview.evidence.direction.split_conclusion`); conclusion
         sentences weigh most.
     weights : mapping, optional
         Model weights (feature -> one score per class); the packaged
@@ -169,9 +171,11 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
     """The judgement before abstention (see :func:`judge_direction`)."""
     if not text or not text.strip():
         return DirectionJudgement("unclear", "", 0.0, 0.0, "no text")
-    found = relevance(claim, text)
-    if found.reason in UNREADABLE or (min_relevance or 0.0) > found.score:
-        # bad input is always unclear; below the relevance gate (off by default) the text does not address the claim
+    # bad input is always unclear (cheap checks); the sentence-by-sentence relevance score is computed
+    # only behind a gate (off by default): below it the text does not address the claim
+    code = unreadable(claim, text)
+    found = Relevance(0.0, reason=code) if code or not min_relevance else relevance(claim, text)
+    if code or (min_relevance or 0.0) > found.score:
         gate = min_relevance or 1.0
         confidence = round(0.5 + 0.4 * (1 - min(found.score / gate, 1.0)), 3)
         return DirectionJudgement("unclear", found.sentence, found.score, confidence,
