@@ -39,8 +39,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--design", help="judge: study design (rct, cohort, experimental, ...: see docs/scoring.md)")
     d.add_argument("--population", help="judge: human, animal, in_vitro, mixed or unknown")
     d.add_argument("--n", type=int, metavar="N", help="judge: sample size")
-    d.add_argument("--reason", help="screen, fulltext: one of the stage's listed reasons (default for --include: "
-                                    "meets inclusion/eligibility criteria); judge: free text")
+    d.add_argument("--reason", help="screen, fulltext: one of the stage's reasons in corpus/protocol.toml (default "
+                                    "for --include: the first reason to include); judge: free text")
     d.add_argument("--note", help="free-text note")
     d.add_argument("--resolve", "--resolution", dest="resolution", action="store_true",
                    help="this decision settles a conflict between reviewers (give --reason or --note: why)")
@@ -79,7 +79,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and append one decision; say what the item's outcome now is."""
-    from ..corpus.decisions import JUDGED_FIELDS, load_decisions, make_decision
+    from ..corpus.decisions import JUDGED_FIELDS, load_decisions
     from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
     from ..errors import CorpusError
 
@@ -98,8 +98,9 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged}
     if args.resolution and not (args.reason or args.note):
         raise CorpusError("a resolution says why: give --note (or, when judging, --reason)")
-    decision = make_decision(args.key, args.stage, reviewer, note=args.note, resolution=args.resolution, **values)
-    log = load_decisions(CorpusPaths(root).decisions, snapshot).append(decision)
+    log = load_decisions(CorpusPaths(root).decisions, snapshot)
+    decision = log.make(args.key, args.stage, reviewer, note=args.note, resolution=args.resolution, **values)
+    log = log.append(decision)
     outcome = log.outcome(*decision.item)
     print(f"recorded {decision.describe()} on {decision.key}{' / ' + decision.claim if decision.claim else ''} "
           f"-> {log.file_for(reviewer)}")

@@ -26,7 +26,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..corpus.claims import Claim, Mechanism
-from ..corpus.decisions import SCREEN_REASONS, DecisionLog, make_decision
+from ..corpus.decisions import DecisionLog
 from ..corpus.queries import DRUG_TERMS
 from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot
@@ -125,7 +125,7 @@ class _Panel:
     def _log(self, stage: str, **values: Any) -> bool:
         """Append one decision by this reviewer; report errors in the status line instead of raising."""
         try:
-            decision = make_decision(self._key(), stage, self.reviewer.value.strip(), **values)
+            decision = self.decisions.make(self._key(), stage, self.reviewer.value.strip(), **values)
             self.decisions = self.decisions.append(decision)
         except LitreviewError as exc:
             self.status.value = f"<span style='color:#b00'>not recorded: {html.escape(str(exc))}</span>"
@@ -207,8 +207,9 @@ class ScreeningPanel(_Panel):
         self.mechanisms = mechanisms
         self.rules = screen_records(snapshot, mechanisms, claims).log
         self.prioritizer = Prioritizer(snapshot.records, self.rules)
-        self.include_reason = widgets.Dropdown(options=SCREEN_REASONS["include"], description="Include as")
-        self.exclude_reason = widgets.Dropdown(options=SCREEN_REASONS["exclude"], description="Exclude as")
+        reasons = decisions.reasons["screen"]  # the protocol's
+        self.include_reason = widgets.Dropdown(options=reasons["include"], description="Include as")
+        self.exclude_reason = widgets.Dropdown(options=reasons["exclude"], description="Exclude as")
         self.buttons["include"] = widgets.Button(description="Include ✓", button_style="success")
         self.buttons["exclude"] = widgets.Button(description="Exclude ✗", button_style="danger")
         self.buttons["include"].on_click(lambda _: self.include())

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog, load_decisions
 from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+from ..corpus.protocol import Protocol, load_protocol
 from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot, provenance_to_frame
 from ..evidence.scoring import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
@@ -51,6 +52,8 @@ class Review:
         The reviewers' decisions, with the curator's register judgements merged.
     corpus_name : str
         Name of the corpus directory (shown in the report; never a full path).
+    protocol : Protocol
+        The review's question, eligibility criteria and exclusion reasons (``protocol.toml``).
     """
 
     mechanisms: dict[str, Mechanism]
@@ -62,6 +65,7 @@ class Review:
     verdicts: list[ClaimVerdict]
     decisions: DecisionLog = DecisionLog()
     corpus_name: str = "corpus"
+    protocol: Protocol = Protocol()
 
     @property
     def table(self) -> pd.DataFrame:
@@ -133,7 +137,7 @@ def build_review(
                          {a.key: a for a in snapshot.records}, snapshot.curated)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
-                  root.resolve().name)
+                  root.resolve().name, load_protocol(CorpusPaths(root).protocol))
 
 
 def _with_bibliography(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
@@ -174,7 +178,7 @@ def report_context(review: Review) -> ReportContext:
     if unresolved:
         text += f" ({unresolved} known by DOI only, PMID unresolved)"
     return ReportContext(corpus=review.corpus_name, snapshot_date=dates[-1] if dates else "not recorded",
-                         provenance=text, version=version("litreview"))
+                         provenance=text, version=version("litreview"), protocol=tuple(review.protocol.lines()))
 
 
 def write_review(
