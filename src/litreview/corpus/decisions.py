@@ -16,8 +16,8 @@ screening, ``fulltext``: full-text screening of what passed, or ``judge``),
 ``reviewer`` (one word, at most 64 characters), ``time`` (ISO 8601 with a time
 zone, stored in UTC); for ``screen`` and ``fulltext`` a ``decision``
 (``include``/``exclude``) and a ``reason`` from that stage's list in the
-review's ``protocol.toml`` (:mod:`litreview.corpus.protocol`; :data:`REASONS` by default); for ``judge`` a ``claim`` and at least one of
-``direction``, ``design``, ``population``, ``n`` (the vocabularies of
+review's ``protocol.toml`` (:mod:`litreview.corpus.protocol`; :data:`REASONS`
+by default); for ``judge`` a ``claim`` and at least one of ``direction``, ``design``, ``population``, ``n`` (the vocabularies of
 :mod:`litreview.evidence`) with an optional free-text ``reason``; optionally a
 ``note`` and ``"resolution": true``.
 
