@@ -54,6 +54,7 @@ from .._io import append_jsonl, read_jsonl
 from ..errors import CorpusError
 from .agreement import cohen_kappa, kappa_table
 from .protocol import DEFAULT_REASONS, load_protocol
+from .rob import DOMAINS, JUDGEMENTS
 from .snapshot import Snapshot, curated_fields
 from .vocabulary import DESIGNS, DIRECTIONS, POPULATIONS
 
@@ -75,11 +76,11 @@ __all__ = [
     "cohen_kappa",
 ]
 
-STAGES = ("screen", "fulltext", "judge")
+STAGES = ("screen", "fulltext", "judge", "rob")
 #: Stages whose decisions are about a record (include/exclude), in order.
 RECORD_STAGES = ("screen", "fulltext")
 #: How the stages are named in tables, the report and the PRISMA flow.
-STAGE_NAMES = {"screen": "title/abstract", "fulltext": "full text", "judge": "judging"}
+STAGE_NAMES = {"screen": "title/abstract", "fulltext": "full text", "judge": "judging", "rob": "risk of bias"}
 #: The default reasons per record stage and decision; a review's ``protocol.toml`` may name its own.
 REASONS = DEFAULT_REASONS
 #: Default reasons a title/abstract decision may give, per decision.
@@ -140,18 +141,23 @@ class Decision:
     n: int | None = None
     note: str | None = None
     resolution: bool = False
+    domain: str | None = None
+    judgement: str | None = None
+    quote: str | None = None
     line: int = field(default=0, compare=False)
 
     @property
     def item(self) -> tuple[str, str | None, str]:
-        """``(key, claim, stage)``: what the decision is about."""
-        return (self.key, self.claim, self.stage)
+        """``(key, claim, stage)``: what the decision is about (risk of bias: ``claim#domain``, one item a domain)."""
+        return (self.key, f"{self.claim}#{self.domain}" if self.stage == "rob" else self.claim, self.stage)
 
     @property
     def values(self) -> dict[str, Any]:
         """The values decided: ``{"decision": ...}`` when screening, the judged fields given when judging."""
         if self.stage in RECORD_STAGES:
             return {"decision": self.decision}
+        if self.stage == "rob":
+            return {"judgement": self.judgement}
         return {name: getattr(self, name) for name in JUDGED_FIELDS if getattr(self, name) is not None}
 
     @property
@@ -162,6 +168,7 @@ class Decision:
     def describe(self) -> str:
         """One phrase, e.g. ``alice: exclude (wrong population)`` or ``bob: direction contradicts``."""
         text = ", ".join(f"{k} {v}" if k != "decision" else str(v) for k, v in self.values.items())
+        text = f"{self.domain} {self.judgement}" if self.stage == "rob" else text
         reason = f" ({self.reason})" if self.reason else ""
         return f"{self.reviewer}{' [resolution]' if self.resolution else ''}: {text}{reason}"
 
@@ -221,7 +228,8 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0,
     for name in ("key", "stage", "reviewer", "time"):
         if not isinstance(row.get(name), str) or not row[name].strip():
             raise CorpusError(f"{where}: missing field {name!r}", path)
-    for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population"):
+    for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population", "domain", "judgement",
+                 "quote"):
         if row.get(name) is not None and not isinstance(row[name], str):
             raise CorpusError(f"{where}: {name} must be text", path)
     stage = _choice(row["stage"], STAGES, "stage", where, path)
@@ -231,7 +239,8 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0,
     values = {k: row.get(k) for k in known if k in row}
     values["time"] = _utc(row["time"], where, path)
     if stage in RECORD_STAGES:
-        if row.get("claim") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
+        if row.get("claim") is not None or any(row.get(f) is not None for f in (*JUDGED_FIELDS, "domain",
+                                                                                 "judgement")):
             raise CorpusError(f"{where}: a {stage} decision is about a record: no claim, direction, design, "
                               "population or n", path)
         offered = reasons[stage]
@@ -240,7 +249,16 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0,
             raise CorpusError(f"{where}: missing reason to {decision} (one of: {', '.join(offered[decision])})",
                               path)
         values["reason"] = _choice(row.get("reason"), offered[decision], f"reason to {decision}", where, path)
+    elif stage == "rob":
+        if not row.get("claim") or row.get("decision") is not None or any(row.get(f) is not None
+                                                                          for f in JUDGED_FIELDS):
+            raise CorpusError(f"{where}: a rob decision is about a study for a claim: a claim, a domain and a "
+                              "judgement, no include/exclude, direction, design, population or n", path)
+        _choice(row.get("domain"), DOMAINS, "risk-of-bias domain", where, path)
+        _choice(row.get("judgement"), JUDGEMENTS, "risk-of-bias judgement", where, path)
     else:
+        if row.get("domain") is not None or row.get("judgement") is not None:
+            raise CorpusError(f"{where}: a domain and a judgement belong to the rob stage", path)
         if not row.get("claim"):
             raise CorpusError(f"{where}: a judge decision needs a claim", path)
         if row.get("decision") is not None:

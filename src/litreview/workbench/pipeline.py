@@ -19,6 +19,7 @@ from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog, load_decisions
 from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
 from ..corpus.protocol import Protocol, load_protocol
+from ..corpus.rob import person_rob
 from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot, provenance_to_frame
 from ..evidence.scoring import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
@@ -134,7 +135,8 @@ def build_review(
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions,
                                  judge_min_confidence(root, min_confidence))
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
-                         {a.key: a for a in snapshot.records}, snapshot.curated)
+                         {a.key: a for a in snapshot.records}, snapshot.curated,
+                         person_rob(decisions.outcomes("rob").values()))
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
                   root.resolve().name, load_protocol(CorpusPaths(root).protocol))
