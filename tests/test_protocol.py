@@ -112,7 +112,10 @@ def test_check_reports_a_bad_protocol_in_one_line(corpus: Path, capsys: pytest.C
 
 def test_check_names_the_protocol(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--corpus", str(corpus)]) == 0
-    assert capsys.readouterr().out.startswith("ok: protocol.toml, ")
+    assert "; protocol.toml valid; " in capsys.readouterr().out
+    (corpus / "protocol.toml").unlink()
+    assert main(["check", "--corpus", str(corpus)]) == 0
+    assert "; no protocol.toml (default exclusion reasons); " in capsys.readouterr().out
 
 
 def test_the_reports_method_section_prints_the_protocol() -> None:

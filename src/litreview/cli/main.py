@@ -180,11 +180,11 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         quoted, articles = sum(len(c.sources) for c in claims), len({a for c in claims for a in c.articles})
         quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
                   f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
-    stated = "protocol.toml" if protocol.path else "no protocol.toml (default exclusion reasons)"
-    print(f"ok: {stated}, {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
+    stated = "protocol.toml valid" if protocol.path else "no protocol.toml (default exclusion reasons)"
+    print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
           f"{len(snapshot.curated)} curated judgements, {logged} reviewer decisions "
           f"({conflicts} unresolved conflicts); "
-          f"snapshot files match manifest.json; {quotes}")
+          f"snapshot files match manifest.json; {stated}; {quotes}")
     return 0
 
 
