@@ -82,9 +82,9 @@ def _iso_date(text: str) -> str:
 
 
 def _corpus_option(parser: argparse.ArgumentParser) -> None:
-    """Add the shared ``--corpus`` option."""
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="corpus directory (default: ./corpus or the nearest parent's)")
+    """Add the shared ``--review`` option (alias ``--corpus``)."""
+    parser.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR",
+                        help="review folder (default: $LITREVIEW_REVIEW, else ./corpus or the nearest parent's)"),
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -157,13 +157,15 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Load and validate the corpus (and the quotes, when a seeds directory is known); say what was checked."""
     from ..corpus.claims import load_claims, load_mechanisms
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.review_config import load_review_config
     from ..corpus.snapshot import load_snapshot
 
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
     seeds = _seeds_dir(args.seeds, settings, paths.root)
+    config = load_review_config(paths.config)
     mechanisms = load_mechanisms(paths.mechanisms)
-    claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
+    claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds, agents=config.intervention.agents)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
     decisions = load_decisions(paths.decisions)
     if seeds is None:
@@ -194,14 +196,16 @@ def _add_snapshot(sub: argparse._SubParsersAction) -> None:
 def _cmd_snapshot_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build and write the snapshot from the register files."""
     from ..corpus.claims import load_claims, load_mechanisms
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.review_config import load_review_config
     from ..corpus.snapshot import build_snapshot_from_register, write_snapshot
 
     built = args.date or date.today().isoformat()
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
+    intervention = load_review_config(paths.config).intervention
     mechanisms = load_mechanisms(paths.mechanisms)
-    claims = load_claims(paths.claims, mechanisms)
-    snapshot = build_snapshot_from_register(args.register, mechanisms, claims, built)
+    claims = load_claims(paths.claims, mechanisms, agents=intervention.agents)
+    snapshot = build_snapshot_from_register(args.register, mechanisms, claims, built, intervention)
     write_snapshot(snapshot, paths.snapshot)
     unresolved = sum(1 for a in snapshot.records if not a.pmid)
     print(f"snapshot: {len(snapshot.records)} records ({unresolved} PMID unresolved), "
@@ -221,15 +225,15 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Screen, score and print a summary (and optionally write the assessments CSV)."""
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..corpus.layout import CorpusPaths, load_review
     from ..evidence.scoring import assessments_to_frame, load_rubric, score_evidence
     from ..outputs.export import export_csv
     from ..screening.rules import screen_records
 
-    root = args.corpus or find_corpus()
-    mechanisms, claims, snapshot = load_corpus(root)
-    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
-    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    inputs = load_review(args.corpus)
+    mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot
+    decisions = load_decisions(CorpusPaths(inputs.root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions, inputs.config.intervention)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric),
                                  decisions)
     curated = [a for a in assessments if a.judged_by == "curator"]
@@ -283,12 +287,14 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
                        f"{len(result.missing)} missing, {client.requests_sent} requests -> {args.out}")
         else:
             from ..corpus.claims import load_mechanisms
-            from ..corpus.layout import CorpusPaths, find_corpus
+            from ..corpus.layout import CorpusPaths, find_review
+            from ..corpus.review_config import load_review_config
             from ..corpus.snapshot import load_snapshot, write_snapshot
 
-            paths = CorpusPaths(args.corpus or find_corpus())
+            paths = CorpusPaths(find_review(args.corpus))
             done = refresh(load_snapshot(paths.snapshot), load_mechanisms(paths.mechanisms), client,
-                           args.date or date.today().isoformat())
+                           args.date or date.today().isoformat(),
+                           intervention=load_review_config(paths.config).intervention)
             write_snapshot(done.snapshot, paths.snapshot)
             pubmed = sum(1 for a in done.snapshot.records if a.source == "pubmed")
             summary = (f"snapshot: {len(done.snapshot.records)} records ({pubmed} from PubMed), "
@@ -368,16 +374,18 @@ def _report_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
 def _fetch_from_mirror(args: argparse.Namespace) -> int:
     """``fetch --from-mirror``: refresh the snapshot from the local mirror (offline)."""
     from ..corpus.claims import load_mechanisms
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.review_config import load_review_config
     from ..corpus.snapshot import load_snapshot, write_snapshot
     from ..sources.eutils import EutilsWarning
     from ..sources.mirror import refresh_from_mirror
 
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
+    intervention = load_review_config(paths.config).intervention
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EutilsWarning)
         done = refresh_from_mirror(load_snapshot(paths.snapshot), load_mechanisms(paths.mechanisms),
-                                   args.from_mirror, args.date or date.today().isoformat())
+                                   args.from_mirror, args.date or date.today().isoformat(), intervention)
     _report_warnings(caught)
     write_snapshot(done.snapshot, paths.snapshot)
     pubmed = sum(1 for a in done.snapshot.records if a.source == "pubmed")
@@ -414,7 +422,7 @@ def _add_mirror(sub: argparse._SubParsersAction) -> None:
     b.set_defaults(func=_cmd_mirror_build)
     s = actions.add_parser("search", help="search the mirror offline (words and \"phrases\" ANDed in title/abstract)")
     s.add_argument("mirror_dir", type=Path, metavar="MIRROR_DIR")
-    s.add_argument("query", metavar="QUERY", help='e.g. \'ketamine "lateral habenula" depress*\'')
+    s.add_argument("query", metavar="QUERY", help='e.g. \'aspirin "myocardial infarction" prevent*\'')
     s.add_argument("--mesh", action="append", default=[], help="MeSH descriptor (repeat: any of them)")
     s.add_argument("--pt", action="append", default=[], help="publication type (repeat: any of them)")
     s.add_argument("--years", type=_years, default=None, metavar="A:B", help="publication years, inclusive")

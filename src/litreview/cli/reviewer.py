@@ -16,7 +16,7 @@ __all__ = ["add_commands"]
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register ``decide``, ``decisions`` and ``screen`` (values are checked when a command runs, so
     building the parser imports nothing heavy)."""
-    corpus_help = "corpus directory (default: ./corpus or the nearest parent's)"
+    corpus_help = "review folder (default: $LITREVIEW_REVIEW, else ./corpus or the nearest parent's)"
     d = sub.add_parser("decide", help="record a reviewer's screening or judging decision in corpus/decisions.jsonl")
     d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...)")
     d.add_argument("--stage", choices=("screen", "judge"), required=True,
@@ -34,13 +34,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                     "criteria); judge: free text")
     d.add_argument("--note", help="free-text note")
     d.add_argument("--resolution", action="store_true", help="this decision settles a conflict between reviewers")
-    d.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    d.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
     d.set_defaults(func=_cmd_decide)
 
     s = sub.add_parser("decisions", help="the decisions log: history, conflicts, agreement between reviewers")
     s.add_argument("--conflicts", action="store_true", help="list unresolved conflicts between reviewers")
     s.add_argument("--kappa", action="store_true", help="Cohen's kappa between reviewers, per stage")
-    s.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    s.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
     s.set_defaults(func=_cmd_decisions)
 
     p = sub.add_parser("screen", help="prioritised screening: the next records to screen, or a simulation")
@@ -49,7 +49,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     n = actions.add_parser("next", help="the unscreened records, most likely include first")
     n.add_argument("--n", type=int, default=10, help="how many to list (default: 10)")
     n.add_argument("--reviewer", metavar="NAME", help="records this reviewer has not screened (default: nobody has)")
-    n.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    n.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
     n.set_defaults(func=_cmd_screen_next)
     m = actions.add_parser("simulate", help="replay a labelled review (title, abstract, label_included) and report "
                                             "WSS@95, recall@10%% and the fraction screened to find every include")
@@ -63,11 +63,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and append one decision; say what the item's outcome now is."""
     from ..corpus.decisions import JUDGED_FIELDS, load_decisions, make_decision
-    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..corpus.layout import CorpusPaths, load_review
     from ..errors import CorpusError
 
-    root = args.corpus or find_corpus()
-    _, claims, snapshot = load_corpus(root)
+    inputs = load_review(args.corpus)
+    root, claims, snapshot = inputs.root, inputs.claims, inputs.snapshot
     snapshot.record(args.key)
     judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
     if args.stage == "screen":
@@ -92,10 +92,10 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     """Print the history, or the conflicts, or the kappa table."""
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
     from ..corpus.snapshot import load_snapshot
 
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
     log = load_decisions(paths.decisions, load_snapshot(paths.snapshot))
     history = log.to_frame()
     logged = history[history["line"] > 0].drop(columns="line")
@@ -118,14 +118,15 @@ def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
     """List the next records to screen and the stopping aid."""
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..corpus.layout import CorpusPaths, load_review
     from ..screening.priority import Prioritizer
     from ..screening.rules import screen_records
 
-    root = args.corpus or find_corpus()
-    mechanisms, claims, snapshot = load_corpus(root)
-    log = load_decisions(CorpusPaths(root).decisions, snapshot)
-    queue = Prioritizer(snapshot.records, screen_records(snapshot, mechanisms, claims).log).queue(log, args.reviewer)
+    inputs = load_review(args.corpus)
+    mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot
+    log = load_decisions(CorpusPaths(inputs.root).decisions, snapshot)
+    screened = screen_records(snapshot, mechanisms, claims, intervention=inputs.config.intervention)
+    queue = Prioritizer(snapshot.records, screened.log).queue(log, args.reviewer)
     for rank, key in enumerate(queue.keys[: args.n], start=1):
         score = "rules" if not queue.scores else _score_text(queue.scores[key])
         print(f"{rank}\t{key}\t{score}\t{snapshot.record(key).title}")

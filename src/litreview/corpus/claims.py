@@ -14,7 +14,7 @@ normalised to Unicode NFC.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,9 @@ class Claim:
         The assertions of a bundled claim, each judged on its own studies.
     fact : FactCheck or None
         The check of a ``checkable_fact`` (required for that kind, only for it).
+    agents : tuple of str
+        The review's intervention in lower case: its name, then every name under
+        which a study still tests the claim (from ``litreview.toml``).
     """
 
     id: str
@@ -201,6 +204,7 @@ class Claim:
     indirect_populations: tuple[str, ...] = ()
     parts: tuple[ClaimPart, ...] = ()
     fact: FactCheck | None = None
+    agents: tuple[str, ...] = ()
 
     @property
     def polarity(self) -> str:
@@ -270,7 +274,7 @@ def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
     Returns
     -------
     dict of str to Mechanism
-        Keyed by mechanism key, in file order.
+        Keyed by mechanism key, in file order; empty for a review just started.
 
     Raises
     ------
@@ -279,9 +283,9 @@ def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
     """
     path = Path(path)
     data = read_toml(path)
-    entries = data.get("mechanism")
-    if not isinstance(entries, list) or not entries:
-        raise CorpusError("no [[mechanism]] entries", str(path))
+    entries = data.get("mechanism", [])
+    if not isinstance(entries, list):
+        raise CorpusError("'mechanism' must be [[mechanism]] tables", str(path))
     mechanisms: dict[str, Mechanism] = {}
     for number, entry in enumerate(entries, start=1):
         key = entry.get("key") if isinstance(entry, Mapping) else None
@@ -377,6 +381,7 @@ def load_claims(
     path: str | Path,
     mechanisms: Mapping[str, Mechanism],
     seeds_dir: str | Path | None = None,
+    agents: Sequence[str] = (),
 ) -> list[Claim]:
     """Load and validate ``claims.toml`` against the mechanisms.
 
@@ -389,11 +394,15 @@ def load_claims(
     seeds_dir : str or Path, optional
         When given, every source article must exist there and every quote must
         occur in it (ignoring case, whitespace and curly vs straight quotes).
+    agents : sequence of str
+        The review's intervention: its name, then its other names
+        (:class:`~litreview.corpus.review_config.Intervention`); stored on
+        every claim as :attr:`Claim.agents`, lower-cased.
 
     Returns
     -------
     list of Claim
-        In file order.
+        In file order; empty for a review that has no claims yet.
 
     Raises
     ------
@@ -403,15 +412,16 @@ def load_claims(
     """
     path = Path(path)
     data = read_toml(path)
-    entries = data.get("claim")
-    if not isinstance(entries, list) or not entries:
-        raise CorpusError("no [[claim]] entries", str(path))
+    entries = data.get("claim", [])
+    if not isinstance(entries, list):
+        raise CorpusError("'claim' must be [[claim]] tables", str(path))
+    agents = tuple(dict.fromkeys(a.lower() for a in agents))
     claims: list[Claim] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         cid = entry.get("id") if isinstance(entry, Mapping) else None
         what = f"claim #{number}" + (f" ({cid!r})" if cid else "")
-        claim = _parse_claim(entry, what, path, mechanisms)
+        claim = replace(_parse_claim(entry, what, path, mechanisms), agents=agents)
         if claim.id in seen:
             raise CorpusError(f"{what}: duplicate claim id {claim.id!r}", str(path))
         seen.add(claim.id)

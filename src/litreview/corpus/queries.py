@@ -1,4 +1,4 @@
-"""PubMed queries, one per mechanism, built from the mechanisms file."""
+"""PubMed queries, one per mechanism: the review's intervention AND the mechanism's terms."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from .claims import Mechanism
+from .review_config import Intervention
 
-__all__ = ["DRUG_TERMS", "DRUG_MESH", "query_groups", "build_query", "build_queries", "queries_to_frame"]
-
-#: Free-text terms for the intervention, searched in title/abstract.
-DRUG_TERMS = ("ketamine", "esketamine", "arketamine")
-#: MeSH heading for the intervention.
-DRUG_MESH = ("Ketamine",)
+__all__ = ["query_groups", "build_query", "build_queries", "queries_to_frame"]
 
 
 def _quote(term: str) -> str:
@@ -27,7 +23,8 @@ def _any_of(terms: Sequence[str], mesh: Sequence[str]) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def query_groups(mechanism: Mechanism) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+def query_groups(mechanism: Mechanism,
+                 intervention: Intervention | None) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """The structure of a mechanism's query: groups ANDed, each ``(tiab terms, MeSH headings)`` ORed.
 
     :func:`build_query` writes it as PubMed syntax; the offline mirror
@@ -36,22 +33,31 @@ def query_groups(mechanism: Mechanism) -> tuple[tuple[tuple[str, ...], tuple[str
     Parameters
     ----------
     mechanism : Mechanism
+    intervention : Intervention or None
+        The review's intervention (``litreview.toml``); None searches the
+        mechanism's terms alone.
 
     Returns
     -------
     tuple of (tuple of str, tuple of str)
-        The drug group, then the mechanism's group.
+        The intervention's group (when given), then the mechanism's group.
     """
-    return ((DRUG_TERMS, DRUG_MESH), (tuple(mechanism.synonyms), tuple(mechanism.mesh)))
+    mechanism_group = (tuple(mechanism.synonyms), tuple(mechanism.mesh))
+    if intervention is None:
+        return (mechanism_group,)
+    return ((intervention.terms, intervention.mesh), mechanism_group)
 
 
-def build_query(mechanism: Mechanism) -> str:
-    """PubMed query for one mechanism: the drug AND any of the mechanism's terms.
+def build_query(mechanism: Mechanism, intervention: Intervention | None) -> str:
+    """PubMed query for one mechanism: the intervention AND any of the mechanism's terms.
 
     Parameters
     ----------
     mechanism : Mechanism
         Supplies synonyms (searched as ``[tiab]``) and MeSH headings (``[mh]``).
+    intervention : Intervention or None
+        Its terms (``[tiab]``) and MeSH headings (``[mh]``) are ANDed with the
+        mechanism's; None searches the mechanism's terms alone.
 
     Returns
     -------
@@ -60,19 +66,20 @@ def build_query(mechanism: Mechanism) -> str:
 
     Examples
     --------
-    >>> from litreview.claims import Mechanism
-    >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("TrkB",)))
-    '(ketamine[tiab] OR esketamine[tiab] OR arketamine[tiab] OR "Ketamine"[mh]) AND (BDNF[tiab] OR "TrkB"[mh])'
+    >>> from litreview.corpus.claims import Mechanism
+    >>> from litreview.corpus.review_config import Intervention
+    >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("TrkB",)), Intervention("ketamine", ("ketamine",), ("Ketamine",)))
+    '(ketamine[tiab] OR "Ketamine"[mh]) AND (BDNF[tiab] OR "TrkB"[mh])'
     """
-    return " AND ".join(_any_of(terms, mesh) for terms, mesh in query_groups(mechanism))
+    return " AND ".join(_any_of(terms, mesh) for terms, mesh in query_groups(mechanism, intervention))
 
 
-def build_queries(mechanisms: Mapping[str, Mechanism]) -> dict[str, str]:
-    """Map every mechanism key to its query, in file order."""
-    return {key: build_query(m) for key, m in mechanisms.items()}
+def build_queries(mechanisms: Mapping[str, Mechanism], intervention: Intervention | None) -> dict[str, str]:
+    """Map every mechanism key to its query (see :func:`build_query`), in file order."""
+    return {key: build_query(m, intervention) for key, m in mechanisms.items()}
 
 
-def queries_to_frame(mechanisms: Mapping[str, Mechanism]) -> pd.DataFrame:
+def queries_to_frame(mechanisms: Mapping[str, Mechanism], intervention: Intervention | None) -> pd.DataFrame:
     """One row per mechanism: ``mechanism, label, terms, mesh, query``."""
     return pd.DataFrame(
         [
@@ -81,7 +88,7 @@ def queries_to_frame(mechanisms: Mapping[str, Mechanism]) -> pd.DataFrame:
                 "label": m.label,
                 "terms": len(m.synonyms),
                 "mesh": len(m.mesh),
-                "query": build_query(m),
+                "query": build_query(m, intervention),
             }
             for key, m in mechanisms.items()
         ]

@@ -83,12 +83,15 @@ class ReportContext:
         Where the records came from, in one sentence.
     version : str
         litreview version that built the report.
+    title : str
+        The review's title (``litreview.toml``), shown after "Evidence review:".
     """
 
     corpus: str
     snapshot_date: str
     provenance: str
     version: str
+    title: str = "claims checked against the literature"
 
 
 def _breakable(text: str) -> Markup:

@@ -79,6 +79,7 @@ from typing import TYPE_CHECKING, Any
 from .._io import atomic_open, atomic_write_text
 from ..corpus.claims import Mechanism
 from ..corpus.queries import build_queries, query_groups
+from ..corpus.review_config import Intervention
 from ..corpus.records import Article
 from ..errors import ConfigError, LitreviewError, MirrorError, ParseError
 
@@ -945,11 +946,11 @@ def _by_column(con: duckdb.DuckDBPyConnection, column: str, values: Sequence[str
 
 
 def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], mirror_dir: str | Path,
-                        retrieved: str) -> Refresh:
+                        retrieved: str, intervention: Intervention | None = None) -> Refresh:
     """Refresh a snapshot from the mirror instead of E-utilities.
 
-    Every mechanism query (:func:`~litreview.queries.query_groups`: the drug
-    terms AND any of the mechanism's terms) runs against the mirror, ``[tiab]``
+    Every mechanism query (:func:`~litreview.queries.query_groups`: the
+    intervention's terms AND any of the mechanism's terms) runs against the mirror, ``[tiab]``
     terms as whole-word title/abstract matches and ``[mh]`` headings as exact
     MeSH descriptors (no explosion, so counts can be lower than PubMed's).
     The rest is :func:`~litreview.fetch.refresh_from_searches`: hits become
@@ -963,6 +964,8 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
     mirror_dir : str or Path
     retrieved : str
         Date ``YYYY-MM-DD`` written into provenance and searches.
+    intervention : Intervention, optional
+        The review's intervention (``litreview.toml``), ANDed into every query.
 
     Returns
     -------
@@ -976,11 +979,11 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
     from .eutils import ESearchResult
     from .fetch import QuerySearch, SearchSlice, refresh_from_searches
 
-    terms = build_queries(mechanisms)
+    terms = build_queries(mechanisms, intervention)
     with open_mirror(mirror_dir) as con, _readable(Path(mirror_dir)):
         searches = {}
         for key, mechanism in mechanisms.items():
-            groups = [(tuple(_term(t) for t in words), heads) for words, heads in query_groups(mechanism)]
+            groups = [(tuple(_term(t) for t in words), heads) for words, heads in query_groups(mechanism, intervention)]
             where, params = _where(groups, (), (), None)
             ids = tuple(row[0] for row in con.execute(f"SELECT pmid FROM articles{where}{_ORDER}", params).fetchall())
             result = ESearchResult(count=len(ids), ids=ids)

@@ -22,7 +22,8 @@ know about each (study, claim) assessment first, and says why in words:
   and a review's own finding of high risk of bias in its trials);
 - **indirectness**: population (animal or in-vitro evidence for a claim about
   people; a population the claim's protocol names as indirect), intervention
-  (esketamine, arketamine or another drug instead of ketamine) and outcome (a
+  (only another drug the review's ``litreview.toml`` lists as indirect, e.g. an
+  enantiomer or another drug of the class, instead of the intervention) and outcome (a
   surrogate the protocol names; the outcome not measured at all);
 - what a review says about itself: its own certainty rating, heterogeneity,
   publication or reporting bias;
@@ -46,6 +47,7 @@ import pandas as pd
 
 from ..corpus.claims import Claim
 from ..corpus.records import Article
+from ..corpus.review_config import Intervention
 from ..corpus.snapshot import CuratedJudgement
 
 __all__ = [
@@ -110,12 +112,7 @@ _CERTAINTY = re.compile(
     r"|\b(?:certainty|quality) of (?:the )?evidence (?:(?:was|were|is|as|rated|judged)\s+)*"
     r"(?P<b>very low|low|moderate|high)\b",
     _flags)
-_OTHER_DRUG = re.compile(
-    r"\b(?:es|ar)ketamine\b|\([RS]\)-ketamine\b|\b[RS]-ketamine\b|\b(?:memantine|lanicemine|AZD6765|MK-801|dizocilpine"
-    r"|rapastinel|traxoprodil|D-cycloserine|dextromethorphan|esmethadone|nitrous oxide)\b", _flags)
-_KETAMINE = re.compile(r"\bketamine\b", _flags)
 _NEGATED = re.compile(r"\b(?:no|not|without|absence of|little)\b(?:\W+\w+){0,3}\W*$", _flags)
-_ENANTIOMER = re.compile(r"\([RS]\)-ketamine\b|\b[RS]-ketamine\b", _flags)
 
 
 def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
@@ -197,7 +194,7 @@ def _risk_of_bias(design: str, stream: str, n: int | None, text: str) -> list[st
     return concerns
 
 
-def _indirectness(claim: Claim, stream: str, text: str) -> tuple[list[str], int]:
+def _indirectness(claim: Claim, stream: str, text: str, intervention: Intervention | None) -> tuple[list[str], int]:
     """Indirectness reasons and levels (0-2) of one study for one claim."""
     reasons: list[str] = []
     levels = 0
@@ -208,10 +205,10 @@ def _indirectness(claim: Claim, stream: str, text: str) -> tuple[list[str], int]
     if population:
         reasons.append(f"population: {population}")
         levels += 1
-    if claim.kind != "molecular_pharmacology":
-        other = _OTHER_DRUG.search(text)
-        if other and not _KETAMINE.search(_OTHER_DRUG.sub(" ", _ENANTIOMER.sub(" ", text))):
-            reasons.append(f"intervention: {other.group(0).lower()}, not ketamine")
+    if claim.kind != "molecular_pharmacology" and intervention is not None:
+        other = intervention.indirect_in(text)
+        if other and not intervention.names_in(text):
+            reasons.append(f"intervention: {other.lower()}, not {intervention.name}")
             levels += 1
     if claim.effect == "mediates" and claim.kind != "molecular_pharmacology" and stream == "human":
         reasons.append("outcome: a requirement in people is inferred (other drugs, associations), "
@@ -269,6 +266,7 @@ def appraise(
     claims: Sequence[Claim],
     records: Mapping[str, Article] | Iterable[Article],
     curated: Iterable[CuratedJudgement] = (),
+    intervention: Intervention | None = None,
 ) -> pd.DataFrame:
     """Add the appraisal columns (:data:`APPRAISAL_COLUMNS`) to the study assessments.
 
@@ -283,6 +281,9 @@ def appraise(
     curated : iterable of CuratedJudgement
         Curator judgements: a curated record is read through the finding
         written for *this* claim, never another claim's.
+    intervention : Intervention, optional
+        The review's intervention: a study of only an indirect one (its
+        ``indirect`` list) is rated down for indirectness.
 
     Returns
     -------
@@ -307,7 +308,7 @@ def appraise(
         text = _study_text(by_key.get(row["key"]), claim.id, findings, row["key"])
         n = None if pd.isna(row["sample_size"]) else int(row["sample_size"])
         rob = _risk_of_bias(design, stream, n, text)
-        reasons, levels = _indirectness(claim, stream, text)
+        reasons, levels = _indirectness(claim, stream, text, intervention)
         n_used = n if n is not None else medians.get(design, FALLBACK_N["other"])
         base = DESIGN_FACTOR.get(design, DESIGN_FACTOR["other"]) * math.sqrt(max(min(n_used, N_CAP), 1))
         weight = base * (0.5 if rob else 1.0) * 0.5 ** levels

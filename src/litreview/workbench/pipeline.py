@@ -17,8 +17,9 @@ from matplotlib.figure import Figure
 
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog, load_decisions
-from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+from ..corpus.layout import CorpusPaths, load_review
 from ..corpus.records import Article
+from ..corpus.review_config import ReviewConfig
 from ..corpus.snapshot import Snapshot, provenance_to_frame
 from ..evidence.scoring import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
 from ..outputs.export import ALL_FORMATS, export_review, png_bytes, render_csv
@@ -49,7 +50,9 @@ class Review:
     decisions : DecisionLog
         The reviewers' decisions, with the curator's register judgements merged.
     corpus_name : str
-        Name of the corpus directory (shown in the report; never a full path).
+        Name of the review folder (shown in the report; never a full path).
+    config : ReviewConfig or None
+        The review's settings (``litreview.toml``): title, intervention, population.
     """
 
     mechanisms: dict[str, Mechanism]
@@ -61,6 +64,7 @@ class Review:
     verdicts: list[ClaimVerdict]
     decisions: DecisionLog = DecisionLog()
     corpus_name: str = "corpus"
+    config: ReviewConfig | None = None
 
     @property
     def table(self) -> pd.DataFrame:
@@ -100,7 +104,8 @@ def build_review(
     Parameters
     ----------
     corpus : str or Path, optional
-        Corpus directory (default: found from the working directory).
+        Review folder (default: ``$LITREVIEW_REVIEW``, else found from the
+        working directory; see :func:`~litreview.corpus.layout.find_review`).
     rubric : Rubric or path, optional
         Scoring weights; the packaged ``scoring.toml`` when omitted.
     exclude_unverified : bool
@@ -115,18 +120,19 @@ def build_review(
     >>> review = build_review()  # doctest: +SKIP
     >>> review.table[["claim_id", "verdict"]].head()  # doctest: +SKIP
     """
-    root = Path(corpus) if corpus is not None else find_corpus()
-    mechanisms, claims, snapshot = load_corpus(root)
+    inputs = load_review(corpus)
+    mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot
+    intervention = inputs.config.intervention
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
-    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
-    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    decisions = load_decisions(CorpusPaths(inputs.root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions, intervention)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions)
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
-                         {a.key: a for a in snapshot.records}, snapshot.curated)
+                         {a.key: a for a in snapshot.records}, snapshot.curated, intervention)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
-                  root.resolve().name)
+                  inputs.root.resolve().name, inputs.config)
 
 
 def _with_bibliography(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
@@ -167,7 +173,8 @@ def report_context(review: Review) -> ReportContext:
     if unresolved:
         text += f" ({unresolved} known by DOI only, PMID unresolved)"
     return ReportContext(corpus=review.corpus_name, snapshot_date=dates[-1] if dates else "not recorded",
-                         provenance=text, version=version("litreview"))
+                         provenance=text, version=version("litreview"),
+                         **({"title": review.config.title} if review.config else {}))
 
 
 def write_review(
