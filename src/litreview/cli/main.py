@@ -20,6 +20,7 @@ from typing import Any
 from .. import __version__
 from ..errors import LitreviewError
 from ..settings import Settings
+from .authoring import add_commands as add_authoring_commands
 from .reviewer import add_commands as add_review_commands
 
 __all__ = ["build_parser", "main"]
@@ -66,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fetch(sub)
     _add_parse(sub)
     _add_mirror(sub)
-    add_review_commands(sub)  # decide, decisions, screen: the reviewer in the loop (_cli_review.py)
+    add_review_commands(sub)  # decide, decisions, screen: the reviewer in the loop (reviewer.py)
+    add_authoring_commands(sub)  # new, articles, mechanisms, claims, queries: starting a review (authoring.py)
     del sub
     return parser
 
@@ -155,7 +157,8 @@ def _seeds_dir(given: Path | None, settings: Settings, corpus: Path) -> Path | N
 
 def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Load and validate the corpus (and the quotes, when a seeds directory is known); say what was checked."""
-    from ..corpus.claims import load_claims, load_mechanisms
+    from ..corpus.articles import load_articles
+    from ..corpus.claims import check_quotes, load_claims, load_mechanisms
     from ..corpus.decisions import load_decisions
     from ..corpus.layout import CorpusPaths, find_review
     from ..corpus.review_config import load_review_config
@@ -165,15 +168,21 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     seeds = _seeds_dir(args.seeds, settings, paths.root)
     config = load_review_config(paths.config)
     mechanisms = load_mechanisms(paths.mechanisms)
-    claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds, agents=config.intervention.agents)
+    claims = load_claims(paths.claims, mechanisms, agents=config.intervention.agents)
+    if load_articles(paths.articles):
+        seeds = paths.articles if seeds is None else seeds
+        check_quotes(claims, [paths.articles, seeds] if seeds != paths.articles else [seeds], paths.claims)
+    elif seeds is not None:
+        check_quotes(claims, seeds, paths.claims)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
     decisions = load_decisions(paths.decisions)
     if seeds is None:
         quotes = "quotes not checked (no seeds directory: use --seeds DIR or set LITREVIEW_SEEDS)"
     else:
         quoted, articles = sum(len(c.sources) for c in claims), len({a for c in claims for a in c.articles})
+        where = " and ".join(dict.fromkeys(str(f) for f in (paths.articles, seeds) if load_articles(f) or f == seeds))
         quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
-                  f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
+                  f"{articles} seed article{'s' * (articles != 1)} in {where}")
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
           f"{len(snapshot.curated)} curated judgements, {len(decisions)} reviewer decisions; "
           f"snapshot files match manifest.json; {quotes}")

@@ -37,6 +37,7 @@ __all__ = [
     "Claim",
     "load_mechanisms",
     "load_claims",
+    "check_quotes",
     "claims_to_frame",
 ]
 
@@ -431,7 +432,7 @@ def load_claims(
             if other not in seen:
                 raise CorpusError(f"claim {claim.id!r}: conflicts_with names unknown claim {other!r}", str(path))
     if seeds_dir is not None:
-        _check_quotes(claims, Path(seeds_dir), path)
+        check_quotes(claims, Path(seeds_dir), path)
     return claims
 
 
@@ -443,15 +444,25 @@ def _comparable(text: str) -> str:
     return " ".join(text.translate(_TYPOGRAPHIC).split()).lower()
 
 
-def _check_quotes(claims: Iterable[Claim], seeds_dir: Path, path: Path) -> None:
-    """Check each source article exists in ``seeds_dir`` and contains its quote."""
-    if not seeds_dir.is_dir():
-        raise CorpusError(f"seeds directory not found: {seeds_dir}")
+def check_quotes(claims: Iterable[Claim], seeds_dir: Path | Sequence[Path], path: Path) -> None:
+    """Check each source article exists in ``seeds_dir`` and contains its quote.
+
+    An article is the file of that name, or ``<name>.txt`` (a registered
+    article's id, see :mod:`~litreview.corpus.articles`), in the first of the
+    folders that has it (a review's ``articles/``, then the seeds). Raises a
+    one-line :class:`CorpusError` naming ``path``, the claim and the quote.
+    """
+    folders = [seeds_dir] if isinstance(seeds_dir, Path) else list(seeds_dir)
+    for folder in folders:
+        if not folder.is_dir():
+            raise CorpusError(f"seeds directory not found: {folder}")
+    seeds_dir = folders[-1]
     texts: dict[str, str] = {}
     for claim in claims:
         for source in claim.sources:
             if source.article not in texts:
-                file = seeds_dir / source.article
+                candidates = [f / name for f in folders for name in (source.article, f"{source.article}.txt")]
+                file = next((c for c in candidates if c.is_file()), candidates[0])
                 if not file.is_file():
                     message = f"claim {claim.id!r}: article {source.article!r} not found in {seeds_dir}"
                     raise CorpusError(message, str(path))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .claims import Mechanism
+from .claims import Claim, Mechanism
 from .review_config import Intervention
 
-__all__ = ["query_groups", "build_query", "build_queries", "queries_to_frame"]
+__all__ = ["query_groups", "build_query", "build_queries", "queries_to_frame", "draft_mechanism"]
+
+_STOP = frozenset("with from that this into than over under more less after before during about their there "
+                  "which while within without between among each other some such only also very much many "
+                  "levels level effect effects activity people patients compared hours system amount released "
+                  "brain receptors receptor suffering help helps".split())
 
 
 def _quote(term: str) -> str:
@@ -93,3 +99,40 @@ def queries_to_frame(mechanisms: Mapping[str, Mechanism], intervention: Interven
             for key, m in mechanisms.items()
         ]
     )
+
+
+def _outcome_words(claim: Claim, skip: set[str]) -> list[str]:
+    """A claim's outcome as search words: its protocol's outcome terms, else the outcome's content words."""
+    if claim.outcome_terms:
+        return list(claim.outcome_terms)
+    words = re.findall(r"[A-Za-z][A-Za-z0-9-]{3,}", claim.outcome)
+    return [w for w in words if w.lower() not in _STOP and w.lower() not in skip]
+
+
+def draft_mechanism(mechanism: Mechanism, claims: Sequence[Claim], intervention: Intervention | None,
+                    known_mesh: Sequence[str] = ()) -> Mechanism:
+    """A mechanism widened by its claims' outcomes: the terms a drafted query searches.
+
+    Parameters
+    ----------
+    mechanism : Mechanism
+    claims : sequence of Claim
+        Claims of this mechanism (others are ignored).
+    intervention : Intervention or None
+        Its names are not outcome words.
+    known_mesh : sequence of str
+        MeSH headings known locally (the snapshot's records, the mirror): an
+        outcome word that is one of them is also searched as ``[mh]``.
+
+    Returns
+    -------
+    Mechanism
+        Same key and label; synonyms and MeSH headings extended, without repeats.
+    """
+    skip = {w.lower() for w in (intervention.agents if intervention else ())}
+    words = [w for c in claims if c.mechanism == mechanism.key for w in _outcome_words(c, skip)]
+    unique: dict[str, str] = {}
+    for term in (*mechanism.synonyms, *words):
+        unique.setdefault(term.lower(), term)
+    mesh = tuple(dict.fromkeys([*mechanism.mesh, *(h for h in known_mesh if h.lower() in unique)]))
+    return Mechanism(mechanism.key, mechanism.label, tuple(unique.values()), mesh, mechanism.description)

@@ -97,6 +97,7 @@ __all__ = [
     "build_mirror",
     "open_mirror",
     "search_mirror",
+    "mirror_hits",
     "mirror_articles",
     "refresh_from_mirror",
 ]
@@ -991,6 +992,24 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
 
     return refresh_from_searches(snapshot, searches, retrieved, fetch=partial(mirror_articles, mirror_dir),
                                  resolve=partial(_mirror_dois, mirror_dir), origin="mirror", source="the mirror")
+
+
+def mirror_hits(mirror_dir: str | Path, mechanisms: Mapping[str, Mechanism],
+                intervention: Intervention | None) -> dict[str, int]:
+    """How many mirror records each mechanism's query finds (as :func:`refresh_from_mirror` runs it).
+
+    Returns
+    -------
+    dict of str to int
+        Mechanism key -> hits, in the mapping's order.
+    """
+    hits = {}
+    with open_mirror(mirror_dir) as con, _readable(Path(mirror_dir)):
+        for key, mechanism in mechanisms.items():
+            groups = [(tuple(_term(t) for t in words), heads) for words, heads in query_groups(mechanism, intervention)]
+            where, params = _where(groups, (), (), None)
+            hits[key] = int(con.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+    return hits
 
 
 def _mirror_dois(mirror_dir: str | Path, dois: Iterable[str]) -> dict[str, Article]:
