@@ -70,7 +70,7 @@ def _html_text(text: str, name: str) -> str:
         root = lxml.html.document_fromstring(text)
     except (ParserError, ValueError) as exc:
         raise CorpusError(f"cannot be read as HTML ({exc})", name) from None
-    for element in root.iter(*_DROPPED):
+    for element in list(root.iter(*_DROPPED)):  # listed first: dropping while iterating skips elements
         element.drop_tree()
     for element in root.iter(*_BLOCKS):
         element.tail = "\n" + (element.tail or "")
@@ -109,7 +109,7 @@ def article_text_from_bytes(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         raise CorpusError(f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
                           name) from None
-    if _looks_like_html(name, text):
+    if text.strip() and _looks_like_html(name, text):
         text = _html_text(text, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -85,6 +85,8 @@ class ReportContext:
         litreview version that built the report.
     title : str
         The review's title (``litreview.toml``), shown after "Evidence review:".
+    article_titles : mapping of str to str
+        Registered article id -> how to name it (its title); others show their file name.
     """
 
     corpus: str
@@ -92,6 +94,7 @@ class ReportContext:
     provenance: str
     version: str
     title: str = "claims checked against the literature"
+    article_titles: Mapping[str, str] = field(default_factory=dict)
 
 
 def _breakable(text: str) -> Markup:
@@ -250,6 +253,7 @@ def render_report(
                      "summary": a.curated_summary if a.source == "curated" else None,
                      "abstract": a.abstract if a.source != "curated" else None} for a in cited],
         curated_label=CURATED_LABEL,
-        counts={"claims": len(present), "studies": len(studies), "records": len(cited)},
+        counts={"claims": len(present), "studies": len(studies), "records": len(cited),
+                "articles": len({a for c in claims for a in c.articles})},
     )
     return page.encode("utf-8")

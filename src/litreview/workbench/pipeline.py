@@ -7,14 +7,15 @@ stays callable on its own from its module.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..corpus.articles import SourceArticle, article_label, load_articles
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog, load_decisions
 from ..corpus.layout import CorpusPaths, load_review
@@ -53,6 +54,8 @@ class Review:
         Name of the review folder (shown in the report; never a full path).
     config : ReviewConfig or None
         The review's settings (``litreview.toml``): title, intervention, population.
+    articles : dict of str to SourceArticle
+        The review's registered articles (``articles/articles.toml``), by id.
     """
 
     mechanisms: dict[str, Mechanism]
@@ -65,11 +68,16 @@ class Review:
     decisions: DecisionLog = DecisionLog()
     corpus_name: str = "corpus"
     config: ReviewConfig | None = None
+    articles: Mapping[str, SourceArticle] = field(default_factory=dict)
 
     @property
     def table(self) -> pd.DataFrame:
-        """The review table, one row per claim (see :func:`verdicts_to_frame`)."""
-        return verdicts_to_frame(self.verdicts)
+        """The review table, one row per claim (see :func:`verdicts_to_frame`); registered articles by title."""
+        table = verdicts_to_frame(self.verdicts)
+        if self.articles:
+            table["articles"] = ["; ".join(article_label(a, self.articles) if a in self.articles else a.split("_")[0]
+                                           for a in v.articles) for v in self.verdicts]
+        return table
 
     @property
     def sof(self) -> pd.DataFrame:
@@ -132,7 +140,7 @@ def build_review(
                          {a.key: a for a in snapshot.records}, snapshot.curated, intervention)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
-                  inputs.root.resolve().name, inputs.config)
+                  inputs.root.resolve().name, inputs.config, load_articles(CorpusPaths(inputs.root).articles))
 
 
 def _with_bibliography(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
@@ -174,6 +182,7 @@ def report_context(review: Review) -> ReportContext:
         text += f" ({unresolved} known by DOI only, PMID unresolved)"
     return ReportContext(corpus=review.corpus_name, snapshot_date=dates[-1] if dates else "not recorded",
                          provenance=text, version=version("litreview"),
+                         article_titles={k: a.title for k, a in review.articles.items()},
                          **({"title": review.config.title} if review.config else {}))
 
 
