@@ -103,8 +103,11 @@ def _cmd_new(args: argparse.Namespace, settings: Settings) -> int:
     if not terms:
         raise ConfigError("a review needs an intervention: --intervention NAME [SYNONYM...]")
     title = args.title or args.directory.name
+    # the synonyms (not the wildcards) are also names under which a study tests a claim about the intervention
+    aliases = tuple(t.lower() for t in dict.fromkeys(terms[1:]) if "*" not in t)
     config = ReviewConfig(title=title, intervention=Intervention(terms[0], tuple(dict.fromkeys(terms)),
-                                                                 tuple(args.mesh)), population=args.population)
+                                                                 tuple(args.mesh), aliases=aliases),
+                          population=args.population)
     root = create_review(args.directory, config)
     print(f"new review {title!r} in {root}: next, add an article with "
           f"`litreview articles add FILE --title ... --review {root}` (see {root / 'README.md'})")
