@@ -531,17 +531,17 @@ def refresh_from_searches(
 
 
 def refresh_snapshot(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], client: EutilsClient,
-                     retrieved: str) -> Snapshot:
+                     retrieved: str, intervention: Intervention | None = None) -> Snapshot:
     """The snapshot :func:`refresh` produces (shortcut when the report is not needed).
 
     Parameters
     ----------
-    snapshot, mechanisms, client, retrieved
+    snapshot, mechanisms, client, retrieved, intervention
         As for :func:`refresh`.
 
     Returns
     -------
     Snapshot
     """
-    return refresh(snapshot, mechanisms, client, retrieved).snapshot
+    return refresh(snapshot, mechanisms, client, retrieved, intervention=intervention).snapshot
 
