@@ -143,3 +143,21 @@ def test_every_claim_gets_a_verdict_and_every_export_is_written(triptans: tuple[
     html = (tmp_path / "out" / "review.html").read_text(encoding="utf-8")
     assert "Evidence review: Triptans for acute migraine" in html
     assert "Triptans for migraine: what the trials show" in html
+
+
+@pytest.mark.parametrize("name", ["01_claims", "02_search", "03_screen", "04_score", "05_review"])
+def test_the_notebooks_run_on_the_second_review(triptans: tuple[Path, object], name: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    review, _ = triptans
+    monkeypatch.setenv("LITREVIEW_REVIEW", str(review))
+    monkeypatch.setenv("LITREVIEW_OUTPUT", str(tmp_path / "out"))
+    notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                     resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client.execute()  # raises CellExecutionError on the first failing cell
+    text = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    assert "ketamine" not in text.lower()  # nothing of the shipped review leaks into another
+    if name == "05_review":
+        assert (tmp_path / "out" / "review.csv").is_file()
