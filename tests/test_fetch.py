@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, KETAMINE
 from eutils_server import FakeEutils, Record, load_templates
 
+from conftest import CORPUS, KETAMINE
 from litreview.corpus.claims import Mechanism
 from litreview.corpus.queries import build_query
 from litreview.corpus.records import Article

@@ -157,7 +157,8 @@ def test_doi_only_row_merges_into_pmid_record(tmp_path: Path) -> None:
     first = {**GOOD_ROW, "doi": "10.1/ABC"}
     second = {**GOOD_ROW, "pmid": None, "doi": "10.1/abc", "claim_ids": ["bdnf_low_in_depression"],
               "direction": "contradicts"}
-    snapshot = build_snapshot_from_register([_write(tmp_path, first, second)], MECHANISMS, CLAIMS, "2026-11-22", KETAMINE)
+    snapshot = build_snapshot_from_register([_write(tmp_path, first, second)], MECHANISMS, CLAIMS, "2026-11-22",
+                                            KETAMINE)
     assert snapshot.keys == ("123",)
     assert {j.claim_id for j in snapshot.curated} == {"bdnf_increase", "bdnf_low_in_depression"}
 

@@ -74,7 +74,8 @@ def build_query(mechanism: Mechanism, intervention: Intervention | None) -> str:
     --------
     >>> from litreview.corpus.claims import Mechanism
     >>> from litreview.corpus.review_config import Intervention
-    >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("TrkB",)), Intervention("ketamine", ("ketamine",), ("Ketamine",)))
+    >>> drug = Intervention("ketamine", ("ketamine",), ("Ketamine",))
+    >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("TrkB",)), drug)
     '(ketamine[tiab] OR "Ketamine"[mh]) AND (BDNF[tiab] OR "TrkB"[mh])'
     """
     return " AND ".join(_any_of(terms, mesh) for terms, mesh in query_groups(mechanism, intervention))

@@ -45,8 +45,8 @@ from .._validate import build, count, describe, did_you_mean, identifier, iso_da
 from ..errors import CorpusError
 from .claims import Claim, Mechanism
 from .queries import build_query
-from .review_config import Intervention
 from .records import Article, Author, PublicationType
+from .review_config import Intervention
 from .vocabulary import (
     CURATED_DESIGNS,
     CURATED_DIRECTIONS,

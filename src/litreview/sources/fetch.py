@@ -32,8 +32,8 @@ from tqdm import tqdm
 
 from ..corpus.claims import Mechanism
 from ..corpus.queries import build_queries
-from ..corpus.review_config import Intervention
 from ..corpus.records import Article
+from ..corpus.review_config import Intervention
 from ..corpus.snapshot import Provenance, SearchResult, Snapshot
 from .eutils import ESearchResult, EutilsClient, EutilsWarning, HistoryExpiredError
 

@@ -79,8 +79,8 @@ from typing import TYPE_CHECKING, Any
 from .._io import atomic_open, atomic_write_text
 from ..corpus.claims import Mechanism
 from ..corpus.queries import build_queries, query_groups
-from ..corpus.review_config import Intervention
 from ..corpus.records import Article
+from ..corpus.review_config import Intervention
 from ..errors import ConfigError, LitreviewError, MirrorError, ParseError
 
 if TYPE_CHECKING:
