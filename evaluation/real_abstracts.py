@@ -8,7 +8,9 @@ Reads the complete abstracts (``complete: true``) of ``--abstracts`` (default
 and prints:
 
 * pairing precision and recall of the machine's (record, claim) pairs
-  (:func:`litreview.workbench.machine.machine_pairs`) against the register's ``claim_ids``;
+  (:func:`litreview.workbench.machine.machine_pairs`) against the register's
+  ``claim_ids``, for screening's pairing and for relevance pairing (the one
+  the machine-only review uses);
 * design, population and stated-n agreement of the machine's reading with the
   register (n over the studies whose register n is stated), for all studies
   and for each half: every PMID of the dev file is even, so the halves split
@@ -40,6 +42,7 @@ from litreview.corpus.layout import load_corpus
 from litreview.corpus.snapshot import Provenance, Snapshot, write_snapshot
 from litreview.evidence.classification import classify_design, classify_population, extract_sample_size
 from litreview.evidence.scoring import judge_direction
+from litreview.workbench.machine import machine_pairs
 from litreview.workbench.pipeline import build_review
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +112,8 @@ def _share(hits: int, total: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--abstracts", type=Path, default=SHARED / "data" / "ketamine-abstracts" / "abstracts_dev.jsonl")
+    parser.add_argument("--abstracts", type=Path,
+                        default=SHARED / "data" / "ketamine-abstracts" / "abstracts_dev.jsonl")
     parser.add_argument("--register", type=Path, default=SHARED / "evidence" / "register.jsonl")
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--show", action="store_true", help="print each design, population and n disagreement")
@@ -127,11 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         committed = build_review(args.corpus)
     claims = {c.id: c for c in machine.claims}
     truth = {(r["pmid"], c) for r in register for c in r["claim_ids"]}
-    pairs = {(k, c) for k, c in machine.screening.pairs}
     in_scope = {k for k, _ in truth}
-    found = {p for p in pairs if p[0] in in_scope}
     print(f"{len(abstracts)} complete abstracts, {len(register)} register rows, {len(truth)} (study, claim) pairs")
-    print(f"pairing: precision {_share(len(found & truth), len(found))}, recall {_share(len(found & truth), len(truth))}")
+    for pairing in ("screening", "relevance"):
+        pairs = set(machine_pairs(machine.screening, machine.snapshot, machine.claims, pairing))
+        found = {p for p in pairs if p[0] in in_scope}
+        print(f"pairing ({pairing}{', used' if pairing == 'relevance' else ''}): precision "
+              f"{_share(len(found & truth), len(found))}, recall {_share(len(found & truth), len(truth))}")
 
     studies = list({r["pmid"]: r for r in register}.values())
     for name, part in (("all", studies), *((label, [r for r in studies if _half(r["pmid"]) == label])
