@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import litreview as lr
 from conftest import CORPUS
 from litreview.corpus.layout import load_corpus
 from litreview.corpus.records import Article
@@ -42,3 +43,13 @@ def test_screening_pairing_is_kept_for_comparison() -> None:
     assert machine_pairs(SCREENED, SNAPSHOT, CLAIMS, "screening") == SCREENED.pairs
     with pytest.raises(ValueError, match="pairing"):
         machine_pairs(SCREENED, SNAPSHOT, CLAIMS, "stems")
+
+
+def test_extraction_details_give_each_stated_field_with_its_sentence() -> None:
+    claim = next(c for c in CLAIMS if c.id == "suicidality_reduction")
+    table = lr.extraction_details(RECORDS[0], claim)
+    assert list(table.columns) == ["field", "value", "sentence"]
+    rows = dict(zip(table["field"], zip(table["value"], table["sentence"])))
+    assert rows["n_randomised"] == (60, RECORDS[0].abstract.split(" Suicidal")[0])
+    assert rows["control"][0] == "active placebo"
+    assert "effect" not in rows  # the text states no estimate: no row, nothing guessed

@@ -14,7 +14,9 @@ decisions log -- and works from title, abstract and PubMed metadata alone:
 * every assessment is the machine's (``review_status`` ``unverified``), so
   synthesis marks and rates down each verdict that rests on it.
 
-:func:`compare_reviews` lays the two reviews side by side per claim.
+:func:`compare_reviews` lays the two reviews side by side per claim;
+:func:`extraction_details` shows what the machine read from one record, with
+the sentence each value came from.
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..corpus.claims import Claim
+from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot
+from ..evidence.extraction import EXTRACTION_FIELDS, extract
 from ..evidence.relevance import pair_record
 from ..screening.rules import ScreeningResult
 
 if TYPE_CHECKING:
     from ..synthesis.grade import ClaimVerdict
 
-__all__ = ["COMPARISON_COLUMNS", "machine_snapshot", "machine_pairs", "compare_reviews"]
+__all__ = ["COMPARISON_COLUMNS", "machine_snapshot", "machine_pairs", "compare_reviews", "extraction_details"]
 
 #: Columns of :func:`compare_reviews`, in order.
 COMPARISON_COLUMNS = [
@@ -142,3 +146,27 @@ def compare_reviews(curated: Sequence[ClaimVerdict], machine: Sequence[ClaimVerd
                                            if mine[k] != theirs[k]),
         })
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def extraction_details(article: Article, claim: Claim) -> pd.DataFrame:
+    """What the machine read from one record for one claim: each stated field, its value and its sentence.
+
+    Parameters
+    ----------
+    article : Article
+        The record (only title and abstract are read).
+    claim : Claim
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``field``, ``value``, ``sentence`` (the text at the value's
+        span in ``title + "\\n" + abstract``), one row per field of
+        :func:`litreview.evidence.extraction.extract` the text states, in
+        field order; fields the text does not state are left out.
+    """
+    text = f"{article.title}\n{article.abstract or ''}"
+    found = extract(article, claim)
+    rows = [{"field": name, "value": value.value, "sentence": text[value.start:value.end]}
+            for name in EXTRACTION_FIELDS if (value := getattr(found, name)) is not None]
+    return pd.DataFrame(rows, columns=["field", "value", "sentence"])
