@@ -8,9 +8,15 @@ Reads the complete abstracts (``complete: true``) of ``--abstracts`` (default
 and prints:
 
 * pairing precision and recall of the machine's (record, claim) pairs
-  (:func:`litreview.workbench.machine.machine_pairs`) against the register's ``claim_ids``;
+  (:func:`litreview.workbench.machine.machine_pairs`) against the register's
+  ``claim_ids``, for screening's pairing and for relevance pairing (the one
+  the machine-only review uses);
 * design, population and stated-n agreement of the machine's reading with the
-  register (n over the studies whose register n is stated);
+  register (n over the studies whose register n is stated), for all studies
+  and for each half: every PMID of the dev file is even, so the halves split
+  on PMID // 2 (odd: ``dev``, where the rules were developed; even:
+  ``held-out``, only measured); ``--show`` prints each disagreement (PMID,
+  field, register and machine value; never abstract text);
 * direction agreement and Cohen's kappa against the curator, over the
   register's (study, claim) pairs;
 * verdict agreement of a machine-only review built from these records with the
@@ -32,14 +38,17 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
+from litreview.corpus.layout import load_corpus
+from litreview.corpus.snapshot import Provenance, Snapshot, write_snapshot
 from litreview.evidence.classification import classify_design, classify_population, extract_sample_size
 from litreview.evidence.scoring import judge_direction
-from litreview.corpus.layout import load_corpus
+from litreview.workbench.machine import machine_pairs
 from litreview.workbench.pipeline import build_review
-from litreview.corpus.snapshot import Provenance, Snapshot, write_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+#: The two halves: rules were developed on ``dev`` (PMID // 2 odd) and only checked on ``held-out``.
+_HALVES = ("held-out", "dev")
 #: The register's design for an animal or in-vitro study is the machine's ``experimental``.
 _DESIGN = {"animal": "experimental", "in_vitro": "experimental"}
 
@@ -66,6 +75,35 @@ def _corpus(folder: Path, corpus: Path, abstracts: dict[str, dict]) -> None:
                    folder / "snapshot")
 
 
+def _half(pmid: str) -> str:
+    """Which half of the file a study is in: every PMID of the dev file is even, so halves split on PMID // 2."""
+    return _HALVES[int(pmid) // 2 % 2] if pmid.isdigit() else _HALVES[1]
+
+
+def _classification(snapshot: Snapshot, studies: list[dict], show: bool) -> tuple[tuple[int, int], ...]:
+    """(hits, total) of design, population and stated n against the register; ``show`` prints the misses."""
+    design = population = n_hits = n_total = 0
+    for row in studies:
+        record = snapshot.record(row["pmid"])
+        machine = {
+            "design": classify_design(record.title, record.abstract, record.publication_types),
+            "population": classify_population(record.title, record.abstract, record.mesh_headings),
+            "n": getattr(extract_sample_size(record.abstract), "n", None),
+        }
+        truth = {"design": _DESIGN.get(row["design"], row["design"]), "population": row["population"],
+                 "n": row.get("n")}
+        design += machine["design"] == truth["design"]
+        population += machine["population"] == truth["population"]
+        if truth["n"] is not None:
+            n_total += 1
+            n_hits += machine["n"] == truth["n"]
+        for field in machine:
+            if show and machine[field] != truth[field] and truth[field] is not None:
+                print(f"  {row['pmid']} ({_half(row['pmid'])}) {field}: register {truth[field]}, "
+                      f"machine {machine[field]}")
+    return (design, len(studies)), (population, len(studies)), (n_hits, n_total)
+
+
 def _share(hits: int, total: int) -> str:
     """``0.85 (34/40)``."""
     return f"{hits / total:.2f} ({hits}/{total})" if total else "n/a (0)"
@@ -74,9 +112,11 @@ def _share(hits: int, total: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--abstracts", type=Path, default=SHARED / "data" / "ketamine-abstracts" / "abstracts_dev.jsonl")
+    parser.add_argument("--abstracts", type=Path,
+                        default=SHARED / "data" / "ketamine-abstracts" / "abstracts_dev.jsonl")
     parser.add_argument("--register", type=Path, default=SHARED / "evidence" / "register.jsonl")
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--show", action="store_true", help="print each design, population and n disagreement")
     args = parser.parse_args(argv)
     if not args.abstracts.is_file() or not args.register.is_file():
         print(f"missing {args.abstracts} or {args.register} (../shared is not beside the repository)", file=sys.stderr)
@@ -91,25 +131,20 @@ def main(argv: list[str] | None = None) -> int:
         committed = build_review(args.corpus)
     claims = {c.id: c for c in machine.claims}
     truth = {(r["pmid"], c) for r in register for c in r["claim_ids"]}
-    pairs = {(k, c) for k, c in machine.screening.pairs}
     in_scope = {k for k, _ in truth}
-    found = {p for p in pairs if p[0] in in_scope}
     print(f"{len(abstracts)} complete abstracts, {len(register)} register rows, {len(truth)} (study, claim) pairs")
-    print(f"pairing: precision {_share(len(found & truth), len(found))}, recall {_share(len(found & truth), len(truth))}")
+    for pairing in ("screening", "relevance"):
+        pairs = set(machine_pairs(machine.screening, machine.snapshot, machine.claims, pairing))
+        found = {p for p in pairs if p[0] in in_scope}
+        print(f"pairing ({pairing}{', used' if pairing == 'relevance' else ''}): precision "
+              f"{_share(len(found & truth), len(found))}, recall {_share(len(found & truth), len(truth))}")
 
-    design = population = n_hits = n_total = 0
     studies = list({r["pmid"]: r for r in register}.values())
-    for row in studies:
-        record = machine.snapshot.record(row["pmid"])
-        design += classify_design(record.title, record.abstract, record.publication_types) == _DESIGN.get(
-            row["design"], row["design"])
-        population += classify_population(record.title, record.abstract, record.mesh_headings) == row["population"]
-        if row.get("n") is not None:
-            n_total += 1
-            found = extract_sample_size(record.abstract)
-            n_hits += found is not None and found.n == row["n"]
-    print(f"design agreement {_share(int(design), len(studies))}, population {_share(int(population), len(studies))}, "
-          f"stated n {_share(int(n_hits), n_total)}")
+    for name, part in (("all", studies), *((label, [r for r in studies if _half(r["pmid"]) == label])
+                                           for label in _HALVES)):
+        design, population, stated = _classification(machine.snapshot, part, show=args.show and name == "all")
+        print(f"{name}: design agreement {_share(*design)}, population {_share(*population)}, "
+              f"stated n {_share(*stated)}")
 
     curator, judged = [], []
     for row in register:

@@ -12,6 +12,7 @@ from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article, Correction, MeshHeading, PublicationType
 from litreview.corpus.snapshot import CuratedJudgement
 from litreview.errors import CorpusError
+from litreview.evidence.classification import study_text
 from litreview.evidence.scoring import (
     DESIGNS,
     assessments_to_frame,
@@ -351,3 +352,59 @@ def test_pubmedqa_cross_validated_accuracy_floor(shared: Path) -> None:
     predicted = module.cross_validate(items)
     accuracy = sum(p == g for p, (*_, g) in zip(predicted, items)) / len(items)
     assert accuracy >= PUBMEDQA_FLOOR
+
+
+# -- whole abstracts: background sentences, arms, control groups ------------------------------
+
+_ANIMAL_ABSTRACT = ("Depressed patients respond to ketamine within hours, and clinical trials in major depression "
+                    "confirm it. How this happens in depression is unclear. Here, we gave ketamine to stressed rats "
+                    "and recorded spine density in the prefrontal cortex of the rats.")
+
+
+def test_study_text_skips_background_sentences() -> None:
+    assert study_text("T", _ANIMAL_ABSTRACT).startswith("T\nHere, we gave ketamine")
+    structured = "BACKGROUND: Patients suffer. METHODS: Mice were injected. RESULTS: Mice improved."
+    assert study_text("T", structured) == "T\nMETHODS: Mice were injected. RESULTS: Mice improved."
+    assert study_text("T", "Nothing says what was done.") == "T\nNothing says what was done."
+
+
+def test_animal_study_with_patients_in_its_background_is_an_animal_experiment() -> None:
+    assert classify_population("Ketamine and spines", _ANIMAL_ABSTRACT) == "animal"
+    assert classify_design("Ketamine and spines", _ANIMAL_ABSTRACT) == "experimental"
+
+
+def test_condition_words_do_not_make_an_animal_study_mixed() -> None:
+    text = "We tested adult-born neurons of mice in a model of depression; MDD-like behaviour of the mice eased."
+    assert classify_population("", text) == "animal"
+    assert classify_population("", "We studied 20 patients with depression and 20 mice.") == "mixed"
+
+
+@pytest.mark.parametrize(
+    ("abstract", "design"),
+    [
+        ("We gave an open-label ketamine infusion to 12 patients with OCD and rated symptoms.", "cohort"),
+        ("We measured BDNF in 25 patients before and after three ketamine infusions.", "cohort"),
+        ("We measured BDNF in 40 patients with MDD and 40 healthy controls.", "case_control"),
+        ("Ten healthy subjects received either placebo or ketamine on two days.", "controlled_trial"),
+        ("Patients were randomly assigned to ketamine or midazolam in an open-label extension.", "rct"),
+    ],
+)
+def test_human_designs_read_from_features(abstract: str, design: str) -> None:
+    assert classify_design("Ketamine", abstract) == design
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("Patients received ketamine (n = 21) or saline (n = 19) for a week.", 40),
+        ("Cases (n = 300) had lower levels than controls (n = 450).", 750),
+        ("Forty patients with MDD and 35 age- and sex-matched healthy controls were scanned.", 75),
+        ("We treated 22 patients with ketamine. Serum was also drawn from 18 healthy controls.", 40),
+        ("In total, 64 adults took part; ketamine (n = 30) and placebo (n = 34).", 64),
+        ("We recruited 16 healthy volunteers.", 16),
+    ],
+)
+def test_sample_size_adds_arms_and_control_groups(text: str, n: int) -> None:
+    found = extract_sample_size(text)
+    assert found is not None and found.n == n
+    assert text[found.start:found.end] == found.span

@@ -28,7 +28,8 @@ synthesis   :func:`appraise` (stream, GRADE start, risk of bias, indirectness, w
             :func:`synthesize`; tables :func:`verdicts_to_frame`, :func:`summary_of_findings`
 outputs     :func:`export_review`, :func:`parse_formats`, the ``plot_*`` figures
 workbench   :func:`build_review`, :func:`review_figures`, :func:`write_review`,
-            :class:`ScreeningPanel`, :class:`JudgingPanel` (ipywidgets)
+            :class:`ScreeningPanel`, :class:`JudgingPanel` (ipywidgets),
+            :func:`compare_reviews`, :func:`extraction_details` (machine-only review)
 ==========  ======================================================================
 """
 
@@ -83,6 +84,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("add_article", "load_articles"), "corpus.articles"),
     **dict.fromkeys(("suggest_claims",), "corpus.claim_suggest"),
     **dict.fromkeys(("Review", "build_review", "review_figures", "write_review"), "workbench.pipeline"),
+    **dict.fromkeys(("compare_reviews", "extraction_details"), "workbench.machine"),
     **dict.fromkeys(("plot_evidence_map", "plot_prisma_flow", "plot_timeline"), "outputs.plots"),
     **dict.fromkeys(("ALL_FORMATS", "export_review", "parse_formats"), "outputs.export"),
     # offline PubMed mirror (the functions need the ``mirror`` extra)

@@ -9,7 +9,7 @@ study got its label.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,15 +52,22 @@ _RCT = _rx(r"\brandomi[sz]ed(?:,)? (?:\w+[ -]){0,4}(?:trial|study|crossover|cros
            r"\bwere randomi[sz]ed\b|\brandomi[sz]ed to\b|\brandomly (?:assigned|allocated)\b|"
            r"\bplacebo-?controlled,? (?:\w+[ -]){0,2}(?:crossover|cross-over|trial|study)\b|"
            r"\bdouble-?blind,? (?:\w+[ -]){0,2}(?:crossover|cross-over)\b")
-_CONTROLLED = _rx(r"\bplacebo-?controlled\b|\bcontrolled (?:clinical )?trial\b|\bnon-?randomi[sz]ed\b|\bopen-?label\b|"
-                  r"\bclinical trial\b|\bphase (?:I{1,3}|[123])\b|\bsingle-?arm\b|\bdouble-?blind\b")
+_CONTROLLED = _rx(r"\bplacebo-?controlled\b|\bcontrolled (?:clinical )?trial\b|\bnon-?randomi[sz]ed\b|"
+                  r"\bdouble-?blind\b|\b(?:either )?(?:placebo|saline) or ketamine\b|"
+                  r"\bketamine or (?:placebo|saline)\b")
+#: A treatment study without a control arm (open label, single arm, before and after): a prospective cohort.
+_UNCONTROLLED = _rx(r"\bopen-?label\b|\bsingle-?arm\b|\buncontrolled\b|\bclinical trial\b|\bphase (?:I{1,3}|[123])\b|"
+                    r"\b(?:compared (?:to|with)|from|at|relative to|versus) (?:pre-?treatment )?baseline\b|"
+                    r"\bbefore and (?:after|following)\b|\bpre- and post-?(?:treatment|infusion)\b")
 _CASE_REPORT = _rx(r"\bcase report\b|\bwe (?:report|describe|present) (?:a|an|the case)\b|\ba \d{1,3}-year-old\b|"
                    r"\bcase of a\b")
 _CASE_SERIES = _rx(r"\bcase series\b|\bwe (?:report|describe|present) (?:\w+ ){0,2}"
                    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:cases|patients)\b|"
                    r"\bchart review\b")
 _CASE_CONTROL = _rx(r"\bcase-?control\b|\bmatched controls?\b|"
-                    r"\bcompared (?:\w+ ){0,4}with (?:\w+ ){0,2}(?:healthy )?controls\b")
+                    r"\bcompared (?:\w+ ){0,4}with (?:\w+ ){0,2}(?:healthy )?controls\b|"
+                    r"\bpatients\b[^.;]{0,120}\band (?:\w+ )?(?:\d+ |[a-z]+-?[a-z]* )?(?:age- and sex-matched )?"
+                    r"healthy (?:controls|volunteers|subjects)\b")
 _CROSS = _rx(r"\bcross-?sectional\b|\bsurvey\b|\bprevalence study\b")
 _COHORT = _rx(r"\bcohort\b|\bprospective\w*\b|\bretrospective\w*\b|\blongitudinal\b|\bfollow-?up study\b|"
               r"\bregistry\b|\bdatabase study\b|\bobservational\b|\bnaturalistic\b|\bopen-?label\b")
@@ -75,8 +82,24 @@ _HUMAN = _rx(r"\b(?:patients?|participants?|volunteers?|women|men|children|adult
              r"persons?|individuals|veterans|adolescents|outpatients|inpatients|clinical|healthy subjects|"
              r"smokers|students|nurses|physicians|mothers|pregnan\w+|elderly|twins?|users|MDD|TRD|PTSD|OCD|"
              r"bipolar|schizophreni\w+|trials?|RCTs?|(?:depression|depressive|depressed)(?!-like))\b")
+#: People as the studied subjects; condition words ("depression", "MDD") name what an animal model models too.
+_PARTICIPANT = _rx(r"\b(?:patients?|participants?|volunteers?|women|men|children|adults|infants?|humans?|people|"
+                   r"persons?|individuals|veterans|adolescents|outpatients|inpatients|healthy subjects|smokers|"
+                   r"students|nurses|physicians|mothers|elderly|twins?|users)\b")
 _HEALTHY = _rx(r"\bhealthy (?:\w+ )?(?:volunteers|subjects|participants|adults|men|women|individuals)\b")
 _PATIENT = _rx(r"\bpatients?\b|\bwith (?:major )?(?:depress\w+|disorder|disease|pain|cancer|\w+itis)\b|\bdepressed\b")
+
+#: Structured-abstract labels that open the study's own part (methods, results, conclusions).
+_STUDY_LABEL = _rx(r"(?:^|(?<=[.\s]))(?:METHODS?|MATERIALS? AND METHODS|DESIGN|SETTING|PARTICIPANTS|SUBJECTS|"
+                   r"PATIENTS|RESULTS|FINDINGS|MEASUREMENTS|INTERVENTIONS?|EXPERIMENTAL APPROACH|EXPERIMENTAL DESIGN|"
+                   r"KEY RESULTS|DATA SOURCES|STUDY SELECTION|SEARCH METHODS|SELECTION CRITERIA)\s*:")
+#: A sentence that starts what this study did ("Here, we show", "We examined", "This study investigated").
+_STUDY_START = _rx(r"\bhere,? we\b|\bwe (?:\w+ ){0,2}(?:show|showed|report|found|demonstrate|demonstrated|examined|"
+                   r"investigated|tested|measured|used|observed|conducted|performed|studied|assessed|evaluated|"
+                   r"analy[sz]ed|searched|included|randomi[sz]ed|enrolled|recruited|compared|administered|treated|"
+                   r"exposed|recorded|identified|sought|aimed|determined|characteri[sz]ed|explored|hypothesi[sz]ed)\b|"
+                   r"\b(?:this|the present|the current|our) (?:study|trial|review|work|experiment)s?\b")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\d])")
 
 _MESH_HUMAN = "humans"
 _MESH_ANIMAL = "animals"
@@ -93,9 +116,39 @@ def _count(regex: re.Pattern[str], text: str) -> int:
     return len(regex.findall(text))
 
 
+def study_text(title: str, abstract: str | None) -> str:
+    """Title and the part of the abstract that reports this study, not its background.
+
+    A structured abstract's study part starts at its first methods / results
+    label (``METHODS:``, ``RESULTS:``...); an unstructured one at the first
+    sentence saying what this study did ("Here, we show", "We examined",
+    "This study investigated"). Without either the whole abstract counts.
+    Background sentences often name patients in an animal study ("ketamine
+    helps depressed patients; here we used mice"), so who was studied is read
+    from the study part.
+
+    Examples
+    --------
+    >>> study_text("T", "Patients respond to ketamine. Here, we used mice.")
+    'T\\nHere, we used mice.'
+    """
+    abstract = abstract or ""
+    if label := _STUDY_LABEL.search(abstract):
+        return f"{title}\n{abstract[label.start():]}"
+    offset = 0
+    for part in _SENTENCE.split(abstract):
+        if _STUDY_START.search(part):
+            return f"{title}\n{abstract[offset:]}"
+        offset += len(part)
+        offset += len(abstract[offset:]) - len(abstract[offset:].lstrip())
+    return f"{title}\n{abstract}"
+
+
 def _text_population(text: str) -> str:
     """Population from text cues alone (``unknown`` when none)."""
     animal, human, in_vitro = _count(_ANIMAL, text), _count(_HUMAN, text), _count(_IN_VITRO, text)
+    if animal:
+        human = _count(_PARTICIPANT, text)
     if in_vitro and in_vitro >= animal and not human:
         return "in_vitro"
     if animal and human:
@@ -141,7 +194,7 @@ def classify_population(title: str, abstract: str | None, mesh: Iterable[Any] = 
     >>> classify_population("Ketamine in mice", "Mice received ketamine.")
     'animal'
     """
-    text = f"{title}\n{abstract or ''}"
+    text = study_text(title, abstract)
     terms = set(_names(mesh, "descriptor"))
     human, animal = _MESH_HUMAN in terms, _MESH_ANIMAL in terms
     if human and animal:
@@ -165,18 +218,19 @@ _HUMAN_DESIGN_CUES = (
     (_CROSS, "cross_sectional"),
     (_CONTROLLED, "controlled_trial"),
     (_COHORT, "cohort"),
+    (_UNCONTROLLED, "cohort"),
 )
 
 
 def _text_design(title: str, text: str) -> str:
-    """Design from title and abstract cues."""
+    """Design from title and abstract cues (who was studied from the study part, see :func:`study_text`)."""
     if _META.search(text):
         return "meta_analysis"
     if _SYSREV.search(text):
         return "systematic_review"
     if _EDITORIAL.search(title):
         return "editorial"
-    population = _text_population(text)
+    population = _text_population(study_text(title, text[len(title) + 1:]))
     if population in ("animal", "in_vitro"):
         return "experimental"
     for pattern, design in _HUMAN_DESIGN_CUES:
@@ -242,13 +296,13 @@ _NOUNS = (r"(?:patients|participants|subjects|volunteers|individuals|people|pers
 _SKIP_MODIFIER = (r"(?!(?:in|of|with|at|per|for|and|or|to|from|on|by|the|weeks?|days?|months?|years?|hours?|"
                   r"minutes?|times|mg|kg|ml|doses?|sessions?|infusions?|sites?|centers?|centres?|hospitals?|"
                   r"groups?|arms?|studies|trials)\b)")
-_SAMPLE_PATTERNS = (
-    ("total", re.compile(r"\b[Nn]\s*=\s*(\d[\d,]*)")),
-    ("total", re.compile(rf"\b(?:a total of|total of|in total,?|overall,?|altogether,?)\s+({_NUMBER})\b",
-                         re.IGNORECASE)),
-    ("count", re.compile(rf"(?<![\d.,])\b({_NUMBER})\s+(?:{_SKIP_MODIFIER}[A-Za-z][\w-]*\s+){{0,3}}{_NOUNS}\b",
-                         re.IGNORECASE)),
-)
+_TOTAL = re.compile(rf"\b(?:a total of|total of|in total,?|overall,?|altogether,?)\s+({_NUMBER})\b", re.IGNORECASE)
+_N_IS = re.compile(r"\b[Nn]\s*=\s*(\d[\d,]*)")
+_PEOPLE_COUNT = re.compile(rf"(?<![\d.,])\b({_NUMBER})\s+(?:age-? and (?:sex|gender)-matched\s+)?"
+                           rf"(?:{_SKIP_MODIFIER}[A-Za-z][\w-]*\s+){{0,3}}{_NOUNS}\b", re.IGNORECASE)
+#: A count of comparison people ("51 healthy controls"), added to the patients' count it sits beside.
+_CONTROL_GROUP = re.compile(r"\bhealthy\b|\bcontrols\b", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\d])|\n")
 #: A count inside a subgroup ("of whom 12 patients", "among responders, 8") is not the study's n.
 _SUBGROUP = re.compile(r"\b(?:of whom|of these|among (?:them|these|responders|remitters)|subgroup|subset|"
                        r"responders|remitters)\b[^.;]*$", re.IGNORECASE)
@@ -299,6 +353,37 @@ def _parse_number(token: str) -> int | None:
     return total + current
 
 
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence or clause of ``text``."""
+    spans, start = [], 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    return [*spans, (start, len(text))]
+
+
+def _candidates(text: str) -> Iterator[tuple[int, SampleSize, bool]]:
+    """``(priority, size, is_control_group)`` for each stated number of people or animals."""
+    for regex, priority in ((_TOTAL, 1), (_PEOPLE_COUNT, 0)):
+        for match in regex.finditer(text):
+            before = text[max(0, match.start() - 8): match.start()]
+            if _BEFORE_NOT_COUNT.search(before) or text[match.end(1): match.end(1) + 1] == "%":
+                continue
+            if priority == 0 and _SUBGROUP.search(text[max(0, match.start() - 60): match.start()]):
+                continue
+            n = _parse_number(match.group(1))
+            if n and n <= 10_000_000:
+                size = SampleSize(n=n, span=match.group(0).strip(), start=match.start(), end=match.end())
+                yield priority, size, priority == 0 and bool(_CONTROL_GROUP.search(match.group(0)))
+    for start, end in _sentence_spans(text):  # arms of one sentence add up: "ketamine (n = 30) or placebo (n = 30)"
+        arms = [m for m in _N_IS.finditer(text, start, end)
+                if not _SUBGROUP.search(text[max(start, m.start() - 60):m.start()])]
+        if arms:
+            n = sum(int(m.group(1).replace(",", "")) for m in arms)
+            span = text[arms[0].start():arms[-1].end()]
+            yield 0, SampleSize(n=n, span=span, start=arms[0].start(), end=arms[-1].end()), False
+
+
 def extract_sample_size(text: str | None) -> SampleSize | None:
     """The number of participants or animals stated in a text, with its span.
 
@@ -310,31 +395,34 @@ def extract_sample_size(text: str | None) -> SampleSize | None:
     Returns
     -------
     SampleSize or None
-        An explicit total (``N = 56``, ``a total of 120``) wins; otherwise the
-        largest count of people or animals (``24 patients``, ``thirty-two
-        rats``). Doses, ages, durations, percentages and p-values are not
-        counts. None when the text states no count.
+        An explicit total (``a total of 120``) wins. Otherwise the largest of:
+        a count of people or animals (``24 patients``, ``thirty-two rats``) and
+        the arms of one sentence added up (``ketamine (n = 30) or placebo
+        (n = 30)`` is 60); a separately stated count of healthy controls is
+        added to the patients beside it (``51 patients and 51 healthy
+        controls`` is 102; the span then runs from one to the other). Counts
+        inside a subgroup ("of whom", "responders"), doses, ages, durations,
+        percentages and p-values are not counts. None when the text states no
+        count.
 
     Examples
     --------
     >>> extract_sample_size("We randomized 24 patients to 0.5 mg/kg ketamine (aged 40 years).").n
     24
+    >>> extract_sample_size("Thirty patients and 20 healthy controls took part.").n
+    50
     """
     if not text:
         return None
-    best: tuple[int, int, SampleSize] | None = None
-    for rank, (_, regex) in enumerate(_SAMPLE_PATTERNS):
-        for match in regex.finditer(text):
-            before = text[max(0, match.start() - 8): match.start()]
-            if _BEFORE_NOT_COUNT.search(before) or text[match.end(1): match.end(1) + 1] == "%":
-                continue
-            if rank == 2 and _SUBGROUP.search(text[max(0, match.start() - 60): match.start()]):
-                continue
-            n = _parse_number(match.group(1))
-            if not n or n > 10_000_000:
-                continue
-            found = SampleSize(n=n, span=match.group(0).strip(), start=match.start(), end=match.end())
-            priority = 1 if rank < 2 else 0
-            if best is None or (priority, n) > (best[0], best[1]):
-                best = (priority, n, found)
-    return best[2] if best else None
+    found = list(_candidates(text))
+    if not found:
+        return None
+    priority, best, _ = max(found, key=lambda c: (c[0], c[1].n))
+    if priority or _CONTROL_GROUP.search(best.span):
+        return best
+    controls = [size for _, size, control in found if control and not best.start <= size.start < best.end]
+    if not controls:
+        return best
+    extra = max(controls, key=lambda c: c.n)
+    start, end = min(best.start, extra.start), max(best.end, extra.end)
+    return SampleSize(n=best.n + extra.n, span=text[start:end], start=start, end=end)

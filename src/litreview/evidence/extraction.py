@@ -94,7 +94,8 @@ _TIME = re.compile(rf"\b(?:at|within|after|by|on|through|over)\s+(?:day\s+\d+|(?
                    r"(?:minutes?|min|hours?|h|days?|weeks?|months?))\b|\b\d+\s*(?:h|hours?|days?|weeks?)\s+"
                    r"(?:after|post)\b|\bday \d+\b", _I)
 _COUNT = re.compile(rf"(?<![\d.,])\b({_NUMBER})\s+(?:\w+[ -]){{0,3}}?(?:patients|participants|subjects|adults|"
-                    r"individuals|volunteers|veterans|people|men|women|children|adolescents|mice|rats|animals)\b", _I)
+                    r"individuals|volunteers|veterans|people|men|women|children|adolescents|outpatients|inpatients|"
+                    r"mice|rats|animals)\b", _I)
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(\d[\d,]*)")
 _RANDOMISED_VERB = re.compile(r"\brandomi[sz]ed\b|\brandomly\b|\benrolled\b|\brecruited\b|\bincluded\b|\bassigned\b", _I)
 _ANALYSED_VERB = re.compile(r"\bcompleted\b|\banaly[sz]ed\b|\bevaluable\b|\banalysis included\b", _I)

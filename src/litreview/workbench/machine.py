@@ -8,13 +8,15 @@ decisions log -- and works from title, abstract and PubMed metadata alone:
 * :func:`machine_snapshot` drops the curator's judgements and summaries
   (a curated stand-in without an abstract then has nothing to read and is
   excluded at screening as "no abstract or curated summary");
-* :func:`machine_pairs` decides which (record, claim) pairs are scored: today
-  screening's pairing (included records x the claims of their mechanism whose
-  outcome they mention); it is the one place to switch to relevance pairing;
+* :func:`machine_pairs` decides which (record, claim) pairs are scored:
+  relevance pairing (:func:`litreview.evidence.relevance.pair_record`, the
+  review's other claims as rivals) of the records screening included;
 * every assessment is the machine's (``review_status`` ``unverified``), so
   synthesis marks and rates down each verdict that rests on it.
 
-:func:`compare_reviews` lays the two reviews side by side per claim.
+:func:`compare_reviews` lays the two reviews side by side per claim;
+:func:`extraction_details` shows what the machine read from one record, with
+the sentence each value came from.
 """
 
 from __future__ import annotations
@@ -25,13 +27,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..corpus.claims import Claim
+from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot
+from ..evidence.extraction import EXTRACTION_FIELDS, extract
+from ..evidence.relevance import pair_record
 from ..screening.rules import ScreeningResult
 
 if TYPE_CHECKING:
     from ..synthesis.grade import ClaimVerdict
 
-__all__ = ["COMPARISON_COLUMNS", "machine_snapshot", "machine_pairs", "compare_reviews"]
+__all__ = ["COMPARISON_COLUMNS", "machine_snapshot", "machine_pairs", "compare_reviews", "extraction_details"]
 
 #: Columns of :func:`compare_reviews`, in order.
 COMPARISON_COLUMNS = [
@@ -56,23 +62,45 @@ def machine_snapshot(snapshot: Snapshot) -> Snapshot:
     return Snapshot(records=records, searches=snapshot.searches, provenance=snapshot.provenance, curated=())
 
 
-def machine_pairs(screening: ScreeningResult) -> tuple[tuple[str, str], ...]:
-    """The (record key, claim id) pairs the machine scores.
-
-    Today this is screening's pairing (an included record with each claim of
-    its mechanism whose outcome words its text mentions); relevance pairing
-    replaces it here, and only here.
+def machine_pairs(screening: ScreeningResult, snapshot: Snapshot, claims: Sequence[Claim],
+                  pairing: str = "relevance") -> tuple[tuple[str, str], ...]:
+    """The (record key, claim id) pairs the machine scores: the one place that decides them.
 
     Parameters
     ----------
     screening : ScreeningResult
         Screening of a :func:`machine_snapshot` (so no curator links).
+    snapshot : Snapshot
+        The same machine snapshot (the records' title and abstract).
+    claims : sequence of Claim
+        The review's claims.
+    pairing : {"relevance", "screening"}
+        ``relevance`` (default): each record screening included is paired
+        with each claim :func:`litreview.evidence.relevance.pair_record`
+        pairs it with, the review's other claims as rivals (a record is
+        paired only with the claims it is most about); a fact check's claim
+        keeps screening's pairs (its sources are checked, not graded).
+        ``screening``: screening's own pairing (an included record with each
+        claim of its mechanism whose outcome words it mentions), kept to
+        measure one against the other.
 
     Returns
     -------
     tuple of (str, str)
+        Sorted by record key, then claim order.
     """
-    return screening.pairs
+    if pairing == "screening":
+        return screening.pairs
+    if pairing != "relevance":
+        raise ValueError(f"pairing must be 'relevance' or 'screening', not {pairing!r}")
+    graded = [c for c in claims if not c.fact]
+    facts = {c.id for c in claims if c.fact}
+    log = screening.log
+    included = sorted(set(log.loc[log["decision"] == "included", "key"]))
+    pairs = [(key, c.id) for key, c in ((k, c) for k in included for c in graded)
+             if pair_record(c, snapshot.record(key), [r for r in graded if r.id != c.id]) is not None]
+    return tuple(sorted({*pairs, *((k, c) for k, c in screening.pairs if c in facts)},
+                        key=lambda p: (p[0], [c.id for c in claims].index(p[1]))))
 
 
 def _keys(studies: pd.DataFrame, claim_id: str) -> dict[str, str]:
@@ -118,3 +146,27 @@ def compare_reviews(curated: Sequence[ClaimVerdict], machine: Sequence[ClaimVerd
                                            if mine[k] != theirs[k]),
         })
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def extraction_details(article: Article, claim: Claim) -> pd.DataFrame:
+    """What the machine read from one record for one claim: each stated field, its value and its sentence.
+
+    Parameters
+    ----------
+    article : Article
+        The record (only title and abstract are read).
+    claim : Claim
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``field``, ``value``, ``sentence`` (the text at the value's
+        span in ``title + "\\n" + abstract``), one row per field of
+        :func:`litreview.evidence.extraction.extract` the text states, in
+        field order; fields the text does not state are left out.
+    """
+    text = f"{article.title}\n{article.abstract or ''}"
+    found = extract(article, claim)
+    rows = [{"field": name, "value": value.value, "sentence": text[value.start:value.end]}
+            for name in EXTRACTION_FIELDS if (value := getattr(found, name)) is not None]
+    return pd.DataFrame(rows, columns=["field", "value", "sentence"])

@@ -163,7 +163,7 @@ def build_review(
     else:
         decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
     screening = screen_records(snapshot, mechanisms, claims, decisions, intervention)
-    pairs = machine_pairs(screening) if machine_only else screening.pairs
+    pairs = machine_pairs(screening, snapshot, claims) if machine_only else screening.pairs
     assessments = score_evidence(snapshot.records, claims, pairs, snapshot.curated, rubric, decisions,
                                  judge_min_confidence(root, min_confidence))
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
