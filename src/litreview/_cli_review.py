@@ -6,9 +6,14 @@ Kept apart from :mod:`litreview.cli`, which registers them with :func:`add_comma
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["add_commands"]
 
@@ -89,6 +94,17 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _printable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with terminal control characters (escape sequences, carriage returns) cut out of its text."""
+    def clean(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return "".join(" " if ch in "\t\n" else ch for ch in value
+                       if ch in "\t\n" or not unicodedata.category(ch).startswith("C"))
+
+    return frame.map(clean)
+
+
 def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     """Print the history, or the conflicts, or the kappa table."""
     from .decisions import load_decisions
@@ -97,9 +113,9 @@ def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
 
     paths = CorpusPaths(args.corpus or find_corpus())
     log = load_decisions(paths.decisions, load_snapshot(paths.snapshot))
-    history = log.to_frame()
+    history = _printable(log.to_frame())
     logged = history[history["line"] > 0].drop(columns="line")
-    conflicts = log.conflicts()
+    conflicts = _printable(log.conflicts())
     if args.conflicts:
         print(conflicts.to_string(index=False) if len(conflicts) else "no unresolved conflicts")
     if args.kappa:

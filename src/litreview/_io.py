@@ -12,6 +12,7 @@ JSON/TOML, nested too deeply -- into a one-line
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import io
 import json
@@ -21,7 +22,7 @@ import tempfile
 import threading
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -343,19 +344,78 @@ def read_jsonl(path: str | os.PathLike[str], missing: str = "file not found") ->
             raise CorpusError(f"line {number}: JSON nested too deeply", str(path)) from None
 
 
-def append_jsonl(path: str | os.PathLike[str], row: dict[str, Any]) -> None:
-    """Append one compact, key-sorted JSON line to an append-only log, durably.
+def _torn_line(fd: int, size: int) -> int | None:
+    """The number of the last line when the file's ``size`` bytes do not end in a newline, else None."""
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return None
+    lines, offset = 1, 0
+    while offset < size:
+        chunk = os.pread(fd, min(1 << 20, size - offset), offset)
+        if not chunk:
+            break
+        lines += chunk.count(b"\n")
+        offset += len(chunk)
+    return lines
 
-    The line goes out in one ``write`` on a file opened with ``O_APPEND``, so two
-    writers never interleave or overwrite each other's lines (a temporary file
-    renamed over the log could drop a line another writer appended meanwhile);
-    ``fsync`` makes it durable before returning.
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data``: ``os.write`` may write fewer than asked (a full disk, a size limit)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
+def append_jsonl(path: str | os.PathLike[str], row: dict[str, Any]) -> None:
+    """Append one compact, key-sorted JSON line to an append-only log, durably and whole.
+
+    The file is opened with ``O_APPEND`` and locked (``flock``) while the line
+    is written, so two writers never interleave or overwrite each other's lines
+    (a temporary file renamed over the log could drop a line another writer
+    appended meanwhile). The line is written to its last byte (``os.write`` may
+    write only part of it when the disk or the file-size limit is reached);
+    when the rest cannot be written the file is cut back to its former length,
+    so a failed append leaves the log as it was. ``fsync`` makes the line
+    durable before returning. A log whose last line has no newline (a write
+    killed part-way) is refused rather than glued onto.
+
+    Raises
+    ------
+    CorpusError
+        The log is a directory or cannot be written (nothing was appended), or
+        its last line is incomplete (naming the file and line).
     """
+    path = Path(path)
     data = (json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        torn = _torn_line(fd, size)
+        if torn is not None:
+            raise CorpusError(f"line {torn} is incomplete (no newline at its end: a write was cut short); "
+                              "nothing was appended: remove or complete that line, then record the decision again",
+                              str(path))
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            with suppress(OSError):
+                os.ftruncate(fd, size)
+                os.fsync(fd)
+            raise _write_error(path, exc) from None
     finally:
         os.close(fd)
+
+
+def _write_error(path: Path, exc: OSError) -> CorpusError:
+    """A one-line CorpusError for a file that cannot be appended to (nothing was written)."""
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        return CorpusError("is a directory, not a file: nothing was appended", str(path))
+    return CorpusError(f"cannot be written ({exc.strerror or exc}): nothing was appended", str(path))

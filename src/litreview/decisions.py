@@ -76,7 +76,7 @@ SCREEN_REASONS: dict[str, tuple[str, ...]] = {
 JUDGED_FIELDS = ("direction", "design", "population", "n")
 CURATOR = "curator"
 _VOCABULARY = {"direction": DIRECTIONS, "design": DESIGNS, "population": POPULATIONS}
-_REVIEWER = re.compile(r"^[\w.@-]+$")
+_REVIEWER = re.compile(r"[\w.@-]+")
 _OPTIONAL_TEXT = ("reason", "note")
 
 
@@ -165,7 +165,12 @@ def _utc(value: Any, where: str, path: str | None) -> str:
     if parsed is None or parsed.tzinfo is None:
         raise CorpusError(f"{where}: time must be ISO 8601 with a time zone (e.g. 2026-11-30T09:12:03Z), "
                           f"not {value!r}", path)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:
+        raise CorpusError(f"{where}: time {value!r} is out of range once converted to UTC", path) from None
+    # isoformat pads the year to four digits (strftime's %Y does not: year 999 would sort after 2026).
+    return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def _choice(value: Any, allowed: Iterable[str], what: str, where: str, path: str | None) -> str:
@@ -195,7 +200,7 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Deci
         if row.get(name) is not None and not isinstance(row[name], str):
             raise CorpusError(f"{where}: {name} must be text", path)
     stage = _choice(row["stage"], STAGES, "stage", where, path)
-    if not _REVIEWER.match(row["reviewer"]):
+    if not _REVIEWER.fullmatch(row["reviewer"]):
         raise CorpusError(f"{where}: reviewer must be one word (letters, digits, . _ - @), not {row['reviewer']!r}",
                           path)
     if not isinstance(row.get("resolution", False), bool):
@@ -418,7 +423,8 @@ class DecisionLog:
         Raises
         ------
         CorpusError
-            The log has no file.
+            The log has no file, its file cannot be written (nothing is appended) or
+            its last line is incomplete.
         """
         if self.path is None:
             raise CorpusError("this decision log has no file to append to")
@@ -517,6 +523,8 @@ def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = Non
     """
     path = Path(path)
     decisions: list[Decision] = []
+    if path.is_dir():
+        raise CorpusError("is a directory, not a file: decisions cannot be read or recorded", str(path))
     if path.is_file():
         for number, row in read_jsonl(path):
             decisions.append(_parse(row, f"line {number}", str(path), number))

@@ -123,11 +123,15 @@ class _Panel:
 
     def _log(self, stage: str, **values: Any) -> bool:
         """Append one decision by this reviewer; report errors in the status line instead of raising."""
+        what = self._label(self.current) if self.current is not None else "nothing shown"
         try:
             decision = make_decision(self._key(), stage, self.reviewer.value.strip(), **values)
             self.decisions = self.decisions.append(decision)
-        except LitreviewError as exc:
-            self.status.value = f"<span style='color:#b00'>not recorded: {html.escape(str(exc))}</span>"
+        except (LitreviewError, OSError) as exc:
+            # An OSError escaping a button callback would only reach JupyterLab's log console, leaving the
+            # previous click's "recorded" on screen: say here which record was not recorded and why.
+            self.status.value = (f"<span style='color:#b00'>not recorded ({html.escape(what)}): "
+                                 f"{html.escape(str(exc))}</span>")
             return False
         self.status.value = f"recorded {html.escape(decision.describe())}"
         return True

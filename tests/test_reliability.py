@@ -1,0 +1,188 @@
+"""Issue 27: fault injection on the decisions log, the panels and the CLI (no network, localhost at most)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_decisions import screen, write_log
+from test_panel import _snapshot
+from test_screen import BDNF, CLAIMS
+
+from conftest import CORPUS, ROOT
+from litreview import _io
+from litreview.cli import main
+from litreview.decisions import DecisionLog, load_decisions, make_decision
+from litreview.errors import CorpusError
+from litreview.panel import ScreeningPanel
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A copy of the committed corpus with an empty decisions log."""
+    root = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    (root / "decisions.jsonl").write_text("", encoding="utf-8")
+    return root
+
+
+def _decide(corpus: Path, reviewer: str, fsize: int | None = None) -> subprocess.CompletedProcess[str]:
+    """``litreview decide`` in a child process, optionally under a file-size limit (RLIMIT_FSIZE, as prlimit)."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    argv = ["decide", "10686270", "--stage", "screen", "--exclude", "--reason", "off topic", "--reviewer", reviewer,
+            "--corpus", str(corpus)]
+    return subprocess.run([sys.executable, "-c", f"from litreview.cli import main; raise SystemExit(main({argv!r}))"],
+                          env=ENV, capture_output=True, text=True, preexec_fn=limit if fsize else None, check=False)
+
+
+# -- 2. byte-complete appends ------------------------------------------------------------------
+
+
+def test_decide_under_a_file_size_limit_fails_in_one_line_and_leaves_the_log_whole(corpus: Path) -> None:
+    log = corpus / "decisions.jsonl"
+    assert _decide(corpus, "r1").returncode == 0
+    before = log.read_bytes()
+    cut = _decide(corpus, "r2", fsize=len(before) + 40)
+    assert cut.returncode == 1 and "recorded" not in cut.stdout
+    assert cut.stderr.startswith(f"litreview: error: {log}: cannot be written (File too large)")
+    assert cut.stderr.count("\n") == 1
+    assert log.read_bytes() == before  # the 40 bytes that fitted were cut back
+    assert main(["check", "--corpus", str(corpus)]) == 0
+    assert _decide(corpus, "r2").returncode == 0 and len(load_decisions(log)) == 2
+
+
+def test_append_writes_every_byte_when_os_write_is_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.write
+    monkeypatch.setattr(_io.os, "write", lambda fd, data: real(fd, bytes(data[:7])))
+    log = DecisionLog((), tmp_path / "decisions.jsonl")
+    log.append(make_decision("1", "screen", "alice", decision="include"))
+    log.append(make_decision("2", "screen", "alice", decision="include"))
+    assert [d.key for d in load_decisions(log.path)] == ["1", "2"]
+
+
+def test_append_after_a_torn_line_is_refused_naming_it(tmp_path: Path) -> None:
+    path = write_log(tmp_path / "decisions.jsonl", screen("1", "alice", "2026-01-01T00:00:00Z"))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"key": "2", "stage": "scr')  # a writer killed part-way
+    before = path.read_bytes()
+    log = DecisionLog((), path)
+    with pytest.raises(CorpusError, match=r"decisions.jsonl: line 2 is incomplete"):
+        log.append(make_decision("3", "screen", "bob", decision="include"))
+    assert path.read_bytes() == before
+
+
+def test_a_full_disk_mid_line_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_log(tmp_path / "decisions.jsonl", screen("1", "alice", "2026-01-01T00:00:00Z"))
+    before = path.read_bytes()
+    real = os.write
+    calls: list[int] = []
+
+    def full(fd: int, data: bytes) -> int:
+        calls.append(len(data))
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd, bytes(data[:5]))
+
+    monkeypatch.setattr(_io.os, "write", full)
+    with pytest.raises(CorpusError, match="No space left on device"):
+        DecisionLog((), path).append(make_decision("2", "screen", "bob", decision="include"))
+    assert path.read_bytes() == before
+
+
+# -- 1. the panels -----------------------------------------------------------------------------
+
+
+def test_panel_names_the_record_when_the_write_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log_path = tmp_path / "decisions.jsonl"
+    snapshot = _snapshot()
+    panel = ScreeningPanel(snapshot, {"bdnf": BDNF}, CLAIMS, load_decisions(log_path, snapshot), reviewer="alice")
+    panel.buttons["include"].click()
+    assert panel.status.value.startswith("recorded alice: include")
+    shown = panel.current
+    monkeypatch.setattr(_io.os, "write", lambda fd, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space")))
+    panel.buttons["include"].click()
+    assert "not recorded" in panel.status.value and "No space" in panel.status.value
+    assert panel._label(shown) in panel.status.value and panel.current == shown
+
+
+def test_panel_reports_an_oserror_from_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log_path = tmp_path / "decisions.jsonl"
+    snapshot = _snapshot()
+    panel = ScreeningPanel(snapshot, {"bdnf": BDNF}, CLAIMS, load_decisions(log_path, snapshot), reviewer="alice")
+    panel.buttons["include"].click()
+
+    def refuse(self: DecisionLog, decision: object) -> DecisionLog:
+        raise PermissionError(errno.EACCES, "Permission denied", str(log_path))
+
+    monkeypatch.setattr(DecisionLog, "append", refuse)
+    panel.buttons["include"].click()
+    assert panel.status.value.startswith("<span") and "not recorded" in panel.status.value
+    assert "Permission denied" in panel.status.value and "recorded alice" not in panel.status.value
+
+
+# -- 9. the log replaced by a directory ---------------------------------------------------------
+
+
+def test_decide_and_check_on_a_decisions_directory_are_one_line(corpus: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    log = corpus / "decisions.jsonl"
+    log.unlink()
+    log.mkdir()
+    assert main(["decide", "10686270", "--stage", "screen", "--include", "--reviewer", "r1",
+                 "--corpus", str(corpus)]) == 1
+    assert capsys.readouterr().err == f"litreview: error: {log}: is a directory, not a file: " \
+                                      "decisions cannot be read or recorded\n"
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    assert "is a directory" in capsys.readouterr().err
+    with pytest.raises(CorpusError, match="is a directory, not a file: nothing was appended"):
+        DecisionLog((), log).append(make_decision("1", "screen", "alice", decision="include"))
+
+
+# -- 9, 11. times and reviewer names -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("time", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_a_time_overflowing_utc_is_one_error(tmp_path: Path, time: str) -> None:
+    path = write_log(tmp_path / "decisions.jsonl", screen("1", "alice", time))
+    with pytest.raises(CorpusError, match=r"line 1: time .* out of range once converted to UTC"):
+        load_decisions(path)
+
+
+def test_times_keep_a_four_digit_year(tmp_path: Path) -> None:
+    path = write_log(tmp_path / "decisions.jsonl", screen("1", "alice", "0999-06-01T00:00:00Z"))
+    assert next(iter(load_decisions(path))).time == "0999-06-01T00:00:00Z"
+
+
+def test_a_reviewer_name_with_a_trailing_newline_is_refused() -> None:
+    with pytest.raises(CorpusError, match="reviewer must be one word"):
+        make_decision("1", "screen", "alice\n", decision="include")
+
+
+def test_decisions_listing_strips_terminal_control_characters(corpus: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    write_log(corpus / "decisions.jsonl",
+              screen("10686270", "alice", "2026-01-01T00:00:00Z", note="fine\x1b]0;pwned\x07\x1b[2J\r done"))
+    assert main(["decisions", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out and "fine" in out and "done" in out
+
+
+def test_concurrent_appends_keep_every_line(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.jsonl"
+    code = ("import sys; from litreview.decisions import DecisionLog, make_decision; from pathlib import Path\n"
+            "log = DecisionLog((), Path(sys.argv[1]))\n"
+            "for i in range(50): log.append(make_decision(str(i), 'screen', sys.argv[2], decision='include'))")
+    writers = [subprocess.Popen([sys.executable, "-c", code, str(path), f"r{n}"], env=ENV) for n in range(4)]
+    assert all(w.wait() == 0 for w in writers)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 200 and len({(r["key"], r["reviewer"]) for r in rows}) == 200
