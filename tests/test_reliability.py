@@ -186,3 +186,38 @@ def test_concurrent_appends_keep_every_line(tmp_path: Path) -> None:
     assert all(w.wait() == 0 for w in writers)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 200 and len({(r["key"], r["reviewer"]) for r in rows}) == 200
+
+
+# -- 3. orphan decisions -------------------------------------------------------------------------
+
+
+def _orphans(corpus: Path) -> Path:
+    """A log with one good decision, one on a record the snapshot lacks and one on a claim since removed."""
+    key, claim = "10686270", json.loads((corpus / "snapshot" / "curated.jsonl").read_text().splitlines()[0])["claim_id"]
+    return write_log(corpus / "decisions.jsonl", screen(key, "alice", "2026-01-01T00:00:00Z"),
+                     screen("99999999", "alice", "2026-01-01T00:00:00Z"),
+                     {"key": key, "claim": "renamed_claim", "stage": "judge", "direction": "supports",
+                      "reviewer": "bob", "time": "2026-01-01T00:00:00Z"},
+                     {"key": key, "claim": claim, "stage": "judge", "direction": "supports",
+                      "reviewer": "bob", "time": "2026-01-01T00:00:00Z"})
+
+
+def test_check_lists_one_line_per_orphan_decision(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = _orphans(corpus)
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2
+    assert err[0].startswith(f"litreview: error: {log}: line 2: record '99999999' is not in the snapshot")
+    assert err[1].startswith(f"litreview: error: {log}: line 3: claim 'renamed_claim' is not in the claims register")
+
+
+def test_build_review_and_score_warn_with_the_count_left_out(corpus: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from litreview.decisions import OrphanDecisionWarning
+    from litreview.review import build_review
+
+    _orphans(corpus)
+    with pytest.warns(OrphanDecisionWarning, match="2 decisions left out"):
+        build_review(corpus)
+    assert main(["score", "--corpus", str(corpus)]) == 0
+    assert "litreview: warning: " in capsys.readouterr().err

@@ -122,7 +122,10 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     formats = ALL_FORMATS if args.format_list is None else parse_formats(args.format_list)
     started = time.perf_counter()
-    review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified)
+    _report_warnings(caught)
     written = write_review(review, args.out, formats=formats, write_figures=args.command == "run")
     elapsed = time.perf_counter() - started
     included = len(review.screening.included())
@@ -166,6 +169,13 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
     decisions = load_decisions(paths.decisions)
+    orphans = decisions.orphans((a.key for a in snapshot.records), (c.id for c in claims))
+    for decision, why in orphans:
+        print(f"litreview: error: {paths.decisions}: line {decision.line}: {why}: this {decision.stage} decision by "
+              f"{decision.reviewer} counts for nothing (log it again on an existing record or claim)",
+              file=sys.stderr)
+    if orphans:
+        return 1
     if seeds is None:
         quotes = "quotes not checked (no seeds directory: use --seeds DIR or set LITREVIEW_SEEDS)"
     else:
@@ -220,7 +230,7 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Screen, score and print a summary (and optionally write the assessments CSV)."""
-    from .decisions import load_decisions
+    from .decisions import load_decisions, warn_orphans
     from .evidence import assessments_to_frame, load_rubric, score_evidence
     from .export import export_csv
     from .review import CorpusPaths, find_corpus, load_corpus
@@ -229,6 +239,10 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     root = args.corpus or find_corpus()
     mechanisms, claims, snapshot = load_corpus(root)
     decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_orphans(decisions, (a.key for a in snapshot.records), (c.id for c in claims))
+    _report_warnings(caught)
     screening = screen_records(snapshot, mechanisms, claims, decisions)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric),
                                  decisions)
@@ -355,11 +369,12 @@ def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
-    """Print E-utilities diagnostics as ``litreview: warning:`` lines; re-issue any other warning."""
+    """Print E-utilities and decisions-log diagnostics as ``litreview: warning:`` lines; re-issue any other."""
+    from .decisions import OrphanDecisionWarning
     from .eutils import EutilsWarning
 
     for warning in caught:
-        if issubclass(warning.category, EutilsWarning):
+        if issubclass(warning.category, (EutilsWarning, OrphanDecisionWarning)):
             print(f"litreview: warning: {warning.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)

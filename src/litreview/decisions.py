@@ -34,6 +34,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
@@ -61,6 +62,8 @@ __all__ = [
     "load_decisions",
     "make_decision",
     "cohen_kappa",
+    "OrphanDecisionWarning",
+    "warn_orphans",
 ]
 
 STAGES = ("screen", "judge")
@@ -432,6 +435,33 @@ class DecisionLog:
         append_jsonl(self.path, decision.to_dict())
         return replace(self, decisions=(*self.decisions, replace(decision, line=line)))
 
+    def orphans(self, records: Iterable[str], claims: Iterable[str]) -> list[tuple[Decision, str]]:
+        """Logged decisions on a record key or claim the corpus lacks, each with a one-line reason.
+
+        Parameters
+        ----------
+        records : iterable of str
+            The snapshot's record keys.
+        claims : iterable of str
+            The claims register's ids.
+
+        Returns
+        -------
+        list of (Decision, str)
+            In log order; these decisions count for nothing (a claim removed or
+            renamed, a record no longer in the snapshot).
+        """
+        keys, ids = set(records), set(claims)
+        found = []
+        for d in self.decisions:
+            if d.line < 1:
+                continue
+            if d.key not in keys:
+                found.append((d, f"record {d.key!r} is not in the snapshot"))
+            elif d.claim is not None and d.claim not in ids:
+                found.append((d, f"claim {d.claim!r} is not in the claims register"))
+        return found
+
     def reviewers(self, stage: str | None = None) -> list[str]:
         """Reviewer names (resolutions aside), sorted."""
         return sorted({d.reviewer for d in self.decisions if stage in (None, d.stage) and not d.resolution})
@@ -498,6 +528,20 @@ def cohen_kappa(first: list[Any], second: list[Any]) -> float:
     if len(set(first) | set(second)) < 2:
         return float("nan")
     return float(cohen_kappa_score(first, second))
+
+
+class OrphanDecisionWarning(UserWarning):
+    """Logged decisions name a record or a claim the corpus no longer has, so they are left out."""
+
+
+def warn_orphans(log: DecisionLog, records: Iterable[str], claims: Iterable[str]) -> int:
+    """Warn (:class:`OrphanDecisionWarning`) with the count of decisions left out as orphans; return it."""
+    count = len(log.orphans(records, claims))
+    if count:
+        warnings.warn(OrphanDecisionWarning(
+            f"{log.path}: {count} decision{'s' * (count != 1)} left out: their record or claim is not in the "
+            "corpus (`litreview check` lists them)"), stacklevel=2)
+    return count
 
 
 def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = None) -> DecisionLog:

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from .appraisal import appraise
 from .claims import Claim, Mechanism, load_claims, load_mechanisms
-from .decisions import DecisionLog, load_decisions
+from .decisions import DecisionLog, load_decisions, warn_orphans
 from .errors import CorpusError
 from .evidence import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
 from .export import ALL_FORMATS, _png, _render_csv, export_review
@@ -189,6 +189,7 @@ def build_review(
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
     decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+    warn_orphans(decisions, (a.key for a in snapshot.records), (c.id for c in claims))
     screening = screen_records(snapshot, mechanisms, claims, decisions)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions)
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
