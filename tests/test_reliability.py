@@ -221,3 +221,51 @@ def test_build_review_and_score_warn_with_the_count_left_out(corpus: Path,
         build_review(corpus)
     assert main(["score", "--corpus", str(corpus)]) == 0
     assert "litreview: warning: " in capsys.readouterr().err
+
+
+# -- 4. a snapshot read once ---------------------------------------------------------------------
+
+
+def test_a_rewrite_between_reads_never_loads_a_mix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_snapshot import changed_snapshot
+
+    from litreview.snapshot import load_snapshot, write_snapshot
+
+    directory = Path(shutil.copytree(CORPUS / "snapshot", tmp_path / "snapshot"))
+    old = load_snapshot(directory)
+    new = changed_snapshot(old)
+    real = _io._read_bytes
+    rewrites: list[str] = []
+
+    def read_then_rewrite(path: Path, missing: str) -> bytes:
+        data = real(path, missing)
+        if path.name == "records.jsonl" and not rewrites:
+            rewrites.append(path.name)
+            write_snapshot(new, directory)  # a writer finishes its rewrite right after this file was read
+        return data
+
+    monkeypatch.setattr(_io, "_read_bytes", read_then_rewrite)
+    loaded = load_snapshot(directory)
+    assert rewrites and loaded == new
+
+
+def test_a_set_rewritten_on_every_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_snapshot import changed_snapshot
+
+    from litreview.snapshot import load_snapshot, write_snapshot
+
+    directory = Path(shutil.copytree(CORPUS / "snapshot", tmp_path / "snapshot"))
+    old = load_snapshot(directory)
+    versions = [old, changed_snapshot(old)]
+    real = _io._read_bytes
+
+    def read_then_rewrite(path: Path, missing: str) -> bytes:
+        data = real(path, missing)
+        if path.name == "records.jsonl":
+            versions.reverse()
+            write_snapshot(versions[0], directory)  # the other version, on every read
+        return data
+
+    monkeypatch.setattr(_io, "_read_bytes", read_then_rewrite)
+    with pytest.raises(CorpusError, match="manifest.json changed twice while the set was read"):
+        load_snapshot(directory)

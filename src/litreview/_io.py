@@ -3,7 +3,7 @@
 Writes never leave a partial file: :func:`atomic_open` writes beside the target
 and renames; :func:`atomic_write_files` does the same for several files that
 belong together (an export set), and :func:`write_file_set` also seals a set
-(the snapshot) with a checksum manifest that :func:`verify_file_set` checks.
+(the snapshot) with a checksum manifest that :func:`read_file_set` reads once and :func:`verify_file_set` checks.
 Reads turn every file-level fault -- missing, a directory, not UTF-8, bad
 JSON/TOML, nested too deeply -- into a one-line
 :class:`~litreview.errors.CorpusError` naming the file (and line).
@@ -35,8 +35,8 @@ MANIFEST_FORMAT = 1
 
 __all__ = [
     "atomic_open", "atomic_write_bytes", "atomic_write_text", "atomic_write_files", "dump_jsonl", "write_jsonl",
-    "append_jsonl", "write_file_set", "verify_file_set",
-    "read_text", "read_toml", "read_json", "read_jsonl",
+    "append_jsonl", "write_file_set", "read_file_set", "verify_file_set",
+    "read_text", "read_toml", "read_json", "read_jsonl", "parse_json", "parse_jsonl",
 ]
 
 
@@ -229,15 +229,89 @@ def write_file_set(directory: str | os.PathLike[str], files: Mapping[str, Callab
     atomic_write_files({directory / name: data for name, data in rendered.items()})
 
 
-def verify_file_set(directory: str | os.PathLike[str], names: Sequence[str],
-                    manifest: str = "manifest.json") -> None:
-    """Check that the files of a set written by :func:`write_file_set` are the ones its manifest sealed.
+def read_file_set(directory: str | os.PathLike[str], names: Sequence[str], manifest: str = "manifest.json",
+                  missing: str = "file not found") -> tuple[dict[str, bytes], bytes | None]:
+    """Read every file of a set written by :func:`write_file_set` once, between two reads of its manifest.
+
+    The bytes returned are the ones to parse and to check with
+    :func:`verify_file_set`, so what is verified is what is used (reading the
+    files a second time to hash them would let a rewrite in between pass a mix).
+    When the manifest changed between its two reads, or the files do not match
+    it (a writer was renaming the new set into place), the whole read starts
+    over once.
 
     Parameters
     ----------
     directory : str or Path
     names : sequence of str
         The files the set must contain.
+    manifest : str
+        Name of the manifest file.
+    missing : str
+        Message for a missing file.
+
+    Returns
+    -------
+    files : dict of str to bytes
+        Each name's content.
+    seal : bytes or None
+        The manifest's content (None when it is missing).
+
+    Raises
+    ------
+    CorpusError
+        A file is missing or unreadable, or the set was rewritten during both reads.
+    """
+    directory = Path(directory)
+    for attempt in range(2):
+        before = _read_optional(directory / manifest)
+        files = {name: _read_bytes(directory / name, missing) for name in names}
+        after = _read_optional(directory / manifest)
+        if before == after and (after is None or _mismatch(after, files, manifest) is None):
+            break
+        if attempt and before != after:
+            raise CorpusError(f"{manifest} changed twice while the set was read (a writer is rewriting it); "
+                              "read it again once the writer is done", str(directory))
+    return files, after
+
+
+def _read_optional(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+
+
+def _mismatch(seal_data: bytes, files: Mapping[str, bytes], manifest: str) -> str | None:
+    """The first file whose bytes differ from the manifest's digest (``manifest`` when it is unusable), else None."""
+    try:
+        seal = json.loads(seal_data)
+    except (ValueError, RecursionError):
+        return manifest
+    entries = seal.get("files") if isinstance(seal, dict) and seal.get("format") == MANIFEST_FORMAT else None
+    if not isinstance(entries, dict):
+        return manifest
+    for name, data in files.items():
+        expected = entries.get(name)
+        if not isinstance(expected, dict) or _digest(data) != {"sha256": expected.get("sha256"), "bytes": expected.get("bytes")}:
+            return name
+    return None
+
+
+def verify_file_set(directory: str | os.PathLike[str], files: Mapping[str, bytes], seal_data: bytes | None,
+                    manifest: str = "manifest.json") -> None:
+    """Check that the bytes :func:`read_file_set` returned are the ones the manifest read with them sealed.
+
+    Parameters
+    ----------
+    directory : str or Path
+    files : mapping of str to bytes
+        The files :func:`read_file_set` returned.
+    seal_data : bytes or None
+        The manifest it returned with them.
     manifest : str
         Name of the manifest file.
 
@@ -249,24 +323,21 @@ def verify_file_set(directory: str | os.PathLike[str], names: Sequence[str],
     """
     directory = Path(directory)
     seal_path = directory / manifest
-    seal = read_json(seal_path, missing=f"missing: cannot verify the files of {directory} as one set "
-                                        "(rebuild it with `litreview snapshot build`)")
-    entries = seal.get("files") if isinstance(seal, dict) and seal.get("format") == MANIFEST_FORMAT else None
-    if not isinstance(entries, dict):
+    if seal_data is None:
+        raise CorpusError(f"missing: cannot verify the files of {directory} as one set "
+                          "(rebuild it with `litreview snapshot build`)", str(seal_path))
+    parse_json(seal_data, seal_path)
+    wrong = _mismatch(seal_data, files, manifest)
+    if wrong == manifest:
         raise CorpusError(f"not a manifest of format {MANIFEST_FORMAT}", str(seal_path))
-    for name in names:
-        expected = entries.get(name)
-        if not isinstance(expected, dict):
-            raise CorpusError(f"{name} is not listed", str(seal_path))
-        try:
-            found = _digest((directory / name).read_bytes())
-        except OSError as exc:
-            raise _read_error(directory / name, exc) from None
-        if found != {"sha256": expected.get("sha256"), "bytes": expected.get("bytes")}:
-            raise CorpusError(
-                f"{name} does not match {manifest} (SHA-256 differs): the file was changed outside litreview or "
-                f"a write was interrupted, so the set may mix two versions; restore the directory from version "
-                f"control or rebuild it with `litreview snapshot build`", str(directory))
+    if wrong is not None:
+        seal = json.loads(seal_data)
+        if not isinstance(seal["files"].get(wrong), dict):
+            raise CorpusError(f"{wrong} is not listed", str(seal_path))
+        raise CorpusError(
+            f"{wrong} does not match {manifest} (SHA-256 differs): the file was changed outside litreview or "
+            f"a write was interrupted, so the set may mix two versions; restore the directory from version "
+            f"control or rebuild it with `litreview snapshot build`", str(directory))
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -320,7 +391,13 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
 def read_json(path: str | os.PathLike[str], missing: str = "file not found") -> Any:
     """A JSON file; CorpusError for any file fault, bad JSON or absurd nesting."""
     path = Path(path)
-    text = read_text(path, missing)
+    return parse_json(_read_bytes(path, missing), path)
+
+
+def parse_json(data: bytes, path: str | os.PathLike[str]) -> Any:
+    """JSON from a file's bytes already read; CorpusError naming ``path`` for bad UTF-8, bad JSON or nesting."""
+    path = Path(path)
+    text = _decode(data, path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -332,7 +409,13 @@ def read_json(path: str | os.PathLike[str], missing: str = "file not found") -> 
 def read_jsonl(path: str | os.PathLike[str], missing: str = "file not found") -> Iterator[tuple[int, Any]]:
     """Yield ``(line_number, object)`` per non-blank line; every fault is a CorpusError naming file and line."""
     path = Path(path)
-    for number, raw in enumerate(_read_bytes(path, missing).splitlines(), start=1):
+    return parse_jsonl(_read_bytes(path, missing), path)
+
+
+def parse_jsonl(data: bytes, path: str | os.PathLike[str]) -> Iterator[tuple[int, Any]]:
+    """:func:`read_jsonl` on a file's bytes already read (errors name ``path``)."""
+    path = Path(path)
+    for number, raw in enumerate(data.splitlines(), start=1):
         line = _decode(raw, path, number)
         if not line.strip():
             continue
