@@ -328,7 +328,7 @@ _READERS: dict[str, Callable[[etree._Element], object]] = {
 
 def _number(value: str | None) -> int:
     """A numeric parameter, 0 when absent."""
-    return int(value) if value and value.isdigit() else 0
+    return int(value) if value and value.isascii() and value.isdigit() else 0
 
 
 def _body_limit(endpoint: str, params: Mapping[str, str]) -> int:
@@ -345,7 +345,7 @@ def _body_limit(endpoint: str, params: Mapping[str, str]) -> int:
 def _read_body(response: requests.Response, limit: int) -> bytes:
     """The (decoded) body, read block by block; _TooLarge as soon as it passes ``limit`` bytes."""
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise _TooLarge
     body = bytearray()
     for block in response.iter_content(_READ_BLOCK):

@@ -202,7 +202,7 @@ def _column_cells(name: str, values: Sequence[Any]) -> list[str | int | float | 
 def _pmid_url(pmid: Any) -> str | None:
     """PubMed link for an all-digit PMID."""
     text = _text(pmid).strip()
-    return PUBMED_URL.format(text) if text.isdigit() else None
+    return PUBMED_URL.format(text) if text.isascii() and text.isdigit() else None
 
 
 def _doi_url(doi: Any) -> str | None:

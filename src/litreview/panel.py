@@ -355,7 +355,7 @@ class JudgingPanel(_Panel):
         if self.current is None:
             return
         text = self.n.value.strip()
-        if text and not text.isdigit():
+        if text and not (text.isascii() and text.isdigit()):
             self.status.value = f"<span style='color:#b00'>not recorded: n must be a whole number, not {text!r}</span>"
             return
         self._judge(self.direction.value, self.design.value, self.population.value, int(text) if text else None,

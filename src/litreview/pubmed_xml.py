@@ -74,7 +74,10 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
 _ROOT_TAGS = frozenset({"PubmedArticleSet", "MedlineCitationSet", *_RECORD_TAGS})
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$", re.IGNORECASE)
-_YEAR = re.compile(r"\d{4}")
+_YEAR = re.compile(r"[0-9]{4}")
+_ASCII_INT = re.compile(r"[0-9]{1,9}")
+_INT_MAX = 999_999_999
+_YEAR_MAX = 9999
 _LXML_WHERE = re.compile(r"(,? line \d+)?, line \d+, column \d+$")
 _ID_TYPES = {"doi": "doi", "pmc": "pmcid", "pii": "pii"}
 
@@ -292,9 +295,16 @@ def _fields(elem: Element | None) -> dict[Any, str]:
     return fields
 
 
-def _int(text: str | None) -> int | None:
-    """``int(text)`` for all-digit text, else ``None``."""
-    return int(text) if text and text.isdigit() else None
+def _int(text: str | None, high: int = _INT_MAX) -> int | None:
+    """``int(text)`` for 1-9 ASCII digits up to ``high``, else ``None``.
+
+    ``str.isdigit`` is true for ``"²"`` (which ``int`` refuses) and a 23-digit
+    year would overflow the mirror's int64 column, so neither may pass.
+    """
+    if not text or not _ASCII_INT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= high else None
 
 
 # -- record parts -------------------------------------------------------------------------
@@ -372,7 +382,7 @@ def _pub_date(elem: Element | None) -> PubDate | None:
     if not parts:
         return None
     return PubDate(
-        year=_int(parts.get("Year")),
+        year=_int(parts.get("Year"), _YEAR_MAX),
         month=parts.get("Month"),
         day=parts.get("Day"),
         season=parts.get("Season"),
