@@ -269,3 +269,33 @@ def test_a_set_rewritten_on_every_read_is_refused(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(_io, "_read_bytes", read_then_rewrite)
     with pytest.raises(CorpusError, match="manifest.json changed twice while the set was read"):
         load_snapshot(directory)
+
+
+# -- 9, 11. exports ------------------------------------------------------------------------------
+
+
+def test_run_with_a_full_temporary_folder_is_one_line(corpus: Path, tmp_path: Path) -> None:
+    """openpyxl spools sheets to the temporary folder; lxml reports the failed write as SerialisationError."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    argv = ["run", "--corpus", str(corpus), "--out", str(tmp_path / "out")]
+    done = subprocess.run([sys.executable, "-c", f"from litreview.cli import main; raise SystemExit(main({argv!r}))"],
+                          env=ENV, capture_output=True, text=True, preexec_fn=limit, check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith("litreview: error: cannot build review.xlsx: writing its sheets to the temporary "
+                                  "folder") and done.stderr.count("\n") == 1, done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_review_md_has_no_none_links_and_no_autolinks(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from litreview.export import export_markdown
+    from litreview.records import Article
+
+    cited = [Article(pmid="1", title="Ketamine, see https://evil.example/x or www.evil.example", doi="not-a-doi"),
+             Article(pmid="2", title="Fine", doi="10.1000/xyz")]
+    text = export_markdown(tmp_path / "review.md", pd.DataFrame({"claim": ["c"]}), cited).read_text()
+    assert "(None)" not in text and "[doi:10.1000/xyz](https://doi.org/10.1000/xyz)" in text
+    assert "https://evil" not in text and "https\\://evil.example/x" in text and "www\\.evil" in text
