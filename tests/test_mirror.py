@@ -438,3 +438,13 @@ def test_a_manifest_path_outside_files_is_refused_and_deletes_nothing(baseline, 
     with pytest.raises(MirrorError, match="parquet must be files/NAME.parquet"):
         open_mirror(mirror)
     assert victim.read_text() == "keep me"
+
+
+def test_a_very_long_phrase_is_a_query_error_not_a_damaged_mirror(mirror, capsys):
+    phrase = '"' + " ".join(f"word{i}" for i in range(600)) + '"'
+    with pytest.raises(MirrorError, match=r"is too long \(600 words, .*search a shorter phrase"):
+        search_mirror(mirror, phrase)
+    assert cli.main(["mirror", "search", str(mirror), phrase]) == 1
+    err = capsys.readouterr().err
+    assert "Parquet" not in err and err.count("\n") == 1
+    assert search_mirror(mirror, '"' + " ".join(["pain"] * 100) + '"') == []

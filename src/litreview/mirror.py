@@ -795,9 +795,15 @@ def _term(text: str) -> _Term:
     words = tuple(re.findall(r"[^\W_]+", text.rstrip("*")))
     if not words:
         raise MirrorError(f"term {text!r} has no letters or digits")
+    if len(words) > _MAX_TERM_WORDS or len(text) > _MAX_TERM_CHARS:
+        # DuckDB's regex engine refuses a pattern that large, with an error that reads like a damaged file.
+        raise MirrorError(f"term {text[:40]!r}... is too long ({len(words)} words, {len(text)} characters; at most "
+                          f"{_MAX_TERM_WORDS} words and {_MAX_TERM_CHARS} characters): search a shorter phrase")
     return _Term(words, truncated)
 
 
+_MAX_TERM_WORDS = 100
+_MAX_TERM_CHARS = 1000
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)"(?P<star>\*?)|(?P<word>[^\s"]+)|(?P<open>")')
 
 
