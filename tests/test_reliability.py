@@ -299,3 +299,13 @@ def test_review_md_has_no_none_links_and_no_autolinks(tmp_path: Path) -> None:
     text = export_markdown(tmp_path / "review.md", pd.DataFrame({"claim": ["c"]}), cited).read_text()
     assert "(None)" not in text and "[doi:10.1000/xyz](https://doi.org/10.1000/xyz)" in text
     assert "https://evil" not in text and "https\\://evil.example/x" in text and "www\\.evil" in text
+
+
+def test_ctrl_c_during_shutdown_prints_nothing(corpus: Path) -> None:
+    """SIGINT from the last atexit callback: the command's work is done, so no "Exception ignored" may follow."""
+    code = ("import atexit, os, signal; atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n"
+            "from litreview.cli import main; raise SystemExit(main())")
+    done = subprocess.run([sys.executable, "-c", code, "check", "--corpus", str(corpus)], env=ENV,
+                          capture_output=True, text=True, check=False)
+    assert done.stdout.startswith("ok: ") and done.stderr == ""
+    assert done.returncode in (0, -2)  # finished, or ended by the Ctrl-C as Unix tools are

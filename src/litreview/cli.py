@@ -8,8 +8,11 @@ command) shows tracebacks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Sequence
@@ -474,9 +477,36 @@ def _cmd_mirror_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _quiet_exit() -> None:
+    """After the command, let Ctrl-C end the process as Unix tools do, silently.
+
+    What is left is the interpreter's shutdown (atexit callbacks, finalizers),
+    where a KeyboardInterrupt is only printed as "Exception ignored in ...".
+    The output is flushed first, so nothing written is lost.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the process exit code."""
+    """Run the CLI; return the process exit code.
+
+    Run as the program (``argv`` None), Ctrl-C after the command has finished
+    ends the process without a traceback (see :func:`_quiet_exit`).
+    """
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    finally:
+        if argv is None:
+            _quiet_exit()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; expected errors become one line and exit 1."""
     try:
         return args.func(args, Settings.from_env())
     except LitreviewError as exc:
