@@ -62,6 +62,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--seed", type=int, default=0, help="chooses the prior include and exclude (default: 0)")
     m.add_argument("--out", type=Path, default=None, metavar="ORDER.csv",
                    help="write the screening order (record_id, label_included, rank)")
+    m.add_argument("--stop-after-last-include", action="store_true",
+                   help="stop once every include is found (the metrics are final by then; much faster)")
     m.set_defaults(func=_cmd_screen_simulate)
 
 
@@ -162,11 +164,12 @@ def _score_text(score: float) -> str:
 
 def _cmd_screen_simulate(args: argparse.Namespace, settings: Settings) -> int:
     """Simulate screening one labelled dataset and print the metrics."""
-    from ._io import atomic_open
+    from .export import export_csv
     from .priority import read_labelled_csv, simulate_screening
 
     data = read_labelled_csv(args.dataset)
-    result = simulate_screening(data["title"], data["abstract"], data["label_included"], args.seed)
+    result = simulate_screening(data["title"], data["abstract"], data["label_included"], args.seed,
+                                stop_after_last_include=args.stop_after_last_include, progress=True)
     metrics = result.metrics
     ids = data["record_id"].to_numpy()
     print(f"{args.dataset.name}: {len(data)} records, {int(data['label_included'].sum())} includes, seed {args.seed} "
@@ -174,7 +177,6 @@ def _cmd_screen_simulate(args: argparse.Namespace, settings: Settings) -> int:
     print(f"WSS@95 {metrics.wss95:.3f}  recall@10% {metrics.recall_at_10:.3f}  "
           f"all includes found after {metrics.fraction_to_find_all:.1%} screened")
     if args.out is not None:
-        with atomic_open(args.out, "w") as handle:
-            result.to_frame(ids).to_csv(handle, index=False)
+        export_csv(args.out, result.to_frame(ids))  # the exports' writer: an id like =HYPERLINK(...) stays text
         print(f"  {args.out}")
     return 0
