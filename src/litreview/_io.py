@@ -296,7 +296,8 @@ def _mismatch(seal_data: bytes, files: Mapping[str, bytes], manifest: str) -> st
         return manifest
     for name, data in files.items():
         expected = entries.get(name)
-        if not isinstance(expected, dict) or _digest(data) != {"sha256": expected.get("sha256"), "bytes": expected.get("bytes")}:
+        if not isinstance(expected, dict) or \
+                _digest(data) != {"sha256": expected.get("sha256"), "bytes": expected.get("bytes")}:
             return name
     return None
 

@@ -411,7 +411,8 @@ def _years(text: str) -> tuple[int | None, int | None]:
     if not sep:
         high = low
     given = [part for part in (low, high) if part]
-    if not given or not all(part.isascii() and part.isdigit() for part in given) or (low and high and int(low) > int(high)):
+    digits = all(part.isascii() and part.isdigit() for part in given)
+    if not given or not digits or (low and high and int(low) > int(high)):
         raise argparse.ArgumentTypeError(f"years must look like 2010:2020, 2010:, :2020 or 2015, not {text!r}")
     return (int(low) if low else None, int(high) if high else None)
 
