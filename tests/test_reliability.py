@@ -309,3 +309,20 @@ def test_ctrl_c_during_shutdown_prints_nothing(corpus: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert done.stdout.startswith("ok: ") and done.stderr == ""
     assert done.returncode in (0, -2)  # finished, or ended by the Ctrl-C as Unix tools are
+
+
+def test_decide_on_a_read_only_log_is_one_line(corpus: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Tests run as root, so a read-only checkout is played by os.open refusing the log."""
+    real = os.open
+
+    def read_only(path: object, flags: int, *args: object) -> int:
+        if str(path).endswith("decisions.jsonl") and flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path, flags, *args)
+
+    monkeypatch.setattr(_io.os, "open", read_only)
+    assert main(["decide", "10686270", "--stage", "screen", "--include", "--reviewer", "r1",
+                 "--corpus", str(corpus)]) == 1
+    assert capsys.readouterr().err == (f"litreview: error: {corpus / 'decisions.jsonl'}: cannot be written "
+                                       "(Permission denied): nothing was appended\n")
