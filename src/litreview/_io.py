@@ -20,6 +20,7 @@ import os
 import signal
 import tempfile
 import threading
+import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -32,6 +33,8 @@ from .errors import CorpusError
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 MANIFEST_FORMAT = 1
+#: Pause before reading a file set again that changed while it was read.
+_REREAD_PAUSE = 0.05
 
 __all__ = [
     "atomic_open", "atomic_write_bytes", "atomic_write_text", "atomic_write_files", "dump_jsonl", "write_jsonl",
@@ -269,7 +272,9 @@ def read_file_set(directory: str | os.PathLike[str], names: Sequence[str], manif
         after = _read_optional(directory / manifest)
         if before == after and (after is None or _mismatch(after, files, manifest) is None):
             break
-        if attempt and before != after:
+        if not attempt:
+            time.sleep(_REREAD_PAUSE)  # let a writer in its rename window (microseconds) finish
+        elif before != after:
             raise CorpusError(f"{manifest} changed twice while the set was read (a writer is rewriting it); "
                               "read it again once the writer is done", str(directory))
     return files, after
