@@ -9,7 +9,7 @@ Writes two gzipped inputs to a temporary directory:
 
 and parses each, in a fresh interpreter, with two parsers:
 
-* ``litreview``: ``litreview.pubmed_xml.iter_pubmed_xml``;
+* ``litreview``: ``litreview.sources.pubmed_xml.iter_pubmed_xml``;
 * ``records-only`` (the baseline, the loop before issue 27): the same ``iterparse`` over
   record end tags that frees each record and the records before it, and nothing else.
 
@@ -39,7 +39,7 @@ from parse import SHARED, build_input  # noqa: E402
 
 def _litreview(path: str) -> int:
     """Records yielded by litreview's parser."""
-    from litreview.pubmed_xml import iter_pubmed_xml
+    from litreview.sources.pubmed_xml import iter_pubmed_xml
 
     return sum(1 for _ in iter_pubmed_xml(path))
 

@@ -30,14 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from litreview.decisions import load_decisions  # noqa: E402
+from litreview.corpus.decisions import load_decisions  # noqa: E402
+from litreview.corpus.snapshot import load_snapshot  # noqa: E402
 from litreview.errors import CorpusError  # noqa: E402
-from litreview.snapshot import load_snapshot  # noqa: E402
 
 _APPENDER = """
 import sys
 from pathlib import Path
-from litreview.decisions import DecisionLog, make_decision
+from litreview.corpus.decisions import DecisionLog, make_decision
 from litreview.errors import CorpusError
 log, name = DecisionLog((), Path(sys.argv[1])), sys.argv[2]
 for i in range(10**9):
@@ -53,7 +53,7 @@ import sys, time
 sys.path.insert(0, sys.argv[3])
 from pathlib import Path
 from test_snapshot import changed_snapshot
-from litreview.snapshot import load_snapshot, write_snapshot
+from litreview.corpus.snapshot import load_snapshot, write_snapshot
 target, until = Path(sys.argv[1]), float(sys.argv[2])
 old = load_snapshot(target)
 versions, n = [changed_snapshot(old), old], 0

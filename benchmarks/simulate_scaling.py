@@ -5,7 +5,7 @@ the eight real reviews in ``../shared/data/screening/`` (5,127 records): copies 
 the records, each copy with a copy number appended to its title so that no two
 texts are equal, labels kept. For each size it measures, in the same run:
 
-* ``litreview`` (batched): :func:`litreview.priority.simulate_screening` as it runs
+* ``litreview`` (batched): :func:`litreview.screening.priority.simulate_screening` as it runs
   now, to the end and with ``stop_after_last_include``: wall seconds, retrainings,
   peak RSS (``VmHWM``) of the process so far;
 * ``per-record`` (the baseline, before issue 27): the same loop retraining after every
@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import litreview.priority as priority
-from litreview.priority import read_labelled_csv, simulate_screening
+import litreview.screening.priority as priority
+from litreview.screening.priority import read_labelled_csv, simulate_screening
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
 

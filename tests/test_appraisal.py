@@ -7,10 +7,10 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from litreview.appraisal import appraise, matches_any
-from litreview.claims import Claim, ClaimPart, ClaimSource
-from litreview.records import Article, Author
-from litreview.snapshot import CuratedJudgement
+from litreview.corpus.claims import Claim, ClaimPart, ClaimSource
+from litreview.corpus.records import Article, Author
+from litreview.corpus.snapshot import CuratedJudgement
+from litreview.synthesis.appraisal import appraise, matches_any
 
 CLAIM = Claim(
     id="trd", mechanism="clinical", kind="clinical_efficacy", statement="Ketamine works in TRD",

@@ -11,7 +11,7 @@ import pytest
 from test_priority import LABELS, TITLES
 
 from conftest import CORPUS
-from litreview.cli import main
+from litreview.cli.main import main
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from litreview.claims import load_claims, load_mechanisms
-from litreview.cli import main
+from litreview.cli.main import main
+from litreview.corpus.claims import load_claims, load_mechanisms
 
 Mutation = Callable[[Path], None]
 

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from litreview.decisions import (
+from litreview.corpus.decisions import (
     CURATOR,
     DecisionLog,
     cohen_kappa,
     load_decisions,
     make_decision,
 )
+from litreview.corpus.records import Article
+from litreview.corpus.snapshot import CuratedJudgement, Provenance, Snapshot
 from litreview.errors import CorpusError
-from litreview.records import Article
-from litreview.snapshot import CuratedJudgement, Provenance, Snapshot
 
 
 def write_log(path: Path, *rows: dict) -> Path:

@@ -9,11 +9,11 @@ import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
 from conftest import CORPUS
-from litreview.decisions import load_decisions
-from litreview.evidence import score_evidence
-from litreview.panel import JudgingPanel, ScreeningPanel, highlight
-from litreview.review import load_corpus
-from litreview.screen import screen_records
+from litreview.corpus.decisions import load_decisions
+from litreview.corpus.layout import load_corpus
+from litreview.evidence.scoring import score_evidence
+from litreview.screening.rules import screen_records
+from litreview.workbench.panels import JudgingPanel, ScreeningPanel, highlight
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
-from litreview.decisions import DecisionLog, make_decision
+from litreview.corpus.decisions import DecisionLog, make_decision
 from litreview.errors import DatasetError
-from litreview.priority import (
+from litreview.screening.priority import (
     DRY_RUN,
     Prioritizer,
     ScreeningModel,
@@ -23,7 +23,7 @@ from litreview.priority import (
     screening_metrics,
     simulate_screening,
 )
-from litreview.screen import screen_records
+from litreview.screening.rules import screen_records
 
 #: 12 records: the 4 includes share a vocabulary the excludes lack.
 TITLES = [
@@ -163,7 +163,7 @@ def test_real_review_saves_work(shared: Path) -> None:
 
 def test_a_large_simulation_retrains_a_logarithmic_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
     """Above EXACT_SIMULATION_ROWS the model is retrained as the decided records grow by a tenth."""
-    import litreview.priority as priority
+    import litreview.screening.priority as priority
 
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(300)]

@@ -18,10 +18,10 @@ from test_screen import BDNF, CLAIMS
 
 from conftest import CORPUS, ROOT
 from litreview import _io
-from litreview.cli import main
-from litreview.decisions import DecisionLog, load_decisions, make_decision
+from litreview.cli.main import main
+from litreview.corpus.decisions import DecisionLog, load_decisions, make_decision
 from litreview.errors import CorpusError
-from litreview.panel import ScreeningPanel
+from litreview.workbench.panels import ScreeningPanel
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
@@ -41,8 +41,9 @@ def _decide(corpus: Path, reviewer: str, fsize: int | None = None) -> subprocess
 
     argv = ["decide", "10686270", "--stage", "screen", "--exclude", "--reason", "off topic", "--reviewer", reviewer,
             "--corpus", str(corpus)]
-    return subprocess.run([sys.executable, "-c", f"from litreview.cli import main; raise SystemExit(main({argv!r}))"],
-                          env=ENV, capture_output=True, text=True, preexec_fn=limit if fsize else None, check=False)
+    code = f"from litreview.cli.main import main; raise SystemExit(main({argv!r}))"
+    return subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True,
+                          preexec_fn=limit if fsize else None, check=False)
 
 
 # -- 2. byte-complete appends ------------------------------------------------------------------
@@ -179,7 +180,7 @@ def test_decisions_listing_strips_terminal_control_characters(corpus: Path,
 
 def test_concurrent_appends_keep_every_line(tmp_path: Path) -> None:
     path = tmp_path / "decisions.jsonl"
-    code = ("import sys; from litreview.decisions import DecisionLog, make_decision; from pathlib import Path\n"
+    code = ("import sys; from litreview.corpus.decisions import DecisionLog, make_decision; from pathlib import Path\n"
             "log = DecisionLog((), Path(sys.argv[1]))\n"
             "for i in range(50): log.append(make_decision(str(i), 'screen', sys.argv[2], decision='include'))")
     writers = [subprocess.Popen([sys.executable, "-c", code, str(path), f"r{n}"], env=ENV) for n in range(4)]
@@ -213,8 +214,8 @@ def test_check_lists_one_line_per_orphan_decision(corpus: Path, capsys: pytest.C
 
 def test_build_review_and_score_warn_with_the_count_left_out(corpus: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    from litreview.decisions import OrphanDecisionWarning
-    from litreview.review import build_review
+    from litreview.corpus.decisions import OrphanDecisionWarning
+    from litreview.workbench.pipeline import build_review
 
     _orphans(corpus)
     with pytest.warns(OrphanDecisionWarning, match="2 decisions left out"):
@@ -229,7 +230,7 @@ def test_build_review_and_score_warn_with_the_count_left_out(corpus: Path,
 def test_a_rewrite_between_reads_never_loads_a_mix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from test_snapshot import changed_snapshot
 
-    from litreview.snapshot import load_snapshot, write_snapshot
+    from litreview.corpus.snapshot import load_snapshot, write_snapshot
 
     directory = Path(shutil.copytree(CORPUS / "snapshot", tmp_path / "snapshot"))
     old = load_snapshot(directory)
@@ -252,7 +253,7 @@ def test_a_rewrite_between_reads_never_loads_a_mix(tmp_path: Path, monkeypatch: 
 def test_a_set_rewritten_on_every_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from test_snapshot import changed_snapshot
 
-    from litreview.snapshot import load_snapshot, write_snapshot
+    from litreview.corpus.snapshot import load_snapshot, write_snapshot
 
     directory = Path(shutil.copytree(CORPUS / "snapshot", tmp_path / "snapshot"))
     old = load_snapshot(directory)
@@ -280,8 +281,9 @@ def test_run_with_a_full_temporary_folder_is_one_line(corpus: Path, tmp_path: Pa
         resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
 
     argv = ["run", "--corpus", str(corpus), "--out", str(tmp_path / "out")]
-    done = subprocess.run([sys.executable, "-c", f"from litreview.cli import main; raise SystemExit(main({argv!r}))"],
-                          env=ENV, capture_output=True, text=True, preexec_fn=limit, check=False)
+    code = f"from litreview.cli.main import main; raise SystemExit(main({argv!r}))"
+    done = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, preexec_fn=limit,
+                          check=False)
     assert done.returncode == 1
     assert done.stderr.startswith("litreview: error: cannot build review.xlsx: writing its sheets to the temporary "
                                   "folder") and done.stderr.count("\n") == 1, done.stderr
@@ -291,8 +293,8 @@ def test_run_with_a_full_temporary_folder_is_one_line(corpus: Path, tmp_path: Pa
 def test_review_md_has_no_none_links_and_no_autolinks(tmp_path: Path) -> None:
     import pandas as pd
 
-    from litreview.export import export_markdown
-    from litreview.records import Article
+    from litreview.corpus.records import Article
+    from litreview.outputs.export import export_markdown
 
     cited = [Article(pmid="1", title="Ketamine, see https://evil.example/x or www.evil.example", doi="not-a-doi"),
              Article(pmid="2", title="Fine", doi="10.1000/xyz")]
@@ -304,7 +306,7 @@ def test_review_md_has_no_none_links_and_no_autolinks(tmp_path: Path) -> None:
 def test_ctrl_c_during_shutdown_prints_nothing(corpus: Path) -> None:
     """SIGINT from the last atexit callback: the command's work is done, so no "Exception ignored" may follow."""
     code = ("import atexit, os, signal; atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n"
-            "from litreview.cli import main; raise SystemExit(main())")
+            "from litreview.cli.main import main; raise SystemExit(main())")
     done = subprocess.run([sys.executable, "-c", code, "check", "--corpus", str(corpus)], env=ENV,
                           capture_output=True, text=True, check=False)
     assert done.stdout.startswith("ok: ") and done.stderr == ""

@@ -11,13 +11,13 @@ import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
 from conftest import CORPUS
-from litreview.claims import Claim
-from litreview.decisions import DecisionLog, make_decision
-from litreview.evidence import assessments_to_frame, score_evidence
-from litreview.records import Article, MeshHeading, PublicationType
-from litreview.review import build_review
-from litreview.screen import screen_records
-from litreview.snapshot import Provenance, load_snapshot, write_snapshot
+from litreview.corpus.claims import Claim
+from litreview.corpus.decisions import DecisionLog, make_decision
+from litreview.corpus.records import Article, MeshHeading, PublicationType
+from litreview.corpus.snapshot import Provenance, load_snapshot, write_snapshot
+from litreview.evidence.scoring import assessments_to_frame, score_evidence
+from litreview.screening.rules import screen_records
+from litreview.workbench.pipeline import build_review
 
 CLAIM = Claim("cortisol_reduction", "stress_hpa", "mechanism", "ketamine decreases cortisol", "ketamine",
               "decreases", "cortisol", ())

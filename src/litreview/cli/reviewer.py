@@ -1,0 +1,218 @@
+"""The reviewer's commands: ``litreview decide``, ``litreview decisions``, ``litreview screen next|simulate``.
+
+Kept apart from :mod:`litreview.cli`, which registers them with :func:`add_commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["add_commands", "min_confidence_option"]
+
+
+def min_confidence_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--min-confidence``."""
+    parser.add_argument("--min-confidence", type=float, default=None, metavar="C",
+                        help="machine direction calls below this confidence (0-1) become 'unclear' for a reviewer "
+                             "(default: [judge] min_confidence in the corpus's litreview.toml, else 0)")
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``decide``, ``decisions`` and ``screen`` (values are checked when a command runs, so
+    building the parser imports nothing heavy)."""
+    corpus_help = "corpus directory (default: ./corpus or the nearest parent's)"
+    d = sub.add_parser("decide", help="record a reviewer's screening or judging decision in corpus/decisions.jsonl")
+    d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...)")
+    d.add_argument("--stage", choices=("screen", "judge"), required=True,
+                   help="screen (include/exclude a record) or judge (a study against a claim)")
+    d.add_argument("--reviewer", required=True, metavar="NAME", help="who decides (one word)")
+    d.add_argument("--claim", metavar="ID", help="claim id (judge stage)")
+    choice = d.add_mutually_exclusive_group()
+    choice.add_argument("--include", dest="decision", action="store_const", const="include", help="screen: include")
+    choice.add_argument("--exclude", dest="decision", action="store_const", const="exclude", help="screen: exclude")
+    d.add_argument("--direction", help="judge: supports, contradicts, no_effect, mixed, unclear or context")
+    d.add_argument("--design", help="judge: study design (rct, cohort, experimental, ...: see docs/scoring.md)")
+    d.add_argument("--population", help="judge: human, animal, in_vitro, mixed or unknown")
+    d.add_argument("--n", type=int, metavar="N", help="judge: sample size")
+    d.add_argument("--reason", help="screen: one of the listed reasons (default for --include: meets inclusion "
+                                    "criteria); judge: free text")
+    d.add_argument("--note", help="free-text note")
+    d.add_argument("--resolution", action="store_true", help="this decision settles a conflict between reviewers")
+    d.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    d.set_defaults(func=_cmd_decide)
+
+    s = sub.add_parser("decisions", help="the decisions log: history, conflicts, agreement between reviewers")
+    s.add_argument("--conflicts", action="store_true", help="list unresolved conflicts between reviewers")
+    s.add_argument("--kappa", action="store_true", help="Cohen's kappa between reviewers, per stage")
+    s.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    s.set_defaults(func=_cmd_decisions)
+
+    p = sub.add_parser("screen", help="prioritised screening: the next records to screen, or a simulation")
+    # the same sub-command table as the top level: descriptions and --debug for nested commands too
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION", action=type(sub))
+    n = actions.add_parser("next", help="the unscreened records, most likely include first; with --stage judge, "
+                                        "the pairs the machine judged that await a reviewer, least confident first")
+    n.add_argument("--stage", choices=("screen", "judge"), default="screen",
+                   help="screen (records to include or exclude, default) or judge ((study, claim) pairs to check)")
+    n.add_argument("--n", type=int, default=10, help="how many to list (default: 10)")
+    n.add_argument("--reviewer", metavar="NAME", help="records this reviewer has not screened (default: nobody has)")
+    n.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    min_confidence_option(n)
+    n.set_defaults(func=_cmd_screen_next)
+    m = actions.add_parser("simulate", help="replay a labelled review (title, abstract, label_included) and report "
+                                            "WSS@95, recall@10%% and the fraction screened to find every include")
+    m.add_argument("dataset", type=Path, metavar="DATASET.csv")
+    m.add_argument("--seed", type=int, default=0, help="chooses the prior include and exclude (default: 0)")
+    m.add_argument("--out", type=Path, default=None, metavar="ORDER.csv",
+                   help="write the screening order (record_id, label_included, rank)")
+    m.add_argument("--stop-after-last-include", action="store_true",
+                   help="stop once every include is found (the metrics are final by then; much faster)")
+    m.set_defaults(func=_cmd_screen_simulate)
+
+
+def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate and append one decision; say what the item's outcome now is."""
+    from ..corpus.decisions import JUDGED_FIELDS, load_decisions, make_decision
+    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..errors import CorpusError
+
+    root = args.corpus or find_corpus()
+    _, claims, snapshot = load_corpus(root)
+    snapshot.record(args.key)
+    judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
+    if args.stage == "screen":
+        if args.decision is None:
+            raise CorpusError("a screen decision needs --include or --exclude")
+        values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged}
+    else:
+        if args.claim is not None and args.claim not in {c.id for c in claims}:
+            raise CorpusError(f"no claim {args.claim!r} in the claims register")
+        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged}
+    decision = make_decision(args.key, args.stage, args.reviewer, note=args.note, resolution=args.resolution,
+                             **values)
+    log = load_decisions(CorpusPaths(root).decisions, snapshot).append(decision)
+    outcome = log.outcome(*decision.item)
+    print(f"recorded {decision.describe()} on {decision.key}{' / ' + decision.claim if decision.claim else ''} "
+          f"-> {log.path}")
+    if outcome is not None and outcome.status == "conflict":
+        print(f"conflict on {', '.join(outcome.conflicting)}: {outcome.describe()} (settle it with --resolution)")
+    return 0
+
+
+def _printable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with terminal control characters (escape sequences, carriage returns) cut out of its text."""
+    def clean(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return "".join(" " if ch in "\t\n" else ch for ch in value
+                       if ch in "\t\n" or not unicodedata.category(ch).startswith("C"))
+
+    return frame.map(clean)
+
+
+def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the history, or the conflicts, or the kappa table."""
+    from ..corpus.decisions import load_decisions
+    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.snapshot import load_snapshot
+
+    paths = CorpusPaths(args.corpus or find_corpus())
+    log = load_decisions(paths.decisions, load_snapshot(paths.snapshot))
+    history = _printable(log.to_frame())
+    logged = history[history["line"] > 0].drop(columns="line")
+    conflicts = _printable(log.conflicts())
+    if args.conflicts:
+        print(conflicts.to_string(index=False) if len(conflicts) else "no unresolved conflicts")
+    if args.kappa:
+        kappa = log.kappa().round(3)
+        print(kappa.to_string(index=False) if len(kappa) else "no item decided by two reviewers yet")
+    if not (args.conflicts or args.kappa):
+        if len(logged):
+            print(logged.dropna(axis=1, how="all").fillna("").to_string(index=False))
+        reviewers = sorted(set(logged["reviewer"]))
+        print(f"{len(logged)} decisions in {paths.decisions} by {len(reviewers)} reviewers "
+              f"({', '.join(reviewers) or 'none yet'}), {len(conflicts)} unresolved conflicts; "
+              f"the curator's register adds {len(history) - len(logged)} decisions")
+    return 0
+
+
+def _cmd_judge_next(args: argparse.Namespace) -> int:
+    """List the machine-judged (study, claim) pairs no reviewer has checked, least confident first."""
+    from ..corpus.decisions import load_decisions
+    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..evidence.scoring import score_evidence
+    from ..screening.rules import screen_records
+    from ..settings import judge_min_confidence
+
+    root = args.corpus or find_corpus()
+    mechanisms, claims, snapshot = load_corpus(root)
+    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, None, decisions,
+                                 judge_min_confidence(root, args.min_confidence))
+    waiting = sorted((a for a in assessments if a.review_status == "unverified"),
+                     key=lambda a: (a.auto_confidence, a.claim_id, a.key))
+    for rank, a in enumerate(waiting[: args.n], start=1):
+        print(f"{rank}\t{a.key}\t{a.claim_id}\t{a.auto_direction}\tconfidence {a.auto_confidence:.2f}\t"
+              f"{snapshot.record(a.key).title}")
+    print(f"{len(waiting)} machine-judged pairs await a reviewer, least confident first")
+    return 0
+
+
+def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
+    """List the next records to screen (or, with ``--stage judge``, pairs to judge) and the stopping aid."""
+    if args.stage == "judge":
+        return _cmd_judge_next(args)
+    from ..corpus.decisions import load_decisions
+    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..screening.priority import Prioritizer
+    from ..screening.rules import screen_records
+
+    root = args.corpus or find_corpus()
+    mechanisms, claims, snapshot = load_corpus(root)
+    log = load_decisions(CorpusPaths(root).decisions, snapshot)
+    queue = Prioritizer(snapshot.records, screen_records(snapshot, mechanisms, claims).log).queue(log, args.reviewer)
+    for rank, key in enumerate(queue.keys[: args.n], start=1):
+        score = "rules" if not queue.scores else _score_text(queue.scores[key])
+        print(f"{rank}\t{key}\t{score}\t{snapshot.record(key).title}")
+    if queue.includes_left is not None:
+        basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far); "
+                 f"{queue.includes_left.describe()}")
+    else:
+        basis = "ranked by the rules until an include and an exclude are recorded"
+    print(f"{len(queue.keys)} records to screen, {queue.since_last_include} decisions since the last include; "
+          f"{basis}")
+    return 0
+
+
+def _score_text(score: float) -> str:
+    """A model score, or why a record without text comes now."""
+    return f"{score:+.2f}" if score != float("inf") else "no text"
+
+
+def _cmd_screen_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    """Simulate screening one labelled dataset and print the metrics."""
+    from ..outputs.export import export_csv
+    from ..screening.priority import read_labelled_csv, simulate_screening
+
+    data = read_labelled_csv(args.dataset)
+    result = simulate_screening(data["title"], data["abstract"], data["label_included"], args.seed,
+                                stop_after_last_include=args.stop_after_last_include, progress=True)
+    metrics = result.metrics
+    ids = data["record_id"].to_numpy()
+    print(f"{args.dataset.name}: {len(data)} records, {int(data['label_included'].sum())} includes, seed {args.seed} "
+          f"(prior records {ids[result.priors[0]]}, {ids[result.priors[1]]}); {result.seconds:.1f} s")
+    print(f"WSS@95 {metrics.wss95:.3f}  recall@10% {metrics.recall_at_10:.3f}  "
+          f"all includes found after {metrics.fraction_to_find_all:.1%} screened")
+    if args.out is not None:
+        export_csv(args.out, result.to_frame(ids))  # the exports' writer: an id like =HYPERLINK(...) stays text
+        print(f"  {args.out}")
+    return 0

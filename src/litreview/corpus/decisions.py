@@ -1,0 +1,574 @@
+"""Reviewer decisions: an append-only log of who screened or judged what, when and why.
+
+``corpus/decisions.jsonl`` holds one JSON object per line, appended by
+``litreview decide`` and by the notebook panels, never rewritten::
+
+    {"key": "31452104", "stage": "screen", "decision": "exclude", "reason": "wrong population",
+     "reviewer": "alice", "time": "2026-11-30T09:12:03Z"}
+    {"key": "31452104", "claim": "bdnf_increase", "stage": "judge", "direction": "contradicts",
+     "reason": "BDNF fell after ketamine", "reviewer": "alice", "time": "2026-11-30T09:13:40Z"}
+
+Fields: ``key`` (record key), ``stage`` (``screen`` or ``judge``),
+``reviewer``, ``time`` (ISO 8601 with a time zone, stored in UTC); for
+``screen`` a ``decision`` (``include``/``exclude``) and a ``reason`` from
+:data:`SCREEN_REASONS`; for ``judge`` a ``claim`` and at least one of
+``direction``, ``design``, ``population``, ``n`` (the vocabularies of
+:mod:`litreview.evidence`) with an optional free-text ``reason``; optionally a
+``note`` and ``"resolution": true``.
+
+How the log is read:
+
+1. Per (record, claim, stage, reviewer) the latest decision wins (by time, then
+   by line); the full history stays in the file and in :attr:`DecisionLog.decisions`.
+2. The curator's register judgements count as one reviewer named ``curator``
+   (:meth:`DecisionLog.with_curator`), dated the day the record entered the
+   snapshot, so a later decision the curator logs replaces them.
+3. Reviewers whose latest decisions on an item agree decide it; when they
+   disagree on any field the item is a *conflict*, left out of verdicts until
+   someone logs a decision marked ``resolution``: the latest resolution then
+   decides (fields it leaves out keep the values the reviewers agree on).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._io import append_jsonl, read_jsonl
+from ..errors import CorpusError
+from .snapshot import Snapshot, curated_fields
+from .vocabulary import DESIGNS, DIRECTIONS, POPULATIONS
+
+__all__ = [
+    "STAGES",
+    "SCREEN_REASONS",
+    "JUDGED_FIELDS",
+    "CURATOR",
+    "Decision",
+    "Outcome",
+    "DecisionLog",
+    "load_decisions",
+    "make_decision",
+    "cohen_kappa",
+    "OrphanDecisionWarning",
+    "warn_orphans",
+]
+
+STAGES = ("screen", "judge")
+#: Reasons a screening decision may give, per decision (as in Rayyan's exclusion reasons).
+SCREEN_REASONS: dict[str, tuple[str, ...]] = {
+    "include": ("meets inclusion criteria", "check full text"),
+    "exclude": (
+        "off topic", "wrong intervention", "wrong population", "wrong outcome", "wrong study design",
+        "wrong publication type", "not in English", "no abstract", "duplicate", "retracted",
+    ),
+}
+#: What a judge-stage decision may set, each overriding the machine's value.
+JUDGED_FIELDS = ("direction", "design", "population", "n")
+CURATOR = "curator"
+_VOCABULARY = {"direction": DIRECTIONS, "design": DESIGNS, "population": POPULATIONS}
+_REVIEWER = re.compile(r"[\w.@-]+")
+_OPTIONAL_TEXT = ("reason", "note")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One logged decision.
+
+    Attributes
+    ----------
+    key : str
+        Record key (PMID or ``doi:...``).
+    stage : str
+        ``screen`` or ``judge``.
+    reviewer : str
+        Who decided (``curator`` for the register's judgements).
+    time : str
+        UTC time, ``YYYY-MM-DDTHH:MM:SSZ``.
+    claim : str or None
+        Claim id (judge stage; None for screening, which is per record).
+    decision : str or None
+        ``include`` or ``exclude`` (screen stage).
+    reason : str or None
+        From :data:`SCREEN_REASONS` when screening; free text when judging.
+    direction, design, population : str or None
+        Judge stage: the values this reviewer gives (None: not judged).
+    n : int or None
+        Judge stage: the sample size this reviewer reads.
+    note : str or None
+        Free text.
+    resolution : bool
+        True for a decision that settles a conflict between reviewers.
+    line : int
+        Line in the log file (0 for decisions not read from a file).
+    """
+
+    key: str
+    stage: str
+    reviewer: str
+    time: str
+    claim: str | None = None
+    decision: str | None = None
+    reason: str | None = None
+    direction: str | None = None
+    design: str | None = None
+    population: str | None = None
+    n: int | None = None
+    note: str | None = None
+    resolution: bool = False
+    line: int = field(default=0, compare=False)
+
+    @property
+    def item(self) -> tuple[str, str | None, str]:
+        """``(key, claim, stage)``: what the decision is about."""
+        return (self.key, self.claim, self.stage)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The values decided: ``{"decision": ...}`` when screening, the judged fields given when judging."""
+        if self.stage == "screen":
+            return {"decision": self.decision}
+        return {name: getattr(self, name) for name in JUDGED_FIELDS if getattr(self, name) is not None}
+
+    @property
+    def judged_by(self) -> str:
+        """``curator`` or ``reviewer:<name>``."""
+        return CURATOR if self.reviewer == CURATOR else f"reviewer:{self.reviewer}"
+
+    def describe(self) -> str:
+        """One phrase, e.g. ``alice: exclude (wrong population)`` or ``bob: direction contradicts``."""
+        text = ", ".join(f"{k} {v}" if k != "decision" else str(v) for k, v in self.values.items())
+        reason = f" ({self.reason})" if self.reason else ""
+        return f"{self.reviewer}{' [resolution]' if self.resolution else ''}: {text}{reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object written to the log (absent values left out)."""
+        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "line"}
+        return {k: v for k, v in row.items() if v is not None and v is not False}
+
+
+def _utc(value: Any, where: str, path: str | None) -> str:
+    """Normalise an ISO 8601 time with a zone to ``YYYY-MM-DDTHH:MM:SSZ``."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise CorpusError(f"{where}: time must be ISO 8601 with a time zone (e.g. 2026-11-30T09:12:03Z), "
+                          f"not {value!r}", path)
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:
+        raise CorpusError(f"{where}: time {value!r} is out of range once converted to UTC", path) from None
+    # isoformat pads the year to four digits (strftime's %Y does not: year 999 would sort after 2026).
+    return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def _choice(value: Any, allowed: Iterable[str], what: str, where: str, path: str | None) -> str:
+    """``value`` when it is one of ``allowed``, else a CorpusError with a suggestion."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        hint = difflib.get_close_matches(str(value), allowed, n=1)
+        extra = f" (did you mean {hint[0]!r}?)" if hint else f" (one of: {', '.join(allowed)})"
+        raise CorpusError(f"{where}: unknown {what} {value!r}{extra}", path)
+    return value
+
+
+def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Decision:
+    """Validate one JSON object into a Decision; CorpusError naming ``where`` otherwise."""
+    if not isinstance(row, dict):
+        raise CorpusError(f"{where}: expected a JSON object", path)
+    known = [f.name for f in fields(Decision) if f.name != "line"]
+    for name in row:
+        if name not in known:
+            hint = difflib.get_close_matches(name, known, n=1)
+            raise CorpusError(f"{where}: unknown field {name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+                              path)
+    for name in ("key", "stage", "reviewer", "time"):
+        if not isinstance(row.get(name), str) or not row[name].strip():
+            raise CorpusError(f"{where}: missing field {name!r}", path)
+    for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population"):
+        if row.get(name) is not None and not isinstance(row[name], str):
+            raise CorpusError(f"{where}: {name} must be text", path)
+    stage = _choice(row["stage"], STAGES, "stage", where, path)
+    if not _REVIEWER.fullmatch(row["reviewer"]):
+        raise CorpusError(f"{where}: reviewer must be one word (letters, digits, . _ - @), not {row['reviewer']!r}",
+                          path)
+    if not isinstance(row.get("resolution", False), bool):
+        raise CorpusError(f"{where}: resolution must be true or false", path)
+    values = {k: row.get(k) for k in known if k in row}
+    values["time"] = _utc(row["time"], where, path)
+    if stage == "screen":
+        if row.get("claim") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
+            raise CorpusError(f"{where}: a screen decision is about a record: no claim, direction, design, "
+                              "population or n", path)
+        decision = _choice(row.get("decision"), SCREEN_REASONS, "screen decision", where, path)
+        if row.get("reason") is None:
+            raise CorpusError(f"{where}: missing reason to {decision} (one of: {', '.join(SCREEN_REASONS[decision])})",
+                              path)
+        values["reason"] = _choice(row.get("reason"), SCREEN_REASONS[decision], f"reason to {decision}", where, path)
+    else:
+        if not row.get("claim"):
+            raise CorpusError(f"{where}: a judge decision needs a claim", path)
+        if row.get("decision") is not None:
+            raise CorpusError(f"{where}: include/exclude belongs to the screen stage", path)
+        if all(row.get(f) is None for f in JUDGED_FIELDS):
+            raise CorpusError(f"{where}: a judge decision gives at least one of {', '.join(JUDGED_FIELDS)}", path)
+        for name, allowed in _VOCABULARY.items():
+            if row.get(name) is not None:
+                _choice(row[name], allowed, name, where, path)
+        n = row.get("n")
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+            raise CorpusError(f"{where}: n must be a positive whole number, not {n!r}", path)
+    return Decision(**values, line=line)
+
+
+def make_decision(
+    key: str, stage: str, reviewer: str, *, time: str | datetime | None = None, **values: Any
+) -> Decision:
+    """Build a validated decision, dated now unless ``time`` is given.
+
+    Parameters
+    ----------
+    key : str
+        Record key.
+    stage : str
+        ``screen`` or ``judge``.
+    reviewer : str
+        Who decides (one word).
+    time : str or datetime, optional
+        When (ISO 8601 with a zone, or an aware datetime); now, in UTC, by default.
+    **values
+        The other :class:`Decision` fields (``claim``, ``decision``, ``reason``,
+        ``direction``, ``design``, ``population``, ``n``, ``note``, ``resolution``);
+        None values are left out. An inclusion's reason defaults to
+        "meets inclusion criteria".
+
+    Returns
+    -------
+    Decision
+
+    Raises
+    ------
+    CorpusError
+        The decision breaks a rule of the log (unknown stage, reason not in the
+        list, judge decision without a claim...).
+    """
+    when = time if time is not None else datetime.now(UTC)
+    row = {"key": key, "stage": stage, "reviewer": reviewer,
+           "time": when.isoformat() if isinstance(when, datetime) else when,
+           **{k: v for k, v in values.items() if v is not None and v is not False}}
+    if stage == "screen" and values.get("decision") == "include":
+        row.setdefault("reason", SCREEN_REASONS["include"][0])
+    return _parse(row, f"decision on {key}")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the people decided about one item, after the log is read.
+
+    Attributes
+    ----------
+    key, claim, stage
+        The item (``claim`` is None for screening).
+    status : str
+        ``decided`` or ``conflict``.
+    values : dict
+        The decided values (``decision`` when screening; judged fields when
+        judging). On a conflict, only the fields the reviewers agree on.
+    decided_by : Decision or None
+        The decision whose values count (the resolution, else the latest of the
+        agreeing decisions); None on a conflict.
+    decisions : tuple of Decision
+        Each reviewer's latest decision on the item, then any resolution.
+    conflicting : tuple of str
+        Fields on which the reviewers disagree (resolved or not).
+    """
+
+    key: str
+    claim: str | None
+    stage: str
+    status: str
+    values: dict[str, Any]
+    decided_by: Decision | None
+    decisions: tuple[Decision, ...]
+    conflicting: tuple[str, ...] = ()
+
+    @property
+    def judged_by(self) -> str | None:
+        """``curator`` or ``reviewer:<name>`` for a decided item; None on a conflict."""
+        return self.decided_by.judged_by if self.decided_by is not None else None
+
+    @property
+    def reason(self) -> str | None:
+        """The deciding decision's reason."""
+        return self.decided_by.reason if self.decided_by is not None else None
+
+    def describe(self) -> str:
+        """Every reviewer's latest decision, ``; ``-separated."""
+        return "; ".join(d.describe() for d in self.decisions)
+
+
+def _order(decision: Decision) -> tuple[str, int]:
+    """Sort key: time, then line (the curator's register judgements have line -1)."""
+    return (decision.time, decision.line)
+
+
+def _resolve(item: tuple[str, str | None, str], latest: list[Decision], resolution: Decision | None) -> Outcome:
+    """Combine reviewers' latest decisions (and the latest resolution) into an Outcome."""
+    given: dict[str, set[Any]] = {}
+    for decision in latest:
+        for name, value in decision.values.items():
+            given.setdefault(name, set()).add(value)
+    conflicting = tuple(name for name, seen in given.items() if len(seen) > 1)
+    agreed = {name: next(iter(seen)) for name, seen in given.items() if len(seen) == 1}
+    shown = tuple(sorted(latest, key=lambda d: d.reviewer)) + ((resolution,) if resolution else ())
+    if resolution is not None:
+        return Outcome(*item, "decided", {**agreed, **resolution.values}, resolution, shown, conflicting)
+    if conflicting:
+        return Outcome(*item, "conflict", agreed, None, shown, conflicting)
+    return Outcome(*item, "decided", agreed, max(latest, key=_order), shown)
+
+
+@dataclass(frozen=True)
+class DecisionLog:
+    """Every decision in a log, in file order, and how they resolve.
+
+    Attributes
+    ----------
+    decisions : tuple of Decision
+        The full history (the curator's register judgements first, when merged).
+    path : Path or None
+        The log file (where :meth:`append` writes).
+    """
+
+    decisions: tuple[Decision, ...] = ()
+    path: Path | None = None
+
+    def __len__(self) -> int:
+        return len(self.decisions)
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self.decisions)
+
+    def latest(self) -> dict[tuple[str, str | None, str, str], Decision]:
+        """The latest non-resolution decision per (key, claim, stage, reviewer)."""
+        out: dict[tuple[str, str | None, str, str], Decision] = {}
+        for decision in sorted(self.decisions, key=_order):
+            if not decision.resolution:
+                out[(*decision.item, decision.reviewer)] = decision
+        return out
+
+    def outcomes(self, stage: str | None = None) -> dict[tuple[str, str | None, str], Outcome]:
+        """The outcome of every item decided at least once (optionally of one stage).
+
+        Returns
+        -------
+        dict
+            ``(key, claim, stage)`` -> :class:`Outcome`.
+        """
+        per_item: dict[tuple[str, str | None, str], list[Decision]] = {}
+        for (key, claim, item_stage, _), decision in self.latest().items():
+            per_item.setdefault((key, claim, item_stage), []).append(decision)
+        resolutions: dict[tuple[str, str | None, str], Decision] = {}
+        for decision in sorted(self.decisions, key=_order):
+            if decision.resolution:
+                resolutions[decision.item] = decision
+                per_item.setdefault(decision.item, [])
+        return {
+            item: _resolve(item, per_item[item], resolutions.get(item))
+            for item in sorted(per_item, key=lambda i: (i[2], i[0], i[1] or ""))
+            if stage is None or item[2] == stage
+        }
+
+    def outcome(self, key: str, claim: str | None, stage: str) -> Outcome | None:
+        """The outcome of one item, or None when nobody decided it."""
+        return self.outcomes(stage).get((key, claim, stage))
+
+    def with_curator(self, snapshot: Snapshot) -> DecisionLog:
+        """This log with the curator's register judgements added as reviewer ``curator``.
+
+        Each curated record gets a screen decision (include, "meets inclusion
+        criteria") and each (record, claim) judgement a judge decision with the
+        curator's direction, design, population and n, dated the day the record
+        entered the snapshot (its provenance ``retrieved`` date).
+        """
+        added: list[Decision] = []
+        screened: set[str] = set()
+        for judgement in snapshot.curated:
+            origin = snapshot.provenance.get(judgement.key)
+            when = f"{origin.retrieved}T00:00:00Z" if origin is not None else "0001-01-01T00:00:00Z"
+            if judgement.key not in screened:
+                screened.add(judgement.key)
+                added.append(Decision(judgement.key, "screen", CURATOR, when, decision="include",
+                                      reason=SCREEN_REASONS["include"][0], line=-1))
+            design, population, direction = curated_fields(judgement)
+            added.append(Decision(judgement.key, "judge", CURATOR, when, claim=judgement.claim_id,
+                                  direction=direction, design=design, population=population, n=judgement.n,
+                                  reason=judgement.finding or None, line=-1))
+        return replace(self, decisions=(*added, *self.decisions))
+
+    def append(self, decision: Decision) -> DecisionLog:
+        """Append one decision to the log file (one JSON line) and return the longer log.
+
+        Raises
+        ------
+        CorpusError
+            The log has no file, its file cannot be written (nothing is appended) or
+            its last line is incomplete.
+        """
+        if self.path is None:
+            raise CorpusError("this decision log has no file to append to")
+        line = max((d.line for d in self.decisions), default=0) + 1
+        append_jsonl(self.path, decision.to_dict())
+        return replace(self, decisions=(*self.decisions, replace(decision, line=line)))
+
+    def orphans(self, records: Iterable[str], claims: Iterable[str]) -> list[tuple[Decision, str]]:
+        """Logged decisions on a record key or claim the corpus lacks, each with a one-line reason.
+
+        Parameters
+        ----------
+        records : iterable of str
+            The snapshot's record keys.
+        claims : iterable of str
+            The claims register's ids.
+
+        Returns
+        -------
+        list of (Decision, str)
+            In log order; these decisions count for nothing (a claim removed or
+            renamed, a record no longer in the snapshot).
+        """
+        keys, ids = set(records), set(claims)
+        found = []
+        for d in self.decisions:
+            if d.line < 1:
+                continue
+            if d.key not in keys:
+                found.append((d, f"record {d.key!r} is not in the snapshot"))
+            elif d.claim is not None and d.claim not in ids:
+                found.append((d, f"claim {d.claim!r} is not in the claims register"))
+        return found
+
+    def reviewers(self, stage: str | None = None) -> list[str]:
+        """Reviewer names (resolutions aside), sorted."""
+        return sorted({d.reviewer for d in self.decisions if stage in (None, d.stage) and not d.resolution})
+
+    def to_frame(self) -> pd.DataFrame:
+        """The history, one row per decision, oldest first."""
+        columns = ["time", "reviewer", "stage", "key", "claim", "decision", *JUDGED_FIELDS, "reason", "note",
+                   "resolution", "line"]
+        rows = [{**{c: getattr(d, c) for c in columns}} for d in sorted(self.decisions, key=_order)]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["n"] = frame["n"].astype("Int64")
+        return frame
+
+    def conflicts(self) -> pd.DataFrame:
+        """Unresolved conflicts: ``stage, key, claim, fields`` (in conflict), ``decisions`` (who said what)."""
+        rows = [
+            {"stage": o.stage, "key": o.key, "claim": o.claim, "fields": ", ".join(o.conflicting),
+             "decisions": o.describe()}
+            for o in self.outcomes().values() if o.status == "conflict"
+        ]
+        return pd.DataFrame(rows, columns=["stage", "key", "claim", "fields", "decisions"])
+
+    def kappa(self) -> pd.DataFrame:
+        """Cohen's kappa per stage between every two reviewers who decided the same items.
+
+        Screening compares include/exclude; judging compares directions.
+        Resolutions are left out (they are not an independent reading).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``stage, reviewer_a, reviewer_b, items`` (decided by both),
+            ``agreement`` (observed proportion) and ``kappa`` (NaN when undefined:
+            both reviewers gave one same answer throughout).
+        """
+        rows = []
+        latest = self.latest()
+        for stage, category in (("screen", "decision"), ("judge", "direction")):
+            answers: dict[str, dict[tuple[str, str | None], Any]] = {}
+            for (key, claim, item_stage, reviewer), decision in latest.items():
+                value = getattr(decision, category)
+                if item_stage == stage and value is not None:
+                    answers.setdefault(reviewer, {})[(key, claim)] = value
+            for a, b in combinations(sorted(answers), 2):
+                shared = sorted(set(answers[a]) & set(answers[b]), key=lambda i: (i[0], i[1] or ""))
+                if not shared:
+                    continue
+                first = [answers[a][i] for i in shared]
+                second = [answers[b][i] for i in shared]
+                rows.append({"stage": stage, "reviewer_a": a, "reviewer_b": b, "items": len(shared),
+                             "agreement": sum(x == y for x, y in zip(first, second)) / len(shared),
+                             "kappa": cohen_kappa(first, second)})
+        return pd.DataFrame(rows, columns=["stage", "reviewer_a", "reviewer_b", "items", "agreement", "kappa"])
+
+
+def cohen_kappa(first: list[Any], second: list[Any]) -> float:
+    """Cohen's kappa between two raters' answers on the same items (scikit-learn's estimate).
+
+    Returns NaN when chance agreement is 1 (both raters gave one same answer
+    throughout), where kappa is undefined.
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    if len(set(first) | set(second)) < 2:
+        return float("nan")
+    return float(cohen_kappa_score(first, second))
+
+
+class OrphanDecisionWarning(UserWarning):
+    """Logged decisions name a record or a claim the corpus no longer has, so they are left out."""
+
+
+def warn_orphans(log: DecisionLog, records: Iterable[str], claims: Iterable[str]) -> int:
+    """Warn (:class:`OrphanDecisionWarning`) with the count of decisions left out as orphans; return it."""
+    count = len(log.orphans(records, claims))
+    if count:
+        warnings.warn(OrphanDecisionWarning(
+            f"{log.path}: {count} decision{'s' * (count != 1)} left out: their record or claim is not in the "
+            "corpus (`litreview check` lists them)"), stacklevel=2)
+    return count
+
+
+def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = None) -> DecisionLog:
+    """Read and validate a decisions log; a missing file is an empty log.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        ``corpus/decisions.jsonl``.
+    snapshot : Snapshot, optional
+        When given, the curator's register judgements join the log as reviewer
+        ``curator`` (:meth:`DecisionLog.with_curator`).
+
+    Returns
+    -------
+    DecisionLog
+
+    Raises
+    ------
+    CorpusError
+        A line is not JSON or breaks a rule (one line naming the file and line,
+        e.g. ``corpus/decisions.jsonl: line 3: unknown reason to exclude 'wrong dose'``).
+    """
+    path = Path(path)
+    decisions: list[Decision] = []
+    if path.is_dir():
+        raise CorpusError("is a directory, not a file: decisions cannot be read or recorded", str(path))
+    if path.is_file():
+        for number, row in read_jsonl(path):
+            decisions.append(_parse(row, f"line {number}", str(path), number))
+    log = DecisionLog(tuple(decisions), path)
+    return log.with_curator(snapshot) if snapshot is not None else log
