@@ -50,7 +50,9 @@ def test_what_does_not_vote(direction: str, design: str, role: str) -> None:
 
 def test_retracted_and_conflicting_studies_do_not_vote() -> None:
     assert appraised("Ketamine.", excluded=True)["role"] == "excluded (retracted)"
-    assert appraised("Ketamine.", review_status="conflict")["role"] == "reviewers disagree (unresolved)"
+    disputed = appraised("Ketamine.", review_status="disputed")
+    assert disputed["role"] == "disputed by reviewers (unresolved)" and not disputed["votes"]
+    assert disputed["votes_if_resolved"]  # it would vote once resolved: synthesis shows the verdict with it
 
 
 def test_harms_small_reassuring_study_cannot_rule_a_harm_out() -> None:

@@ -50,16 +50,16 @@ def _decide(corpus: Path, reviewer: str, fsize: int | None = None) -> subprocess
 
 
 def test_decide_under_a_file_size_limit_fails_in_one_line_and_leaves_the_log_whole(corpus: Path) -> None:
-    log = corpus / "decisions.jsonl"
+    log = corpus / "decisions" / "r1.jsonl"  # the reviewer's own file
     assert _decide(corpus, "r1").returncode == 0
     before = log.read_bytes()
-    cut = _decide(corpus, "r2", fsize=len(before) + 40)
+    cut = _decide(corpus, "r1", fsize=len(before) + 40)
     assert cut.returncode == 1 and "recorded" not in cut.stdout
     assert cut.stderr.startswith(f"litreview: error: {log}: cannot be written (File too large)")
     assert cut.stderr.count("\n") == 1
     assert log.read_bytes() == before  # the 40 bytes that fitted were cut back
     assert main(["check", "--corpus", str(corpus)]) == 0
-    assert _decide(corpus, "r2").returncode == 0 and len(load_decisions(log)) == 2
+    assert _decide(corpus, "r1").returncode == 0 and len(load_decisions(corpus / "decisions.jsonl")) == 2
 
 
 def test_append_writes_every_byte_when_os_write_is_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -208,8 +208,10 @@ def test_check_lists_one_line_per_orphan_decision(corpus: Path, capsys: pytest.C
     assert main(["check", "--corpus", str(corpus)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2
-    assert err[0].startswith(f"litreview: error: {log}: line 2: record '99999999' is not in the snapshot")
-    assert err[1].startswith(f"litreview: error: {log}: line 3: claim 'renamed_claim' is not in the claims register")
+    assert err[0].startswith(f"litreview: error: {log}: alice's screen decision of 2026-01-01T00:00:00Z: record "
+                             "'99999999' is not in the snapshot")
+    assert err[1].startswith(f"litreview: error: {log}: bob's judge decision of 2026-01-01T00:00:00Z: claim "
+                             "'renamed_claim' is not in the claims register")
 
 
 def test_build_review_and_score_warn_with_the_count_left_out(corpus: Path,
@@ -319,12 +321,12 @@ def test_decide_on_a_read_only_log_is_one_line(corpus: Path, monkeypatch: pytest
     real = os.open
 
     def read_only(path: object, flags: int, *args: object) -> int:
-        if str(path).endswith("decisions.jsonl") and flags & (os.O_WRONLY | os.O_RDWR):
+        if str(path).endswith(".jsonl") and flags & (os.O_WRONLY | os.O_RDWR):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return real(path, flags, *args)
 
     monkeypatch.setattr(_io.os, "open", read_only)
     assert main(["decide", "10686270", "--stage", "screen", "--include", "--reviewer", "r1",
                  "--corpus", str(corpus)]) == 1
-    assert capsys.readouterr().err == (f"litreview: error: {corpus / 'decisions.jsonl'}: cannot be written "
+    assert capsys.readouterr().err == (f"litreview: error: {corpus / 'decisions' / 'r1.jsonl'}: cannot be written "
                                        "(Permission denied): nothing was appended\n")

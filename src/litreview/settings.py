@@ -54,6 +54,9 @@ class Settings:
     seeds_dir : Path or None
         Seed articles directory (``LITREVIEW_SEEDS``) that ``litreview check``
         verifies the claims' quotes against.
+    reviewer : str
+        Who records decisions (``LITREVIEW_REVIEWER``), unless ``--reviewer``
+        names someone; there is no shared default.
     """
 
     email: str = ""
@@ -61,13 +64,14 @@ class Settings:
     eutils_url: str = DEFAULT_EUTILS_URL
     tool: str = DEFAULT_TOOL
     seeds_dir: Path | None = None
+    reviewer: str = ""
 
     def __post_init__(self) -> None:
         register_secret(self.api_key)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``LITREVIEW_EUTILS_URL`` and ``LITREVIEW_SEEDS``.
+        """Read ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``LITREVIEW_EUTILS_URL``, ``LITREVIEW_SEEDS`` and ``LITREVIEW_REVIEWER``.
 
         Parameters
         ----------
@@ -87,7 +91,16 @@ class Settings:
             api_key=(env.get("NCBI_API_KEY") or "").strip() or None,
             eutils_url=url,
             seeds_dir=Path(env["LITREVIEW_SEEDS"]) if env.get("LITREVIEW_SEEDS") else None,
+            reviewer=env.get("LITREVIEW_REVIEWER", ""),
         )
+
+    def require_reviewer(self, given: str | None = None) -> str:
+        """The reviewer's name: ``given`` (a ``--reviewer`` flag) or ``LITREVIEW_REVIEWER``; ConfigError when neither."""
+        name = given if given is not None else self.reviewer
+        if not name:
+            raise ConfigError("who is deciding? give --reviewer NAME or set LITREVIEW_REVIEWER "
+                              "(there is no shared default name)")
+        return name
 
     def require_eutils_url(self) -> None:
         """Raise :class:`ConfigError` unless ``eutils_url`` is an http(s) URL with a host and a valid port."""

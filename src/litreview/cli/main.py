@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_score(sub)
     _add_fetch(sub)
     _add_parse(sub)
+    _add_import(sub)
     _add_mirror(sub)
     add_review_commands(sub)  # decide, decisions, screen: the reviewer in the loop (_cli_review.py)
     del sub
@@ -98,6 +99,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     p.add_argument("--rubric", type=Path, default=None, help="scoring weights TOML (default: packaged scoring.toml)")
     _unverified_option(p)
+    p.add_argument("--machine-only", action="store_true",
+                   help="ignore every curator-written field and the decisions log: the machine's review from title, "
+                        "abstract and PubMed metadata, compared with the curated one in the report")
     p.set_defaults(func=_cmd_run, format_list=None)
 
 
@@ -131,7 +135,8 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified,
-                              min_confidence=args.min_confidence)
+                              min_confidence=args.min_confidence,
+                              machine_only=getattr(args, "machine_only", False))
     _report_warnings(caught)
     written = write_review(review, args.out, formats=formats, write_figures=args.command == "run")
     elapsed = time.perf_counter() - started
@@ -140,6 +145,9 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
           f"{len(review.assessments)} assessments -> {len(written)} files in {args.out} ({elapsed:.1f} s)")
     for path in written:
         print(f"  {path}")
+    if review.comparison is not None:
+        agree = int(review.comparison["verdict_agrees"].sum())
+        print(f"machine-only verdicts agree with the curated review on {agree} of {len(review.comparison)} claims")
     return 0
 
 
@@ -175,14 +183,16 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
-    decisions = load_decisions(paths.decisions)
+    decisions = load_decisions(paths.decisions, snapshot)
     orphans = decisions.orphans((a.key for a in snapshot.records), (c.id for c in claims))
     for decision, why in orphans:
-        print(f"litreview: error: {paths.decisions}: line {decision.line}: {why}: this {decision.stage} decision by "
-              f"{decision.reviewer} counts for nothing (log it again on an existing record or claim)",
+        print(f"litreview: error: {paths.decisions}: {decision.reviewer}'s {decision.stage} decision of "
+              f"{decision.time}: {why}: it counts for nothing (log it again on an existing record or claim)",
               file=sys.stderr)
     if orphans:
         return 1
+    logged = sum(1 for d in decisions if d.line > 0)
+    conflicts = len(decisions.conflicts())
     if seeds is None:
         quotes = "quotes not checked (no seeds directory: use --seeds DIR or set LITREVIEW_SEEDS)"
     else:
@@ -190,7 +200,8 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
                   f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
-          f"{len(snapshot.curated)} curated judgements, {len(decisions)} reviewer decisions; "
+          f"{len(snapshot.curated)} curated judgements, {logged} reviewer decisions "
+          f"({conflicts} unresolved conflicts); "
           f"snapshot files match manifest.json; {quotes}")
     return 0
 
@@ -374,6 +385,45 @@ def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         print(f"litreview: {summary}", file=sys.stderr)
     else:
         print(f"{summary} -> {args.out}")
+    return 0
+
+
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    """``litreview import``: records from downloaded or exported files into the snapshot."""
+    p = sub.add_parser("import", help="add records from PubMed XML (.xml, .gz), PubMed format (.nbib, .txt) or RIS "
+                                      "(.ris) files to the snapshot")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="file to import (format from its ending)")
+    _corpus_option(p)
+    p.add_argument("--date", type=_iso_date, default=None, help="import date for provenance (default: today)")
+    p.set_defaults(func=_cmd_import)
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Import the files into the corpus snapshot (all or nothing) and say what changed."""
+    from ..corpus.claims import load_claims, load_mechanisms
+    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.snapshot import load_snapshot, write_snapshot
+    from ..sources.importing import ImportFileWarning, import_files
+
+    paths = CorpusPaths(args.corpus or find_corpus())
+    mechanisms = load_mechanisms(paths.mechanisms)
+    load_claims(paths.claims, mechanisms)  # a corpus folder needs a valid claims register
+    existing = None
+    if paths.snapshot.exists():
+        existing = load_snapshot(paths.snapshot, mechanisms=mechanisms)  # claims are checked by `litreview check`
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ImportFileWarning)
+        result = import_files(args.files, existing, mechanisms, args.date or date.today().isoformat())
+    for warning in caught:
+        if issubclass(warning.category, ImportFileWarning):
+            print(f"litreview: warning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    write_snapshot(result.snapshot, paths.snapshot)
+    print(f"{result.read} records read from {len(args.files)} files: {result.added} added, {result.merged} merged "
+          f"with records already there; {len(result.snapshot.records)} records in {paths.snapshot}")
+    if result.unmatched:
+        print(f"{result.unmatched} new records name no mechanism's terms: kept, but no search holds them")
     return 0
 
 

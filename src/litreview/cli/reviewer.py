@@ -29,11 +29,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register ``decide``, ``decisions`` and ``screen`` (values are checked when a command runs, so
     building the parser imports nothing heavy)."""
     corpus_help = "corpus directory (default: ./corpus or the nearest parent's)"
-    d = sub.add_parser("decide", help="record a reviewer's screening or judging decision in corpus/decisions.jsonl")
+    reviewer_help = "who decides (one word, at most 64 characters; default: LITREVIEW_REVIEWER, required)"
+    d = sub.add_parser("decide", help="record a reviewer's decision in corpus/decisions/<reviewer>.jsonl")
     d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...)")
-    d.add_argument("--stage", choices=("screen", "judge"), required=True,
-                   help="screen (include/exclude a record) or judge (a study against a claim)")
-    d.add_argument("--reviewer", required=True, metavar="NAME", help="who decides (one word)")
+    d.add_argument("--stage", choices=("screen", "fulltext", "judge"), required=True,
+                   help="screen (title/abstract: include/exclude a record), fulltext (full-text screening of a "
+                        "record that passed) or judge (a study against a claim)")
+    d.add_argument("--reviewer", metavar="NAME", help=reviewer_help)
     d.add_argument("--claim", metavar="ID", help="claim id (judge stage)")
     choice = d.add_mutually_exclusive_group()
     choice.add_argument("--include", dest="decision", action="store_const", const="include", help="screen: include")
@@ -42,10 +44,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--design", help="judge: study design (rct, cohort, experimental, ...: see docs/scoring.md)")
     d.add_argument("--population", help="judge: human, animal, in_vitro, mixed or unknown")
     d.add_argument("--n", type=int, metavar="N", help="judge: sample size")
-    d.add_argument("--reason", help="screen: one of the listed reasons (default for --include: meets inclusion "
-                                    "criteria); judge: free text")
+    d.add_argument("--reason", help="screen, fulltext: one of the stage's listed reasons (default for --include: "
+                                    "meets inclusion/eligibility criteria); judge: free text")
     d.add_argument("--note", help="free-text note")
-    d.add_argument("--resolution", action="store_true", help="this decision settles a conflict between reviewers")
+    d.add_argument("--resolve", "--resolution", dest="resolution", action="store_true",
+                   help="this decision settles a conflict between reviewers (give --reason or --note: why)")
     d.add_argument("--corpus", type=Path, default=None, help=corpus_help)
     d.set_defaults(func=_cmd_decide)
 
@@ -63,7 +66,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--stage", choices=("screen", "judge"), default="screen",
                    help="screen (records to include or exclude, default) or judge ((study, claim) pairs to check)")
     n.add_argument("--n", type=int, default=10, help="how many to list (default: 10)")
-    n.add_argument("--reviewer", metavar="NAME", help="records this reviewer has not screened (default: nobody has)")
+    n.add_argument("--reviewer", metavar="NAME", help="records this reviewer has not screened, blind to the other "
+                                                      "reviewers' decisions (default: LITREVIEW_REVIEWER, required)")
+    n.add_argument("--conflicts", action="store_true", help="list the resolution queue instead: records reviewers "
+                                                            "disagree on, at either screening stage")
     n.add_argument("--corpus", type=Path, default=None, help=corpus_help)
     min_confidence_option(n)
     n.set_defaults(func=_cmd_screen_next)
@@ -84,26 +90,28 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
     from ..errors import CorpusError
 
+    reviewer = settings.require_reviewer(args.reviewer)
     root = args.corpus or find_corpus()
     _, claims, snapshot = load_corpus(root)
     snapshot.record(args.key)
     judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
-    if args.stage == "screen":
+    if args.stage != "judge":
         if args.decision is None:
-            raise CorpusError("a screen decision needs --include or --exclude")
+            raise CorpusError(f"a {args.stage} decision needs --include or --exclude")
         values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged}
     else:
         if args.claim is not None and args.claim not in {c.id for c in claims}:
             raise CorpusError(f"no claim {args.claim!r} in the claims register")
         values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged}
-    decision = make_decision(args.key, args.stage, args.reviewer, note=args.note, resolution=args.resolution,
-                             **values)
+    if args.resolution and not (args.reason or args.note):
+        raise CorpusError("a resolution says why: give --note (or, when judging, --reason)")
+    decision = make_decision(args.key, args.stage, reviewer, note=args.note, resolution=args.resolution, **values)
     log = load_decisions(CorpusPaths(root).decisions, snapshot).append(decision)
     outcome = log.outcome(*decision.item)
     print(f"recorded {decision.describe()} on {decision.key}{' / ' + decision.claim if decision.claim else ''} "
-          f"-> {log.path}")
+          f"-> {log.file_for(reviewer)}")
     if outcome is not None and outcome.status == "conflict":
-        print(f"conflict on {', '.join(outcome.conflicting)}: {outcome.describe()} (settle it with --resolution)")
+        print(f"conflict on {', '.join(outcome.conflicting)}: {outcome.describe()} (settle it with --resolve)")
     return 0
 
 
@@ -179,7 +187,16 @@ def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
     root = args.corpus or find_corpus()
     mechanisms, claims, snapshot = load_corpus(root)
     log = load_decisions(CorpusPaths(root).decisions, snapshot)
-    queue = Prioritizer(snapshot.records, screen_records(snapshot, mechanisms, claims).log).queue(log, args.reviewer)
+    if args.conflicts:
+        queue_of_conflicts = log.conflicts()
+        queue_of_conflicts = queue_of_conflicts[queue_of_conflicts["stage"] != "judge"]
+        for row in queue_of_conflicts.itertuples():
+            print(f"{row.key}\t{row.stage}\t{row.decisions}\t{snapshot.record(row.key).title}")
+        print(f"{len(queue_of_conflicts)} records in the resolution queue "
+              "(settle one with litreview decide KEY --stage STAGE --include|--exclude --resolve --note WHY)")
+        return 0
+    reviewer = settings.require_reviewer(args.reviewer)
+    queue = Prioritizer(snapshot.records, screen_records(snapshot, mechanisms, claims).log).queue(log, reviewer)
     for rank, key in enumerate(queue.keys[: args.n], start=1):
         score = "rules" if not queue.scores else _score_text(queue.scores[key])
         print(f"{rank}\t{key}\t{score}\t{snapshot.record(key).title}")

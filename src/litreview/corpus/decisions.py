@@ -1,17 +1,22 @@
 """Reviewer decisions: an append-only log of who screened or judged what, when and why.
 
-``corpus/decisions.jsonl`` holds one JSON object per line, appended by
-``litreview decide`` and by the notebook panels, never rewritten::
+Each reviewer appends to their own file, ``corpus/decisions/<reviewer>.jsonl``
+(so two reviewers working in parallel never edit one file); the older shared
+``corpus/decisions.jsonl`` is still read. Every file holds one JSON object per
+line, appended by ``litreview decide`` and by the notebook panels, never
+rewritten::
 
     {"key": "31452104", "stage": "screen", "decision": "exclude", "reason": "wrong population",
      "reviewer": "alice", "time": "2026-11-30T09:12:03Z"}
     {"key": "31452104", "claim": "bdnf_increase", "stage": "judge", "direction": "contradicts",
      "reason": "BDNF fell after ketamine", "reviewer": "alice", "time": "2026-11-30T09:13:40Z"}
 
-Fields: ``key`` (record key), ``stage`` (``screen`` or ``judge``),
-``reviewer``, ``time`` (ISO 8601 with a time zone, stored in UTC); for
-``screen`` a ``decision`` (``include``/``exclude``) and a ``reason`` from
-:data:`SCREEN_REASONS`; for ``judge`` a ``claim`` and at least one of
+Fields: ``key`` (record key), ``stage`` (``screen``: title/abstract
+screening, ``fulltext``: full-text screening of what passed, or ``judge``),
+``reviewer`` (one word, at most 64 characters), ``time`` (ISO 8601 with a time
+zone, stored in UTC); for ``screen`` and ``fulltext`` a ``decision``
+(``include``/``exclude``) and a ``reason`` from that stage's list
+(:data:`REASONS`); for ``judge`` a ``claim`` and at least one of
 ``direction``, ``design``, ``population``, ``n`` (the vocabularies of
 :mod:`litreview.evidence`) with an optional free-text ``reason``; optionally a
 ``note`` and ``"resolution": true``.
@@ -26,7 +31,10 @@ How the log is read:
 3. Reviewers whose latest decisions on an item agree decide it; when they
    disagree on any field the item is a *conflict*, left out of verdicts until
    someone logs a decision marked ``resolution``: the latest resolution then
-   decides (fields it leaves out keep the values the reviewers agree on).
+   decides (fields it leaves out keep the values the reviewers agree on). A
+   resolution of an item with no disagreement is refused.
+4. Screening is blind: :meth:`DecisionLog.visible` hides other reviewers'
+   decisions on an item from a reviewer until that reviewer has decided it.
 """
 
 from __future__ import annotations
@@ -51,7 +59,11 @@ from .vocabulary import DESIGNS, DIRECTIONS, POPULATIONS
 
 __all__ = [
     "STAGES",
+    "RECORD_STAGES",
+    "STAGE_NAMES",
     "SCREEN_REASONS",
+    "FULLTEXT_REASONS",
+    "REASONS",
     "JUDGED_FIELDS",
     "CURATOR",
     "Decision",
@@ -59,13 +71,18 @@ __all__ = [
     "DecisionLog",
     "load_decisions",
     "make_decision",
+    "check_reviewer",
     "cohen_kappa",
     "OrphanDecisionWarning",
     "warn_orphans",
 ]
 
-STAGES = ("screen", "judge")
-#: Reasons a screening decision may give, per decision (as in Rayyan's exclusion reasons).
+STAGES = ("screen", "fulltext", "judge")
+#: Stages whose decisions are about a record (include/exclude), in order.
+RECORD_STAGES = ("screen", "fulltext")
+#: How the stages are named in tables, the report and the PRISMA flow.
+STAGE_NAMES = {"screen": "title/abstract", "fulltext": "full text", "judge": "judging"}
+#: Reasons a title/abstract decision may give, per decision (as in Rayyan's exclusion reasons).
 SCREEN_REASONS: dict[str, tuple[str, ...]] = {
     "include": ("meets inclusion criteria", "check full text"),
     "exclude": (
@@ -73,11 +90,21 @@ SCREEN_REASONS: dict[str, tuple[str, ...]] = {
         "wrong publication type", "not in English", "no abstract", "duplicate", "retracted",
     ),
 }
+#: Reasons a full-text decision may give, per decision (PRISMA 2020 "reports excluded, with reasons").
+FULLTEXT_REASONS: dict[str, tuple[str, ...]] = {
+    "include": ("meets eligibility criteria",),
+    "exclude": (
+        "wrong population", "wrong intervention", "wrong comparator", "wrong outcome", "wrong study design",
+        "wrong publication type", "full text not available", "duplicate", "retracted",
+    ),
+}
+#: Reasons per record stage.
+REASONS = {"screen": SCREEN_REASONS, "fulltext": FULLTEXT_REASONS}
 #: What a judge-stage decision may set, each overriding the machine's value.
 JUDGED_FIELDS = ("direction", "design", "population", "n")
 CURATOR = "curator"
 _VOCABULARY = {"direction": DIRECTIONS, "design": DESIGNS, "population": POPULATIONS}
-_REVIEWER = re.compile(r"[\w.@-]+")
+_REVIEWER = re.compile(r"\w[\w.@-]{0,63}")
 _OPTIONAL_TEXT = ("reason", "note")
 
 
@@ -90,7 +117,7 @@ class Decision:
     key : str
         Record key (PMID or ``doi:...``).
     stage : str
-        ``screen`` or ``judge``.
+        ``screen`` (title/abstract), ``fulltext`` or ``judge``.
     reviewer : str
         Who decided (``curator`` for the register's judgements).
     time : str
@@ -136,7 +163,7 @@ class Decision:
     @property
     def values(self) -> dict[str, Any]:
         """The values decided: ``{"decision": ...}`` when screening, the judged fields given when judging."""
-        if self.stage == "screen":
+        if self.stage in RECORD_STAGES:
             return {"decision": self.decision}
         return {name: getattr(self, name) for name in JUDGED_FIELDS if getattr(self, name) is not None}
 
@@ -184,6 +211,20 @@ def _choice(value: Any, allowed: Iterable[str], what: str, where: str, path: str
     return value
 
 
+def check_reviewer(name: Any, where: str = "reviewer", path: str | None = None) -> str:
+    """``name`` when it is a valid reviewer name, else a CorpusError.
+
+    A name is one word of letters, digits and ``. _ - @`` that starts with a
+    letter or digit, at most 64 characters (it names the reviewer's decisions
+    file, so no control characters, spaces or path separators).
+    """
+    if not isinstance(name, str) or not _REVIEWER.fullmatch(name):
+        shown = repr(name) if not isinstance(name, str) or len(name) <= 80 else f"of {len(name)} characters"
+        raise CorpusError(f"{where}: reviewer must be one word of at most 64 letters, digits or . _ - @ "
+                          f"(starting with a letter or digit), not {shown}", path)
+    return name
+
+
 def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Decision:
     """Validate one JSON object into a Decision; CorpusError naming ``where`` otherwise."""
     if not isinstance(row, dict):
@@ -201,22 +242,21 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Deci
         if row.get(name) is not None and not isinstance(row[name], str):
             raise CorpusError(f"{where}: {name} must be text", path)
     stage = _choice(row["stage"], STAGES, "stage", where, path)
-    if not _REVIEWER.fullmatch(row["reviewer"]):
-        raise CorpusError(f"{where}: reviewer must be one word (letters, digits, . _ - @), not {row['reviewer']!r}",
-                          path)
+    check_reviewer(row["reviewer"], where, path)
     if not isinstance(row.get("resolution", False), bool):
         raise CorpusError(f"{where}: resolution must be true or false", path)
     values = {k: row.get(k) for k in known if k in row}
     values["time"] = _utc(row["time"], where, path)
-    if stage == "screen":
+    if stage in RECORD_STAGES:
         if row.get("claim") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
-            raise CorpusError(f"{where}: a screen decision is about a record: no claim, direction, design, "
+            raise CorpusError(f"{where}: a {stage} decision is about a record: no claim, direction, design, "
                               "population or n", path)
-        decision = _choice(row.get("decision"), SCREEN_REASONS, "screen decision", where, path)
+        reasons = REASONS[stage]
+        decision = _choice(row.get("decision"), reasons, f"{stage} decision", where, path)
         if row.get("reason") is None:
-            raise CorpusError(f"{where}: missing reason to {decision} (one of: {', '.join(SCREEN_REASONS[decision])})",
+            raise CorpusError(f"{where}: missing reason to {decision} (one of: {', '.join(reasons[decision])})",
                               path)
-        values["reason"] = _choice(row.get("reason"), SCREEN_REASONS[decision], f"reason to {decision}", where, path)
+        values["reason"] = _choice(row.get("reason"), reasons[decision], f"reason to {decision}", where, path)
     else:
         if not row.get("claim"):
             raise CorpusError(f"{where}: a judge decision needs a claim", path)
@@ -243,9 +283,9 @@ def make_decision(
     key : str
         Record key.
     stage : str
-        ``screen`` or ``judge``.
+        ``screen``, ``fulltext`` or ``judge``.
     reviewer : str
-        Who decides (one word).
+        Who decides (see :func:`check_reviewer`).
     time : str or datetime, optional
         When (ISO 8601 with a zone, or an aware datetime); now, in UTC, by default.
     **values
@@ -268,8 +308,8 @@ def make_decision(
     row = {"key": key, "stage": stage, "reviewer": reviewer,
            "time": when.isoformat() if isinstance(when, datetime) else when,
            **{k: v for k, v in values.items() if v is not None and v is not False}}
-    if stage == "screen" and values.get("decision") == "include":
-        row.setdefault("reason", SCREEN_REASONS["include"][0])
+    if stage in RECORD_STAGES and values.get("decision") == "include":
+        row.setdefault("reason", REASONS[stage]["include"][0])
     return _parse(row, f"decision on {key}")
 
 
@@ -349,11 +389,15 @@ class DecisionLog:
     decisions : tuple of Decision
         The full history (the curator's register judgements first, when merged).
     path : Path or None
-        The log file (where :meth:`append` writes).
+        The shared log file ``decisions.jsonl`` (read; written only when there
+        is no ``folder``).
+    folder : Path or None
+        The per-reviewer folder: :meth:`append` writes to ``<folder>/<reviewer>.jsonl``.
     """
 
     decisions: tuple[Decision, ...] = ()
     path: Path | None = None
+    folder: Path | None = None
 
     def __len__(self) -> int:
         return len(self.decisions)
@@ -418,19 +462,31 @@ class DecisionLog:
                                   reason=judgement.finding or None, line=-1))
         return replace(self, decisions=(*added, *self.decisions))
 
+    def file_for(self, reviewer: str) -> Path | None:
+        """Where this reviewer's decisions are appended (None: the log has no file)."""
+        return self.folder / f"{check_reviewer(reviewer)}.jsonl" if self.folder is not None else self.path
+
     def append(self, decision: Decision) -> DecisionLog:
-        """Append one decision to the log file (one JSON line) and return the longer log.
+        """Append one decision to the reviewer's file (one JSON line) and return the longer log.
 
         Raises
         ------
         CorpusError
-            The log has no file, its file cannot be written (nothing is appended) or
-            its last line is incomplete.
+            The log has no file, its file cannot be written (nothing is appended)
+            or its last line is incomplete, or the decision is a resolution of
+            an item on which nobody disagrees.
         """
-        if self.path is None:
+        target = self.file_for(decision.reviewer)
+        if target is None:
             raise CorpusError("this decision log has no file to append to")
+        if decision.resolution:
+            outcome = self.outcome(*decision.item)
+            if outcome is None or not outcome.conflicting:
+                what = f"{decision.key}{' / ' + decision.claim if decision.claim else ''}"
+                raise CorpusError(f"no conflict to resolve on {what} at the {decision.stage} stage "
+                                  "(see litreview decisions --conflicts)")
         line = max((d.line for d in self.decisions), default=0) + 1
-        append_jsonl(self.path, decision.to_dict())
+        append_jsonl(target, decision.to_dict())
         return replace(self, decisions=(*self.decisions, replace(decision, line=line)))
 
     def orphans(self, records: Iterable[str], claims: Iterable[str]) -> list[tuple[Decision, str]]:
@@ -460,6 +516,21 @@ class DecisionLog:
                 found.append((d, f"claim {d.claim!r} is not in the claims register"))
         return found
 
+    def visible(self, key: str, claim: str | None, stage: str, reviewer: str) -> Outcome | None:
+        """The item's outcome as ``reviewer`` may see it: None until they have decided it (blind review)."""
+        if (key, claim, stage, reviewer) not in self.latest():
+            return None
+        return self.outcome(key, claim, stage)
+
+    def disputed_records(self) -> dict[str, str]:
+        """Records with an unresolved conflict at a record stage: key -> stage (the first such stage)."""
+        out: dict[str, str] = {}
+        for stage in RECORD_STAGES:
+            for (key, _, _), outcome in self.outcomes(stage).items():
+                if outcome.status == "conflict":
+                    out.setdefault(key, stage)
+        return out
+
     def reviewers(self, stage: str | None = None) -> list[str]:
         """Reviewer names (resolutions aside), sorted."""
         return sorted({d.reviewer for d in self.decisions if stage in (None, d.stage) and not d.resolution})
@@ -485,7 +556,7 @@ class DecisionLog:
     def kappa(self) -> pd.DataFrame:
         """Cohen's kappa per stage between every two reviewers who decided the same items.
 
-        Screening compares include/exclude; judging compares directions.
+        Both screening stages compare include/exclude; judging compares directions.
         Resolutions are left out (they are not an independent reading).
 
         Returns
@@ -497,7 +568,7 @@ class DecisionLog:
         """
         rows = []
         latest = self.latest()
-        for stage, category in (("screen", "decision"), ("judge", "direction")):
+        for stage, category in (("screen", "decision"), ("fulltext", "decision"), ("judge", "direction")):
             answers: dict[str, dict[tuple[str, str | None], Any]] = {}
             for (key, claim, item_stage, reviewer), decision in latest.items():
                 value = getattr(decision, category)
@@ -548,7 +619,9 @@ def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = Non
     Parameters
     ----------
     path : str or PathLike
-        ``corpus/decisions.jsonl``.
+        ``corpus/decisions.jsonl``, the shared log; the per-reviewer files in
+        the folder beside it (``corpus/decisions/*.jsonl``) are read with it,
+        and new decisions go there.
     snapshot : Snapshot, optional
         When given, the curator's register judgements join the log as reviewer
         ``curator`` (:meth:`DecisionLog.with_curator`).
@@ -561,14 +634,22 @@ def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = Non
     ------
     CorpusError
         A line is not JSON or breaks a rule (one line naming the file and line,
-        e.g. ``corpus/decisions.jsonl: line 3: unknown reason to exclude 'wrong dose'``).
+        e.g. ``corpus/decisions.jsonl: line 3: unknown reason to exclude 'wrong dose'``),
+        or a reviewer's file holds another reviewer's decision.
     """
     path = Path(path)
+    folder = path.with_suffix("")
     decisions: list[Decision] = []
     if path.is_dir():
         raise CorpusError("is a directory, not a file: decisions cannot be read or recorded", str(path))
-    if path.is_file():
-        for number, row in read_jsonl(path):
-            decisions.append(_parse(row, f"line {number}", str(path), number))
-    log = DecisionLog(tuple(decisions), path)
+    files = [path] if path.is_file() else []
+    files += sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+    for file in files:
+        for number, row in read_jsonl(file):
+            decision = _parse(row, f"line {number}", str(file), number)
+            if file != path and decision.reviewer != file.stem:
+                raise CorpusError(f"line {number}: a decision by {decision.reviewer!r} in {file.stem!r}'s file",
+                                  str(file))
+            decisions.append(decision)
+    log = DecisionLog(tuple(decisions), path, folder)
     return log.with_curator(snapshot) if snapshot is not None else log

@@ -35,8 +35,13 @@ class CorpusPaths:
 
     @property
     def decisions(self) -> Path:
-        """``decisions.jsonl``: the reviewers' append-only log (optional)."""
+        """``decisions.jsonl``: the reviewers' shared append-only log (optional, read beside :attr:`decision_files`)."""
         return self.root / "decisions.jsonl"
+
+    @property
+    def decision_files(self) -> Path:
+        """``decisions/``: one append-only log per reviewer, ``<reviewer>.jsonl``."""
+        return self.root / "decisions"
 
 
 def find_corpus(start: str | Path = ".") -> Path:

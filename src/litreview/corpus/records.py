@@ -37,7 +37,8 @@ citation_status     ``MedlineCitation/@Status`` (MEDLINE, PubMed-not-MEDLINE, ..
 indexing_method     ``MedlineCitation/@IndexingMethod`` (Curated, Automated, or None)
 corrections         :class:`Correction` list (RefType kept as given)
 retracted           True when a RetractionIn link or "Retracted Publication" type exists
-source              ``"pubmed"`` (parsed XML) or ``"curated"`` (built from the register)
+source              ``"pubmed"`` (parsed XML or MEDLINE text), ``"curated"`` (built from the register) or
+                    ``"imported"`` (a reference-manager RIS export)
 curated_summary     for curated records: the project's one-sentence summary of the
                     finding -- NOT the PubMed abstract; ``None`` for PubMed records
 ==================  ==========================================================

@@ -126,8 +126,10 @@ class Provenance:
     key : str
         Record key.
     source : str
-        ``curated`` (evidence register: bibliographic facts + a project summary)
-        or ``pubmed`` (full record parsed from E-utilities XML).
+        ``curated`` (evidence register: bibliographic facts + a project summary),
+        ``pubmed`` (full PubMed record: E-utilities, the mirror, or an imported
+        PubMed XML / MEDLINE file) or ``imported`` (a reference-manager export,
+        RIS, whose record is not PubMed's own).
     retrieved : str
         Date (``YYYY-MM-DD``) the record entered the snapshot.
     verification : str or None
@@ -139,6 +141,9 @@ class Provenance:
         The page that verified the identifier (None when no page did).
     queries : tuple of str
         Mechanism keys whose search returned the record.
+    file : str or None
+        For a record brought in by ``litreview import``: the file's name (no
+        directory), None otherwise.
     """
 
     key: str
@@ -147,6 +152,7 @@ class Provenance:
     verification: str | None = None
     verified_via: str | None = None
     queries: tuple[str, ...] = ()
+    file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,12 +167,13 @@ class SearchResult:
         The PubMed query for the mechanism.
     count : int
         Hits (ESearch ``Count`` after a live fetch, matches in the local mirror,
-        register rows offline).
+        register rows offline, imported records that name the mechanism's terms).
     keys : tuple of str
         Record keys in the snapshot for this mechanism.
     origin : str
-        ``curated_register`` (offline stand-in), ``esearch`` (E-utilities) or
-        ``mirror`` (the local baseline mirror, :mod:`litreview.mirror`).
+        ``curated_register`` (offline stand-in), ``esearch`` (E-utilities),
+        ``mirror`` (the local baseline mirror, :mod:`litreview.mirror`) or
+        ``import`` (records from files, :mod:`litreview.sources.importing`).
     retrieved : str
         Date of the search or build.
     """
@@ -441,7 +448,7 @@ def write_snapshot(snapshot: Snapshot, directory: str | Path) -> None:
     directory = Path(directory)
     rows: dict[str, list[dict[str, Any]]] = {
         "records.jsonl": [a.to_dict() for a in sorted(snapshot.records, key=lambda a: a.key)],
-        "provenance.jsonl": [_plain(p) for _, p in sorted(snapshot.provenance.items())],
+        "provenance.jsonl": [_provenance_row(p) for _, p in sorted(snapshot.provenance.items())],
         "curated.jsonl": [asdict(j) for j in sorted(snapshot.curated, key=_judgement_order)],
     }
     searches = {k: _plain(snapshot.searches[k]) for k in snapshot.searches}
@@ -460,6 +467,14 @@ def write_snapshot(snapshot: Snapshot, directory: str | Path) -> None:
 def _judgement_order(j: CuratedJudgement) -> tuple[str, str]:
     """Sort key of a judgement."""
     return (j.key, j.claim_id)
+
+
+def _provenance_row(entry: Provenance) -> dict[str, Any]:
+    """A provenance line; ``file`` only for imported records, so snapshots without imports keep their bytes."""
+    row = _plain(entry)
+    if row["file"] is None:
+        del row["file"]
+    return row
 
 
 def _plain(obj: Any) -> dict[str, Any]:

@@ -35,5 +35,5 @@ CURATED_POPULATIONS = ("human", "animal", "in_vitro", "mixed")
 #: How strongly a register row's identifier was verified, strongest first.
 VERIFICATIONS = ("pubmed_or_pmc_page", "secondary_page", "doi_page", "pmid_not_seen")
 #: Where a record came from, and where a search's hits came from.
-SOURCES = ("curated", "pubmed")
-ORIGINS = ("curated_register", "esearch", "mirror")
+SOURCES = ("curated", "pubmed", "imported")
+ORIGINS = ("curated_register", "esearch", "mirror", "import")

@@ -79,6 +79,18 @@ _AGENT_ALIASES = {"ketamine": ("ketamine", "esketamine", "arketamine", "r-ketami
 ANAPHORS = (r"the (?:active )?(?:infusions?|drug|treatment|intervention|injections?|dose|compound)|"
             r"active (?:drug|treatment|arm|group)|(?<!-)treated (?:animals|mice|rats|patients|group)")
 _OCD = r"obsess|ocd|y-bocs|compuls"
+#: Outcome entry terms and abbreviations, per outcome word (MeSH entry terms, assay and scale names):
+#: the one vocabulary the judge (claim patterns) and relevance (word groups) both read. Narrower than
+#: the thesaurus below: each names the outcome itself, never a neighbouring one ("depression scores" are
+#: not cognition).
+OUTCOME_SYNONYMS = {
+    "bipolar": r"bipolar|mania|manic", "depressive": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids",
+    "depression": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids",
+    "cortisol": r"cortisol|corticost|cort\b|glucocortic|hpa", "resistant": r"resistan|refractor|trd\b",
+    "suicidal": r"suicid|c-ssrs|ssi\b|msss", "microbiome": r"microbio|bacteri|taxa|firmicut|bacteroid|lactobac",
+    "burst": r"burst|habenul|lhb\b", "habenula": r"habenul|lhb\b", "default": r"default[- ]mode|dmn\b",
+    "cognitive": r"cogni|memory|attention|executive|neurocogn|neuropsych", "glutamate": r"glutam|glx\b|mrs\b",
+    "synapse": r"synap|spine|dendrit|sv2a", "formation": r"synap|spine|dendrit|sv2a|neurogen"}
 #: Outcome words and the measures or synonyms a study reports them by (general domain knowledge:
 #: rating scales and standard assays), as regex prefixes.
 _THESAURUS = {
@@ -257,6 +269,7 @@ def _pattern(text: str, exclude: frozenset[str] = frozenset()) -> str:
         parts.append(re.escape(stem(word)))
         parts.extend(re.escape(alias) for alias in _AGENT_ALIASES.get(word, ()))
         parts.extend(synonyms for key, synonyms in _THESAURUS.items() if word.startswith(key))
+        parts.extend(synonyms for key, synonyms in OUTCOME_SYNONYMS.items() if word == key)
     return "|".join(dict.fromkeys(parts))
 
 

@@ -43,7 +43,10 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 _META = _rx(r"\bmeta-?analy[sz]\w*|\bpooled analysis\b|\bnetwork meta")
 _SYSREV = _rx(r"\bsystematic(?:al)?(?:ally)? review\w*|\bsystematically (?:searched|reviewed)|"
-              r"\bumbrella review|\bscoping review")
+              r"\bumbrella review|\bscoping review|\bCochrane (?:systematic )?review|"
+              r"\bsearched\b.{0,120}\b(?:MEDLINE|PubMed|Embase|CENTRAL|PsycINFO|Web of Science)\b|"
+              r"\b(?:included|identified) \d+ (?:\w+ ){0,2}(?:RCTs|trials|studies)\b|"
+              r"\b\d+ (?:\w+ ){0,3}(?:RCTs|trials|studies) (?:were|was) included\b")
 _RCT = _rx(r"\brandomi[sz]ed(?:,)? (?:\w+[ -]){0,4}(?:trial|study|crossover|cross-over)|\brandomi[sz]ed controlled\b|"
            r"\bdouble-?blind\w*\b.{0,60}\brandomi[sz]|\brandomi[sz]\w*\b.{0,60}\bdouble-?blind|\bRCTs?\b|"
            r"\bwere randomi[sz]ed\b|\brandomi[sz]ed to\b|\brandomly (?:assigned|allocated)\b|"
@@ -246,6 +249,9 @@ _SAMPLE_PATTERNS = (
     ("count", re.compile(rf"(?<![\d.,])\b({_NUMBER})\s+(?:{_SKIP_MODIFIER}[A-Za-z][\w-]*\s+){{0,3}}{_NOUNS}\b",
                          re.IGNORECASE)),
 )
+#: A count inside a subgroup ("of whom 12 patients", "among responders, 8") is not the study's n.
+_SUBGROUP = re.compile(r"\b(?:of whom|of these|among (?:them|these|responders|remitters)|subgroup|subset|"
+                       r"responders|remitters)\b[^.;]*$", re.IGNORECASE)
 _BEFORE_NOT_COUNT = re.compile(r"(?:aged?|ages|p\s*[<=>]|[<>≤≥±]|\bday|\bweek|\bmonth|\byear|\bvs\.?|-)\s*$",
                                re.IGNORECASE)
 
@@ -322,6 +328,8 @@ def extract_sample_size(text: str | None) -> SampleSize | None:
         for match in regex.finditer(text):
             before = text[max(0, match.start() - 8): match.start()]
             if _BEFORE_NOT_COUNT.search(before) or text[match.end(1): match.end(1) + 1] == "%":
+                continue
+            if rank == 2 and _SUBGROUP.search(text[max(0, match.start() - 60): match.start()]):
                 continue
             n = _parse_number(match.group(1))
             if not n or n > 10_000_000:

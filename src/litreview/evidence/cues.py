@@ -64,13 +64,26 @@ NULL = re.compile(
     r"\b(?:similar|identical) (?:to|in|between|across|for|with)\b|\bnot (?:associated|related|correlated|changed|"
     r"altered|affected)\b|\bon no (?:\w+ ){0,2}(?:outcomes?|measures?|endpoints?|scales?)\b|"
     r"\b(?:remained|stayed|held) (?:stable|flat|steady|constant|level)\b|\bwithout (?:significantly |measurably )?"
-    r"(?:altering|changing|affecting|increasing|decreasing|reducing|raising|lowering|improving)\b",
+    r"(?:altering|changing|affecting|increasing|decreasing|reducing|raising|lowering|improving)\b|"
+    # too small to see: "below the detection limit", "under the sensitivity of the assay", "undetectable"
+    r"\b(?:below|under|beneath|beyond|within) (?:the )?(?:[\w-]+ ){0,2}(?:detection|sensitivity|resolution|"
+    r"noise|limits? of (?:detection|quantification))\b|\b(?:undetectable|not detectable|not measurable|"
+    r"too small to (?:detect|measure|resolve))\b|\bsmaller than (?:[\w-]+ ){0,5}?(?:could|can) (?:detect|resolve)\b",
     re.IGNORECASE,
 )
+#: A title that states a finding (a verb), not only a topic ("Misuse after clinical ketamine" names a topic).
+TITLE_FINDING = re.compile(r"\b(?:is|are|was|were|has|have|caus\w*|leads? to|led to|induc\w*|associated|linked|"
+                           r"increas\w*|rais\w*|risk|produc\w*|shows?|showed)\b", re.IGNORECASE)
+#: A hypothetical: what would follow if an effect existed ("if the drug raised X, ..."), not a finding.
+HYPOTHETICAL = re.compile(r"^(?:and |but )?(?:if|whether|should|had|were)\b|\b(?:would|could|might) have\b",
+                          re.IGNORECASE)
 #: An effect that faded or did not hold up: it was there, then it was not (a partial finding).
 FADED = re.compile(
     r"\bno longer (?:significant|different|present|evident|detectable|apparent|seen)|"
     r"\bdid not (?:persist|last|endure|survive|hold)|\bnot (?:sustained|maintained|persistent|robust)\b|"
+    r"\bno longer (?:differ\w*|separat\w*|superior|better|improved|lower|higher|reduced|elevated)|"
+    r"\breturned to (?:baseline|pre-?treatment|control)|\b(?:significance|difference|effect|benefit) "
+    r"(?:[\w-]+ ){0,5}?(?:was|were) lost\b|"
     r"\b(?:disappeared|dissipated|faded|waned|wore off|lost (?:statistical )?significance)\b", re.IGNORECASE)
 EFFECT_NOUN = (r"(?:effects?|benefits?|improvements?|reductions?|increases?|decreases?|rises?|changes?|"
                r"differences?|responses?|advantages?|signals?|gains?|elevations?|drops?|relief)")
@@ -140,6 +153,11 @@ HARM_SERIOUS = re.compile(r"\b(?:serious|severe|persist\w*|lasting|irreversib\w*
 HARM_ABSENT = re.compile(r"\b(?:no|without|absence of|free of|none|neither|nor|not|never|did not|no cases? of)\b",
                          re.IGNORECASE)
 #: A harm named as what was measured ("abuse liability", "craving scores", "rated drug liking") ...
+#: A harm denied by a negated link a few words before it ("was not associated with significant misuse").
+HARM_NEGATED_LINK = re.compile(
+    r"\b(?:not|no|never|neither|nor)\s+(?:[\w-]+\s+){0,2}?(?:associated with|linked (?:to|with)|related to|"
+    r"lead(?:ing)? to|led to|result(?:ed|ing)? in|caus\w*|induc\w*|produc\w*|evidence (?:of|for)|signs? of|"
+    r"increase[ds]? (?:in )?|rise in)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 HARM_MEASURED_AFTER = re.compile(r"\w*[\s-]+(?:liability|potential|risk|assessments?|screening|questionnaires?|"
                                  r"scales?|scores?|ratings?|measures?|outcomes?)\b", re.IGNORECASE)
 HARM_MEASURED_BEFORE = re.compile(r"\b(?:rated|ratings? of|scores? (?:for|of|on)|measured|assessed|evaluated|"

@@ -149,20 +149,42 @@ def split_sentences(text: str) -> list[str]:
             if s.strip()]
 
 
-@lru_cache(maxsize=1024)
-def _split_conclusion(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+#: Closing sentences that are no finding: an outlook ("may serve as a viable therapeutic target"), a
+#: call for more work ("further research should ..."), a statement of what remains unknown.
+_GENERIC = re.compile(
+    r"\b(?:may|might|could|can) (?:\w+ ){0,2}?(?:serve as|be|represent|provide|offer|open|pave)\b[^.;]{0,80}?"
+    r"\b(?:targets?|avenues?|strateg\w+|approach\w*|options?|insights?|candidates?|ways?|opportunit\w+)\b|"
+    r"\b(?:further|future|additional|more|larger) (?:\w+ ){0,2}?(?:research|studies|work|investigations?|trials?)\b|"
+    r"\b(?:is|are) (?:still |urgently )?(?:needed|warranted|required)\b|\bremains? (?:to be|unclear|unknown)\b",
+    re.IGNORECASE)
+#: A drug class in general ("NMDA receptor antagonists", "glutamatergic agents"), not one named drug.
+_CLASS = re.compile(r"\b(?:antagonists|agents|drugs|compounds|modulators|antidepressants|blockers|medications)\b",
+                    re.IGNORECASE)
+#: How far back from the end an unlabelled abstract's conclusion is looked for (sentences).
+_CONCLUSION_REACH = 4
+
+
+@lru_cache(maxsize=4096)
+def _split_conclusion(text: str, prefer: str = "") -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Cached :func:`split_conclusion` (a record is read for many claims)."""
-    body, conclusion = _split_conclusion_uncached(text)
+    body, conclusion = _split_conclusion_uncached(text, prefer)
     return tuple(body), tuple(conclusion)
 
 
-def split_conclusion(text: str) -> tuple[list[str], list[str]]:
-    """(body sentences, conclusion sentences): a labelled conclusion section, else the last two sentences."""
-    body, conclusion = _split_conclusion(text)
+def split_conclusion(text: str, prefer: str = "") -> tuple[list[str], list[str]]:
+    """(body sentences, conclusion sentences).
+
+    A labelled conclusion section when there is one. Otherwise the last two
+    sentences that state a finding: closing outlooks, calls for further
+    research and, when ``prefer`` (a regex naming the claim's intervention) is
+    given, sentences about a drug class in general are skipped, and a sentence
+    naming the intervention among the last few is preferred.
+    """
+    body, conclusion = _split_conclusion(text, prefer)
     return list(body), list(conclusion)
 
 
-def _split_conclusion_uncached(text: str) -> tuple[list[str], list[str]]:
+def _split_conclusion_uncached(text: str, prefer: str = "") -> tuple[list[str], list[str]]:
     """(body sentences, conclusion sentences), computed."""
     labels = list(_CONCLUSION.finditer(text))
     if labels:
@@ -171,7 +193,18 @@ def _split_conclusion_uncached(text: str) -> tuple[list[str], list[str]]:
     sentences = split_sentences(text)
     if len(sentences) <= 2:
         return [], sentences
-    return sentences[:-2], sentences[-2:]
+    first = 1 if "\n" in text.strip() else 0  # the title is never the conclusion
+    agent = re.compile(rf"\b(?:{prefer})", re.IGNORECASE) if prefer else None
+    window = range(max(first, len(sentences) - _CONCLUSION_REACH), len(sentences))
+    findings = [i for i in window if not _GENERIC.search(sentences[i])
+                and not (agent and _CLASS.search(sentences[i]) and not agent.search(sentences[i]))]
+    chosen = findings[-2:]
+    naming = [i for i in findings if agent and agent.search(sentences[i])]
+    if naming and not any(i in naming for i in chosen):
+        chosen = sorted([naming[-1], *chosen[-1:]])
+    if not chosen:
+        chosen = list(range(len(sentences) - 2, len(sentences)))
+    return ([s for i, s in enumerate(sentences) if i not in chosen], [sentences[i] for i in chosen])
 
 
 def negated_at(sentence: str, start: int) -> bool:

@@ -216,6 +216,10 @@ def _directional(clause: str, effect: str, timeframe: str = "") -> tuple[str, st
     small or brief, held in some patients only, or was inconsistent.
     """
     plain = _NOT_NEGATION.sub(" ", clause)
+    null = lex.NULL.search(plain)
+    if lex.HYPOTHETICAL.search(plain):
+        # "if the drug raised X, the change was too small to detect": no effect when it says so, else no finding
+        return ("null", null.group(0)) if null else ("", "")
     qualify = timeframe != "lasting"
     faded = lex.FADED.search(plain) if qualify and timeframe != "early" else None
     if faded:
@@ -300,7 +304,7 @@ def _harm_reading(clause: str, harm: re.Match[str], previous: tuple[re.Match[str
     before, after = clause[max(0, harm.start() - 40): harm.start()], clause[harm.end():]
     listed = previous is not None and previous[1] == "absent" and lex.LIST_LINK.match(
         clause[previous[0].end(): harm.start()])
-    if listed or lex.HARM_ABSENT.search(before[-25:]):
+    if listed or lex.HARM_ABSENT.search(before[-25:]) or lex.HARM_NEGATED_LINK.search(before):
         return "absent"
     if lex.HARM_MEASURED_AFTER.match(after) or lex.HARM_MEASURED_BEFORE.search(before):
         low, high = lex.HARM_LOW.search(before[-20:]), lex.HARM_HIGH.search(before[-20:])
@@ -478,12 +482,19 @@ def _other_outcome(cues: _ClauseCues, spec: ClaimSpec, outcome: bool) -> bool:
     return not outcome and bool(cues.domains & spec.other_outcomes)
 
 
+def _other_outcomes_only(spec: ClaimSpec, text: str) -> bool:
+    """True when the text never names the claim's outcome and names another outcome domain."""
+    if _found(_compiled(spec.outcome_pattern), text):
+        return False
+    return any(m.lastgroup in spec.other_outcomes for m in lex.DOMAIN.finditer(text))
+
+
 def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
     """Every clause with a signal, and whether the text names the claim's subject or outcome at all."""
     patterns = {name: _compiled(getattr(spec, f"{name}_pattern")) for name in ("subject", "outcome", "agent")}
     lines = text.splitlines()
     title = lines[0].strip() if len(lines) > 1 else ""
-    body, conclusion = split_conclusion(text)
+    body, conclusion = split_conclusion(text, spec.agent_pattern)
     out: list[_Clause] = []
     speaks = False
     for position, sentence in [(0, s) for s in body if s == title] + [(1, s) for s in conclusion]:
@@ -497,8 +508,9 @@ def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
             outcome = cues.primary or bool(_found(patterns["outcome"], clause))
             speaks = speaks or subject or outcome
             signal, cue = _clause_signal(cues, sentence, spec, patterns, context, subject, outcome)
-            if not signal:
-                continue
+            if not signal or (signal == "against" and spec.effect == "low_harm" and weight == _W_TITLE
+                              and not lex.TITLE_FINDING.search(sentence)):
+                continue  # a harm in a title without a verb is the topic, not a finding
             relevance = _W_OUTCOME if outcome else (_W_SENTENCE_OUTCOME if sentence_outcome else
                                                     (_W_SUBJECT if subject else 0.0))
             if spec.effect == "lasting" and not relevance and lex.LASTING_TOPIC.search(clause):
@@ -546,7 +558,7 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
         The claim, parsed (:func:`~litreview._claim_spec.parse_claim`).
     text : str
         Title (first line) and abstract or summary; the title and the
-        conclusion (a ``CONCLUSION(S):`` section, else the last two sentences)
+        conclusion (a ``CONCLUSION(S):`` section, else the last two finding sentences)
         are read.
 
     Returns
@@ -562,6 +574,8 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
     if not clauses:
         if not speaks:
             return Reading("unclear", 0.6, "", "the text names neither the claim's subject nor its outcome")
+        if spec.effect not in _READER_KINDS and _other_outcomes_only(spec, text):
+            return Reading("unclear", 0.5, "", "reports other outcomes, not the claim's")
         if spec.effect in _READER_KINDS or context:
             why = "a review or comment" if context else f"no {spec.effect.replace('_', ' ')} finding"
             return Reading("unclear", 0.4, "", f"{why}: nothing on the claim")

@@ -32,10 +32,19 @@ from functools import lru_cache
 from typing import Any
 
 from ..corpus.records import Article
-from .claim_spec import _AGENT_ALIASES, _THESAURUS, ANAPHORS, ClaimSpec, _pattern_words, parse_claim, stem
+from .claim_spec import (
+    _AGENT_ALIASES,
+    _THESAURUS,
+    ANAPHORS,
+    OUTCOME_SYNONYMS,
+    ClaimSpec,
+    _pattern_words,
+    parse_claim,
+    stem,
+)
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "REASONS", "UNREADABLE",
-           "relevance", "pair_score", "pair_record"]
+           "relevance", "unreadable", "pair_score", "pair_record"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
 THRESHOLD = 0.45
@@ -66,15 +75,7 @@ _EARLY = re.compile(r"\b(?:hours?|minutes?|min\b|\d+\s?h\b|24\s?h|day 1|first da
                     r"immediate\w*|within a day|onset)", re.IGNORECASE)
 _LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w*|maintenance|maintain\w*|"
                       r"persist\w*|lasting|long[- ]term|follow[- ]up|repeated)", re.IGNORECASE)
-#: Extra synonyms of outcome words the thesaurus lacks (abbreviations and MeSH entry terms).
 _KEEP = frozenset({"resistant", "lateral", "burst"})
-_MORE = {"bipolar": r"bipolar|mania|manic", "depressive": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids",
-         "depression": r"depress|madrs|hdrs|ham-?d\b|bdi\b|qids",
-         "cortisol": r"cortisol|corticost|cort\b|glucocortic|hpa", "resistant": r"resistan|refractor|trd\b",
-         "suicidal": r"suicid|c-ssrs|ssi\b|msss", "microbiome": r"microbio|bacteri|taxa|firmicut|bacteroid|lactobac",
-         "burst": r"burst|habenul|lhb\b", "habenula": r"habenul|lhb\b", "default": r"default[- ]mode|dmn\b",
-         "cognitive": r"cogni|memory|attention|executive|neurocogn|neuropsych", "glutamate": r"glutam|glx\b|mrs\b",
-         "synapse": r"synap|spine|dendrit|sv2a", "formation": r"synap|spine|dendrit|sv2a|neurogen"}
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _group(word: str) -> str:
     # a long word keeps more of itself: "neuroinflammation" must not match "neurons"
     parts = [re.escape(word[: max(5, min(len(word) - 3, 9))])]
     parts.extend(re.escape(alias) for alias in _AGENT_ALIASES.get(word, ()))
-    narrow = [s for key, s in _MORE.items() if word.startswith(key[:5])]
+    narrow = [s for key, s in OUTCOME_SYNONYMS.items() if word.startswith(key[:5])]
     parts.extend(narrow or [s for key, s in _THESAURUS.items() if word.startswith(key)])
     return "|".join(dict.fromkeys(parts))
 
@@ -207,6 +208,38 @@ def _outcome(terms: _Terms, text: str) -> float:
     return _coverage(terms.outcome, text)
 
 
+def unreadable(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> str:
+    """The reason code of a (claim, text) pair that cannot be read at all, or "" when it can.
+
+    The cheap checks of :func:`relevance` alone (no sentence is scored): the
+    judge calls this on every pair and the full score only behind a gate.
+
+    Parameters
+    ----------
+    claim : Claim, ClaimSpec or str
+        As for :func:`relevance`.
+    text : str or None
+        As for :func:`relevance`.
+    outcome_terms : tuple of str, optional
+        As for :func:`relevance`.
+
+    Returns
+    -------
+    str
+        One of :data:`UNREADABLE`, or "".
+    """
+    if not text or not text.strip():
+        return "no_text"
+    text = text[:MAX_CHARS]
+    words = len(text.split())
+    if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?]\s*$", text):
+        return "title_only"
+    if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
+        return "not_english"
+    terms = _terms(parse_claim(claim), tuple(outcome_terms))
+    return "no_subject" if not terms.intervention and not terms.outcome else ""
+
+
 def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> Relevance:
     """Score how far a text addresses a claim's intervention and outcome.
 
@@ -232,18 +265,11 @@ def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ())
     >>> r.reason, r.sentence
     ('addresses_claim', 'RESULTS: CORT fell after ketamine.')
     """
-    if not text or not text.strip():
-        return Relevance(0.0, reason="no_text")
+    code = unreadable(claim, text, outcome_terms)
+    if code or not text:
+        return Relevance(0.0, reason=code or "no_text")
     text = text[:MAX_CHARS]
-    words = len(text.split())
-    if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?]\s*$", text):
-        return Relevance(0.0, reason="title_only")
-    if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
-        return Relevance(0.0, reason="not_english")
-    spec = parse_claim(claim)
-    terms = _terms(spec, tuple(outcome_terms))
-    if not terms.intervention and not terms.outcome:
-        return Relevance(0.0, reason="no_subject")
+    terms = _terms(parse_claim(claim), tuple(outcome_terms))
     intervention_in_text = _coverage(terms.intervention, text) > 0 if terms.intervention else True
     best = Relevance(0.0, reason="no_intervention" if not intervention_in_text else "no_outcome")
     outcome_in_text = False

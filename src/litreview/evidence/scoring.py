@@ -22,7 +22,7 @@ import difflib
 import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +45,7 @@ from .classification import (
 )
 from .direction import MODEL_CLASSES, direction_features
 from .reading import Reading, read_claim
-from .relevance import UNREADABLE, relevance
+from .relevance import Relevance, relevance, unreadable
 
 if TYPE_CHECKING:
     from ..corpus.decisions import DecisionLog, Outcome
@@ -123,7 +123,9 @@ def judge_direction(
         lower cortisol?"); a statement's first effect verb sets its polarity.
     text : str or None
         Abstract or summary. A ``CONCLUSION(S):`` label marks the conclusion,
-        otherwise the last two sentences are the conclusion; conclusion
+        otherwise the last two sentences that state a finding (outlooks, calls
+        for further research and drug-class generalities skipped;
+        :func:`~litreview.evidence.direction.split_conclusion`); conclusion
         sentences weigh most.
     weights : mapping, optional
         Model weights (feature -> one score per class); the packaged
@@ -169,9 +171,11 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
     """The judgement before abstention (see :func:`judge_direction`)."""
     if not text or not text.strip():
         return DirectionJudgement("unclear", "", 0.0, 0.0, "no text")
-    found = relevance(claim, text)
-    if found.reason in UNREADABLE or (min_relevance or 0.0) > found.score:
-        # bad input is always unclear; below the relevance gate (off by default) the text does not address the claim
+    # bad input is always unclear (cheap checks); the sentence-by-sentence relevance score is computed
+    # only behind a gate (off by default): below it the text does not address the claim
+    code = unreadable(claim, text)
+    found = Relevance(0.0, reason=code) if code or not min_relevance else relevance(claim, text)
+    if code or (min_relevance or 0.0) > found.score:
         gate = min_relevance or 1.0
         confidence = round(0.5 + 0.4 * (1 - min(found.score / gate, 1.0)), 3)
         return DirectionJudgement("unclear", found.sentence, found.score, confidence,
@@ -355,8 +359,10 @@ class StudyAssessment:
         ``reviewer:<name>`` (a decision in the reviewer's log) or ``automatic``.
     review_status : str
         ``verified`` (a person judged the pair), ``unverified`` (only the
-        machine did: a proposal, rated down in synthesis) or ``conflict`` (two
-        reviewers disagree and no resolution exists: left out of verdicts).
+        machine did: a proposal, rated down in synthesis) or ``disputed`` (two
+        reviewers disagree on the judgement, or on the record's inclusion at
+        title/abstract or full text, and no resolution exists: shown, but
+        left out of the verdict's vote until resolved).
     disagreements : tuple of str
         Fields (design, population, n, direction) where curator and machine
         both give a value and the values differ.
@@ -476,7 +482,7 @@ def _reviewed(outcome: Outcome | None, values: dict[str, Any], judged_by: str) -
     if outcome is None:
         return judged_by, "verified" if judged_by != "automatic" else "unverified"
     if outcome.status == "conflict":
-        return judged_by, "conflict"
+        return judged_by, "disputed"
     values.update(outcome.values)
     by_reviewer = outcome.judged_by != "curator"
     if "n" in outcome.values:
@@ -566,7 +572,8 @@ def score_evidence(
         :func:`~litreview.decisions.load_decisions` does given the snapshot).
         A decided judge-stage item overrides the curator and the machine for
         the fields it gives (``judged_by`` ``reviewer:<name>``); an unresolved
-        conflict keeps the values and is marked ``review_status="conflict"``.
+        conflict keeps the values and is marked ``review_status="disputed"``,
+        as is every pair of a record whose inclusion reviewers dispute.
     min_confidence : float, optional
         The machine's direction calls below this confidence are ``unclear``
         (see :func:`judge_direction`); 0 keeps every call.
@@ -586,6 +593,7 @@ def score_evidence(
     by_id = {c.id: c for c in claims}
     judgements = {(j.key, j.claim_id): j for j in curated}
     outcomes = decisions.outcomes("judge") if decisions is not None else {}
+    disputed = decisions.disputed_records() if decisions is not None else {}
     out = []
     facts: dict[str, _RecordFacts] = {}
     for key, claim_id in sorted(set(pairs), key=lambda p: (p[1], p[0])):
@@ -595,8 +603,11 @@ def score_evidence(
             raise CorpusError(f"pair ({key}, {claim_id}): no such claim")
         if key not in facts:
             facts[key] = _record_facts(by_key[key])
-        out.append(_assess(by_key[key], facts[key], by_id[claim_id], judgements.get((key, claim_id)), rubric,
-                           outcomes.get((key, claim_id, "judge")), min_confidence))
+        assessment = _assess(by_key[key], facts[key], by_id[claim_id], judgements.get((key, claim_id)), rubric,
+                             outcomes.get((key, claim_id, "judge")), min_confidence)
+        if key in disputed:
+            assessment = replace(assessment, review_status="disputed")
+        out.append(assessment)
     return out
 
 

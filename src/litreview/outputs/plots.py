@@ -83,7 +83,11 @@ def _box(ax: Axes, x: float, y: float, text: str, width: float = 0.42) -> None:
 
 
 def plot_prisma_flow(counts: pd.DataFrame) -> Figure:
-    """PRISMA-style flow diagram from the ``all (unique records)`` row of the screening counts.
+    """PRISMA 2020 flow diagram from the ``all (unique records)`` row of the screening counts.
+
+    Two screening stages (title/abstract, then full text), each with its
+    exclusions by reason and its records still disputed by reviewers, which
+    stay in the flow (every box adds up).
 
     Parameters
     ----------
@@ -95,31 +99,39 @@ def plot_prisma_flow(counts: pd.DataFrame) -> Figure:
     matplotlib.figure.Figure
     """
     row = counts[counts["mechanism"].str.startswith("all")].iloc[0]
-    reasons = [(c.split(": ", 1)[1], int(row[c])) for c in counts.columns if c.startswith("excluded: ") and row[c]]
-    fig = Figure(figsize=(7.5, 3.4))
+
+    def reasons(prefix: str) -> str:
+        """``reason: n`` lines of one stage's exclusions."""
+        lines = [f"{c.split(': ', 1)[1]}: {int(row[c])}" for c in counts.columns if c.startswith(prefix) and row[c]]
+        return "\n".join(lines) or "none"
+
+    fig = Figure(figsize=(7.5, 5.2))
     ax = fig.subplots()
     ax.set_axis_off()
     ax.set_xlim(0, 1)
-    ax.set_ylim(0.24, 1)
+    ax.set_ylim(0.04, 1.04)
     steps = [
-        (0.9, f"Identified from databases (PubMed)\nn = {row['from_databases']}"),
-        (0.62, f"Records screened\nn = {row['screened']}"),
-        (0.34, f"Records included\nn = {row['included']}"),
+        (0.96, f"Identified from databases (PubMed)\nn = {row['from_databases']}"),
+        (0.72, f"Records screened (title/abstract)\nn = {row['screened']}"),
+        (0.44, f"Reports assessed (full text)\nn = {row['assessed']}"),
+        (0.14, f"Studies included\nn = {row['included']}"),
     ]
     for y, text in steps:
         _box(ax, 0.22, y, text, width=0.4)
     for (y1, _), (y2, _) in zip(steps, steps[1:]):
-        ax.annotate("", (0.22, y2 + 0.065), (0.22, y1 - 0.065), arrowprops={"arrowstyle": "->"})
-    _box(ax, 0.68, 0.9, f"Identified from other sources\n(curated register) n = {row['from_other_sources']}",
+        ax.annotate("", (0.22, y2 + 0.045), (0.22, y1 - 0.045), arrowprops={"arrowstyle": "->"})
+    _box(ax, 0.68, 0.96, f"Identified from other sources\n(curated register) n = {row['from_other_sources']}",
          width=0.4)
-    ax.annotate("", (0.34, 0.685), (0.6, 0.835), arrowprops={"arrowstyle": "->"})
-    detail = "\n".join(f"{r}: {n}" for r, n in reasons) or "none"
-    side = [(0.76, f"Duplicates removed  n = {row['duplicates']}"),
-            (0.48, f"Records excluded  n = {row['excluded']}\n{detail}")]
+    ax.annotate("", (0.34, 0.765), (0.6, 0.9), arrowprops={"arrowstyle": "->"})
+    side = [(0.82, f"Duplicates removed  n = {row['duplicates']}"),
+            (0.6, f"Records excluded  n = {row['excluded']}\n{reasons('excluded: ')}\n"
+                  f"Disputed, kept visible  n = {row['screen_disputed']}"),
+            (0.3, f"Reports excluded  n = {row['fulltext_excluded']}\n{reasons('fulltext excluded: ')}\n"
+                  f"Disputed, kept visible  n = {row['fulltext_disputed']}")]
     for y, text in side:
         _box(ax, 0.79, y, text, width=0.4)
         ax.annotate("", (0.59, y), (0.22, y), arrowprops={"arrowstyle": "->"})
-    ax.set_title("Screening flow (unique records, all mechanisms)")
+    ax.set_title("PRISMA 2020 flow (unique records, all mechanisms)")
     return fig
 
 

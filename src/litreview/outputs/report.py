@@ -61,8 +61,9 @@ FIGURE_CAPTIONS = {
     "evidence_map": "Evidence map. One row per claim, one column per study design; a marker's size and number "
                     "count the studies, its colour is the direction most of them point (legend at the right).",
     "prisma_flow": "Screening flow in the style of PRISMA 2020, over unique records: identified from databases "
-                   "(PubMed) and from other sources (the curated register), duplicates removed, records screened, "
-                   "excluded with reasons, and included.",
+                   "(PubMed) and from other sources (the curated register), duplicates removed, records screened "
+                   "by title and abstract, reports assessed in full text, each stage's exclusions with reasons "
+                   "and its records still disputed by reviewers (kept visible, not dropped), and included.",
     "timeline": "Publication years of the included records, one row per mechanism.",
 }
 _DIRECTION_WORDS = {"supports": "supports", "contradicts": "opposite", "no_effect": "no effect", "mixed": "mixed",
@@ -202,6 +203,7 @@ def render_report(
     cited: Sequence[Article],
     context: ReportContext,
     figures: Mapping[str, Figure | bytes] | None = None,
+    comparison: pd.DataFrame | None = None,
 ) -> bytes:
     """Render the review as one self-contained HTML page.
 
@@ -219,6 +221,9 @@ def render_report(
         What was reviewed and when.
     figures : mapping of str to Figure or PNG bytes, optional
         Embedded as ``data:`` URIs, captioned from :data:`FIGURE_CAPTIONS`.
+    comparison : pandas.DataFrame, optional
+        For a machine-only review, the curated vs machine table per claim
+        (:func:`~litreview.workbench.machine.compare_reviews`), shown after the verdicts.
 
     Returns
     -------
@@ -247,6 +252,7 @@ def render_report(
                      "summary": a.curated_summary if a.source == "curated" else None,
                      "abstract": a.abstract if a.source != "curated" else None} for a in cited],
         curated_label=CURATED_LABEL,
+        comparison=None if comparison is None else comparison.fillna("").to_dict("records"),
         counts={"claims": len(present), "studies": len(studies), "records": len(cited)},
     )
     return page.encode("utf-8")

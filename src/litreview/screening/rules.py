@@ -14,13 +14,18 @@ For each mechanism, the records its search returned go through, in order:
 3. **Relevance**: weighted hits of the mechanism's terms and MeSH headings
    (title 3, MeSH 2, abstract or summary 1, plus 2 when ketamine is named).
 
-A reviewer's screening decision (:mod:`litreview.decisions`) outranks the
-rules and the curator's link: the record is included or excluded with the
-reviewer's reason, and ``screened_by`` names who decided (``rules``,
-``curator``, ``reviewer:<name>``). When reviewers disagree and nobody has
-resolved it, the record's decision is ``conflict`` and it goes no further.
-A reviewer's judge-stage decision on an included record also sends that
-(record, claim) pair to scoring.
+A reviewer's title/abstract decision (stage ``screen`` in
+:mod:`litreview.decisions`) outranks the rules and the curator's link: the
+record is included or excluded with the reviewer's reason, and ``screened_by``
+names who decided (``rules``, ``curator``, ``reviewer:<name>``). A record that
+passed goes on to full-text screening (stage ``fulltext``): a reviewer's
+full-text exclusion excludes it there, with its reason; without a full-text
+decision the inclusion stands. When reviewers disagree at either stage and
+nobody has resolved it, the record is ``disputed``: nothing vanishes, it stays
+in the log and the counts, goes on to scoring marked ``disputed`` and informs
+the verdicts without voting until someone resolves it. A reviewer's
+judge-stage decision on an included record also sends that (record, claim)
+pair to scoring.
 
 Retracted records are kept here and flagged by scoring, which excludes them
 from verdicts while still showing them.
@@ -59,11 +64,13 @@ EXCLUSION_REASONS = (
     "mechanism terms absent",
 )
 LOG_COLUMNS = [
-    "mechanism", "key", "pmid", "title", "year", "source", "decision", "reason", "screened_by", "duplicate_of",
-    "relevance",
+    "mechanism", "key", "pmid", "title", "year", "source", "decision", "stage", "reason", "screened_by",
+    "duplicate_of", "relevance",
 ]
+#: Stage names in the log's ``stage`` column.
+TITLE_ABSTRACT, FULL_TEXT = "title/abstract", "full text"
 #: Order in which a record's decisions across mechanisms count for the unique-record total.
-_DECISION_RANK = {"included": 0, "conflict": 1, "excluded": 2, "duplicate": 3}
+_DECISION_RANK = {"included": 0, "disputed": 1, "excluded": 2, "duplicate": 3}
 _STOPWORDS = frozenset(
     "the and for with from that this into within than over under more less its their levels level "
     "effect effects activity ketamine esketamine".split()
@@ -79,19 +86,27 @@ class ScreeningResult:
     log : pandas.DataFrame
         One row per (mechanism, record) with columns ``mechanism, key, pmid,
         title, year, source, decision`` (``included``/``excluded``/``duplicate``,
-        or ``conflict`` while reviewers disagree), ``reason``, ``screened_by``
+        or ``disputed`` while reviewers disagree), ``stage`` (where the
+        decision was made: ``identification`` for duplicates,
+        ``title/abstract`` or ``full text``), ``reason``, ``screened_by``
         (``rules``, ``curator`` or ``reviewer:<name>``), ``duplicate_of``,
         ``relevance``; ranked by relevance.
     counts : pandas.DataFrame
-        PRISMA-style counts per mechanism: ``identified`` (split into
+        PRISMA 2020 counts per mechanism: ``identified`` (split into
         ``from_databases``, records a PubMed search or the mirror returned, and
         ``from_other_sources``, records taken from the curated register),
-        ``duplicates, screened, excluded, included, conflicts`` and one
-        ``excluded: <reason>`` column per rule reason, then per reviewer
-        reason given.
+        ``duplicates``, ``screened`` (= identified - duplicates),
+        ``excluded`` and ``screen_disputed`` at title/abstract, ``assessed``
+        in full text (= screened - excluded - screen_disputed),
+        ``fulltext_excluded`` and ``fulltext_disputed``, ``included`` (=
+        assessed - fulltext_excluded - fulltext_disputed), ``disputed`` (both
+        stages); one ``excluded: <reason>`` column per rule reason and per
+        title/abstract reason given, one ``fulltext excluded: <reason>`` per
+        full-text reason given.
     pairs : tuple of (str, str)
         (record key, claim id) pairs to score: curated links, plus each included
-        PubMed record with the claims of its mechanism whose outcome it mentions.
+        or disputed PubMed record with the claims of its mechanism whose
+        outcome it mentions.
     """
 
     log: pd.DataFrame
@@ -104,6 +119,10 @@ class ScreeningResult:
         if mechanism is not None:
             log = log[log["mechanism"] == mechanism]
         return list(dict.fromkeys(log["key"]))
+
+    def disputed(self) -> list[str]:
+        """Keys of records reviewers disagree on (unresolved), by relevance."""
+        return list(dict.fromkeys(self.log.loc[self.log["decision"] == "disputed", "key"]))
 
 
 def normalize_title(title: str) -> str:
@@ -188,13 +207,15 @@ def _mentions_outcome(article: Article, claim: Claim) -> bool:
     return any(re.search(r"(?<!\w)" + re.escape(w[:6]), text) for w in words)
 
 
-def _reviewed_row(outcome: Outcome) -> dict[str, str]:
-    """Screening-log fields for a record the reviewers decided (or disagree on)."""
+def _reviewed_row(outcome: Outcome, stage: str) -> dict[str, str]:
+    """Screening-log fields for a record the reviewers decided (or disagree on) at one stage."""
     if outcome.status == "conflict":
         who = "; ".join(d.judged_by for d in outcome.decisions)
-        return {"decision": "conflict", "reason": f"reviewers disagree: {outcome.describe()}", "screened_by": who}
+        return {"decision": "disputed", "stage": stage, "reason": f"reviewers disagree: {outcome.describe()}",
+                "screened_by": who}
     decision = "included" if outcome.values["decision"] == "include" else "excluded"
-    return {"decision": decision, "reason": outcome.reason or "", "screened_by": outcome.judged_by or ""}
+    return {"decision": decision, "stage": stage, "reason": outcome.reason or "",
+            "screened_by": outcome.judged_by or ""}
 
 
 def screen_records(
@@ -212,8 +233,9 @@ def screen_records(
     claims : sequence of Claim
         Used to pair included records with the claims they bear on.
     decisions : DecisionLog, optional
-        Reviewers' decisions; their screening decisions outrank the rules and
-        the curator's register, their judge decisions add pairs to score.
+        Reviewers' decisions; their title/abstract decisions outrank the rules
+        and the curator's register, their full-text decisions apply to the
+        records that passed, their judge decisions add pairs to score.
 
     Returns
     -------
@@ -226,6 +248,7 @@ def screen_records(
         # the register's own judgement (line -1) keeps the per-mechanism curator links below
         if outcome.status == "conflict" or outcome.decided_by is None or outcome.decided_by.line != -1
     }
+    full_text = {key: outcome for (key, _, _), outcome in (decisions.outcomes("fulltext") if decisions else {}).items()}
     curated_links: dict[tuple[str, str], list[str]] = {}
     claim_mechanism = {c.id: c.mechanism for c in claims}
     for judgement in snapshot.curated:
@@ -245,16 +268,21 @@ def screen_records(
             }
             links = curated_links.get((key, mech_key))
             if key in duplicates:
-                row.update(decision="duplicate", reason=f"duplicate of {duplicates[key]}", screened_by="rules")
-            elif key in reviewed:
-                row.update(_reviewed_row(reviewed[key]))
+                row.update(decision="duplicate", stage="identification", reason=f"duplicate of {duplicates[key]}",
+                           screened_by="rules")
+                rows.append(row)
+                continue
+            if key in reviewed:
+                row.update(_reviewed_row(reviewed[key], TITLE_ABSTRACT))
             elif links:
-                row.update(decision="included", reason="curator linked to " + ", ".join(sorted(links)),
-                           screened_by="curator")
+                row.update(decision="included", stage=TITLE_ABSTRACT,
+                           reason="curator linked to " + ", ".join(sorted(links)), screened_by="curator")
             else:
                 reason = _exclusion(article, names_drug, has_terms)
-                row.update(decision="excluded" if reason else "included", reason=reason or "meets inclusion rules",
-                           screened_by="rules")
+                row.update(decision="excluded" if reason else "included", stage=TITLE_ABSTRACT,
+                           reason=reason or "meets inclusion rules", screened_by="rules")
+            if row["decision"] == "included" and key in full_text:
+                row.update(_reviewed_row(full_text[key], FULL_TEXT))
             rows.append(row)
     log = pd.DataFrame(rows, columns=LOG_COLUMNS)
     log["year"] = log["year"].astype("Int64")
@@ -266,9 +294,10 @@ def screen_records(
 
 
 def _prisma_counts(log: pd.DataFrame, mechanisms: Iterable[str]) -> pd.DataFrame:
-    """PRISMA-style counts per mechanism, plus a total row over unique records."""
+    """PRISMA 2020 counts per mechanism and stage, plus a total row over unique records."""
     rows = []
     reasons = _exclusion_reasons(log)
+    full_text_reasons = _exclusion_reasons(log, FULL_TEXT)
     for mech in [*mechanisms, "all (unique records)"]:
         part = log if mech.startswith("all") else log[log["mechanism"] == mech]
         if mech.startswith("all"):
@@ -283,28 +312,37 @@ def _prisma_counts(log: pd.DataFrame, mechanisms: Iterable[str]) -> pd.DataFrame
             "duplicates": int((part["decision"] == "duplicate").sum()),
         }
         row["screened"] = row["identified"] - row["duplicates"]
-        row["excluded"] = int((part["decision"] == "excluded").sum())
+        at_screen, at_full_text = part[part["stage"] == TITLE_ABSTRACT], part[part["stage"] == FULL_TEXT]
+        row["excluded"] = int((at_screen["decision"] == "excluded").sum())
+        row["screen_disputed"] = int((at_screen["decision"] == "disputed").sum())
+        row["assessed"] = row["screened"] - row["excluded"] - row["screen_disputed"]
+        row["fulltext_excluded"] = int((at_full_text["decision"] == "excluded").sum())
+        row["fulltext_disputed"] = int((at_full_text["decision"] == "disputed").sum())
         row["included"] = int((part["decision"] == "included").sum())
-        row["conflicts"] = int((part["decision"] == "conflict").sum())
-        excluded = part[part["decision"] == "excluded"]
-        for reason in reasons:
-            row[f"excluded: {reason}"] = int((excluded["reason"] == reason).sum())
+        row["disputed"] = row["screen_disputed"] + row["fulltext_disputed"]
+        for prefix, rows_at, names in (("excluded", at_screen, reasons),
+                                       ("fulltext excluded", at_full_text, full_text_reasons)):
+            excluded = rows_at[rows_at["decision"] == "excluded"]
+            for reason in names:
+                row[f"{prefix}: {reason}"] = int((excluded["reason"] == reason).sum())
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _exclusion_reasons(log: pd.DataFrame) -> list[str]:
-    """The rules' exclusion reasons, then the reviewers' reasons the log uses, in the list's order."""
-    from ..corpus.decisions import SCREEN_REASONS
+def _exclusion_reasons(log: pd.DataFrame, stage: str = TITLE_ABSTRACT) -> list[str]:
+    """A stage's exclusion reasons the counts show, in the lists' order (title/abstract: every rule reason too)."""
+    from ..corpus.decisions import FULLTEXT_REASONS, SCREEN_REASONS
 
-    used = set(log.loc[log["decision"] == "excluded", "reason"])
+    used = set(log.loc[(log["decision"] == "excluded") & (log["stage"] == stage), "reason"])
+    if stage == FULL_TEXT:
+        return [r for r in FULLTEXT_REASONS["exclude"] if r in used]
     return list(dict.fromkeys([*EXCLUSION_REASONS, *(r for r in SCREEN_REASONS["exclude"] if r in used)]))
 
 
 def _pairs(log: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim],
            judged: Iterable[tuple[str, str | None]] = ()) -> tuple[tuple[str, str], ...]:
-    """(record key, claim id) pairs to score for the included records (curated, judged, or matching a claim)."""
-    included = log[log["decision"] == "included"]
+    """(record key, claim id) pairs to score for the included and disputed records (curated, judged, or matching)."""
+    included = log[log["decision"].isin(("included", "disputed"))]
     included_keys = set(included["key"])
     claim_ids = {c.id for c in claims}
     pairs = {(j.key, j.claim_id) for j in snapshot.curated if j.key in included_keys}

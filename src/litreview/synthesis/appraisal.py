@@ -9,7 +9,9 @@ know about each (study, claim) assessment first, and says why in words:
 - **votes**: whether the study counts towards the direction of the body.
   Context items (a study that informs but does not test the claim), studies
   with no direction, narrative reviews and editorials, retracted studies and
-  unresolved reviewer conflicts inform but never vote;
+  studies reviewers dispute (unresolved) inform but never vote;
+  ``votes_if_resolved`` says whether a disputed study would vote once
+  resolved, so synthesis can show the verdict with it;
 - **randomised**: GRADE's starting point (randomised evidence starts high,
   observational low). A systematic review or meta-analysis starts high only
   when its text says it pooled randomised trials and names no other design;
@@ -47,6 +49,7 @@ import pandas as pd
 from ..corpus.claims import Claim
 from ..corpus.records import Article
 from ..corpus.snapshot import CuratedJudgement
+from ..evidence.extraction import outcome_pattern, review_certainty
 
 __all__ = [
     "APPRAISAL_COLUMNS",
@@ -82,7 +85,7 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 
 #: Columns :func:`appraise` adds, in order.
 APPRAISAL_COLUMNS = [
-    "stream", "votes", "role", "randomised", "rob", "indirectness", "indirect_levels", "review_certainty",
+    "stream", "votes", "votes_if_resolved", "role", "randomised", "rob", "indirectness", "indirect_levels", "review_certainty",
     "heterogeneity", "publication_bias", "parts", "n_used", "base_weight", "weight", "label",
 ]
 
@@ -91,7 +94,9 @@ _NO_CONTROL = re.compile(
     r"\buncontrolled\b|\bsingle[- ]arm\b|\bno (?:control|placebo|comparison)\b|\bwithout (?:a )?(?:control|placebo)"
     r"|\bopen[- ]label (?:study|extension|course|follow|trial|series)|\bextension study\b|\bchart review\b"
     r"|\bcase series\b|\bversus baseline\b|\bfrom baseline\b", _flags)
-_OPEN_LABEL = re.compile(r"\bopen[- ]label\b|\bunblinded\b|\bsingle[- ]blind", _flags)
+#: Open label of the study itself: an open-label extension, phase or follow-up after a blinded trial is not.
+_OPEN_LABEL = re.compile(r"\bopen[- ]label\b(?! (?:extension|phase|continuation|follow[- ]?up|period))|\bunblinded\b"
+                         r"|\bsingle[- ]blind", _flags)
 _POST_HOC = re.compile(r"\bpost[- ]hoc\b|\bsecondary analysis\b", _flags)
 _STOPPED = re.compile(r"\binterim analysis\b|\bstopped early\b|\bterminated early\b", _flags)
 _PREPRINT = re.compile(r"\bpreprint\b|\bunreviewed\b|\bnot peer[- ]reviewed\b", _flags)
@@ -105,17 +110,16 @@ _RANDOMISED_REVIEW = re.compile(r"\bRCTs?\b|\brandomi[sz]ed\b|\bcontrolled trial
 _NON_RANDOMISED = re.compile(
     r"\bnon-?randomi[sz]ed\b|\bopen[- ]label\b|\buncontrolled\b|\bcase reports?\b|\bobservational\b|\bcohorts?\b"
     r"|\bchart review\b", _flags)
-_CERTAINTY = re.compile(
-    r"\b(?P<a>very low|low|moderate|high)[- ](?:certainty|quality)\b"
-    r"|\b(?:certainty|quality) of (?:the )?evidence (?:(?:was|were|is|as|rated|judged)\s+)*"
-    r"(?P<b>very low|low|moderate|high)\b",
-    _flags)
 _OTHER_DRUG = re.compile(
     r"\b(?:es|ar)ketamine\b|\([RS]\)-ketamine\b|\b[RS]-ketamine\b|\b(?:memantine|lanicemine|AZD6765|MK-801|dizocilpine"
     r"|rapastinel|traxoprodil|D-cycloserine|dextromethorphan|esmethadone|nitrous oxide)\b", _flags)
 _KETAMINE = re.compile(r"\bketamine\b", _flags)
 _NEGATED = re.compile(r"\b(?:no|not|without|absence of|little)\b(?:\W+\w+){0,3}\W*$", _flags)
 _ENANTIOMER = re.compile(r"\([RS]\)-ketamine\b|\b[RS]-ketamine\b", _flags)
+#: Phrases that name ketamine only to define another drug ("esketamine, the S-enantiomer of ketamine").
+_DEFINING = re.compile(r"\b(?:[SR]-)?enantiomers? of (?:racemic )?ketamine\b|\bisomers? of (?:racemic )?ketamine\b"
+                       r"|\bmetabolites? of ketamine\b|\bketamine'?s? (?:[SR]-)?enantiomers?\b|\bderived from ketamine\b",
+                       _flags)
 
 
 def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
@@ -147,8 +151,8 @@ def _role(row: Mapping[str, object], design: str, kind: str) -> str:
     """Why a study does or does not vote (``vote`` when it does)."""
     if row["excluded"]:
         return "excluded (retracted)"
-    if row.get("review_status") == "conflict":
-        return "reviewers disagree (unresolved)"
+    if row.get("review_status") == "disputed":
+        return "disputed by reviewers (unresolved)"
     if row["direction"] == "context":
         return "context (informs, does not test the claim)"
     if row["direction"] not in VOTING_DIRECTIONS:
@@ -210,7 +214,8 @@ def _indirectness(claim: Claim, stream: str, text: str) -> tuple[list[str], int]
         levels += 1
     if claim.kind != "molecular_pharmacology":
         other = _OTHER_DRUG.search(text)
-        if other and not _KETAMINE.search(_OTHER_DRUG.sub(" ", _ENANTIOMER.sub(" ", text))):
+        rest = _OTHER_DRUG.sub(" ", _ENANTIOMER.sub(" ", _DEFINING.sub(" ", text)))
+        if other and not _KETAMINE.search(rest) and other.group(0).lower() not in claim.subject.lower():
             reasons.append(f"intervention: {other.group(0).lower()}, not ketamine")
             levels += 1
     if claim.effect == "mediates" and claim.kind != "molecular_pharmacology" and stream == "human":
@@ -227,12 +232,13 @@ def _indirectness(claim: Claim, stream: str, text: str) -> tuple[list[str], int]
     return reasons, min(levels, 2)
 
 
-def _review_certainty(design: str, text: str) -> str:
-    """A review's own GRADE rating, when its text states one."""
+def _review_certainty(design: str, text: str, claim: Claim) -> str:
+    """A review's own GRADE rating for the claim's outcome, when its text states one (see
+    :func:`litreview.evidence.extraction.review_certainty`)."""
     if design not in REVIEWS:
         return ""
-    found = _CERTAINTY.search(text)
-    return (found.group("a") or found.group("b")).lower() if found else ""
+    found = review_certainty(text, outcome_pattern(claim))
+    return found[0].lower() if found else ""
 
 
 def _study_label(article: Article | None, key: str) -> str:
@@ -312,15 +318,18 @@ def appraise(
         base = DESIGN_FACTOR.get(design, DESIGN_FACTOR["other"]) * math.sqrt(max(min(n_used, N_CAP), 1))
         weight = base * (0.5 if rob else 1.0) * 0.5 ** levels
         role = _role(row, design, claim.kind)
+        undisputed = role == "vote" or (row.get("review_status") == "disputed"
+                                        and _role({**row, "review_status": None}, design, claim.kind) == "vote")
         rows.append({
             "stream": stream,
             "votes": role == "vote" and stream != "unknown",
+            "votes_if_resolved": undisputed and stream != "unknown",
             "role": role if stream != "unknown" or role != "vote" else "population not recorded",
             "randomised": _randomised(design, stream, claim.kind, text),
             "rob": "; ".join(rob),
             "indirectness": "; ".join(reasons),
             "indirect_levels": levels,
-            "review_certainty": _review_certainty(design, text),
+            "review_certainty": _review_certainty(design, text, claim),
             "heterogeneity": design in REVIEWS and _affirmed(_HETEROGENEITY, text),
             "publication_bias": design in REVIEWS and _affirmed(_PUBLICATION_BIAS, text),
             "parts": "; ".join(p.label for p in claim.parts if matches_any(p.terms, text)),

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -151,11 +151,16 @@ class ClaimVerdict:
     key_pmids : tuple of str
         Heaviest studies of the body, and the heaviest one against its direction.
     n_verified, n_unverified, n_conflicts : int
-        Kept studies judged by a person, only by the machine, or in reviewer conflict.
+        Kept studies judged by a person, only by the machine, or disputed by
+        reviewers (an unresolved conflict on the judgement or the inclusion).
     source_disagreement : str
         Where the seed articles disagree about the claim.
     fact_sources : tuple of str
         For checkable facts: the sources checked.
+    verdict_with_disputed : str
+        The verdict code the claim would get if the disputed studies voted
+        (their robustness: equal to ``verdict_code`` when they change
+        nothing); ``""`` when no disputed study would vote.
     """
 
     claim_id: str
@@ -189,6 +194,7 @@ class ClaimVerdict:
     n_conflicts: int
     source_disagreement: str
     fact_sources: tuple[str, ...] = ()
+    verdict_with_disputed: str = ""
 
     @property
     def symbols(self) -> str:
@@ -571,7 +577,7 @@ def _base(claim: Claim, kept: pd.DataFrame, studies: pd.DataFrame) -> dict[str, 
         by_design=dict(sorted(Counter(kept["design"]).items())),
         by_population=dict(sorted(Counter(kept["population"].fillna("not recorded")).items())),
         by_direction=dict(sorted(Counter(kept["direction"]).items())),
-        n_verified=status["verified"], n_unverified=status["unverified"], n_conflicts=status["conflict"],
+        n_verified=status["verified"], n_unverified=status["unverified"], n_conflicts=status["disputed"],
         source_disagreement=_disagreement(claim),
     )
 
@@ -587,7 +593,11 @@ def _ungraded(base: dict[str, object], code: str, words: str, sources: tuple[str
 
 
 def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bool = False) -> ClaimVerdict:
-    """Verdict for one claim from its appraised study assessments.
+    """Verdict for one claim from its appraised study assessments, with and without the disputed studies.
+
+    Disputed studies (``review_status == "disputed"``) never vote; when one
+    would vote once resolved, the verdict also says what it would be with
+    them (:attr:`ClaimVerdict.verdict_with_disputed`, and a footnote).
 
     Parameters
     ----------
@@ -603,6 +613,28 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
     -------
     ClaimVerdict
     """
+    verdict = _synthesize_claim(claim, studies, exclude_unverified)
+    if "review_status" not in studies or "votes_if_resolved" not in studies:
+        return verdict
+    kept = studies[~studies["excluded"].astype(bool)]
+    disputed = kept[(kept["review_status"] == "disputed") & kept["votes_if_resolved"].astype(bool)]
+    if disputed.empty or claim.fact is not None:
+        return verdict
+    settled = studies.copy()
+    mask = settled["key"].isin(disputed["key"]) & (settled["review_status"] == "disputed")
+    settled.loc[mask, "votes"] = settled.loc[mask, "votes_if_resolved"]
+    settled.loc[mask, "review_status"] = "verified"
+    code = _synthesize_claim(claim, settled, exclude_unverified).verdict_code
+    labels = ", ".join(_label(r) for _, r in disputed.sort_values("key").iterrows())
+    effect = ("the verdict stays the same" if code == verdict.verdict_code
+              else f"the verdict would be {VERDICT_WORDS[code].lower()} instead")
+    note = (f"Disputed by reviewers, left out of the vote until resolved: {labels}; with "
+            f"{'it' if len(disputed) == 1 else 'them'} {effect}.")
+    return replace(verdict, verdict_with_disputed=code, footnotes=(*verdict.footnotes, note))
+
+
+def _synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bool) -> ClaimVerdict:
+    """Verdict for one claim from the studies that vote."""
     kept = studies[~studies["excluded"].astype(bool)]
     base = _base(claim, kept, studies)
     if claim.fact is not None:

@@ -52,7 +52,8 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``claim_id, mechanism, kind, statement, articles, verdict_code,
-        certainty, basis, verdict, n_studies, n_body, n_participants, body,
+        certainty, basis, verdict, verdict_with_disputed (the code the
+        disputed studies would give, "" when none would vote), n_studies, n_body, n_participants, body,
         streams, design, risk_of_bias, inconsistency, indirectness,
         imprecision, publication_bias, other, footnotes, parts, key_pmids,
         n_verified, n_unverified, n_conflicts, by_design, by_population,
@@ -72,6 +73,7 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "certainty": v.certainty,
             "basis": v.basis,
             "verdict": v.verdict,
+            "verdict_with_disputed": v.verdict_with_disputed,
             "n_studies": v.n_studies,
             "n_body": v.n_body,
             "n_participants": v.n_participants,

@@ -141,7 +141,11 @@ class _Panel:
 
     def summary(self) -> str:
         """One line on what the panel shows (its text form in a notebook)."""
-        log = self.decisions.path.name if self.decisions.path else "no log file"
+        try:
+            target = self.decisions.file_for(self.reviewer.value.strip())
+        except LitreviewError:
+            target = None
+        log = "/".join(target.parts[-2:]) if target else "nothing (give your name first)"
         shown = "nothing left" if self.current is None else f"{self._label(self.current)}"
         return f"{self.kind} for reviewer {self.reviewer.value!r}: {shown}; {self._counts()}; clicks append to {log}"
 
@@ -279,8 +283,8 @@ class ScreeningPanel(_Panel):
         model = ("model not trained yet" if score is None else f"model score {score:+.2f} (above 0 leans include)"
                  if score != float("inf") else "no title or abstract to rank: shown now that the run of "
                                                f"likely includes has dried up ({DRY_RUN} excludes in a row)")
-        outcome = self.decisions.outcome(key, None, "screen")
-        so_far = html.escape(outcome.describe()) if outcome else "none"
+        outcome = self.decisions.visible(key, None, "screen", self.reviewer.value.strip())
+        so_far = html.escape(outcome.describe()) if outcome else "hidden until you decide (blind screening)"
         self.body.value = (_record_html(article, article.abstract or article.curated_summary or "", terms)
                            + f"<p><b>Machine:</b> rules {html.escape(rules)}; {model}<br>"
                            f"<b>Decisions so far:</b> {so_far}</p>")
@@ -339,7 +343,7 @@ class JudgingPanel(_Panel):
     def _priority(self, pair: tuple[str, str]) -> tuple[int, float, str, str]:
         """Conflicts, then unverified, then machine-vs-judgement disagreements, then the rest; least sure first."""
         a = self.assessments[pair]
-        group = {"conflict": 0, "unverified": 1}.get(a.review_status, 2 if a.auto_direction != a.direction else 3)
+        group = {"disputed": 0, "unverified": 1}.get(a.review_status, 2 if a.auto_direction != a.direction else 3)
         return (group, self.proposals[pair].score, pair[1], pair[0])
 
     def accept(self) -> None:
@@ -383,7 +387,7 @@ class JudgingPanel(_Panel):
         left = len(self._queue())
         statuses = [a.review_status for a in self.assessments.values()]
         return (f"{len(self.order) - left} of {len(self.order)} pairs judged by this reviewer; in the review "
-                f"{statuses.count('unverified')} unverified, {statuses.count('conflict')} in conflict")
+                f"{statuses.count('unverified')} unverified, {statuses.count('disputed')} disputed")
 
     def _controls(self) -> list[widgets.Widget]:
         return [widgets.HBox([self.direction, self.design]), widgets.HBox([self.population, self.n]), self.reason,
@@ -400,13 +404,13 @@ class JudgingPanel(_Panel):
         terms = [*DRUG_TERMS, *content_words(claim.subject), *(w[:6] + "*" for w in content_words(claim.outcome))]
         body = self._text(pair).split("\n", 1)[1]
         n = a.auto_n if a.auto_n is not None else "not stated"
-        outcome = self.decisions.outcome(pair[0], pair[1], "judge")
+        outcome = self.decisions.visible(pair[0], pair[1], "judge", self.reviewer.value.strip())
         self.body.value = (
             f"<p><b>Claim {html.escape(claim.id)}:</b> {html.escape(claim.statement)}</p>"
             + _record_html(article, body, terms)
             + f"<p><b>Machine proposes:</b> {proposal.direction} (probability {proposal.score:.2f}), because "
             f"“{highlight(proposal.sentence, terms)}”; design {a.auto_design}, population {a.auto_population}, "
             f"n {n}<br><b>In use:</b> {a.direction} ({a.judged_by}, {a.review_status})<br>"
-            f"<b>Decisions so far:</b> {html.escape(outcome.describe()) if outcome else 'none'}</p>")
+            f"<b>Decisions so far:</b> {html.escape(outcome.describe()) if outcome else 'hidden until you decide'}</p>")
         self.direction.value, self.design.value = proposal.direction, a.auto_design
         self.population.value, self.n.value = a.auto_population, "" if a.auto_n is None else str(a.auto_n)

@@ -20,6 +20,7 @@ from ..corpus.decisions import DecisionLog, load_decisions, warn_orphans
 from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
 from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot, provenance_to_frame
+from ..evidence.extraction import extract, extraction_columns
 from ..evidence.scoring import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
 from ..outputs.export import ALL_FORMATS, export_review, png_bytes, render_csv
 from ..outputs.plots import plot_evidence_map, plot_prisma_flow, plot_timeline
@@ -29,6 +30,7 @@ from ..settings import judge_min_confidence
 from ..synthesis.appraisal import appraise
 from ..synthesis.grade import ClaimVerdict, synthesize
 from ..synthesis.summary import summary_of_findings, verdicts_to_frame
+from .machine import compare_reviews, machine_pairs, machine_snapshot
 
 __all__ = ["Review", "build_review", "review_figures", "write_review"]
 
@@ -51,6 +53,9 @@ class Review:
         The reviewers' decisions, with the curator's register judgements merged.
     corpus_name : str
         Name of the corpus directory (shown in the report; never a full path).
+    comparison : pandas.DataFrame or None
+        For a machine-only review: the curated vs machine table per claim
+        (:func:`~litreview.workbench.machine.compare_reviews`); None otherwise.
     """
 
     mechanisms: dict[str, Mechanism]
@@ -62,6 +67,7 @@ class Review:
     verdicts: list[ClaimVerdict]
     decisions: DecisionLog = DecisionLog()
     corpus_name: str = "corpus"
+    comparison: pd.DataFrame | None = None
 
     @property
     def table(self) -> pd.DataFrame:
@@ -93,6 +99,7 @@ class Review:
 def build_review(
     corpus: str | Path | None = None, rubric: Rubric | str | Path | None = None, exclude_unverified: bool = False,
     min_confidence: float | None = None,
+    machine_only: bool = False,
 ) -> Review:
     """Run every offline stage from the corpus and return their outputs.
 
@@ -111,6 +118,10 @@ def build_review(
         The direction judge's abstention threshold (machine calls below it are
         ``unclear``); default ``[judge] min_confidence`` of the corpus's
         ``litreview.toml``, else 0.
+    machine_only : bool
+        Ignore every curator-written field and the decisions log; work from
+        title, abstract and PubMed metadata alone (:mod:`litreview.workbench.machine`).
+        The review's ``comparison`` then sets it beside the curated review.
 
     Returns
     -------
@@ -125,16 +136,32 @@ def build_review(
     mechanisms, claims, snapshot = load_corpus(root)
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
-    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
-    warn_orphans(decisions, (a.key for a in snapshot.records), (c.id for c in claims))
+    if machine_only:
+        curated = build_review(root, rubric, exclude_unverified)
+        snapshot = machine_snapshot(snapshot)
+        decisions = DecisionLog()
+    else:
+        decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+        warn_orphans(decisions, (a.key for a in snapshot.records), (c.id for c in claims))
     screening = screen_records(snapshot, mechanisms, claims, decisions)
-    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions,
+    pairs = machine_pairs(screening) if machine_only else screening.pairs
+    assessments = score_evidence(snapshot.records, claims, pairs, snapshot.curated, rubric, decisions,
                                  judge_min_confidence(root, min_confidence))
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
                          {a.key: a for a in snapshot.records}, snapshot.curated)
+    appraised = _with_extraction(appraised, snapshot, claims)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
+    comparison = (compare_reviews(curated.verdicts, verdicts, curated.studies, appraised) if machine_only else None)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
-                  root.resolve().name)
+                  root.resolve().name, comparison)
+
+
+def _with_extraction(frame: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim]) -> pd.DataFrame:
+    """Append the ``x_*`` extraction columns (values and sentence spans read from title and abstract)."""
+    by_id = {c.id: c for c in claims}
+    rows = [extraction_columns(extract(snapshot.record(k), by_id[c])) for k, c in zip(frame["key"], frame["claim_id"])]
+    columns = list(extraction_columns(None))
+    return pd.concat([frame, pd.DataFrame(rows, columns=columns, index=frame.index)], axis=1)
 
 
 def _with_bibliography(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
@@ -211,6 +238,8 @@ def write_review(
     if write_figures:
         files = {f"figures/{name}.png": data for name, data in pngs.items()}
         files["screening_counts.csv"] = render_csv(review.screening.counts)
+    if review.comparison is not None:
+        files["curated_vs_machine.csv"] = render_csv(review.comparison)
     written = export_review(
         out_dir,
         review=review.table,
@@ -221,7 +250,8 @@ def write_review(
         formats=formats,
         sof=review.sof,
         html_report=render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
-                                  cited=review.cited, context=report_context(review), figures=pngs)
+                                  cited=review.cited, context=report_context(review), figures=pngs,
+                                  comparison=review.comparison)
         if html else None,
         files=files,
     )
