@@ -32,9 +32,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     reviewer_help = "who decides (one word, at most 64 characters; default: LITREVIEW_REVIEWER, required)"
     d = sub.add_parser("decide", help="record a reviewer's decision in corpus/decisions/<reviewer>.jsonl")
     d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...)")
-    d.add_argument("--stage", choices=("screen", "fulltext", "judge"), required=True,
+    d.add_argument("--stage", choices=("screen", "fulltext", "judge", "rob"), required=True,
                    help="screen (title/abstract: include/exclude a record), fulltext (full-text screening of a "
-                        "record that passed) or judge (a study against a claim)")
+                        "record that passed), judge (a study against a claim) or rob (one risk-of-bias domain "
+                        "of a study, for a claim)")
     d.add_argument("--reviewer", metavar="NAME", help=reviewer_help)
     d.add_argument("--claim", metavar="ID", help="claim id (judge stage)")
     choice = d.add_mutually_exclusive_group()
@@ -44,8 +45,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--design", help="judge: study design (rct, cohort, experimental, ...: see docs/scoring.md)")
     d.add_argument("--population", help="judge: human, animal, in_vitro, mixed or unknown")
     d.add_argument("--n", type=int, metavar="N", help="judge: sample size")
-    d.add_argument("--reason", help="screen, fulltext: one of the stage's listed reasons (default for --include: "
-                                    "meets inclusion/eligibility criteria); judge: free text")
+    d.add_argument("--domain", metavar="TOOL:DOMAIN", help="rob: e.g. rob2:randomisation, robins_i:confounding, "
+                                                          "syrcle:blinding_assessors (see docs/workflow.md)")
+    d.add_argument("--judgement", help="rob: low, some_concerns or high")
+    d.add_argument("--quote", help="rob: the words of the study that support the judgement")
+    d.add_argument("--reason", help="screen, fulltext: one of the stage's reasons in corpus/protocol.toml (default "
+                                    "for --include: the first reason to include); judge: free text")
     d.add_argument("--note", help="free-text note")
     d.add_argument("--resolve", "--resolution", dest="resolution", action="store_true",
                    help="this decision settles a conflict between reviewers (give --reason or --note: why)")
@@ -86,7 +91,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and append one decision; say what the item's outcome now is."""
-    from ..corpus.decisions import JUDGED_FIELDS, load_decisions, make_decision
+    from ..corpus.decisions import JUDGED_FIELDS, load_decisions
     from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
     from ..errors import CorpusError
 
@@ -95,7 +100,7 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     _, claims, snapshot = load_corpus(root)
     snapshot.record(args.key)
     judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
-    if args.stage != "judge":
+    if args.stage in ("screen", "fulltext"):
         if args.decision is None:
             raise CorpusError(f"a {args.stage} decision needs --include or --exclude")
         values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged}
@@ -103,10 +108,14 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         if args.claim is not None and args.claim not in {c.id for c in claims}:
             raise CorpusError(f"no claim {args.claim!r} in the claims register")
         values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged}
+    rob = {"domain": args.domain, "judgement": args.judgement, "quote": args.quote}
+    if args.stage == "rob" or any(v is not None for v in rob.values()):
+        values.update(rob)
     if args.resolution and not (args.reason or args.note):
         raise CorpusError("a resolution says why: give --note (or, when judging, --reason)")
-    decision = make_decision(args.key, args.stage, reviewer, note=args.note, resolution=args.resolution, **values)
-    log = load_decisions(CorpusPaths(root).decisions, snapshot).append(decision)
+    log = load_decisions(CorpusPaths(root).decisions, snapshot)
+    decision = log.make(args.key, args.stage, reviewer, note=args.note, resolution=args.resolution, **values)
+    log = log.append(decision)
     outcome = log.outcome(*decision.item)
     print(f"recorded {decision.describe()} on {decision.key}{' / ' + decision.claim if decision.claim else ''} "
           f"-> {log.file_for(reviewer)}")
