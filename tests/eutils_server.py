@@ -18,7 +18,8 @@ where ``{query}`` is replaced by the request's query string or POST body and
 ``self`` means the requested URL), ``"echo400"`` (a 400 whose reason phrase and
 plain-text body echo the request, API key included), ``"maintenance"`` (an HTML
 maintenance page with status 200), ``"count:VALUE"`` (an ESearch answer whose
-``<Count>`` is ``VALUE``) and ``"huge:MB"`` (a 200 streaming ``MB`` megabytes of
+``<Count>`` is ``VALUE``), ``"echowarning"`` (a good ESearch answer whose
+``WarningList`` echoes the request, API key included) and ``"huge:MB"`` (a 200 streaming ``MB`` megabytes of
 ``<Id>`` lines with no Content-Length).
 An optional sliding-window rate limit answers 429 like NCBI when exceeded.
 """
@@ -35,6 +36,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+from xml.sax.saxutils import escape
 
 RATE_LIMIT_BODY = b'{"error":"API rate limit exceeded","api-key":"127.0.0.1","count":"4","limit":"3"}\n'
 HTML_ERRORS = {
@@ -397,6 +399,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            return True
+        if fault == "echowarning":
+            entry["status"] = 200
+            params = {k: v[-1] for k, v in parse_qs(raw_query).items()}
+            echo = f"<WarningList><OutputMessage>Ignored: {escape(raw_query)}</OutputMessage></WarningList>"
+            self._send(200, self.server_state.esearch(params).replace(b"</eSearchResult>",
+                                                                      echo.encode() + b"</eSearchResult>"))
             return True
         if fault == "maintenance":
             entry["status"] = 200

@@ -138,3 +138,24 @@ def test_screen_next_gives_the_stopping_aid_once_the_model_ranks(corpus: Path,
     last = capsys.readouterr().out.splitlines()[-1]
     assert ("ranked by the model (142 includes, 1 excludes so far); about 0 includes left among the 0 unscreened "
             "(95 % upper bound 0)") in last
+
+
+# -- issue 27, items 10 and 11: screen simulate ------------------------------------------------
+
+
+def test_screen_simulate_stops_after_the_last_include_and_writes_safe_ids(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "tiny.csv"
+    ids = ['=HYPERLINK("http://evil.example","x")', *range(102, 113)]
+    pd.DataFrame({"record_id": ids, "title": TITLES, "abstract": "", "label_included": LABELS}).to_csv(
+        data, index=False)
+    out = tmp_path / "order.csv"
+    assert main(["screen", "simulate", str(data), "--seed", "0", "--out", str(out)]) == 0
+    full = capsys.readouterr().out.splitlines()
+    assert main(["screen", "simulate", str(data), "--seed", "0", "--stop-after-last-include", "--out",
+                 str(tmp_path / "early.csv")]) == 0
+    early = capsys.readouterr().out.splitlines()
+    assert early[1] == full[1]  # the metrics are final once every include is found
+    assert len(pd.read_csv(tmp_path / "early.csv")) == 5 and len(pd.read_csv(out)) == 12
+    assert "'=HYPERLINK(" in out.read_text(encoding="utf-8-sig")
+    assert set(pd.read_csv(out)["record_id"].astype(str)) >= {"'=HYPERLINK(\"http://evil.example\",\"x\")", "102"}

@@ -383,3 +383,69 @@ def test_damaged_parquet_file_is_a_one_line_search_error_and_the_rebuild_repairs
     assert search_mirror(mirror, "pain") == before
     again = build_mirror(baseline, mirror, scheduler=dask_client)
     assert again.converted == () and again.repaired == ()
+
+
+# -- issue 27, items 5 and 6: hostile values, per-file faults, manifest paths ------------------
+
+
+def _hostile(path: Path, template: etree._Element) -> None:
+    """An update file whose record has PMID ``Version="²"`` and a 23-digit year, and a ``DeleteCitation`` of ``¹²``."""
+    record = copy.deepcopy(template)
+    record.find(".//PMID").set("Version", "²")
+    year = record.find(".//PubDate/Year")
+    if year is None:
+        year = etree.SubElement(record.find(".//PubDate"), "Year")
+    year.text = "1" * 23
+    _write(path, [record], deleted=["¹²"])
+
+
+def test_hostile_digits_convert_and_other_files_still_do(baseline, tmp_path, dask_client):
+    template = _articles(baseline.parent / "baseline" / "pubmed26n0001.xml.gz")[0]
+    _hostile(baseline / "updatefiles" / "pubmed26n0005.xml.gz", template)
+    done = build_mirror(baseline, tmp_path / "mirror", scheduler=dask_client)
+    assert "pubmed26n0005.xml.gz" in done.converted and "pubmed26n0003.xml.gz" in done.converted
+    manifest = json.loads((tmp_path / "mirror" / "manifest.json").read_text())
+    assert manifest["files"]["pubmed26n0005.xml.gz"]["deleted"] == ["¹²"]
+    [article], _ = mirror_articles(tmp_path / "mirror", [template.findtext(".//PMID")])
+    assert (article.pmid_version, article.year) == (None, None)
+
+
+def test_any_fault_of_one_file_is_that_file_s_error(baseline, tmp_path, dask_client, monkeypatch):
+    import litreview.sources.pubmed_xml as pubmed_xml
+
+    real = pubmed_xml.iter_pubmed_xml
+
+    def failing(path, **kwargs):
+        if str(path).endswith("pubmed26n0002.xml.gz"):
+            raise ValueError("invalid literal for int() with base 10: '²'")
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(pubmed_xml, "iter_pubmed_xml", failing)
+    done = build_mirror(baseline, tmp_path / "mirror", scheduler=dask_client)
+    assert done.converted == ("pubmed26n0001.xml.gz", "pubmed26n0003.xml.gz")
+    assert ("pubmed26n0002.xml.gz", "ValueError: invalid literal for int() with base 10: '²'") in done.failed
+
+
+@pytest.mark.parametrize("where", ["../victim.txt", "ABSOLUTE"])
+def test_a_manifest_path_outside_files_is_refused_and_deletes_nothing(baseline, mirror, dask_client, where):
+    victim = mirror.parent / "victim.txt"
+    victim.write_text("keep me")
+    manifest = json.loads((mirror / "manifest.json").read_text())
+    manifest["files"]["pubmed26n0002.xml.gz"]["parquet"] = str(victim) if where == "ABSOLUTE" else where
+    (mirror / "manifest.json").write_text(json.dumps(manifest))
+    (baseline / "pubmed26n0002.xml.gz").unlink()  # a removed input: its entry's file would be deleted
+    with pytest.raises(MirrorError, match=r"entry 'pubmed26n0002.xml.gz': parquet must be files/NAME.parquet"):
+        build_mirror(baseline, mirror, scheduler=dask_client)
+    with pytest.raises(MirrorError, match="parquet must be files/NAME.parquet"):
+        open_mirror(mirror)
+    assert victim.read_text() == "keep me"
+
+
+def test_a_very_long_phrase_is_a_query_error_not_a_damaged_mirror(mirror, capsys):
+    phrase = '"' + " ".join(f"word{i}" for i in range(600)) + '"'
+    with pytest.raises(MirrorError, match=r"is too long \(600 words, .*search a shorter phrase"):
+        search_mirror(mirror, phrase)
+    assert cli.main(["mirror", "search", str(mirror), phrase]) == 1
+    err = capsys.readouterr().err
+    assert "Parquet" not in err and err.count("\n") == 1
+    assert search_mirror(mirror, '"' + " ".join(["pain"] * 100) + '"') == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -160,3 +161,22 @@ def test_real_review_saves_work(shared: Path) -> None:
                                 stop_after_last_include=True)
     # ASReview's default model reaches 0.727 on this file and seed (benchmarks/screening.py)
     assert result.metrics.wss95 >= 0.65
+
+
+def test_a_large_simulation_retrains_a_logarithmic_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above EXACT_SIMULATION_ROWS the model is retrained as the decided records grow by a tenth."""
+    import litreview.screening.priority as priority
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(300)]
+    titles = [" ".join(rng.choice(words, 8)) for _ in range(3_000)]
+    labels = (rng.random(3_000) < 0.02).astype(int)
+    fits: list[int] = []
+    real = priority.ScreeningModel.scores
+    monkeypatch.setattr(priority.ScreeningModel, "scores", lambda self, decided: fits.append(len(decided)) or
+                        real(self, decided))
+    monkeypatch.setattr(priority, "EXACT_SIMULATION_ROWS", 100)
+    result = simulate_screening(titles, [""] * len(titles), labels, seed=0)
+    assert sorted(result.order.tolist()) == list(range(3_000))
+    assert len(fits) <= 20 + 11 * math.log(3_000 / 20)  # 73, not 2,998
+    assert all(b >= a + a // 10 for a, b in zip(fits, fits[1:]))

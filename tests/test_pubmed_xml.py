@@ -551,3 +551,58 @@ def test_cli_parse_stops_quietly_when_the_reader_closes_the_pipe(shared: Path) -
         err = proc.stderr.read().decode()
         assert proc.wait() == 141
     assert "Traceback" not in err
+
+
+# -- issue 27, items 5 and 8: hostile digits, memory on junk, one record's size --------------
+
+_HOSTILE = (b'<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID Version="\xc2\xb2">7</PMID><Article>'
+            b"<Journal><JournalIssue><PubDate><Year>" + b"1" * 23 + b"</Year></PubDate></JournalIssue></Journal>"
+            b"<ArticleTitle>T</ArticleTitle><ArticleDate><Year>\xc2\xb2\xc2\xb2</Year><Month>1</Month><Day>1</Day>"
+            b"</ArticleDate></Article></MedlineCitation></PubmedArticle>"
+            b'<DeleteCitation><PMID Version="1">\xc2\xb9\xc2\xb2</PMID></DeleteCitation></PubmedArticleSet>')
+
+
+def test_digits_that_are_not_ascii_or_out_of_range_become_none(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    deleted: list[str] = []
+    [article] = iter_pubmed_xml(_HOSTILE, deleted=deleted)
+    assert (article.pmid, article.pmid_version, article.year, article.article_date) == ("7", None, None, None)
+    assert deleted == ["¹²"]
+    path = tmp_path / "hostile.xml"
+    path.write_bytes(_HOSTILE)
+    assert cli.main(["parse", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["pmid_version"] is None
+
+
+def _growth_mb(document: bytes, tmp_path: Path) -> float:
+    """Peak-RSS growth (MB) of a fresh interpreter parsing ``document`` (gzipped) with iter_pubmed_xml."""
+    path = tmp_path / "input.xml.gz"
+    path.write_bytes(gzip.compress(document))
+    # VmHWM, not ru_maxrss: a child's ru_maxrss starts from the parent's size at fork (pytest's, here).
+    code = ("import re, sys; from litreview.sources.pubmed_xml import iter_pubmed_xml\n"
+            "hwm = lambda: int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])\n"
+            "before = hwm()\n"
+            "sum(1 for _ in iter_pubmed_xml(sys.argv[1]))\n"
+            "print((hwm() - before) / 1024)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    return float(done.stdout)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc/self/status (VmHWM)")
+def test_elements_that_are_not_records_are_freed(tmp_path: Path) -> None:
+    """A million ``<Junk/>`` took about 120 MB when only records were freed."""
+    junk = b"<PubmedArticleSet>" + b"<Junk/>" * 1_000_000 + b"</PubmedArticleSet>"
+    nested = b"<PubmedArticleSet><Junk>" + b"<Junk/>" * 1_000_000 + b"</Junk></PubmedArticleSet>"
+    assert _growth_mb(junk, tmp_path) < 30
+    assert _growth_mb(nested, tmp_path) < 30
+
+
+def test_one_record_larger_than_the_cap_is_a_parse_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import litreview.sources.pubmed_xml as pubmed_xml
+
+    monkeypatch.setattr(pubmed_xml, "MAX_RECORD_BYTES", 1 << 20)
+    record = b"<PubmedArticle><MedlineCitation><PMID>1</PMID>" + b"<Junk/>" * 300_000
+    with pytest.raises(ParseError, match=r"<bytes>:1: a <PubmedArticle> record is larger than 1 MB of XML"):
+        parse_pubmed_xml(b"<PubmedArticleSet>" + record + b"</MedlineCitation></PubmedArticle></PubmedArticleSet>")
+    with pytest.raises(ParseError, match=r"no PubMed element in the first 1 MB: not PubMed XML"):
+        parse_pubmed_xml(b"<Other>" + b"<Junk/>" * 300_000 + b"</Other>")

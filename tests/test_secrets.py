@@ -171,3 +171,30 @@ def test_debug_logging_never_shows_the_key(fake):
     assert 'GET /entrez/eutils/esearch.fcgi?' in result.stderr  # urllib3 did log the URLs...
     assert "api_key=[redacted]" in result.stderr
     assert SECRET not in result.stderr + result.stdout  # ...without the key
+
+
+# -- issue 27, item 7: warnings and cached bodies echoing the request ---------------------------
+
+
+def test_a_warning_echoing_the_request_is_redacted_and_so_is_the_cache(fake, tmp_path):
+    from litreview.sources.eutils import EutilsWarning
+
+    fake.script("esearch", "echowarning")
+    client = _client(fake)
+    client.cache_dir = tmp_path / "cache"
+    with pytest.warns(EutilsWarning, match=r"api_key=\[redacted\]") as caught:
+        result = client.esearch("ketamine")
+    assert all(SECRET not in str(w.message) for w in caught)
+    assert SECRET not in repr(result.warnings) and "[redacted]" in repr(result.warnings)
+    cached = [p.read_bytes() for p in (tmp_path / "cache").rglob("*.xml")]
+    assert cached and all(SECRET.encode() not in body for body in cached)
+    assert any(b"[redacted]" in body for body in cached)
+
+
+def test_cli_warning_from_an_echoing_server_hides_the_key(fake, tmp_path):
+    fake.script("esearch", "echowarning")
+    result = _cli_fetch(fake, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "litreview: warning: " in result.stderr and "api_key=[redacted]" in result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    assert all(SECRET.encode() not in p.read_bytes() for p in (tmp_path / "cache").rglob("*") if p.is_file())

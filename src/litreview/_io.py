@@ -3,7 +3,7 @@
 Writes never leave a partial file: :func:`atomic_open` writes beside the target
 and renames; :func:`atomic_write_files` does the same for several files that
 belong together (an export set), and :func:`write_file_set` also seals a set
-(the snapshot) with a checksum manifest that :func:`verify_file_set` checks.
+(the snapshot) with a checksum manifest that :func:`read_file_set` reads once and :func:`verify_file_set` checks.
 Reads turn every file-level fault -- missing, a directory, not UTF-8, bad
 JSON/TOML, nested too deeply -- into a one-line
 :class:`~litreview.errors.CorpusError` naming the file (and line).
@@ -12,6 +12,7 @@ JSON/TOML, nested too deeply -- into a one-line
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import io
 import json
@@ -19,9 +20,10 @@ import os
 import signal
 import tempfile
 import threading
+import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,11 +33,13 @@ from .errors import CorpusError
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 MANIFEST_FORMAT = 1
+#: Pause before reading a file set again that changed while it was read.
+_REREAD_PAUSE = 0.05
 
 __all__ = [
     "atomic_open", "atomic_write_bytes", "atomic_write_text", "atomic_write_files", "dump_jsonl", "write_jsonl",
-    "append_jsonl", "write_file_set", "verify_file_set",
-    "read_text", "read_toml", "read_json", "read_jsonl",
+    "append_jsonl", "write_file_set", "read_file_set", "verify_file_set",
+    "read_text", "read_toml", "read_json", "read_jsonl", "parse_json", "parse_jsonl",
 ]
 
 
@@ -228,15 +232,92 @@ def write_file_set(directory: str | os.PathLike[str], files: Mapping[str, Callab
     atomic_write_files({directory / name: data for name, data in rendered.items()})
 
 
-def verify_file_set(directory: str | os.PathLike[str], names: Sequence[str],
-                    manifest: str = "manifest.json") -> None:
-    """Check that the files of a set written by :func:`write_file_set` are the ones its manifest sealed.
+def read_file_set(directory: str | os.PathLike[str], names: Sequence[str], manifest: str = "manifest.json",
+                  missing: str = "file not found") -> tuple[dict[str, bytes], bytes | None]:
+    """Read every file of a set written by :func:`write_file_set` once, between two reads of its manifest.
+
+    The bytes returned are the ones to parse and to check with
+    :func:`verify_file_set`, so what is verified is what is used (reading the
+    files a second time to hash them would let a rewrite in between pass a mix).
+    When the manifest changed between its two reads, or the files do not match
+    it (a writer was renaming the new set into place), the whole read starts
+    over once.
 
     Parameters
     ----------
     directory : str or Path
     names : sequence of str
         The files the set must contain.
+    manifest : str
+        Name of the manifest file.
+    missing : str
+        Message for a missing file.
+
+    Returns
+    -------
+    files : dict of str to bytes
+        Each name's content.
+    seal : bytes or None
+        The manifest's content (None when it is missing).
+
+    Raises
+    ------
+    CorpusError
+        A file is missing or unreadable, or the set was rewritten during both reads.
+    """
+    directory = Path(directory)
+    for attempt in range(2):
+        before = _read_optional(directory / manifest)
+        files = {name: _read_bytes(directory / name, missing) for name in names}
+        after = _read_optional(directory / manifest)
+        if before == after and (after is None or _mismatch(after, files, manifest) is None):
+            break
+        if not attempt:
+            time.sleep(_REREAD_PAUSE)  # let a writer in its rename window (microseconds) finish
+        elif before != after:
+            raise CorpusError(f"{manifest} changed twice while the set was read (a writer is rewriting it); "
+                              "read it again once the writer is done", str(directory))
+    return files, after
+
+
+def _read_optional(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+
+
+def _mismatch(seal_data: bytes, files: Mapping[str, bytes], manifest: str) -> str | None:
+    """The first file whose bytes differ from the manifest's digest (``manifest`` when it is unusable), else None."""
+    try:
+        seal = json.loads(seal_data)
+    except (ValueError, RecursionError):
+        return manifest
+    entries = seal.get("files") if isinstance(seal, dict) and seal.get("format") == MANIFEST_FORMAT else None
+    if not isinstance(entries, dict):
+        return manifest
+    for name, data in files.items():
+        expected = entries.get(name)
+        if not isinstance(expected, dict) or \
+                _digest(data) != {"sha256": expected.get("sha256"), "bytes": expected.get("bytes")}:
+            return name
+    return None
+
+
+def verify_file_set(directory: str | os.PathLike[str], files: Mapping[str, bytes], seal_data: bytes | None,
+                    manifest: str = "manifest.json") -> None:
+    """Check that the bytes :func:`read_file_set` returned are the ones the manifest read with them sealed.
+
+    Parameters
+    ----------
+    directory : str or Path
+    files : mapping of str to bytes
+        The files :func:`read_file_set` returned.
+    seal_data : bytes or None
+        The manifest it returned with them.
     manifest : str
         Name of the manifest file.
 
@@ -248,24 +329,21 @@ def verify_file_set(directory: str | os.PathLike[str], names: Sequence[str],
     """
     directory = Path(directory)
     seal_path = directory / manifest
-    seal = read_json(seal_path, missing=f"missing: cannot verify the files of {directory} as one set "
-                                        "(rebuild it with `litreview snapshot build`)")
-    entries = seal.get("files") if isinstance(seal, dict) and seal.get("format") == MANIFEST_FORMAT else None
-    if not isinstance(entries, dict):
+    if seal_data is None:
+        raise CorpusError(f"missing: cannot verify the files of {directory} as one set "
+                          "(rebuild it with `litreview snapshot build`)", str(seal_path))
+    parse_json(seal_data, seal_path)
+    wrong = _mismatch(seal_data, files, manifest)
+    if wrong == manifest:
         raise CorpusError(f"not a manifest of format {MANIFEST_FORMAT}", str(seal_path))
-    for name in names:
-        expected = entries.get(name)
-        if not isinstance(expected, dict):
-            raise CorpusError(f"{name} is not listed", str(seal_path))
-        try:
-            found = _digest((directory / name).read_bytes())
-        except OSError as exc:
-            raise _read_error(directory / name, exc) from None
-        if found != {"sha256": expected.get("sha256"), "bytes": expected.get("bytes")}:
-            raise CorpusError(
-                f"{name} does not match {manifest} (SHA-256 differs): the file was changed outside litreview or "
-                f"a write was interrupted, so the set may mix two versions; restore the directory from version "
-                f"control or rebuild it with `litreview snapshot build`", str(directory))
+    if wrong is not None:
+        seal = json.loads(seal_data)
+        if not isinstance(seal["files"].get(wrong), dict):
+            raise CorpusError(f"{wrong} is not listed", str(seal_path))
+        raise CorpusError(
+            f"{wrong} does not match {manifest} (SHA-256 differs): the file was changed outside litreview or "
+            f"a write was interrupted, so the set may mix two versions; restore the directory from version "
+            f"control or rebuild it with `litreview snapshot build`", str(directory))
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -319,7 +397,13 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
 def read_json(path: str | os.PathLike[str], missing: str = "file not found") -> Any:
     """A JSON file; CorpusError for any file fault, bad JSON or absurd nesting."""
     path = Path(path)
-    text = read_text(path, missing)
+    return parse_json(_read_bytes(path, missing), path)
+
+
+def parse_json(data: bytes, path: str | os.PathLike[str]) -> Any:
+    """JSON from a file's bytes already read; CorpusError naming ``path`` for bad UTF-8, bad JSON or nesting."""
+    path = Path(path)
+    text = _decode(data, path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -331,7 +415,13 @@ def read_json(path: str | os.PathLike[str], missing: str = "file not found") -> 
 def read_jsonl(path: str | os.PathLike[str], missing: str = "file not found") -> Iterator[tuple[int, Any]]:
     """Yield ``(line_number, object)`` per non-blank line; every fault is a CorpusError naming file and line."""
     path = Path(path)
-    for number, raw in enumerate(_read_bytes(path, missing).splitlines(), start=1):
+    return parse_jsonl(_read_bytes(path, missing), path)
+
+
+def parse_jsonl(data: bytes, path: str | os.PathLike[str]) -> Iterator[tuple[int, Any]]:
+    """:func:`read_jsonl` on a file's bytes already read (errors name ``path``)."""
+    path = Path(path)
+    for number, raw in enumerate(data.splitlines(), start=1):
         line = _decode(raw, path, number)
         if not line.strip():
             continue
@@ -343,19 +433,78 @@ def read_jsonl(path: str | os.PathLike[str], missing: str = "file not found") ->
             raise CorpusError(f"line {number}: JSON nested too deeply", str(path)) from None
 
 
-def append_jsonl(path: str | os.PathLike[str], row: dict[str, Any]) -> None:
-    """Append one compact, key-sorted JSON line to an append-only log, durably.
+def _torn_line(fd: int, size: int) -> int | None:
+    """The number of the last line when the file's ``size`` bytes do not end in a newline, else None."""
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return None
+    lines, offset = 1, 0
+    while offset < size:
+        chunk = os.pread(fd, min(1 << 20, size - offset), offset)
+        if not chunk:
+            break
+        lines += chunk.count(b"\n")
+        offset += len(chunk)
+    return lines
 
-    The line goes out in one ``write`` on a file opened with ``O_APPEND``, so two
-    writers never interleave or overwrite each other's lines (a temporary file
-    renamed over the log could drop a line another writer appended meanwhile);
-    ``fsync`` makes it durable before returning.
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data``: ``os.write`` may write fewer than asked (a full disk, a size limit)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
+def append_jsonl(path: str | os.PathLike[str], row: dict[str, Any]) -> None:
+    """Append one compact, key-sorted JSON line to an append-only log, durably and whole.
+
+    The file is opened with ``O_APPEND`` and locked (``flock``) while the line
+    is written, so two writers never interleave or overwrite each other's lines
+    (a temporary file renamed over the log could drop a line another writer
+    appended meanwhile). The line is written to its last byte (``os.write`` may
+    write only part of it when the disk or the file-size limit is reached);
+    when the rest cannot be written the file is cut back to its former length,
+    so a failed append leaves the log as it was. ``fsync`` makes the line
+    durable before returning. A log whose last line has no newline (a write
+    killed part-way) is refused rather than glued onto.
+
+    Raises
+    ------
+    CorpusError
+        The log is a directory or cannot be written (nothing was appended), or
+        its last line is incomplete (naming the file and line).
     """
+    path = Path(path)
     data = (json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        torn = _torn_line(fd, size)
+        if torn is not None:
+            raise CorpusError(f"line {torn} is incomplete (no newline at its end: a write was cut short); "
+                              "nothing was appended: remove or complete that line, then record the decision again",
+                              str(path))
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            with suppress(OSError):
+                os.ftruncate(fd, size)
+                os.fsync(fd)
+            raise _write_error(path, exc) from None
     finally:
         os.close(fd)
+
+
+def _write_error(path: Path, exc: OSError) -> CorpusError:
+    """A one-line CorpusError for a file that cannot be appended to (nothing was written)."""
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        return CorpusError("is a directory, not a file: nothing was appended", str(path))
+    return CorpusError(f"cannot be written ({exc.strerror or exc}): nothing was appended", str(path))

@@ -15,7 +15,7 @@ import logging
 import threading
 from urllib.parse import quote, quote_plus
 
-__all__ = ["REDACTED", "register_secret", "redact"]
+__all__ = ["REDACTED", "register_secret", "redact", "redact_bytes"]
 
 REDACTED = "[redacted]"
 #: Loggers that can carry a request URL or a message with one.
@@ -82,3 +82,21 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """:func:`redact` for a raw (UTF-8 or ASCII) body, such as an E-utilities answer about to be cached.
+
+    Parameters
+    ----------
+    data : bytes
+
+    Returns
+    -------
+    bytes
+    """
+    for secret in _secrets:
+        raw = secret.encode("utf-8")
+        if raw in data:
+            data = data.replace(raw, REDACTED.encode())
+    return data

@@ -8,8 +8,11 @@ command) shows tracebacks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Sequence
@@ -131,9 +134,12 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     formats = ALL_FORMATS if args.format_list is None else parse_formats(args.format_list)
     started = time.perf_counter()
-    review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified,
-                          min_confidence=args.min_confidence,
-                          machine_only=getattr(args, "machine_only", False))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        review = build_review(args.corpus, rubric=args.rubric, exclude_unverified=args.exclude_unverified,
+                              min_confidence=args.min_confidence,
+                              machine_only=getattr(args, "machine_only", False))
+    _report_warnings(caught)
     written = write_review(review, args.out, formats=formats, write_figures=args.command == "run")
     elapsed = time.perf_counter() - started
     included = len(review.screening.included())
@@ -190,6 +196,13 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         check_quotes(claims, seeds, paths.claims)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
     decisions = load_decisions(paths.decisions, snapshot)
+    orphans = decisions.orphans((a.key for a in snapshot.records), (c.id for c in claims))
+    for decision, why in orphans:
+        print(f"litreview: error: {paths.decisions}: {decision.reviewer}'s {decision.stage} decision of "
+              f"{decision.time}: {why}: it counts for nothing (log it again on an existing record or claim)",
+              file=sys.stderr)
+    if orphans:
+        return 1
     logged = sum(1 for d in decisions if d.line > 0)
     conflicts = len(decisions.conflicts())
     if seeds is None:
@@ -252,7 +265,7 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Screen, score and print a summary (and optionally write the assessments CSV)."""
-    from ..corpus.decisions import load_decisions
+    from ..corpus.decisions import load_decisions, warn_orphans
     from ..corpus.layout import CorpusPaths, load_review
     from ..evidence.scoring import assessments_to_frame, load_rubric, score_evidence
     from ..outputs.export import export_csv
@@ -262,6 +275,10 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     inputs = load_review(args.corpus)
     mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot
     decisions = load_decisions(CorpusPaths(inputs.root).decisions, snapshot)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_orphans(decisions, (a.key for a in snapshot.records), (c.id for c in claims))
+    _report_warnings(caught)
     screening = screen_records(snapshot, mechanisms, claims, decisions, inputs.config.intervention)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric),
                                  decisions, judge_min_confidence(inputs.root, args.min_confidence))
@@ -432,11 +449,12 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
-    """Print E-utilities diagnostics as ``litreview: warning:`` lines; re-issue any other warning."""
+    """Print E-utilities and decisions-log diagnostics as ``litreview: warning:`` lines; re-issue any other."""
+    from ..corpus.decisions import OrphanDecisionWarning
     from ..sources.eutils import EutilsWarning
 
     for warning in caught:
-        if issubclass(warning.category, EutilsWarning):
+        if issubclass(warning.category, (EutilsWarning, OrphanDecisionWarning)):
             print(f"litreview: warning: {warning.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
@@ -472,7 +490,8 @@ def _years(text: str) -> tuple[int | None, int | None]:
     if not sep:
         high = low
     given = [part for part in (low, high) if part]
-    if not given or not all(part.isdigit() for part in given) or (low and high and int(low) > int(high)):
+    digits = all(part.isascii() and part.isdigit() for part in given)
+    if not given or not digits or (low and high and int(low) > int(high)):
         raise argparse.ArgumentTypeError(f"years must look like 2010:2020, 2010:, :2020 or 2015, not {text!r}")
     return (int(low) if low else None, int(high) if high else None)
 
@@ -538,9 +557,36 @@ def _cmd_mirror_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _quiet_exit() -> None:
+    """After the command, let Ctrl-C end the process as Unix tools do, silently.
+
+    What is left is the interpreter's shutdown (atexit callbacks, finalizers),
+    where a KeyboardInterrupt is only printed as "Exception ignored in ...".
+    The output is flushed first, so nothing written is lost.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the process exit code."""
+    """Run the CLI; return the process exit code.
+
+    Run as the program (``argv`` None), Ctrl-C after the command has finished
+    ends the process without a traceback (see :func:`_quiet_exit`).
+    """
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    finally:
+        if argv is None:
+            _quiet_exit()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; expected errors become one line and exit 1."""
     try:
         return args.func(args, Settings.from_env())
     except LitreviewError as exc:

@@ -6,9 +6,14 @@ Kept apart from :mod:`litreview.cli`, which registers them with :func:`add_comma
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["add_commands", "min_confidence_option"]
 
@@ -79,6 +84,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--seed", type=int, default=0, help="chooses the prior include and exclude (default: 0)")
     m.add_argument("--out", type=Path, default=None, metavar="ORDER.csv",
                    help="write the screening order (record_id, label_included, rank)")
+    m.add_argument("--stop-after-last-include", action="store_true",
+                   help="stop once every include is found (the metrics are final by then; much faster)")
     m.set_defaults(func=_cmd_screen_simulate)
 
 
@@ -117,6 +124,17 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _printable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with terminal control characters (escape sequences, carriage returns) cut out of its text."""
+    def clean(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return "".join(" " if ch in "\t\n" else ch for ch in value
+                       if ch in "\t\n" or not unicodedata.category(ch).startswith("C"))
+
+    return frame.map(clean)
+
+
 def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     """Print the history, or the conflicts, or the kappa table."""
     from ..corpus.decisions import load_decisions
@@ -125,9 +143,9 @@ def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
 
     paths = CorpusPaths(find_review(args.corpus))
     log = load_decisions(paths.decisions, load_snapshot(paths.snapshot))
-    history = log.to_frame()
+    history = _printable(log.to_frame())
     logged = history[history["line"] > 0].drop(columns="line")
-    conflicts = log.conflicts()
+    conflicts = _printable(log.conflicts())
     if args.conflicts:
         print(conflicts.to_string(index=False) if len(conflicts) else "no unresolved conflicts")
     if args.kappa:
@@ -146,15 +164,15 @@ def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_judge_next(args: argparse.Namespace) -> int:
     """List the machine-judged (study, claim) pairs no reviewer has checked, least confident first."""
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..corpus.layout import CorpusPaths, load_review
     from ..evidence.scoring import score_evidence
     from ..screening.rules import screen_records
     from ..settings import judge_min_confidence
 
-    root = args.corpus or find_corpus()
-    mechanisms, claims, snapshot = load_corpus(root)
+    inputs = load_review(args.corpus)
+    root, mechanisms, claims, snapshot = inputs.root, inputs.mechanisms, inputs.claims, inputs.snapshot
     decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
-    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    screening = screen_records(snapshot, mechanisms, claims, decisions, inputs.config.intervention)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, None, decisions,
                                  judge_min_confidence(root, args.min_confidence))
     waiting = sorted((a for a in assessments if a.review_status == "unverified"),
@@ -209,11 +227,12 @@ def _score_text(score: float) -> str:
 
 def _cmd_screen_simulate(args: argparse.Namespace, settings: Settings) -> int:
     """Simulate screening one labelled dataset and print the metrics."""
-    from .._io import atomic_open
+    from ..outputs.export import export_csv
     from ..screening.priority import read_labelled_csv, simulate_screening
 
     data = read_labelled_csv(args.dataset)
-    result = simulate_screening(data["title"], data["abstract"], data["label_included"], args.seed)
+    result = simulate_screening(data["title"], data["abstract"], data["label_included"], args.seed,
+                                stop_after_last_include=args.stop_after_last_include, progress=True)
     metrics = result.metrics
     ids = data["record_id"].to_numpy()
     print(f"{args.dataset.name}: {len(data)} records, {int(data['label_included'].sum())} includes, seed {args.seed} "
@@ -221,7 +240,6 @@ def _cmd_screen_simulate(args: argparse.Namespace, settings: Settings) -> int:
     print(f"WSS@95 {metrics.wss95:.3f}  recall@10% {metrics.recall_at_10:.3f}  "
           f"all includes found after {metrics.fraction_to_find_all:.1%} screened")
     if args.out is not None:
-        with atomic_open(args.out, "w") as handle:
-            result.to_frame(ids).to_csv(handle, index=False)
+        export_csv(args.out, result.to_frame(ids))  # the exports' writer: an id like =HYPERLINK(...) stays text
         print(f"  {args.out}")
     return 0

@@ -42,6 +42,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
@@ -74,6 +75,8 @@ __all__ = [
     "make_decision",
     "check_reviewer",
     "cohen_kappa",
+    "OrphanDecisionWarning",
+    "warn_orphans",
 ]
 
 STAGES = ("screen", "fulltext", "judge", "rob")
@@ -187,7 +190,12 @@ def _utc(value: Any, where: str, path: str | None) -> str:
     if parsed is None or parsed.tzinfo is None:
         raise CorpusError(f"{where}: time must be ISO 8601 with a time zone (e.g. 2026-11-30T09:12:03Z), "
                           f"not {value!r}", path)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:
+        raise CorpusError(f"{where}: time {value!r} is out of range once converted to UTC", path) from None
+    # isoformat pads the year to four digits (strftime's %Y does not: year 999 would sort after 2026).
+    return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def _choice(value: Any, allowed: Iterable[str], what: str, where: str, path: str | None) -> str:
@@ -485,8 +493,9 @@ class DecisionLog:
         Raises
         ------
         CorpusError
-            The log has no file, or the decision is a resolution of an item on
-            which nobody disagrees.
+            The log has no file, its file cannot be written (nothing is appended)
+            or its last line is incomplete, or the decision is a resolution of
+            an item on which nobody disagrees.
         """
         target = self.file_for(decision.reviewer)
         if target is None:
@@ -500,6 +509,33 @@ class DecisionLog:
         line = max((d.line for d in self.decisions), default=0) + 1
         append_jsonl(target, decision.to_dict())
         return replace(self, decisions=(*self.decisions, replace(decision, line=line)))
+
+    def orphans(self, records: Iterable[str], claims: Iterable[str]) -> list[tuple[Decision, str]]:
+        """Logged decisions on a record key or claim the corpus lacks, each with a one-line reason.
+
+        Parameters
+        ----------
+        records : iterable of str
+            The snapshot's record keys.
+        claims : iterable of str
+            The claims register's ids.
+
+        Returns
+        -------
+        list of (Decision, str)
+            In log order; these decisions count for nothing (a claim removed or
+            renamed, a record no longer in the snapshot).
+        """
+        keys, ids = set(records), set(claims)
+        found = []
+        for d in self.decisions:
+            if d.line < 1:
+                continue
+            if d.key not in keys:
+                found.append((d, f"record {d.key!r} is not in the snapshot"))
+            elif d.claim is not None and d.claim not in ids:
+                found.append((d, f"claim {d.claim!r} is not in the claims register"))
+        return found
 
     def visible(self, key: str, claim: str | None, stage: str, reviewer: str) -> Outcome | None:
         """The item's outcome as ``reviewer`` may see it: None until they have decided it (blind review)."""
@@ -543,6 +579,20 @@ class DecisionLog:
         return kappa_table(self.latest())
 
 
+class OrphanDecisionWarning(UserWarning):
+    """Logged decisions name a record or a claim the corpus no longer has, so they are left out."""
+
+
+def warn_orphans(log: DecisionLog, records: Iterable[str], claims: Iterable[str]) -> int:
+    """Warn (:class:`OrphanDecisionWarning`) with the count of decisions left out as orphans; return it."""
+    count = len(log.orphans(records, claims))
+    if count:
+        warnings.warn(OrphanDecisionWarning(
+            f"{log.path}: {count} decision{'s' * (count != 1)} left out: their record or claim is not in the "
+            "corpus (`litreview check` lists them)"), stacklevel=2)
+    return count
+
+
 def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = None) -> DecisionLog:
     """Read and validate a decisions log; a missing file is an empty log.
 
@@ -574,6 +624,8 @@ def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = Non
     folder = path.with_suffix("")
     reasons = load_protocol(path.parent / "protocol.toml").reasons
     decisions: list[Decision] = []
+    if path.is_dir():
+        raise CorpusError("is a directory, not a file: decisions cannot be read or recorded", str(path))
     files = [path] if path.is_file() else []
     files += sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
     for file in files:

@@ -40,7 +40,7 @@ from typing import IO, Any, TypeVar
 
 import pandas as pd
 
-from .._io import dump_jsonl, read_json, read_jsonl, verify_file_set, write_file_set
+from .._io import dump_jsonl, parse_json, parse_jsonl, read_file_set, read_jsonl, verify_file_set, write_file_set
 from .._validate import build, count, describe, did_you_mean, identifier, iso_date, one_of, text
 from ..errors import CorpusError
 from .claims import Claim, Mechanism
@@ -661,10 +661,12 @@ def load_snapshot(directory: str | Path, *, mechanisms: Mapping[str, Mechanism] 
         match ``manifest.json`` (a set mixing two versions).
     """
     directory = Path(directory)
-    rows = {name: list(read_jsonl(directory / name, missing=_MISSING)) for name in _FILES[:3]}
-    searches = read_json(directory / "searches.json", missing=_MISSING)
+    # Each file is read once; the same bytes are parsed and checked against the manifest read with them.
+    files, seal = read_file_set(directory, _FILES, _MANIFEST, missing=_MISSING)
+    rows = {name: list(parse_jsonl(files[name], directory / name)) for name in _FILES[:3]}
+    searches = parse_json(files["searches.json"], directory / "searches.json")
     snapshot = _parse(directory, rows, searches, claims, mechanisms)
-    verify_file_set(directory, _FILES, _MANIFEST)
+    verify_file_set(directory, files, seal, _MANIFEST)
     return snapshot
 
 

@@ -333,8 +333,9 @@ class SampleSize:
 def _parse_number(token: str) -> int | None:
     """``"120"``, ``"1,099"``, ``"thirty-two"``, ``"one thousand ninety-nine"`` -> int."""
     token = token.strip().lower()
-    if token.replace(",", "").isdigit():
-        return int(token.replace(",", ""))
+    digits = token.replace(",", "")
+    if digits.isascii() and digits.isdigit():
+        return int(digits)
     total = current = 0
     for word in re.split(r"[\s-]+", token):
         if word == "and":

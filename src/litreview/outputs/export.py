@@ -46,22 +46,28 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
+from lxml import etree
 from matplotlib.figure import Figure
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from .._io import atomic_write_bytes, atomic_write_files
@@ -119,6 +125,8 @@ _XLSX_MAX_CELL = 32767
 _XLSX_MAX_WIDTH = 60
 # LaTeX specials; braces become commands so BibTeX's brace counting always balances.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>&~#])")
+#: What GFM's autolink extension turns into a link: a scheme's ``:`` and the ``.`` after ``www``.
+_MD_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto):|\bwww\.")
 
 
 # -- cell values ----------------------------------------------------------------
@@ -202,7 +210,7 @@ def _column_cells(name: str, values: Sequence[Any]) -> list[str | int | float | 
 def _pmid_url(pmid: Any) -> str | None:
     """PubMed link for an all-digit PMID."""
     text = _text(pmid).strip()
-    return PUBMED_URL.format(text) if text.isdigit() else None
+    return PUBMED_URL.format(text) if text.isascii() and text.isdigit() else None
 
 
 def _doi_url(doi: Any) -> str | None:
@@ -297,6 +305,22 @@ def _sheet_title(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", name)[:31]
 
 
+def _close_sheet_writers(tb: TracebackType | None) -> None:
+    """Close and remove the sheet spools a failed save left open.
+
+    Left to the garbage collector, their generators would fail again while
+    closing and print "Exception ignored" after the one-line error.
+    """
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if isinstance(value, WorksheetWriter):
+                with suppress(Exception):
+                    value.close()
+                with suppress(OSError, TypeError):
+                    os.remove(value.out)
+        tb = tb.tb_next
+
+
 def _render_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     """Workbook bytes with fixed properties and zip timestamps, so equal input gives equal bytes."""
     wb = Workbook()
@@ -306,8 +330,18 @@ def _render_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     wb.properties.creator = wb.properties.lastModifiedBy = "litreview"
     wb.properties.created = wb.properties.modified = _FIXED_DATE
     raw = io.BytesIO()
-    # ExcelWriter rather than Workbook.save: save() overwrites `modified` with now().
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)
+    try:
+        # ExcelWriter rather than Workbook.save: save() overwrites `modified` with now().
+        ExcelWriter(wb, archive).save()
+    except (OSError, etree.SerialisationError) as exc:
+        # openpyxl spools each sheet to a file in the temporary folder through lxml, which reports a full
+        # disk or a file-size limit as SerialisationError, not OSError.
+        _close_sheet_writers(exc.__traceback__)
+        with suppress(Exception):
+            archive.close()
+        raise ExportError(f"cannot build review.xlsx: writing its sheets to the temporary folder "
+                          f"({tempfile.gettempdir()}) failed ({exc}); free space there or set TMPDIR") from exc
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
@@ -320,8 +354,12 @@ def _render_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
 
 # -- Markdown and HTML ----------------------------------------------------------
 def _md(text: str) -> str:
-    """Escape Markdown and inline HTML; newlines become ``<br>`` so the table row holds."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    """Escape Markdown and inline HTML; newlines become ``<br>`` so the table row holds.
+
+    URLs in the text (a title, a summary) are escaped too (``https\\://``, ``www\\.``) so that GFM does not
+    autolink them: the only links in the file are the ones litreview builds.
+    """
+    escaped = _MD_AUTOLINK.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], _MD_SPECIAL.sub(r"\\\1", text))
     return re.sub(r"\r\n|\r|\n", "<br>", escaped)
 
 
@@ -381,8 +419,9 @@ def _render_markdown(review: pd.DataFrame, cited: Sequence[Article], sof: pd.Dat
     lines += ["", "## References", ""]
     for article in cited:
         item = f"- {_md(_reference_line(article))} {_md_key(article.key)}"
-        if article.pmid and article.doi_url:
-            item += f" [doi:{_md(article.doi or '')}]({_doi_url(article.doi)})"
+        doi_link = _doi_url(article.doi) if article.pmid else None
+        if doi_link:  # a DOI that is not 10.x has no link (never "(None)")
+            item += f" [doi:{_md(article.doi or '')}]({doi_link})"
         if article.source == "curated" and article.curated_summary:
             item += f"<br>*{CURATED_LABEL}:* {_md(article.curated_summary)}"
         lines.append(item)

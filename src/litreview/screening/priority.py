@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from ..errors import DatasetError
 from .stopping import IncludesLeft, estimate_includes_left
@@ -49,6 +50,7 @@ __all__ = [
     "ScreeningQueue",
     "Prioritizer",
     "DRY_RUN",
+    "EXACT_SIMULATION_ROWS",
     "is_dry",
     "read_labelled_csv",
     "choose_priors",
@@ -61,6 +63,9 @@ _BALANCE_RATIO = 9.8
 _SVM_C = 0.11
 #: Excludes in a row after which the records without any text are queued first.
 DRY_RUN = 20
+#: Largest dataset :func:`simulate_screening` retrains on after every record; above it, in growing batches.
+EXACT_SIMULATION_ROWS = 5_000
+_BATCH_GROWTH = 10
 
 
 def _texts(titles: Sequence[str | None], abstracts: Sequence[str | None]) -> list[str]:
@@ -288,11 +293,25 @@ class SimulationResult:
                              "rank": np.arange(1, len(self.order) + 1)})
 
 
+def _batch(decided: int, total: int) -> int:
+    """How many records to take from one ranking: 1 up to :data:`EXACT_SIMULATION_ROWS` records, else a tenth
+    of those decided so far (at least 1)."""
+    return 1 if total <= EXACT_SIMULATION_ROWS else max(1, decided // _BATCH_GROWTH)
+
+
 def simulate_screening(
     titles: Sequence[str | None], abstracts: Sequence[str | None], labels: Sequence[int], seed: int,
-    stop_after_last_include: bool = False,
+    stop_after_last_include: bool = False, progress: bool = False,
 ) -> SimulationResult:
-    """Replay a labelled review: two priors, then the model picks one record at a time.
+    """Replay a labelled review: two priors, then the model picks the records to screen.
+
+    Up to :data:`EXACT_SIMULATION_ROWS` records the model is retrained after
+    every record, as ASReview's simulation does (quadratic work, bounded by
+    that size). On a larger dataset it is retrained each time the records
+    decided grow by a tenth, taking the next records from its latest ranking,
+    best first: at most ``20 + 11 ln(n / 20)`` retrainings (114 for 100,000
+    records), so scoring costs O(n log n) and the rows fitted add up to about
+    11 n.
 
     Parameters
     ----------
@@ -305,6 +324,8 @@ def simulate_screening(
         Stop once every include is found (the metrics are then final; this is
         ASReview's default stopping rule, used by the benchmark) instead of
         screening every record.
+    progress : bool
+        Show a progress bar on stderr (when it is a terminal).
 
     Returns
     -------
@@ -319,13 +340,25 @@ def simulate_screening(
     screened[list(priors)] = True
     asked: list[int] = []  # labels of the records the model chose, in order
     left = int(y.sum()) - 1
-    while len(decided) < len(y) and not (stop_after_last_include and left == 0):
-        scores = model.priorities(decided, is_dry(asked))
-        scores[screened] = -np.inf
-        chosen = int(np.argmax(scores))  # the first of equals, as rank() orders them
-        decided[chosen], screened[chosen] = int(y[chosen]), True
-        asked.append(decided[chosen])
-        left -= decided[chosen]
+    with tqdm(total=len(y), initial=2, desc="simulate", unit="record", disable=None if progress else True,
+              leave=False) as bar:
+        while len(decided) < len(y) and not (stop_after_last_include and left == 0):
+            scores = model.priorities(decided, is_dry(asked))
+            scores[screened] = -np.inf
+            batch = min(_batch(len(decided), len(y)), len(y) - len(decided))
+            if batch == 1:
+                chosen_ones = [int(np.argmax(scores))]  # the first of equals, as rank() orders them
+            else:
+                top = np.argpartition(-scores, batch - 1)[:batch]
+                chosen_ones = top[np.lexsort((top, -scores[top]))].tolist()  # best first, ties by index
+            for chosen in chosen_ones:
+                decided[chosen], screened[chosen] = int(y[chosen]), True
+                asked.append(decided[chosen])
+                left -= decided[chosen]
+                if stop_after_last_include and left == 0:
+                    break
+            bar.update(len(decided) - bar.n)
+            bar.set_postfix_str(f"{int(y.sum()) - 1 - left} of {int(y.sum()) - 1} includes found", refresh=False)
     order = np.fromiter(decided, dtype=np.int64, count=len(decided))
     return SimulationResult(order, y, priors, time.perf_counter() - started)
 

@@ -65,6 +65,7 @@ from lxml import etree
 from urllib3.exceptions import NewConnectionError
 
 from .._io import atomic_write_bytes
+from .._secrets import redact, redact_bytes
 from ..errors import EutilsError, RateLimitError
 from ..settings import Settings
 
@@ -114,7 +115,15 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree
 
 
 class EutilsWarning(UserWarning):
-    """NCBI reported a diagnostic (``ErrorList``/``WarningList``, a shortfall, missing ids)."""
+    """NCBI reported a diagnostic (``ErrorList``/``WarningList``, a shortfall, missing ids).
+
+    Secrets are cut out of the text when the warning is built, as for
+    :class:`~litreview.errors.LitreviewError`: a server echoing the request
+    would otherwise put the API key in printed warnings and notebook outputs.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class HistoryExpiredError(EutilsError):
@@ -319,7 +328,7 @@ _READERS: dict[str, Callable[[etree._Element], object]] = {
 
 def _number(value: str | None) -> int:
     """A numeric parameter, 0 when absent."""
-    return int(value) if value and value.isdigit() else 0
+    return int(value) if value and value.isascii() and value.isdigit() else 0
 
 
 def _body_limit(endpoint: str, params: Mapping[str, str]) -> int:
@@ -336,7 +345,7 @@ def _body_limit(endpoint: str, params: Mapping[str, str]) -> int:
 def _read_body(response: requests.Response, limit: int) -> bytes:
     """The (decoded) body, read block by block; _TooLarge as soon as it passes ``limit`` bytes."""
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise _TooLarge
     body = bytearray()
     for block in response.iter_content(_READ_BLOCK):
@@ -516,7 +525,8 @@ class EutilsClient:
         post = self._use_post(params)
         if self.settings.api_key:
             params["api_key"] = self.settings.api_key
-        body = self._send_with_retries(endpoint, params, post, what)
+        # An answer that echoes the request carries the key: cut it out before it is cached or parsed.
+        body = redact_bytes(self._send_with_retries(endpoint, params, post, what))
         if path is not None:
             atomic_write_bytes(path, body)
         return body

@@ -68,7 +68,6 @@ import sys
 import time
 import types
 import typing
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
@@ -365,8 +364,8 @@ def _convert(path: str, target: str, seq: int, expected_md5: str | None, known_m
         return {"error": _parse_reason(exc)}
     except LitreviewError as exc:
         return {"error": str(exc)}
-    except (OSError, EOFError, zlib.error) as exc:
-        return {"error": f"{type(exc).__name__}: {exc}"}
+    except Exception as exc:  # any fault of one input (a value Arrow refuses...) is that file's error
+        return {"error": f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"}
     return {"md5": md5, "records": records, "deleted": sorted(set(deleted), key=_pmid_key),
             "seconds": round(time.perf_counter() - started, 3), "repaired": fault}
 
@@ -379,8 +378,8 @@ def _parse_reason(exc: ParseError) -> str:
 
 
 def _pmid_key(pmid: str) -> tuple[int, str]:
-    """Numeric sort key of a PMID string."""
-    return (int(pmid) if pmid.isdigit() else sys.maxsize, pmid)
+    """Numeric sort key of a PMID string (ASCII digits only: ``"²".isdigit()`` is true but ``int`` refuses it)."""
+    return (int(pmid) if pmid.isascii() and pmid.isdigit() else sys.maxsize, pmid)
 
 
 @contextmanager
@@ -443,6 +442,10 @@ class MirrorBuild:
     repaired: tuple[tuple[str, str], ...] = ()
 
 
+#: A manifest's ``parquet`` entry: one file directly in the mirror's ``files/`` folder (no ``..``, no absolute path).
+_PARQUET_ENTRY = re.compile(r"files/[^/\\\x00]+\.parquet")
+
+
 def _load_manifest(mirror_dir: Path) -> dict[str, Any]:
     """The manifest of ``mirror_dir``, or an empty one for a new mirror."""
     path = mirror_dir / _MANIFEST
@@ -452,8 +455,15 @@ def _load_manifest(mirror_dir: Path) -> dict[str, Any]:
         return {"format": _FORMAT, "schema": None, "files": {}, "resolved": None}
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise MirrorError(f"{path}: invalid manifest ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT or "files" not in manifest:
+    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT or not isinstance(manifest.get("files"),
+                                                                                             dict):
         raise MirrorError(f"{path}: not a litreview mirror manifest (format {_FORMAT})")
+    for name, entry in manifest["files"].items():
+        parquet = entry.get("parquet") if isinstance(entry, dict) else None
+        if not isinstance(parquet, str) or _PARQUET_ENTRY.fullmatch(parquet) is None:
+            # A copied or edited manifest must not make `mirror build` delete or read files elsewhere.
+            raise MirrorError(f"{path}: entry {name!r}: parquet must be files/NAME.parquet inside the mirror, "
+                              f"not {parquet!r}; rebuild the mirror in a new directory")
     return manifest
 
 
@@ -787,9 +797,15 @@ def _term(text: str) -> _Term:
     words = tuple(re.findall(r"[^\W_]+", text.rstrip("*")))
     if not words:
         raise MirrorError(f"term {text!r} has no letters or digits")
+    if len(words) > _MAX_TERM_WORDS or len(text) > _MAX_TERM_CHARS:
+        # DuckDB's regex engine refuses a pattern that large, with an error that reads like a damaged file.
+        raise MirrorError(f"term {text[:40]!r}... is too long ({len(words)} words, {len(text)} characters; at most "
+                          f"{_MAX_TERM_WORDS} words and {_MAX_TERM_CHARS} characters): search a shorter phrase")
     return _Term(words, truncated)
 
 
+_MAX_TERM_WORDS = 100
+_MAX_TERM_CHARS = 1000
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)"(?P<star>\*?)|(?P<word>[^\s"]+)|(?P<open>")')
 
 

@@ -7,8 +7,12 @@ records (e.g. StatPearls chapters) become ``record_type="book"`` records, and
 ``DeleteCitation`` PMIDs are reported to the caller instead of yielded.
 
 Parsing is incremental (:func:`lxml.etree.iterparse`): each record is turned
-into an :class:`Article` as soon as its end tag is read, then discarded, so
-memory stays flat however large the file is.
+into an :class:`Article` as soon as its end tag is read, then discarded, and
+before each block of input is read every finished element outside a record
+(whatever its name) is freed too, so memory stays flat however large the file
+is and whatever it holds. One record may not exceed :data:`MAX_RECORD_BYTES`
+of XML (real ones stay under a few MB), so a hostile record cannot hold the
+memory either.
 
 Safety: entities are never resolved (an ``<!ENTITY x SYSTEM "file:...">`` stays
 the literal ``&x;``), no DTD is loaded, nothing is fetched from the network and
@@ -65,16 +69,25 @@ from ..corpus.records import (
 )
 from ..errors import ParseError
 
-__all__ = ["iter_pubmed_xml", "parse_pubmed_xml"]
+__all__ = ["iter_pubmed_xml", "parse_pubmed_xml", "MAX_RECORD_BYTES"]
+
+#: Largest record accepted, in bytes of (uncompressed) XML; a bigger one is a ParseError.
+MAX_RECORD_BYTES = 16 << 20
 
 #: What :func:`iter_pubmed_xml` accepts: a path, raw bytes or a binary file object.
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
+_RECORD_TAG_SET = frozenset(_RECORD_TAGS)
+#: Elements whose start and end iterparse reports: the records and the sets holding them.
+_WATCHED_TAGS = (*_RECORD_TAGS, "PubmedArticleSet", "MedlineCitationSet")
 _ROOT_TAGS = frozenset({"PubmedArticleSet", "MedlineCitationSet", *_RECORD_TAGS})
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$", re.IGNORECASE)
-_YEAR = re.compile(r"\d{4}")
+_YEAR = re.compile(r"[0-9]{4}")
+_ASCII_INT = re.compile(r"[0-9]{1,9}")
+_INT_MAX = 999_999_999
+_YEAR_MAX = 9999
 _LXML_WHERE = re.compile(r"(,? line \d+)?, line \d+, column \d+$")
 _ID_TYPES = {"doi": "doi", "pmc": "pmcid", "pii": "pii"}
 
@@ -118,6 +131,64 @@ def _gunzipped(stream: IO[bytes], stack: ExitStack) -> IO[bytes]:
     return whole
 
 
+class _Sweeper(io.RawIOBase):
+    """The XML stream handed to iterparse, freeing the finished part of the tree before each block is read.
+
+    iterparse reads the next block only once every event so far has been
+    handled, so at that moment every element outside a record except the last
+    child of each open element is finished: those are deleted. (Records are
+    freed by the loop as their end tags arrive; elements that are not records
+    never raise an event, so without this a file of junk elements would be
+    kept whole.) The open record, if any, is measured against
+    :data:`MAX_RECORD_BYTES`. The loop sets :attr:`root` at the first start
+    event of a PubMed element (iterparse gives the root only at the end); a
+    document with none in its first :data:`MAX_RECORD_BYTES` is not PubMed XML.
+    """
+
+    def __init__(self, stream: IO[bytes], name: str) -> None:
+        self._stream = stream
+        self._name = name
+        self.root: Element | None = None
+        self._fed = 0
+        self._record: Element | None = None
+        self._record_start = 0
+
+    def readable(self) -> bool:
+        """Always readable."""
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Free the finished elements, check the open record's size, then read a block."""
+        if self.root is None and self._fed > MAX_RECORD_BYTES:
+            raise ParseError(f"no PubMed element in the first {MAX_RECORD_BYTES / 2**20:g} MB: not PubMed XML",
+                             self._name)
+        if self.root is not None:
+            record = _sweep(self.root)
+            if record is not self._record:
+                self._record, self._record_start = record, self._fed
+            elif record is not None and self._fed - self._record_start > MAX_RECORD_BYTES:
+                raise ParseError(f"a <{record.tag}> record is larger than {MAX_RECORD_BYTES / 2**20:g} MB of XML "
+                                 "(real PubMed records are far smaller): not PubMed data", self._name,
+                                 record.sourceline)
+        data = self._stream.read(-1 if size is None else size)
+        self._fed += len(data)
+        return data
+
+
+def _sweep(root: Element) -> Element | None:
+    """Delete every finished element outside a record, down the open path; return the open record, if any."""
+    elem = root
+    while True:
+        if elem.tag in _RECORD_TAG_SET:
+            return elem
+        count = len(elem)
+        if count == 0:
+            return None
+        if count > 1:
+            del elem[:count - 1]  # only the last child can still be open
+        elem = elem[-1]
+
+
 def _open(source: Source, stack: ExitStack) -> tuple[str, IO[bytes]]:
     """Name for messages and a binary stream of XML for any accepted source."""
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -159,8 +230,9 @@ def iter_pubmed_xml(source: Source, *, deleted: list[str] | None = None) -> Iter
     ParseError
         The input cannot be read, is not well-formed XML (raised after every
         complete record before the fault was yielded; the message names the
-        source and the line), is unsafe (entity amplification), or holds no
-        PubMed records under an unknown root element.
+        source and the line), is unsafe (entity amplification), holds a record
+        larger than :data:`MAX_RECORD_BYTES`, or holds no PubMed records under
+        an unknown root element.
 
     Examples
     --------
@@ -171,14 +243,19 @@ def iter_pubmed_xml(source: Source, *, deleted: list[str] | None = None) -> Iter
     [('1', 'T')]
     """
     with ExitStack() as stack:
-        name, stream = _open(source, stack)
+        name, raw = _open(source, stack)
+        stream = _Sweeper(raw, name)
         context = etree.iterparse(
-            stream, events=("end",), tag=_RECORD_TAGS, resolve_entities=False, no_network=True,
+            stream, events=("start", "end"), tag=_WATCHED_TAGS, resolve_entities=False, no_network=True,
             load_dtd=False, dtd_validation=False, huge_tree=False,
         )
         seen = False
         try:
-            for _, elem in context:
+            for event, elem in context:
+                if event == "start" or elem.tag not in _RECORD_TAG_SET:
+                    if stream.root is None:
+                        stream.root = elem.getroottree().getroot()
+                    continue
                 parent = elem.getparent()
                 tag = elem.tag
                 if tag == "MedlineCitation":
@@ -292,9 +369,16 @@ def _fields(elem: Element | None) -> dict[Any, str]:
     return fields
 
 
-def _int(text: str | None) -> int | None:
-    """``int(text)`` for all-digit text, else ``None``."""
-    return int(text) if text and text.isdigit() else None
+def _int(text: str | None, high: int = _INT_MAX) -> int | None:
+    """``int(text)`` for 1-9 ASCII digits up to ``high``, else ``None``.
+
+    ``str.isdigit`` is true for ``"²"`` (which ``int`` refuses) and a 23-digit
+    year would overflow the mirror's int64 column, so neither may pass.
+    """
+    if not text or not _ASCII_INT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= high else None
 
 
 # -- record parts -------------------------------------------------------------------------
@@ -372,7 +456,7 @@ def _pub_date(elem: Element | None) -> PubDate | None:
     if not parts:
         return None
     return PubDate(
-        year=_int(parts.get("Year")),
+        year=_int(parts.get("Year"), _YEAR_MAX),
         month=parts.get("Month"),
         day=parts.get("Day"),
         season=parts.get("Season"),

@@ -160,11 +160,15 @@ class _Panel:
 
     def _log(self, stage: str, **values: Any) -> bool:
         """Append one decision by this reviewer; report errors in the status line instead of raising."""
+        what = self._label(self.current) if self.current is not None else "nothing shown"
         try:
             decision = self.decisions.make(self._key(), stage, self.reviewer.value.strip(), **values)
             self.decisions = self.decisions.append(decision)
-        except LitreviewError as exc:
-            self.status.value = f"<span style='color:#b00'>not recorded: {html.escape(str(exc))}</span>"
+        except (LitreviewError, OSError) as exc:
+            # An OSError escaping a button callback would only reach JupyterLab's log console, leaving the
+            # previous click's "recorded" on screen: say here which record was not recorded and why.
+            self.status.value = (f"<span style='color:#b00'>not recorded ({html.escape(what)}): "
+                                 f"{html.escape(str(exc))}</span>")
             return False
         self.status.value = f"recorded {html.escape(decision.describe())}"
         return True
@@ -460,7 +464,7 @@ class JudgingPanel(_Panel):
     def _changed(self) -> dict[str, Any] | None:
         """The form's fields that differ from the judgement in use (None: n is not a number, said in the status)."""
         text = self.n.value.strip()
-        if text and not text.isdigit():
+        if text and not (text.isascii() and text.isdigit()):
             self.status.value = f"<span style='color:#b00'>not recorded: n must be a whole number, not {text!r}</span>"
             return None
         form = {"direction": self.direction.value, "design": self.design.value, "population": self.population.value,

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from ..corpus.articles import SourceArticle, article_label, load_articles
 from ..corpus.claims import Claim, Mechanism
-from ..corpus.decisions import DecisionLog, load_decisions
+from ..corpus.decisions import DecisionLog, load_decisions, warn_orphans
 from ..corpus.layout import CorpusPaths, load_review
 from ..corpus.protocol import Protocol, load_protocol
 from ..corpus.records import Article
@@ -162,6 +162,7 @@ def build_review(
         decisions = DecisionLog()
     else:
         decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
+        warn_orphans(decisions, (a.key for a in snapshot.records), (c.id for c in claims))
     screening = screen_records(snapshot, mechanisms, claims, decisions, intervention)
     pairs = machine_pairs(screening, snapshot, claims) if machine_only else screening.pairs
     assessments = score_evidence(snapshot.records, claims, pairs, snapshot.curated, rubric, decisions,
