@@ -38,9 +38,10 @@ def study(key: str, design: str = "rct", population: str = "human", n: int | Non
         "sample_size": n, "direction": direction, "score": 5.0, "excluded": False, "year": 2015,
         "review_status": "verified", "stream": stream, "votes": direction in ("supports", "contradicts", "no_effect",
                                                                               "mixed"),
-        "role": "vote", "randomised": design in ("rct", "experimental", "meta_analysis"), "rob": "",
+        "vote_note": "vote", "randomised": design in ("rct", "experimental", "meta_analysis"), "rob": "",
         "indirectness": "", "indirect_levels": 0, "review_certainty": "", "heterogeneity": False,
-        "publication_bias": False, "parts": "", "n_used": n or 25, "base_weight": weight, "weight": weight,
+        "publication_bias": False, "parts": "", "k_comparison": None, "n_counted": n, "n_counted_span": "",
+        "n_used": n or 25, "base_weight": weight, "weight": weight,
         "label": f"Study {key}",
     }
     row.update(extra)
@@ -52,7 +53,8 @@ def table(*rows: dict[str, object], claim: Claim = CLAIM) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows), columns=[*study("x"), *APPRAISAL_COLUMNS])
     frame = frame.loc[:, ~frame.columns.duplicated()]
     frame["claim_id"] = claim.id
-    frame["sample_size"] = frame["sample_size"].astype("Int64")
+    for name in ("sample_size", "n_counted", "k_comparison"):
+        frame[name] = frame[name].astype("Int64")
     frame["year"] = frame["year"].astype("Int64")
     return frame
 
@@ -63,7 +65,7 @@ def table(*rows: dict[str, object], claim: Claim = CLAIM) -> pd.DataFrame:
 def test_no_studies_is_no_evidence_and_context_only_is_insufficient() -> None:
     empty = synthesize_claim(CLAIM, table())
     assert (empty.verdict_code, empty.certainty, empty.basis) == ("no_evidence", "", "")
-    context = synthesize_claim(CLAIM, table(study("1", direction="context", votes=False, role="context")))
+    context = synthesize_claim(CLAIM, table(study("1", direction="context", votes=False, vote_note="context")))
     assert context.verdict_code == "insufficient" and context.certainty == ""
 
 
@@ -184,7 +186,7 @@ def test_a_review_represents_earlier_studies_and_caps_certainty() -> None:
 
 def test_narrative_reviews_and_context_inform_but_never_vote() -> None:
     rows = table(study("1", n=300), study("nr", design="narrative_review", direction="contradicts", votes=False,
-                                          role="narrative review (informs, never votes)"))
+                                          vote_note="narrative review (informs, never votes)"))
     verdict = synthesize_claim(CLAIM, rows)
     assert verdict.verdict_code == "supported" and verdict.n_body == 1 and verdict.n_studies == 2
     assert any("narrative review" in f for f in verdict.footnotes)

@@ -6,6 +6,8 @@ know about each (study, claim) assessment first, and says why in words:
 - **stream**: ``human``, ``animal`` or ``in_vitro`` (a study of mixed
   populations, such as a review of human and rodent work, joins the human
   stream: it holds human data);
+- **design**: a review whose text reports a systematic search counts as a
+  systematic review, whatever design the record gave it;
 - **votes**: whether the study counts towards the direction of the body.
   Context items (a study that informs but does not test the claim), studies
   with no direction, narrative reviews and editorials, retracted studies and
@@ -16,7 +18,12 @@ know about each (study, claim) assessment first, and says why in words:
   a laboratory experiment (animal, in vitro) starts high; for a
   ``disease_biology`` claim every human study is a group comparison and
   starts low, whatever design carried it;
-- **risk of bias**: concerns read from the design and the text (no control
+- **counted n**: a review counts the studies and participants of the
+  comparison it reports for the claim ("7 RCTs, 185 participants"), not its
+  total; ``n_counted_span`` is the sentence it came from;
+- **risk of bias**: preclinical studies get SYRCLE's reportable items
+  (randomisation, blinding, sample size not reported); human studies get
+  concerns read from the design and the text (no control
   group, open label or single blind, fewer than 20 participants, post hoc or
   secondary analysis, interim analysis or stopped early, not peer reviewed,
   and a review's own finding of high risk of bias in its trials);
@@ -24,7 +31,8 @@ know about each (study, claim) assessment first, and says why in words:
   people; a population the claim's protocol names as indirect), intervention
   (esketamine, arketamine or another drug instead of ketamine) and outcome (a
   surrogate the protocol names; the outcome not measured at all);
-- what a review says about itself: its own certainty rating, heterogeneity,
+- what a review says about itself: its own certainty rating for the claim's
+  outcome (a rating of another outcome does not count), heterogeneity,
   publication or reporting bias;
 - **weight**: design factor x sqrt(participants) (n capped at 2,500, a study
   with no stated n counts at the median n of its design in the snapshot),
@@ -82,8 +90,9 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 
 #: Columns :func:`appraise` adds, in order.
 APPRAISAL_COLUMNS = [
-    "stream", "votes", "role", "randomised", "rob", "indirectness", "indirect_levels", "review_certainty",
-    "heterogeneity", "publication_bias", "parts", "n_used", "base_weight", "weight", "label",
+    "stream", "votes", "vote_note", "randomised", "rob", "indirectness", "indirect_levels", "review_certainty",
+    "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span", "n_used",
+    "base_weight", "weight", "label",
 ]
 
 _flags = re.IGNORECASE
@@ -116,6 +125,20 @@ _OTHER_DRUG = re.compile(
 _KETAMINE = re.compile(r"\bketamine\b", _flags)
 _NEGATED = re.compile(r"\b(?:no|not|without|absence of|little)\b(?:\W+\w+){0,3}\W*$", _flags)
 _ENANTIOMER = re.compile(r"\([RS]\)-ketamine\b|\b[RS]-ketamine\b", _flags)
+_SYSTEMATIC_SEARCH = re.compile(
+    r"\bsystematic(?:ally)? (?:literature )?search|\bsystematically searched\b|\bsystematic review\b"
+    r"|\bsearched (?:PubMed|MEDLINE|Embase|PsycINFO|CENTRAL|the Cochrane|electronic databases|databases)", _flags)
+_RANDOMISED_ANIMALS = re.compile(r"\brandomi[sz]", _flags)
+_BLINDED = re.compile(r"\bblind", _flags)
+_NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+#: "7 RCTs, 185 participants", "three trials (n = 103)": the comparison a review reports for the claim.
+_COMPARISON = re.compile(
+    _NUMBER + r"\s+(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:RCTs?|trials?|studies|cohorts?)\b[^.;]{0,60}?"
+    r"(?:\(\s*)?(?:n\s*=\s*(\d[\d,]*)|(\d[\d,]*)\s+(?:participants|patients|subjects|people|individuals|adults))",
+    _flags)
+_WORD_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_SENTENCE = re.compile(r"(?<=[.;])\s+")
 
 
 def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
@@ -179,6 +202,15 @@ def _risk_of_bias(design: str, stream: str, n: int | None, text: str) -> list[st
         if _affirmed(_REVIEW_BIAS, text):
             concerns.append("review finds high risk of bias in its studies")
         return concerns
+    if stream in ("animal", "in_vitro"):
+        # SYRCLE's risk-of-bias items a finding can state: allocation, blinding, sample size
+        if not _RANDOMISED_ANIMALS.search(text):
+            concerns.append("randomisation not reported")
+        if not _BLINDED.search(text):
+            concerns.append("blinding not reported")
+        if n is None:
+            concerns.append("sample size not reported")
+        return concerns
     if stream != "human":
         return concerns
     randomised_design = design in ("rct", "controlled_trial")
@@ -227,12 +259,51 @@ def _indirectness(claim: Claim, stream: str, text: str) -> tuple[list[str], int]
     return reasons, min(levels, 2)
 
 
-def _review_certainty(design: str, text: str) -> str:
-    """A review's own GRADE rating, when its text states one."""
+def _review_certainty(design: str, text: str, claim: Claim) -> str:
+    """A review's own GRADE rating for the claim's outcome, when its text states one.
+
+    When the review rates several outcomes differently, only a rating in a sentence (or clause) naming the
+    claim's outcome counts; a review that rates one outcome alone is taken at its word.
+    """
     if design not in REVIEWS:
         return ""
-    found = _CERTAINTY.search(text)
-    return (found.group("a") or found.group("b")).lower() if found else ""
+    found = []
+    for clause in re.split(r"(?<=[.;])\s+|,\s+(?:and|but|while)\s+|\s+and\s+(?=\w+\s+for\b)", text):
+        for match in _CERTAINTY.finditer(clause):
+            found.append(((match.group("a") or match.group("b")).lower(), clause))
+    if not found:
+        return ""
+    if claim.outcome_terms:
+        named = [level for level, clause in found if matches_any(claim.outcome_terms, clause)]
+        if named:
+            return min(named, key=("very low", "low", "moderate", "high").index)
+    levels = {level for level, _ in found}
+    return found[0][0] if len(levels) == 1 else ""
+
+
+def _number(text: str) -> int:
+    """``"1,205"`` or ``"seven"`` as an int."""
+    return _WORD_NUMBERS.get(text.lower()) or int(text.replace(",", ""))
+
+
+def _comparison(design: str, text: str, claim: Claim) -> tuple[int | None, int | None, str]:
+    """(studies, participants, sentence) of the comparison a review reports for the claim; Nones when unstated."""
+    if design not in REVIEWS:
+        return None, None, ""
+    sentences = _SENTENCE.split(text)
+    ranked = sorted(sentences, key=lambda s: not (claim.outcome_terms and matches_any(claim.outcome_terms, s)))
+    for sentence in ranked:
+        found = _COMPARISON.search(sentence)
+        if found:
+            return _number(found.group(1)), _number(found.group(2) or found.group(3)), sentence.strip()
+    return None, None, ""
+
+
+def _design(design: str, text: str) -> str:
+    """The design synthesis uses: a review that reports a systematic search is a systematic review."""
+    if design in ("narrative_review", "other") and _SYSTEMATIC_SEARCH.search(text):
+        return "systematic_review"
+    return design
 
 
 def _study_label(article: Article | None, key: str) -> str:
@@ -302,32 +373,42 @@ def appraise(
     rows = []
     for row in studies.to_dict("records"):
         claim = by_claim[row["claim_id"]]
-        design = str(row["design"] or "other")
         stream = _stream(row["population"])
         text = _study_text(by_key.get(row["key"]), claim.id, findings, row["key"])
-        n = None if pd.isna(row["sample_size"]) else int(row["sample_size"])
+        design = _design(str(row["design"] or "other"), text)
+        k, n_comparison, span = _comparison(design, text, claim)
+        n = n_comparison if n_comparison is not None else (
+            None if pd.isna(row["sample_size"]) else int(row["sample_size"]))
         rob = _risk_of_bias(design, stream, n, text)
         reasons, levels = _indirectness(claim, stream, text)
         n_used = n if n is not None else medians.get(design, FALLBACK_N["other"])
         base = DESIGN_FACTOR.get(design, DESIGN_FACTOR["other"]) * math.sqrt(max(min(n_used, N_CAP), 1))
         weight = base * (0.5 if rob else 1.0) * 0.5 ** levels
-        role = _role(row, design, claim.kind)
+        role = _role({**row, "sample_size": n}, design, claim.kind)
         rows.append({
+            "design": design,
             "stream": stream,
             "votes": role == "vote" and stream != "unknown",
-            "role": role if stream != "unknown" or role != "vote" else "population not recorded",
+            "vote_note": role if stream != "unknown" or role != "vote" else "population not recorded",
             "randomised": _randomised(design, stream, claim.kind, text),
             "rob": "; ".join(rob),
             "indirectness": "; ".join(reasons),
             "indirect_levels": levels,
-            "review_certainty": _review_certainty(design, text),
+            "review_certainty": _review_certainty(design, text, claim),
             "heterogeneity": design in REVIEWS and _affirmed(_HETEROGENEITY, text),
             "publication_bias": design in REVIEWS and _affirmed(_PUBLICATION_BIAS, text),
             "parts": "; ".join(p.label for p in claim.parts if matches_any(p.terms, text)),
+            "k_comparison": k,
+            "n_counted": n,
+            "n_counted_span": span,
             "n_used": n_used,
             "base_weight": round(base, 3),
             "weight": round(weight, 3),
             "label": _study_label(by_key.get(row["key"]), row["key"]),
         })
-    added = pd.DataFrame(rows, columns=APPRAISAL_COLUMNS, index=studies.index)
-    return pd.concat([studies.drop(columns=[c for c in APPRAISAL_COLUMNS if c in studies.columns]), added], axis=1)
+    added = pd.DataFrame(rows, columns=["design", *APPRAISAL_COLUMNS], index=studies.index)
+    for name in ("k_comparison", "n_counted"):
+        added[name] = added[name].astype("Int64")
+    dropped = [c for c in ("design", *APPRAISAL_COLUMNS) if c in studies.columns]
+    out = pd.concat([studies.drop(columns=dropped), added], axis=1)
+    return out[[*(c for c in studies.columns if c not in APPRAISAL_COLUMNS), *APPRAISAL_COLUMNS]]

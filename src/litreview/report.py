@@ -143,7 +143,10 @@ def _studies(claim_id: str, studies: pd.DataFrame, records: Mapping[str, Article
     out = []
     for row in rows.to_dict("records"):
         article = records.get(row["key"])
-        role = row["role"] if row["key"] not in represented else f"represented by {represented[row['key']]}"
+        role = {"decides": "decides", "shown only": row["vote_note"] if row["vote_note"] != "vote" else
+                "other stream (shown only)"}.get(row["role"], f"represented by {represented.get(row['key'], '')}")
+        if row["needs_reviewer"]:
+            role += " (needs a reviewer)"
         curated = row["judged_by"] == "curator" and article is not None and article.source == "curated"
         out.append({
             "label": row["label"], "anchor": _anchor(row["key"]),
@@ -151,10 +154,10 @@ def _studies(claim_id: str, studies: pd.DataFrame, records: Mapping[str, Article
             "id": f"PMID {row['key']}" if row["key"].isdigit() else UNRESOLVED,
             "design": str(row["design"]).replace("_", " "),
             "population": str(row["population"]).replace("_", " ") if pd.notna(row["population"]) else "not recorded",
-            "n": "not stated" if pd.isna(row["sample_size"]) else f"{int(row['sample_size']):,}",
+            "n": "not stated" if pd.isna(row["n_counted"]) else f"{int(row['n_counted']):,}",
             "direction": _DIRECTION_WORDS.get(row["direction"], row["direction"]),
             "direction_code": row["direction"],
-            "role": "votes" if role == "vote" else role,
+            "role": role,
             "concerns": "; ".join(filter(None, (row["rob"], row["indirectness"]))),
             "weight": f"{row['weight']:.1f}" if row["votes"] else "—",
             "finding": row["direction_sentence"] or "",
@@ -190,7 +193,7 @@ def _verdict_row(claim: Claim, verdict: ClaimVerdict) -> dict[str, Any]:
         "certainty": verdict.certainty, "symbols": verdict.symbols,
         "certainty_order": CERTAINTY_LEVELS.index(verdict.certainty) if verdict.certainty else -1,
         "basis": verdict.basis or "—", "participants": studies_cell(verdict),
-        "sort_n": verdict.n_participants if verdict.n_body else -1,
+        "sort_n": verdict.n_participants if verdict.n_participants is not None else -1,
     }
 
 

@@ -27,6 +27,7 @@ from .report import ReportContext, render_report
 from .screen import ScreeningResult, screen_records
 from .snapshot import Snapshot, load_snapshot, provenance_to_frame
 from .summary import summary_of_findings, verdicts_to_frame
+from .robustness import study_roles
 from .synthesis import ClaimVerdict, synthesize
 
 __all__ = [
@@ -93,7 +94,8 @@ class Review:
     screening : ScreeningResult
     assessments : list of StudyAssessment
     appraised : pandas.DataFrame
-        The assessments with bibliographic and appraisal columns (what synthesis read).
+        The assessments with bibliographic and appraisal columns (what synthesis read), plus ``role``
+        (decides / represented / shown only) and ``needs_reviewer``.
     verdicts : list of ClaimVerdict
     decisions : DecisionLog
         The reviewers' decisions, with the curator's register judgements merged.
@@ -194,6 +196,7 @@ def build_review(
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
                          {a.key: a for a in snapshot.records}, snapshot.curated)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
+    appraised = study_roles(appraised, verdicts)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
                   root.resolve().name)
 
