@@ -136,6 +136,9 @@ _COMPARISON = re.compile(
     _NUMBER + r"\s+(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:RCTs?|trials?|studies|cohorts?)\b[^.;]{0,60}?"
     r"(?:\(\s*)?(?:n\s*=\s*(\d[\d,]*)|(\d[\d,]*)\s+(?:participants|patients|subjects|people|individuals|adults))",
     _flags)
+#: Words before a count that make it the review's whole scope, not one comparison.
+_SCOPE = re.compile(r"\b(?:review|meta-analys[ie]s|analysis|overview|search) (?:of|found|identified)\s*$"
+                    r"|\bincluded\s*$|\bincluding\s*$", _flags)
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
 _SENTENCE = re.compile(r"(?<=[.;])\s+")
@@ -287,16 +290,25 @@ def _number(text: str) -> int:
 
 
 def _comparison(design: str, text: str, claim: Claim) -> tuple[int | None, int | None, str]:
-    """(studies, participants, sentence) of the comparison a review reports for the claim; Nones when unstated."""
+    """(studies, participants, sentence) of the comparison a review reports for the claim; Nones when unstated.
+
+    A review often states its whole scope first ("Cochrane review of 64 RCTs (5299 adults)") and the comparison
+    that answers the claim later ("7 trials, 185 people"): the scope is passed over when a comparison is given;
+    sentences naming the claim's outcome come first, then the order of the text.
+    """
     if design not in REVIEWS:
         return None, None, ""
-    sentences = _SENTENCE.split(text)
-    ranked = sorted(sentences, key=lambda s: not (claim.outcome_terms and matches_any(claim.outcome_terms, s)))
-    for sentence in ranked:
-        found = _COMPARISON.search(sentence)
-        if found:
-            return _number(found.group(1)), _number(found.group(2) or found.group(3)), sentence.strip()
-    return None, None, ""
+    found = []
+    for sentence in _SENTENCE.split(text):
+        names = bool(claim.outcome_terms and matches_any(claim.outcome_terms, sentence))
+        for match in _COMPARISON.finditer(sentence):
+            scope = bool(_SCOPE.search(sentence[max(0, match.start() - 40):match.start()]))
+            found.append((scope, not names, len(found), _number(match.group(1)),
+                          _number(match.group(2) or match.group(3)), sentence.strip()))
+    if not found:
+        return None, None, ""
+    *_, k, n, sentence = min(found)
+    return k, n, sentence
 
 
 def _design(design: str, text: str) -> str:
@@ -376,9 +388,9 @@ def appraise(
         stream = _stream(row["population"])
         text = _study_text(by_key.get(row["key"]), claim.id, findings, row["key"])
         design = _design(str(row["design"] or "other"), text)
+        stated = None if pd.isna(row["sample_size"]) else int(row["sample_size"])
         k, n_comparison, span = _comparison(design, text, claim)
-        n = n_comparison if n_comparison is not None else (
-            None if pd.isna(row["sample_size"]) else int(row["sample_size"]))
+        n = n_comparison if n_comparison is not None else stated
         rob = _risk_of_bias(design, stream, n, text)
         reasons, levels = _indirectness(claim, stream, text)
         n_used = n if n is not None else medians.get(design, FALLBACK_N["other"])

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -95,8 +96,19 @@ def _names(rows: pd.DataFrame, limit: int = 4) -> str:
 
 def _share(rows: pd.DataFrame, mask: pd.Series, column: str = "base_weight") -> float:
     """Share of ``column``'s total carried by the rows where ``mask`` holds."""
-    total = float(rows[column].sum())
-    return float(rows.loc[mask, column].sum()) / total if total else 0.0
+    weights = rows[column].to_numpy(dtype=float)
+    total = float(weights.sum())
+    return float(weights[np.asarray(mask, dtype=bool)].sum()) / total if total else 0.0
+
+
+def _by_item(rows: pd.DataFrame, column: str) -> str:
+    """``"reason (Study A, Study B); other reason (Study C)"`` for a ``"; "``-joined text column, commonest first."""
+    holders: dict[str, list[int]] = {}
+    for position, text in enumerate(rows[column]):
+        for item in filter(None, str(text).split("; ")):
+            holders.setdefault(item, []).append(position)
+    ordered = sorted(holders.items(), key=lambda kv: -len(kv[1]))  # stable: first seen first on ties
+    return "; ".join(f"{item} ({_names(rows.iloc[positions], 3)})" for item, positions in ordered)
 
 
 def directions_text(directions: Sequence[str]) -> str:
@@ -195,14 +207,11 @@ def _start(body: pd.DataFrame) -> int:
 
 def _risk_of_bias(body: pd.DataFrame) -> Domain:
     """Serious when studies with a concern carry at least half the weight (preclinical: SYRCLE's items)."""
-    flagged = body[body["rob"] != ""]
-    if flagged.empty:
+    mask = body["rob"] != ""
+    if not mask.any():
         return Domain("risk_of_bias", "not serious", 0, "")
-    share = _share(body, body["rob"] != "")
-    concerns = Counter(c for text in flagged["rob"] for c in text.split("; "))
-    detail = "; ".join(
-        f"{c} ({_names(flagged[flagged['rob'].str.contains(c, regex=False)], 3)})" for c, _ in concerns.most_common()
-    )
+    share = _share(body, mask)
+    detail = _by_item(body[mask], "rob")
     if share >= MAJORITY_SHARE:
         return Domain("risk_of_bias", "serious", -1,
                       f"Studies carrying {share:.0%} of the weight have concerns: {detail}.")
@@ -242,13 +251,10 @@ def _inconsistency(body: pd.DataFrame, code: str, shares: dict[str, float],
 
 def _indirectness(body: pd.DataFrame) -> Domain:
     """Levels held by studies carrying at least half the weight (weighted median of the study levels)."""
-    level = max((lv for lv in (1, 2) if _share(body, body["indirect_levels"] >= lv) >= MAJORITY_SHARE), default=0)
+    levels = body["indirect_levels"].to_numpy()
+    level = max((lv for lv in (1, 2) if _share(body, levels >= lv) >= MAJORITY_SHARE), default=0)
     flagged = body[body["indirectness"] != ""]
-    reasons = Counter(r for text in flagged["indirectness"] for r in text.split("; "))
-    detail = "; ".join(
-        f"{r} ({_names(flagged[flagged['indirectness'].str.contains(r, regex=False)], 3)})"
-        for r, _ in reasons.most_common()
-    )
+    detail = _by_item(flagged, "indirectness")
     if level:
         return Domain("indirectness", "very serious" if level == 2 else "serious", -level, f"{detail}.")
     if len(flagged):

@@ -241,14 +241,15 @@ def _represent(stream: pd.DataFrame, has_parts: bool) -> tuple[pd.DataFrame, dic
     outcome) and, for a bundled claim, a shared part; a review stating how many studies it pooled for the claim's
     comparison represents at most that many (the earliest first).
     """
-    rows = stream.to_dict("records")
+    names = ("key", "design", "year", "indirectness", "population", "parts", "weight", "k_comparison")
+    rows = [dict(zip(names, values)) for values in zip(*(stream[n] for n in names))]
     index = list(stream.index)
     reviews = [(i, r) for i, r in zip(index, rows) if r["design"] in REVIEWS and not pd.isna(r["year"])]
     reviews.sort(key=lambda ir: (-ir[1]["weight"], ir[1]["key"]))
     room = {r["key"]: (int(r["k_comparison"]) if not pd.isna(r["k_comparison"]) else None) for _, r in reviews}
     represented: dict[object, str] = {}
     primaries = sorted((ir for ir in zip(index, rows) if ir[1]["design"] not in REVIEWS and not pd.isna(ir[1]["year"])),
-                       key=lambda ir: (ir[1]["year"], ir[1]["key"]))
+                       key=lambda ir: (ir[1]["year"], ir[1]["key"])) if reviews else []
     for idx, study in primaries:
         mine = set(filter(None, str(study["parts"]).split("; ")))
         for _, review in reviews:
@@ -260,6 +261,8 @@ def _represent(stream: pd.DataFrame, has_parts: bool) -> tuple[pd.DataFrame, dic
                 if space is not None:
                     room[review["key"]] = space - 1
                 break
+    if not represented:
+        return stream, {}
     body = stream.drop(index=list(represented))
     return body, {str(stream.loc[i, "key"]): k for i, k in represented.items()}
 
@@ -351,15 +354,23 @@ _LOW_HARM_NOTE = ("Low-harm claim: studies report the harm and no study large en
                   "finds it low, so the claim is not supported.")
 
 
-def _decide(claim: Claim, voting: pd.DataFrame, kept: pd.DataFrame) -> _Decision:
+def _cached_rate(claim: Claim, stream: pd.DataFrame, basis: str, cache: dict[object, _Rating]) -> _Rating:
+    """:func:`_rate`, remembered per (basis, studies, directions): robustness re-rates unchanged streams often."""
+    key = (basis, tuple(stream.index), tuple(stream["direction"]))
+    if key not in cache:
+        cache[key] = _rate(claim, stream, basis)
+    return cache[key]
+
+
+def _decide(claim: Claim, voting: pd.DataFrame, kept: pd.DataFrame, cache: dict[object, _Rating]) -> _Decision:
     """Rate the streams, choose the basis and apply the claim-level rules."""
     if claim.kind == "molecular_pharmacology":
         human_weight = _share(voting, voting["stream"] == "human", "weight")
-        ratings = [_rate(claim, voting, "human" if human_weight >= MAJORITY_SHARE else "preclinical")]
+        ratings = [_cached_rate(claim, voting, "human" if human_weight >= MAJORITY_SHARE else "preclinical", cache)]
     else:
-        human, preclinical = voting[voting["stream"] == "human"], voting[voting["stream"] != "human"]
-        ratings = [_rate(claim, rows, basis) for rows, basis in ((human, "human"), (preclinical, "preclinical"))
-                   if not rows.empty]
+        human = voting["stream"] == "human"
+        ratings = [_cached_rate(claim, voting[mask], basis, cache)
+                   for mask, basis in ((human, "human"), (~human, "preclinical")) if mask.any()]
     chosen = max(ratings, key=lambda r: (r.level, r.basis == "human"))
     human_code = next((r.code for r in ratings if r.basis == "human"), "")
     code, failing = _claim_code(chosen.code, chosen.parts)
@@ -543,10 +554,11 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
         return _ungraded(base, "insufficient",
                          f"Insufficient evidence: {len(kept)} {'study informs' if len(kept) == 1 else 'studies inform'}"
                          " the claim but none tests it", footnotes=(_not_voting(kept),))
-    decision = _decide(claim, voting, kept)
+    cache: dict[object, _Rating] = {}
+    decision = _decide(claim, voting, kept, cache)
     chosen, code = decision.chosen, decision.code
     body = chosen.body
-    robust = assess_robustness(voting, body, code, lambda rows: _decide(claim, rows, kept).code)
+    robust = assess_robustness(voting, body, code, lambda rows: _decide(claim, rows, kept, cache).code)
     certainty = CERTAINTY_LEVELS[chosen.level]
     stated = body["n_counted"].dropna()
     labels = dict(zip(body["key"], body["label"]))
