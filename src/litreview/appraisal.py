@@ -117,8 +117,13 @@ _NON_RANDOMISED = re.compile(
 _CERTAINTY = re.compile(
     r"\b(?P<a>very low|low|moderate|high)[- ](?:certainty|quality)\b"
     r"|\b(?:certainty|quality) of (?:the )?evidence (?:(?:was|were|is|as|rated|judged)\s+)*"
-    r"(?P<b>very low|low|moderate|high)\b",
+    r"(?P<b>very low|low|moderate|high)\b"
+    r"|\b(?:certainty|quality) (?:was|were|is) (?:rated |judged )?(?P<c>very low|low|moderate|high)\b",
     _flags)
+#: "low for remission", "high-certainty evidence for dropouts": a rating given for one outcome.
+_RATED_OUTCOME = re.compile(
+    r"\b(very low|low|moderate|high)\b(?:[- ](?:certainty|quality))?(?: evidence)?\s+(?:for|in|on)\s+"
+    r"([^,;.]+?)(?=\s+and\b|\s+but\b|,|;|\.|$)", _flags)
 _OTHER_DRUG = re.compile(
     r"\b(?:es|ar)ketamine\b|\([RS]\)-ketamine\b|\b[RS]-ketamine\b|\b(?:memantine|lanicemine|AZD6765|MK-801|dizocilpine"
     r"|rapastinel|traxoprodil|D-cycloserine|dextromethorphan|esmethadone|nitrous oxide)\b", _flags)
@@ -265,23 +270,23 @@ def _indirectness(claim: Claim, stream: str, text: str) -> tuple[list[str], int]
 def _review_certainty(design: str, text: str, claim: Claim) -> str:
     """A review's own GRADE rating for the claim's outcome, when its text states one.
 
-    When the review rates several outcomes differently, only a rating in a sentence (or clause) naming the
-    claim's outcome counts; a review that rates one outcome alone is taken at its word.
+    A rating given for a named outcome ("low for remission and high for dropouts") counts only when that
+    outcome names the claim's (its ``outcome_terms``); a rating given for no outcome in particular counts for
+    every claim. Several ratings that apply give the lowest.
     """
     if design not in REVIEWS:
         return ""
-    found = []
-    for clause in re.split(r"(?<=[.;])\s+|,\s+(?:and|but|while)\s+|\s+and\s+(?=\w+\s+for\b)", text):
-        for match in _CERTAINTY.finditer(clause):
-            found.append(((match.group("a") or match.group("b")).lower(), clause))
-    if not found:
-        return ""
-    if claim.outcome_terms:
-        named = [level for level, clause in found if matches_any(claim.outcome_terms, clause)]
-        if named:
-            return min(named, key=("very low", "low", "moderate", "high").index)
-    levels = {level for level, _ in found}
-    return found[0][0] if len(levels) == 1 else ""
+    applies = []
+    for sentence in _SENTENCE.split(text):
+        for match in _CERTAINTY.finditer(sentence):
+            named = [(m.group(1).lower(), m.group(2)) for m in _RATED_OUTCOME.finditer(sentence[match.start():])]
+            if not named:
+                applies.append(next(g for g in match.groups() if g).lower())
+            applies += [level for level, outcome in named
+                        if not claim.outcome_terms or matches_any(claim.outcome_terms, outcome)]
+            if named and not claim.outcome_terms and len({level for level, _ in named}) > 1:
+                return ""  # several outcomes rated differently and nothing says which is the claim's
+    return min(applies, key=("very low", "low", "moderate", "high").index) if applies else ""
 
 
 def _number(text: str) -> int:
