@@ -51,8 +51,8 @@ _SHARES = (("support", "support"), ("contrary", "contrary"), ("opposite", "contr
 
 
 def _share_cell(verdict: ClaimVerdict, key: str) -> float | None:
-    """A weight share of the body, rounded to 3 places; None when the claim was not graded."""
-    return round(verdict.shares[key], 3) if verdict.shares else None
+    """A weight share of the body, rounded to 4 places; None when the claim was not graded."""
+    return round(verdict.shares[key], 4) if verdict.shares else None
 
 
 def parts_text(verdict: ClaimVerdict) -> str:
