@@ -126,3 +126,9 @@ def test_screen_next_gives_the_stopping_aid_once_the_model_ranks(corpus: Path,
     last = capsys.readouterr().out.splitlines()[-1]
     assert ("ranked by the model (142 includes, 1 excludes so far); about 0 includes left among the 0 unscreened "
             "(95 % upper bound 0)") in last
+
+
+def test_screen_next_judge_stage_lists_what_needs_a_reviewer(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["screen", "next", "--stage", "judge", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "judgements not verified by a reviewer" in out and "needing one before the verdict stands" in out

@@ -16,6 +16,7 @@ from test_synthesis import CLAIM, EFFICACY, study, table
 
 from litreview.claims import Claim, ClaimSource
 from litreview.grade_rules import direction_code, direction_shares
+from litreview.robustness import judge_queue, study_roles
 from litreview.synthesis import synthesize_claim
 
 ANIMAL = {"design": "experimental", "population": "animal", "n": None,
@@ -197,3 +198,14 @@ def test_an_influential_machine_judgement_needs_a_reviewer() -> None:
                   study("m", n=9, review_status="unverified"))  # weights 10, 4, 3: 76 % support, 71 % without m
     flipping = synthesize_claim(EFFICACY, flips)
     assert "m" in flipping.needs_reviewer and flipping.domain("other").change == 0
+
+
+def test_the_judge_queue_lists_judgements_that_need_a_reviewer_first() -> None:
+    rows = table(study("v", n=300), study("light", n=4, review_status="unverified"),
+                 study("heavy", n=300, review_status="unverified"), study("c", n=50, review_status="conflict",
+                                                                        votes=False))
+    verdict = synthesize_claim(CLAIM, rows)
+    queue = judge_queue(study_roles(rows, [verdict]))
+    assert list(queue["key"]) == ["heavy", "light", "c"]
+    assert queue["needs_reviewer"].tolist() == [True, False, False]
+    assert queue.loc[0, "why"].startswith("needs a reviewer") and queue.loc[2, "why"] == "reviewers disagree"

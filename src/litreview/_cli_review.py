@@ -46,7 +46,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("screen", help="prioritised screening: the next records to screen, or a simulation")
     # the same sub-command table as the top level: descriptions and --debug for nested commands too
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION", action=type(sub))
-    n = actions.add_parser("next", help="the unscreened records, most likely include first")
+    n = actions.add_parser("next", help="the unscreened records, most likely include first; with --stage judge, "
+                                        "the machine's judgements to check, most influential first")
+    n.add_argument("--stage", choices=("screen", "judge"), default="screen",
+                   help="screen (records to screen, default) or judge (judgements that need a reviewer first)")
     n.add_argument("--n", type=int, default=10, help="how many to list (default: 10)")
     n.add_argument("--reviewer", metavar="NAME", help="records this reviewer has not screened (default: nobody has)")
     n.add_argument("--corpus", type=Path, default=None, help=corpus_help)
@@ -115,8 +118,24 @@ def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_judge_next(args: argparse.Namespace) -> int:
+    """List the judgements a reviewer should check, those that need a reviewer first."""
+    from .review import build_review
+    from .robustness import judge_queue
+
+    queue = judge_queue(build_review(args.corpus).studies)
+    for rank, row in enumerate(queue.head(args.n).itertuples(index=False), start=1):
+        print(f"{rank}\t{row.key}\t{row.claim_id}\t{row.why}\t{row.label}")
+    needs = int(queue["needs_reviewer"].sum())
+    print(f"{len(queue)} judgements not verified by a reviewer, {needs} of them needing one before the verdict "
+          "stands; record a check with: litreview decide KEY --stage judge --claim ID --reviewer NAME ...")
+    return 0
+
+
 def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
-    """List the next records to screen and the stopping aid."""
+    """List the next records to screen and the stopping aid (or, at the judge stage, the judgements to check)."""
+    if args.stage == "judge":
+        return _cmd_judge_next(args)
     from .decisions import load_decisions
     from .priority import Prioritizer
     from .review import CorpusPaths, find_corpus, load_corpus

@@ -26,7 +26,7 @@ from .grade_rules import INFLUENCE_SHARE
 if TYPE_CHECKING:
     from .synthesis import ClaimVerdict
 
-__all__ = ["ROLES", "Robustness", "assess_robustness", "machine_readings", "study_roles"]
+__all__ = ["ROLES", "Robustness", "assess_robustness", "judge_queue", "machine_readings", "study_roles"]
 
 #: Values of the ``role`` column of ``studies.csv``.
 ROLES = ("decides", "represented", "shown only")
@@ -161,3 +161,32 @@ def study_roles(studies: pd.DataFrame, verdicts: Sequence[ClaimVerdict]) -> pd.D
     out["role"] = ["decides" if p in decides else "represented" if p in represented else "shown only" for p in pairs]
     out["needs_reviewer"] = [p in needs for p in pairs]
     return out
+
+
+def judge_queue(studies: pd.DataFrame) -> pd.DataFrame:
+    """The judgements no reviewer has verified, those that need a reviewer first.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        The review's studies (:attr:`litreview.review.Review.studies`), with
+        ``review_status``, ``role``, ``needs_reviewer`` and ``weight``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key, claim_id, label, review_status, role, weight,
+        needs_reviewer, why``: unverified and conflicting judgements, those
+        that need a reviewer first, then those that decide a verdict, heaviest
+        first.
+    """
+    open_items = studies[studies["review_status"] != "verified"].copy()
+    open_items["why"] = [
+        "needs a reviewer (carries >= 25% of the weight or flips the verdict)" if needs
+        else "reviewers disagree" if status == "conflict" else f"unverified machine judgement ({role})"
+        for needs, status, role in zip(open_items["needs_reviewer"], open_items["review_status"], open_items["role"])]
+    open_items["_decides"] = open_items["role"] == "decides"
+    ordered = open_items.sort_values(["needs_reviewer", "_decides", "weight", "key"],
+                                     ascending=[False, False, False, True])
+    return ordered[["key", "claim_id", "label", "review_status", "role", "weight", "needs_reviewer", "why"]].reset_index(
+        drop=True)
