@@ -127,7 +127,7 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
 #: Columns of :func:`summary_of_findings`, as GRADEpro prints them.
 SOF_COLUMNS = [
     "Claim", "Kind", "№ of studies (participants)", "Design", "Risk of bias", "Inconsistency", "Indirectness",
-    "Imprecision", "Other considerations", "Certainty", "Verdict", "Footnotes",
+    "Imprecision", "Other considerations", "Certainty", "Verdict", "Robustness", "Footnotes",
 ]
 
 
@@ -169,6 +169,7 @@ def summary_of_findings(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "Other considerations": other,
             "Certainty": f"{v.symbols} {v.certainty}".strip(),
             "Verdict": v.verdict,
+            "Robustness": v.robustness,
             "Footnotes": _numbered(v.footnotes) if v.footnotes else "; ".join(v.fact_sources),
         })
     return pd.DataFrame(rows, columns=SOF_COLUMNS)
