@@ -40,7 +40,7 @@ know about each (study, claim) assessment first, and says why in words:
   indirectness. A 158-person RCT weighs 12.6, a 10-person uncontrolled study
   0.5.
 
-Every rule is in ``docs/scoring.md``.
+Every rule is in ``docs/synthesis.md``.
 """
 
 from __future__ import annotations

@@ -293,12 +293,12 @@ def _rate_body(body: pd.DataFrame, basis: str, represented: dict[str, str],
             sub_code, sub_shares = _direction_code(sub)
             sub_level = _level(*grade_domains(sub, basis, sub_code, sub_shares))
             who = f"{len(sub)} {'study' if len(sub) == 1 else 'studies'} outside it ({_names(sub, 3)})"
-            rate = "rates" if len(sub) == 1 else "rate"
+            rate, point = ("rates", "points") if len(sub) == 1 else ("rate", "point")
             if same_side(sub_code, code) and sub_level > level:
                 scoped = level = sub_level
                 note = (f"Not capped: {says} for the comparison it reviewed; {who}, published later or in another "
-                        f"population or intervention, {rate} {CERTAINTY_LEVELS[sub_level]} on their own and point the "
-                        "same way, so the body takes the better-supported rating.")
+                        f"population or intervention, {rate} {CERTAINTY_LEVELS[sub_level]} on their own and {point} "
+                        "the same way, so the body takes the better-supported rating.")
             else:
                 note = (f"Capped: {says} for the comparison it reviewed; {who} {rate} "
                         f"{CERTAINTY_LEVELS[sub_level]} on their own ({sub_code.replace('_', ' ')}), which does not "
