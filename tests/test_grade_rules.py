@@ -209,3 +209,22 @@ def test_the_judge_queue_lists_judgements_that_need_a_reviewer_first() -> None:
     assert list(queue["key"]) == ["heavy", "light", "c"]
     assert queue["needs_reviewer"].tolist() == [True, False, False]
     assert queue.loc[0, "why"].startswith("needs a reviewer") and queue.loc[2, "why"] == "reviewers disagree"
+
+
+# -- rating up -------------------------------------------------------------------------------------
+
+
+def test_rating_up_for_a_large_effect_or_dose_response_only_when_nothing_rates_down() -> None:
+    cohort = {"design": "cohort", "randomised": False}
+    large = table(study("c1", n=600, effect="RR 0.30 (95% CI 0.20 to 0.45)", **cohort),
+                  study("c2", n=600, dose_response=True, **cohort))
+    up = synthesize_claim(CLAIM, large)
+    assert (up.start, up.rated_up, up.certainty) == ("low", 2, "high")
+    assert any(f.startswith("Rated up 2 levels: large effect") for f in up.footnotes)
+    crossing = table(study("c1", n=600, effect="OR 3.1 (95% CI 0.8 to 9.0)", **cohort),
+                     study("c2", n=600, **cohort))
+    assert synthesize_claim(CLAIM, crossing).rated_up == 0  # the CI crosses 1: not a large effect
+    biased = table(study("c1", n=600, effect="RR 0.30 (95% CI 0.20 to 0.45)", rob="no control group", **cohort),
+                   study("c2", n=600, rob="no control group", **cohort))
+    held = synthesize_claim(CLAIM, biased)
+    assert held.rated_up == 0 and any(f.startswith("Rating up considered, not applied") for f in held.footnotes)

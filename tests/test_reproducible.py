@@ -74,9 +74,9 @@ def test_every_verdict_and_certainty_recomputes_from_the_table(review_rows: list
         if not row["certainty"]:
             assert row["support_share"] == "" and row["rated"] == "", row["claim_id"]
             continue
-        # certainty: start + domain changes (floored), then the cap, then the scoped rating
+        # certainty: start + domain changes (floored) + rating up, then the cap, then the scoped rating
         changes = sum(int(c) for name in DOMAIN_COLUMNS for c in re.findall(r"\((-\d)\)", row[name]))
-        level = max(0, LEVELS.index(row["start"]) + changes)
+        level = min(3, max(0, LEVELS.index(row["start"]) + changes) + int(row["rated_up"]))
         assert LEVELS[level] == row["rated"], row["claim_id"]
         if row["cap"]:
             level = min(level, LEVELS.index(row["cap"]))

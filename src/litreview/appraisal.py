@@ -21,6 +21,9 @@ know about each (study, claim) assessment first, and says why in words:
 - **counted n**: a review counts the studies and participants of the
   comparison it reports for the claim ("7 RCTs, 185 participants"), not its
   total; ``n_counted_span`` is the sentence it came from;
+- **effect**: the first effect estimate the text reports (ratio or
+  difference, with its 95% CI when given) and its sentence; whether the text
+  reports a dose-response gradient;
 - **risk of bias**: preclinical studies get SYRCLE's reportable items
   (randomisation, blinding, sample size not reported); human studies get
   concerns read from the design and the text (no control
@@ -91,8 +94,8 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 #: Columns :func:`appraise` adds, in order.
 APPRAISAL_COLUMNS = [
     "stream", "votes", "vote_note", "randomised", "rob", "indirectness", "indirect_levels", "review_certainty",
-    "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span", "n_used",
-    "base_weight", "weight", "label",
+    "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span", "effect",
+    "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label",
 ]
 
 _flags = re.IGNORECASE
@@ -141,6 +144,14 @@ _COMPARISON = re.compile(
     _NUMBER + r"\s+(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:RCTs?|trials?|studies|cohorts?)\b[^.;]{0,60}?"
     r"(?:\(\s*)?(?:n\s*=\s*(\d[\d,]*)|(\d[\d,]*)\s+(?:participants|patients|subjects|people|individuals|adults))",
     _flags)
+_NUM = r"[-−]?\d+(?:\.\d+)?"
+#: An effect estimate: a ratio (OR, RR, HR, IRR) or a difference (SMD, MD, g, d), then an optional 95% CI.
+_EFFECT = re.compile(
+    r"\b(?P<m>OR|RR|HR|IRR|SMD|MD|RD)\s*[=:]?\s*(?P<v>" + _NUM + r")"
+    r"|\b(?P<m2>Hedges'? ?g|Cohen'?s ?d|g|d)\s*=\s*(?P<v2>" + _NUM + r")")
+_CI = re.compile(r"^[^.;]{0,25}?(?:95\s*%\s*CI[:,]?\s*|\()\s*(?P<lo>" + _NUM + r")\s*(?:-|–|to|,)\s*(?P<hi>" + _NUM
+                 + r")")
+_DOSE = re.compile(r"\bdose[- ](?:dependent|response|related)\b|\bdose[- ]dependently\b", _flags)
 #: Words before a count that make it the review's whole scope, not one comparison.
 _SCOPE = re.compile(r"\b(?:review|meta-analys[ie]s|analysis|overview|search) (?:of|found|identified)\s*$"
                     r"|\bincluded\s*$|\bincluding\s*$", _flags)
@@ -316,6 +327,23 @@ def _comparison(design: str, text: str, claim: Claim) -> tuple[int | None, int |
     return k, n, sentence
 
 
+def _effect(text: str, claim: Claim) -> tuple[str, str]:
+    """(``"OR 3.94 (95% CI 1.2 to 8.1)"``, sentence) of the first effect estimate, sentences naming the claim's
+    outcome first; ("", "") when the text reports none."""
+    sentences = _SENTENCE.split(text)
+    ranked = sorted(sentences, key=lambda s: not (claim.outcome_terms and matches_any(claim.outcome_terms, s)))
+    for sentence in ranked:
+        found = _EFFECT.search(sentence)
+        if not found:
+            continue
+        measure = found.group("m") or found.group("m2")
+        value = (found.group("v") or found.group("v2")).replace("−", "-")
+        ci = _CI.search(sentence[found.end():])
+        interval = f" (95% CI {ci.group('lo')} to {ci.group('hi')})".replace("−", "-") if ci else ""
+        return f"{measure} {value}{interval}", sentence.strip()
+    return "", ""
+
+
 def _design(design: str, text: str) -> str:
     """The design synthesis uses: a review that reports a systematic search is a systematic review."""
     if design in ("narrative_review", "other") and _SYSTEMATIC_SEARCH.search(text):
@@ -402,6 +430,7 @@ def appraise(
         base = DESIGN_FACTOR.get(design, DESIGN_FACTOR["other"]) * math.sqrt(max(min(n_used, N_CAP), 1))
         weight = base * (0.5 if rob else 1.0) * 0.5 ** levels
         role = _role({**row, "sample_size": n}, design, claim.kind)
+        effect, effect_sentence = _effect(text, claim)
         rows.append({
             "design": design,
             "stream": stream,
@@ -418,6 +447,9 @@ def appraise(
             "k_comparison": k,
             "n_counted": n,
             "n_counted_span": span,
+            "effect": effect,
+            "effect_sentence": effect_sentence,
+            "dose_response": bool(_DOSE.search(text)),
             "n_used": n_used,
             "base_weight": round(base, 3),
             "weight": round(weight, 3),

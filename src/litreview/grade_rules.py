@@ -9,6 +9,7 @@ body and recomputed from the columns ``review.csv`` and ``studies.csv`` show.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -354,6 +355,61 @@ def review_cap(body: pd.DataFrame) -> tuple[int, str, pd.Series] | None:
     newer = (body["year"] > rated["year"].max()).fillna(False).astype(bool)
     other = ~body["indirectness"].isin(set(rated["indirectness"]))
     return CERTAINTY_LEVELS.index(lowest), says, newer | other
+
+
+_RATIO = re.compile(r"^(OR|RR|HR|IRR) (-?\d+(?:\.\d+)?) \(95% CI (-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?)\)")
+#: A ratio at least this far from 1 (or its inverse), with a CI on the same side, is a large effect (GRADE 9).
+LARGE_RATIO, VERY_LARGE_RATIO = 2.0, 5.0
+
+
+def _large_effect(effect: str) -> int:
+    """Levels a reported ratio earns: 2 for very large, 1 for large, 0 otherwise (the whole CI must agree)."""
+    found = _RATIO.match(effect or "")
+    if not found:
+        return 0
+    value, low, high = (float(found.group(i)) for i in (2, 3, 4))
+    if value <= 0 or low <= 0 or high <= 0:
+        return 0
+    bound = low if value > 1 else 1 / high
+    return 2 if bound >= VERY_LARGE_RATIO else 1 if bound >= LARGE_RATIO else 0
+
+
+def rating_up(body: pd.DataFrame, start: int, domains: Sequence[Domain]) -> tuple[int, str]:
+    """Levels rated up for a large effect or a dose-response gradient, and the footnote.
+
+    GRADE rates up only a body that starts low and was rated down for nothing: +1 for a large effect
+    (a ratio >= 2 or <= 0.5 whose whole 95% CI agrees), +2 for a very large one (>= 5), +1 for a
+    dose-response gradient a study reports; at most two levels.
+
+    Parameters
+    ----------
+    body : pandas.DataFrame
+        The body, with ``effect`` and ``dose_response`` (:func:`litreview.appraisal.appraise`).
+    start : int
+        Starting level index.
+    domains : sequence of Domain
+        The body's domains.
+
+    Returns
+    -------
+    tuple of (int, str)
+        Levels (0-2) and the footnote ("" for a body that starts high).
+    """
+    if start == len(CERTAINTY_LEVELS) - 1:
+        return 0, ""
+    large = [(label or key, effect, _large_effect(effect))
+             for key, label, effect in zip(body["key"], body["label"], body["effect"]) if _large_effect(effect)]
+    dose = [str(label or key) for key, label, flag in zip(body["key"], body["label"], body["dose_response"]) if flag]
+    found = [f"large effect ({', '.join(f'{who}: {effect}' for who, effect, _ in large)})"] if large else []
+    found += [f"dose-response gradient ({', '.join(dose)})"] if dose else []
+    if not found:
+        return 0, ("Rating up considered: no large effect (a ratio >= 2 or <= 0.5 with its whole 95% CI) and no "
+                   "dose-response gradient reported.")
+    down = [DOMAIN_LABELS[d.name].lower() for d in domains if d.change < 0]
+    if down:
+        return 0, f"Rating up considered, not applied: {'; '.join(found)}, but the body is rated down ({', '.join(down)})."
+    levels = min(2, max((lv for *_, lv in large), default=0) + bool(dose))
+    return levels, f"Rated up {levels} level{'s' if levels > 1 else ''}: {'; '.join(found)}."
 
 
 def grade_domains(body: pd.DataFrame, basis: str, code: str, shares: dict[str, float],

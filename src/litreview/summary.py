@@ -72,11 +72,11 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
         n_participants, body, support_share, contrary_share, opposite_share,
         no_effect_share, body_code, human_code, streams, design, start,
         risk_of_bias, inconsistency, indirectness, imprecision, publication_bias,
-        other, rated, cap, scoped, footnotes, parts, needs_reviewer, key_pmids,
+        other, rated_up, rated, cap, scoped, footnotes, parts, needs_reviewer, key_pmids,
         n_verified, n_unverified, n_conflicts, by_design, by_population,
         by_direction, source_disagreement``. Every rating step has a column:
         ``certainty = max(min(rated, cap), scoped)`` where ``rated`` is
-        ``start`` plus the domains' changes. ``n_participants`` is empty (None)
+        ``start`` plus the domains' changes (at least very low) plus ``rated_up``. ``n_participants`` is empty (None)
         when no study states a size. ``key_pmids`` stays a list; counts are
         text; ``footnotes`` is numbered text.
     """
@@ -106,6 +106,7 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "design": v.design_summary,
             "start": v.start,
             **{name: cells.get(name, "") for name in DOMAINS},
+            "rated_up": v.rated_up if v.certainty else None,
             "rated": v.rated,
             "cap": v.cap,
             "scoped": v.scoped,
@@ -121,7 +122,11 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "by_direction": _counts_text(v.by_direction),
             "source_disagreement": v.source_disagreement,
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for name in ("n_participants", "rated_up"):
+        if name in frame:
+            frame[name] = frame[name].astype("Int64")
+    return frame
 
 
 #: Columns of :func:`summary_of_findings`, as GRADEpro prints them.

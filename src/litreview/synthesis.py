@@ -41,7 +41,7 @@ from .claims import Claim
 from .grade_rules import (
     CERTAINTY_LEVELS, DOMAIN_LABELS, DOMAINS, MAJORITY_SHARE, Domain, PartVerdict, _design_summary,
     _direction_code, _label, _names, _share, direction_code, direction_shares, directions_text, grade_domains,
-    review_cap, same_side,
+    rating_up, review_cap, same_side,
 )
 from .robustness import Robustness, assess_robustness
 
@@ -137,8 +137,10 @@ class ClaimVerdict:
         The direction code of the body from its shares, before the claim-level rules.
     human_code : str
         The human stream's own direction code ("" when it has no vote).
+    rated_up : int
+        Levels rated up (large effect, dose-response).
     rated, cap, scoped : str
-        Certainty after the domains; the cap from a review's own rating ("" when
+        Certainty after the domains and any rating up; the cap from a review's own rating ("" when
         none); the rating of the studies outside that review's scope when it
         decides ("" otherwise). ``certainty = max(min(rated, cap), scoped)``.
     deciding : tuple of str
@@ -183,6 +185,7 @@ class ClaimVerdict:
     shares: dict[str, float] = field(default_factory=dict)
     body_code: str = ""
     human_code: str = ""
+    rated_up: int = 0
     rated: str = ""
     cap: str = ""
     scoped: str = ""
@@ -212,6 +215,8 @@ class _Rating:
     parts: tuple[PartVerdict, ...]
     start: int
     domains: tuple[Domain, ...]
+    up: int
+    up_note: str
     rated: int
     cap: int | None
     scoped: int | None
@@ -280,7 +285,8 @@ def _rate_body(body: pd.DataFrame, basis: str, represented: dict[str, str],
     """Rate one body: direction, domains, and a review's cap scoped to the comparison it rated."""
     code, shares = _direction_code(body)
     start, domains = grade_domains(body, basis, code, shares, parts)
-    rated = level = _level(start, domains)
+    up, up_note = rating_up(body, start, domains)
+    rated = level = min(len(CERTAINTY_LEVELS) - 1, _level(start, domains) + up)
     cap = scoped = None
     note = ""
     found = review_cap(body)
@@ -303,7 +309,8 @@ def _rate_body(body: pd.DataFrame, basis: str, represented: dict[str, str],
                 note = (f"Capped: {says} for the comparison it reviewed; {who} {rate} "
                         f"{CERTAINTY_LEVELS[sub_level]} on their own ({sub_code.replace('_', ' ')}), which does not "
                         "lift the cap.")
-    return _Rating(basis, body, represented, code, shares, parts, start, domains, rated, cap, scoped, note, level)
+    return _Rating(basis, body, represented, code, shares, parts, start, domains, up, up_note, rated, cap, scoped,
+                   note, level)
 
 
 def _rate(claim: Claim, stream: pd.DataFrame, basis: str) -> _Rating:
@@ -429,6 +436,8 @@ def _footnotes(decision: _Decision, voting: pd.DataFrame, robust: Robustness) ->
     rating = decision.chosen
     notes = [_start_note(rating)]
     notes += [f"{DOMAIN_LABELS[d.name]}: {d.reason}" for d in rating.domains if d.reason]
+    if rating.up_note:
+        notes.append(rating.up_note)
     if rating.cap_note:
         notes.append(rating.cap_note)
     if rating.represented:
@@ -584,6 +593,7 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
         shares={k: round(v, 4) for k, v in chosen.shares.items()},
         body_code=chosen.code,
         human_code=decision.human_code,
+        rated_up=chosen.up,
         rated=CERTAINTY_LEVELS[chosen.rated],
         cap="" if chosen.cap is None else CERTAINTY_LEVELS[chosen.cap],
         scoped="" if chosen.scoped is None else CERTAINTY_LEVELS[chosen.scoped],
