@@ -330,7 +330,7 @@ def _comparison(design: str, text: str, claim: Claim) -> tuple[int | None, int |
 def _effect(text: str, claim: Claim) -> tuple[str, str]:
     """(``"OR 3.94 (95% CI 1.2 to 8.1)"``, sentence) of the first effect estimate, sentences naming the claim's
     outcome first; ("", "") when the text reports none."""
-    sentences = _SENTENCE.split(text)
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z(])", text)
     ranked = sorted(sentences, key=lambda s: not (claim.outcome_terms and matches_any(claim.outcome_terms, s)))
     for sentence in ranked:
         found = _EFFECT.search(sentence)

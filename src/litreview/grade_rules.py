@@ -407,7 +407,8 @@ def rating_up(body: pd.DataFrame, start: int, domains: Sequence[Domain]) -> tupl
                    "dose-response gradient reported.")
     down = [DOMAIN_LABELS[d.name].lower() for d in domains if d.change < 0]
     if down:
-        return 0, f"Rating up considered, not applied: {'; '.join(found)}, but the body is rated down ({', '.join(down)})."
+        return 0, (f"Rating up considered, not applied: {'; '.join(found)}, but the body is rated down "
+                   f"({', '.join(down)}).")
     levels = min(2, max((lv for *_, lv in large), default=0) + bool(dose))
     return levels, f"Rated up {levels} level{'s' if levels > 1 else ''}: {'; '.join(found)}."
 

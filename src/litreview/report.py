@@ -28,11 +28,14 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from .sof import SofTable
 from matplotlib.figure import Figure
 
 from .bibliography import CURATED_LABEL, UNRESOLVED
@@ -205,6 +208,7 @@ def render_report(
     cited: Sequence[Article],
     context: ReportContext,
     figures: Mapping[str, Figure | bytes] | None = None,
+    sof_tables: Sequence[SofTable] = (),
 ) -> bytes:
     """Render the review as one self-contained HTML page.
 
@@ -222,6 +226,9 @@ def render_report(
         What was reviewed and when.
     figures : mapping of str to Figure or PNG bytes, optional
         Embedded as ``data:`` URIs, captioned from :data:`FIGURE_CAPTIONS`.
+    sof_tables : sequence of SofTable
+        GRADEpro-style Summary-of-Findings tables (:func:`litreview.sof.sof_tables`),
+        shown first with their PICO headers and the GRADE legend.
 
     Returns
     -------
@@ -240,6 +247,9 @@ def render_report(
         csp=f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'",
         legend=[(code, VERDICT_WORDS[code], *VERDICT_LEGEND[code]) for code in VERDICT_CODES],
         rows=[_verdict_row(c, by_claim[c.id]) for c in present],
+        sof_tables=[{"id": f"sof-{t.title.split()[0].lower()}", "title": t.title, "pico": t.pico,
+                     "columns": list(t.frame.columns), "rows": t.frame.to_dict("records"), "legend": t.legend}
+                    for t in sof_tables],
         sections=[_claim_view(c, by_claim[c.id], studies, records) for c in present],
         figures=[{"id": f"figure-{name.replace('_', '-')}", "number": i,
                   "caption": FIGURE_CAPTIONS.get(name, name.replace("_", " ").capitalize() + "."),

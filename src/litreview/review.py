@@ -24,10 +24,11 @@ from .export import ALL_FORMATS, _png, _render_csv, export_review
 from .plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from .records import Article
 from .report import ReportContext, render_report
+from .robustness import study_roles
 from .screen import ScreeningResult, screen_records
 from .snapshot import Snapshot, load_snapshot, provenance_to_frame
+from .sof import SofTable, sof_tables
 from .summary import summary_of_findings, verdicts_to_frame
-from .robustness import study_roles
 from .synthesis import ClaimVerdict, synthesize
 
 __all__ = [
@@ -122,6 +123,12 @@ class Review:
     def sof(self) -> pd.DataFrame:
         """The Summary-of-Findings table (see :func:`summary_of_findings`)."""
         return summary_of_findings(self.verdicts)
+
+    @property
+    def sof_tables(self) -> tuple[SofTable, SofTable]:
+        """The GRADEpro-style Summary-of-Findings tables, clinical then mechanistic (see :func:`sof_tables`)."""
+        return sof_tables(self.claims, self.verdicts, self.appraised,
+                          setting=f"the {len(self.snapshot.records)} records of the snapshot in {self.corpus_name}")
 
     @property
     def studies(self) -> pd.DataFrame:
@@ -285,8 +292,10 @@ def write_review(
         formats=formats,
         sof=review.sof,
         html_report=render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
-                                  cited=review.cited, context=report_context(review), figures=pngs)
+                                  cited=review.cited, context=report_context(review), figures=pngs,
+                                  sof_tables=review.sof_tables)
         if html else None,
         files=files,
+        sof_tables=review.sof_tables,
     )
     return sorted(written.values())

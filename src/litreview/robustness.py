@@ -188,5 +188,5 @@ def judge_queue(studies: pd.DataFrame) -> pd.DataFrame:
     open_items["_decides"] = open_items["role"] == "decides"
     ordered = open_items.sort_values(["needs_reviewer", "_decides", "weight", "key"],
                                      ascending=[False, False, False, True])
-    return ordered[["key", "claim_id", "label", "review_status", "role", "weight", "needs_reviewer", "why"]].reset_index(
-        drop=True)
+    columns = ["key", "claim_id", "label", "review_status", "role", "weight", "needs_reviewer", "why"]
+    return ordered[columns].reset_index(drop=True)

@@ -57,8 +57,8 @@ def _share_cell(verdict: ClaimVerdict, key: str) -> float | None:
 
 def parts_text(verdict: ClaimVerdict) -> str:
     """``"depression: supported (2 support; low); PTSD: contradicted (1 opposite; very low)"``."""
-    return "; ".join(f"{p.label}: {p.code.replace('_', ' ')} ({p.directions}{'; ' + p.certainty if p.certainty else ''})"
-                     for p in verdict.parts)
+    return "; ".join(f"{p.label}: {p.code.replace('_', ' ')} ({p.directions}"
+                     + (f"; {p.certainty})" if p.certainty else ")") for p in verdict.parts)
 
 
 def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:

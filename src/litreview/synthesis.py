@@ -39,9 +39,24 @@ import pandas as pd
 from .appraisal import APPRAISAL_COLUMNS, PEOPLE_KINDS, REVIEWS
 from .claims import Claim
 from .grade_rules import (
-    CERTAINTY_LEVELS, DOMAIN_LABELS, DOMAINS, MAJORITY_SHARE, Domain, PartVerdict, _design_summary,
-    _direction_code, _label, _names, _share, direction_code, direction_shares, directions_text, grade_domains,
-    rating_up, review_cap, same_side,
+    CERTAINTY_LEVELS,
+    DOMAIN_LABELS,
+    DOMAINS,
+    MAJORITY_SHARE,
+    Domain,
+    PartVerdict,
+    _design_summary,
+    _direction_code,
+    _label,
+    _names,
+    _share,
+    direction_code,
+    direction_shares,
+    directions_text,
+    grade_domains,
+    rating_up,
+    review_cap,
+    same_side,
 )
 from .robustness import Robustness, assess_robustness
 
