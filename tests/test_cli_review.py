@@ -67,6 +67,14 @@ def test_decide_screen_stage(corpus: Path, capsys: pytest.CaptureFixture[str]) -
          "unknown direction 'suports' (did you mean 'supports'?)"),
         (["decide", "{key}", "--stage", "screen", "--exclude", "--reviewer", "a"], "missing reason to exclude"),
         (["decide", "{key}", "--stage", "screen", "--reviewer", "a"], "needs --include or --exclude"),
+        (["decide", "risk_of_bias", "--stage", "grade", "--claim", "{claim}", "--judgement", "serius",
+          "--reason", "x", "--reviewer", "a"], "unknown judgement of risk_of_bias 'serius' (did you mean 'serious'?)"),
+        (["decide", "imprecison", "--stage", "grade", "--claim", "{claim}", "--judgement", "serious", "--reason", "x",
+          "--reviewer", "a"], "unknown GRADE domain 'imprecison' (did you mean 'imprecision'?)"),
+        (["decide", "verdict", "--stage", "grade", "--claim", "{claim}", "--verdict", "contested", "--reviewer", "a"],
+         "a grade override needs a reason"),
+        (["decide", "verdict", "--stage", "grade", "--verdict", "contested", "--reason", "x", "--reviewer", "a"],
+         "a grade decision needs --claim"),
     ],
 )
 def test_decide_mistakes_are_one_line_errors(corpus: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
@@ -132,3 +140,25 @@ def test_screen_next_judge_stage_lists_what_needs_a_reviewer(corpus: Path, capsy
     assert main(["screen", "next", "--stage", "judge", "--corpus", str(corpus)]) == 0
     out = capsys.readouterr().out
     assert "judgements not verified by a reviewer" in out and "needing one before the verdict stands" in out
+
+
+def test_decide_grade_stage_overrides_a_domain_and_the_verdict(corpus: Path, capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    common = ["--stage", "grade", "--claim", "rapid_onset", "--reviewer", "alice", "--corpus", str(corpus)]
+    assert main(["decide", "risk_of_bias", "--judgement", "serious", "--reason", "allocation concealment unclear",
+                 *common]) == 0
+    assert main(["decide", "verdict", "--verdict", "partly_supported", "--reason", "only response at 24 hours",
+                 *common]) == 0
+    assert "recorded alice: verdict partly_supported (only response at 24 hours) on verdict / rapid_onset" in (
+        capsys.readouterr().out)
+    assert main(["decisions", "--corpus", str(corpus)]) == 0
+    listed = capsys.readouterr().out
+    assert "allocation concealment unclear" in listed and "partly_supported" in listed
+    assert main(["run", "--corpus", str(corpus), "--out", str(tmp_path / "out")]) == 0
+    row = pd.read_csv(tmp_path / "out" / "review.csv").set_index("claim_id").loc["rapid_onset"]
+    assert row["verdict_code"] == "partly_supported" and row["risk_of_bias"].startswith("serious (-1)")
+    assert row["overrides"] == "risk_of_bias: serious (alice); verdict: partly_supported (alice)"
+    assert "set to serious by reviewer alice: allocation concealment unclear (the rules said not serious" in (
+        row["footnotes"])
+    said = "Verdict set to partly supported by reviewer alice: only response at 24 hours (the rules gave supported)"
+    assert said in row["footnotes"]

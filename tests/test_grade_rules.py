@@ -15,9 +15,10 @@ from test_appraisal import appraised
 from test_synthesis import CLAIM, EFFICACY, study, table
 
 from litreview.claims import Claim, ClaimSource
+from litreview.decisions import GRADE_TARGETS, GRADED_VERDICTS, DecisionLog, make_decision
 from litreview.grade_rules import direction_code, direction_shares
 from litreview.robustness import judge_queue, study_roles
-from litreview.synthesis import synthesize_claim
+from litreview.synthesis import DOMAINS, VERDICT_CODES, synthesize_claim
 
 ANIMAL = {"design": "experimental", "population": "animal", "n": None,
           "indirectness": "population: animal evidence for a claim about people", "indirect_levels": 2}
@@ -228,3 +229,34 @@ def test_rating_up_for_a_large_effect_or_dose_response_only_when_nothing_rates_d
                    study("c2", n=600, rob="no control group", **cohort))
     held = synthesize_claim(CLAIM, biased)
     assert held.rated_up == 0 and any(f.startswith("Rating up considered, not applied") for f in held.footnotes)
+
+
+# -- reviewer overrides ------------------------------------------------------------------------------
+
+
+def test_a_reviewer_overrides_a_domain_or_the_verdict_with_a_reason() -> None:
+    rows = table(study("1", n=300), study("2", n=300))
+    log = DecisionLog((
+        make_decision("inconsistency", "grade", "alice", claim=CLAIM.id, judgement="very serious",
+                      reason="the trials used different outcomes", time="2026-12-01T10:00:00Z"),
+        make_decision("verdict", "grade", "alice", claim=CLAIM.id, verdict="partly_supported",
+                      reason="short follow-up", time="2026-12-01T10:01:00Z"),
+        make_decision("imprecision", "grade", "alice", claim=CLAIM.id, judgement="serious", reason="a",
+                      time="2026-12-01T10:02:00Z"),
+        make_decision("imprecision", "grade", "bob", claim=CLAIM.id, judgement="not serious", reason="b",
+                      time="2026-12-01T10:03:00Z"),
+    ))
+    verdict = synthesize_claim(CLAIM, rows, overrides=log.grade_overrides()[CLAIM.id])
+    assert verdict.domain("inconsistency").change == -2 and verdict.certainty == "low"
+    assert "set to very serious by reviewer alice: the trials used different outcomes (the rules said not serious" in (
+        verdict.domain("inconsistency").reason)
+    assert verdict.domain("imprecision").change == 0  # alice and bob disagree: no override until resolved
+    assert verdict.verdict_code == "partly_supported"
+    assert verdict.robustness.startswith("fragile: without Study 1: insufficient")  # the rules, overrides in place
+    assert any("(the rules gave supported)" in f for f in verdict.footnotes)
+    assert verdict.overrides == "inconsistency: very serious (alice); verdict: partly_supported (alice)"
+
+
+def test_the_grade_vocabularies_match_the_synthesis() -> None:
+    assert GRADE_TARGETS == (*DOMAINS, "verdict")
+    assert set(GRADED_VERDICTS) <= set(VERDICT_CODES)

@@ -18,9 +18,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     building the parser imports nothing heavy)."""
     corpus_help = "corpus directory (default: ./corpus or the nearest parent's)"
     d = sub.add_parser("decide", help="record a reviewer's screening or judging decision in corpus/decisions.jsonl")
-    d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...)")
-    d.add_argument("--stage", choices=("screen", "judge"), required=True,
-                   help="screen (include/exclude a record) or judge (a study against a claim)")
+    d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...); at the grade stage the GRADE domain "
+                                              "(risk_of_bias, inconsistency, indirectness, imprecision, "
+                                              "publication_bias, other) or verdict")
+    d.add_argument("--stage", choices=("screen", "judge", "grade"), required=True,
+                   help="screen (include/exclude a record), judge (a study against a claim) or grade (override a "
+                        "claim's GRADE domain or verdict, with a reason)")
     d.add_argument("--reviewer", required=True, metavar="NAME", help="who decides (one word)")
     d.add_argument("--claim", metavar="ID", help="claim id (judge stage)")
     choice = d.add_mutually_exclusive_group()
@@ -30,8 +33,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--design", help="judge: study design (rct, cohort, experimental, ...: see docs/scoring.md)")
     d.add_argument("--population", help="judge: human, animal, in_vitro, mixed or unknown")
     d.add_argument("--n", type=int, metavar="N", help="judge: sample size")
+    d.add_argument("--judgement", help="grade: the domain's judgement (not serious, serious, very serious)")
+    d.add_argument("--verdict", help="grade: the verdict code (supported, partly_supported, contested, "
+                                     "not_supported, contradicted, insufficient)")
     d.add_argument("--reason", help="screen: one of the listed reasons (default for --include: meets inclusion "
-                                    "criteria); judge: free text")
+                                    "criteria); judge: free text; grade: why (required)")
     d.add_argument("--note", help="free-text note")
     d.add_argument("--resolution", action="store_true", help="this decision settles a conflict between reviewers")
     d.add_argument("--corpus", type=Path, default=None, help=corpus_help)
@@ -71,16 +77,23 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
 
     root = args.corpus or find_corpus()
     _, claims, snapshot = load_corpus(root)
-    snapshot.record(args.key)
+    if args.stage != "grade":
+        snapshot.record(args.key)
     judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
-    if args.stage == "screen":
+    graded = {"judgement": args.judgement, "verdict": args.verdict}
+    if args.stage == "grade":
+        if args.claim not in {c.id for c in claims}:
+            raise CorpusError(f"no claim {args.claim!r} in the claims register" if args.claim else
+                              "a grade decision needs --claim")
+        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged, **graded}
+    elif args.stage == "screen":
         if args.decision is None:
             raise CorpusError("a screen decision needs --include or --exclude")
-        values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged}
+        values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged, **graded}
     else:
         if args.claim is not None and args.claim not in {c.id for c in claims}:
             raise CorpusError(f"no claim {args.claim!r} in the claims register")
-        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged}
+        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged, **graded}
     decision = make_decision(args.key, args.stage, args.reviewer, note=args.note, resolution=args.resolution,
                              **values)
     log = load_decisions(CorpusPaths(root).decisions, snapshot).append(decision)

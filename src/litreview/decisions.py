@@ -8,12 +8,18 @@
     {"key": "31452104", "claim": "bdnf_increase", "stage": "judge", "direction": "contradicts",
      "reason": "BDNF fell after ketamine", "reviewer": "alice", "time": "2026-11-30T09:13:40Z"}
 
-Fields: ``key`` (record key), ``stage`` (``screen`` or ``judge``),
+    {"key": "risk_of_bias", "claim": "rapid_onset", "stage": "grade", "judgement": "serious",
+     "reason": "allocation concealment unclear in both trials", "reviewer": "alice", "time": "..."}
+
+Fields: ``key`` (record key; at the ``grade`` stage, the GRADE domain or
+``verdict`` overridden), ``stage`` (``screen``, ``judge`` or ``grade``),
 ``reviewer``, ``time`` (ISO 8601 with a time zone, stored in UTC); for
 ``screen`` a ``decision`` (``include``/``exclude``) and a ``reason`` from
 :data:`SCREEN_REASONS`; for ``judge`` a ``claim`` and at least one of
 ``direction``, ``design``, ``population``, ``n`` (the vocabularies of
-:mod:`litreview.evidence`) with an optional free-text ``reason``; optionally a
+:mod:`litreview.evidence`) with an optional free-text ``reason``; for ``grade``
+a ``claim``, a ``judgement`` of the domain (:data:`GRADE_JUDGEMENTS`) or a
+``verdict`` (:data:`GRADED_VERDICTS`) and a required ``reason``; optionally a
 ``note`` and ``"resolution": true``.
 
 How the log is read:
@@ -52,6 +58,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STAGES",
+    "GRADE_JUDGEMENTS",
+    "GRADE_TARGETS",
+    "GRADED_VERDICTS",
     "SCREEN_REASONS",
     "JUDGED_FIELDS",
     "CURATOR",
@@ -63,7 +72,15 @@ __all__ = [
     "cohen_kappa",
 ]
 
-STAGES = ("screen", "judge")
+STAGES = ("screen", "judge", "grade")
+#: What a grade-stage decision overrides: a GRADE domain (as :data:`litreview.synthesis.DOMAINS` names them) or
+#: the verdict code.
+GRADE_TARGETS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias", "other",
+                 "verdict")
+#: A reviewer's judgement of a domain and the levels it rates down.
+GRADE_JUDGEMENTS = {"not serious": 0, "serious": -1, "very serious": -2}
+#: Verdict codes a reviewer may set for a graded claim.
+GRADED_VERDICTS = ("supported", "partly_supported", "contested", "not_supported", "contradicted", "insufficient")
 #: Reasons a screening decision may give, per decision (as in Rayyan's exclusion reasons).
 SCREEN_REASONS: dict[str, tuple[str, ...]] = {
     "include": ("meets inclusion criteria", "check full text"),
@@ -87,9 +104,9 @@ class Decision:
     Attributes
     ----------
     key : str
-        Record key (PMID or ``doi:...``).
+        Record key (PMID or ``doi:...``); at the grade stage the GRADE domain or ``verdict``.
     stage : str
-        ``screen`` or ``judge``.
+        ``screen``, ``judge`` or ``grade``.
     reviewer : str
         Who decided (``curator`` for the register's judgements).
     time : str
@@ -104,6 +121,10 @@ class Decision:
         Judge stage: the values this reviewer gives (None: not judged).
     n : int or None
         Judge stage: the sample size this reviewer reads.
+    judgement : str or None
+        Grade stage: the reviewer's judgement of the domain (``not serious``, ``serious``, ``very serious``).
+    verdict : str or None
+        Grade stage: the verdict code the reviewer sets.
     note : str or None
         Free text.
     resolution : bool
@@ -123,6 +144,8 @@ class Decision:
     design: str | None = None
     population: str | None = None
     n: int | None = None
+    judgement: str | None = None
+    verdict: str | None = None
     note: str | None = None
     resolution: bool = False
     line: int = field(default=0, compare=False)
@@ -137,6 +160,8 @@ class Decision:
         """The values decided: ``{"decision": ...}`` when screening, the judged fields given when judging."""
         if self.stage == "screen":
             return {"decision": self.decision}
+        if self.stage == "grade":
+            return {name: getattr(self, name) for name in ("judgement", "verdict") if getattr(self, name) is not None}
         return {name: getattr(self, name) for name in JUDGED_FIELDS if getattr(self, name) is not None}
 
     @property
@@ -191,7 +216,7 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Deci
     for name in ("key", "stage", "reviewer", "time"):
         if not isinstance(row.get(name), str) or not row[name].strip():
             raise CorpusError(f"{where}: missing field {name!r}", path)
-    for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population"):
+    for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population", "judgement", "verdict"):
         if row.get(name) is not None and not isinstance(row[name], str):
             raise CorpusError(f"{where}: {name} must be text", path)
     stage = _choice(row["stage"], STAGES, "stage", where, path)
@@ -202,7 +227,11 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Deci
         raise CorpusError(f"{where}: resolution must be true or false", path)
     values = {k: row.get(k) for k in known if k in row}
     values["time"] = _utc(row["time"], where, path)
-    if stage == "screen":
+    if stage != "grade" and (row.get("judgement") is not None or row.get("verdict") is not None):
+        raise CorpusError(f"{where}: judgement and verdict belong to the grade stage", path)
+    if stage == "grade":
+        _check_grade(row, where, path)
+    elif stage == "screen":
         if row.get("claim") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
             raise CorpusError(f"{where}: a screen decision is about a record: no claim, direction, design, "
                               "population or n", path)
@@ -225,6 +254,25 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Deci
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
             raise CorpusError(f"{where}: n must be a positive whole number, not {n!r}", path)
     return Decision(**values, line=line)
+
+
+def _check_grade(row: dict[str, Any], where: str, path: str | None) -> None:
+    """Rules of a grade-stage decision: a claim, a domain with a judgement or the verdict with a code, a reason."""
+    if not row.get("claim"):
+        raise CorpusError(f"{where}: a grade decision needs a claim", path)
+    target = _choice(row["key"], GRADE_TARGETS, "GRADE domain", where, path)
+    if row.get("decision") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
+        raise CorpusError(f"{where}: a grade decision sets a judgement or a verdict, nothing else", path)
+    if target == "verdict":
+        if row.get("judgement") is not None:
+            raise CorpusError(f"{where}: the verdict takes --verdict, not a judgement", path)
+        _choice(row.get("verdict"), GRADED_VERDICTS, "verdict", where, path)
+    else:
+        if row.get("verdict") is not None:
+            raise CorpusError(f"{where}: a domain takes a judgement, not a verdict", path)
+        _choice(row.get("judgement"), GRADE_JUDGEMENTS, f"judgement of {target}", where, path)
+    if not str(row.get("reason") or "").strip():
+        raise CorpusError(f"{where}: a grade override needs a reason", path)
 
 
 def make_decision(
@@ -426,14 +474,25 @@ class DecisionLog:
         append_jsonl(self.path, decision.to_dict())
         return replace(self, decisions=(*self.decisions, replace(decision, line=line)))
 
+    def grade_overrides(self) -> dict[str, dict[str, Outcome]]:
+        """Decided grade-stage overrides: claim id -> {GRADE domain or ``verdict`` -> outcome}.
+
+        Conflicting reviewers override nothing until a resolution settles them.
+        """
+        out: dict[str, dict[str, Outcome]] = {}
+        for (target, claim, _), outcome in self.outcomes("grade").items():
+            if outcome.status == "decided" and claim is not None:
+                out.setdefault(claim, {})[target] = outcome
+        return out
+
     def reviewers(self, stage: str | None = None) -> list[str]:
         """Reviewer names (resolutions aside), sorted."""
         return sorted({d.reviewer for d in self.decisions if stage in (None, d.stage) and not d.resolution})
 
     def to_frame(self) -> pd.DataFrame:
         """The history, one row per decision, oldest first."""
-        columns = ["time", "reviewer", "stage", "key", "claim", "decision", *JUDGED_FIELDS, "reason", "note",
-                   "resolution", "line"]
+        columns = ["time", "reviewer", "stage", "key", "claim", "decision", *JUDGED_FIELDS, "judgement", "verdict",
+                   "reason", "note", "resolution", "line"]
         rows = [{**{c: getattr(d, c) for c in columns}} for d in sorted(self.decisions, key=_order)]
         frame = pd.DataFrame(rows, columns=columns)
         frame["n"] = frame["n"].astype("Int64")

@@ -202,7 +202,8 @@ def build_review(
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, rubric, decisions)
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
                          {a.key: a for a in snapshot.records}, snapshot.curated)
-    verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
+    verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified,
+                          overrides=decisions.grade_overrides())
     appraised = study_roles(appraised, verdicts)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
                   root.resolve().name)

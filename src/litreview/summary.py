@@ -72,7 +72,7 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
         n_participants, body, support_share, contrary_share, opposite_share,
         no_effect_share, body_code, human_code, streams, design, start,
         risk_of_bias, inconsistency, indirectness, imprecision, publication_bias,
-        other, rated_up, rated, cap, scoped, footnotes, parts, needs_reviewer, key_pmids,
+        other, rated_up, rated, cap, scoped, footnotes, parts, needs_reviewer, overrides, key_pmids,
         n_verified, n_unverified, n_conflicts, by_design, by_population,
         by_direction, source_disagreement``. Every rating step has a column:
         ``certainty = max(min(rated, cap), scoped)`` where ``rated`` is
@@ -113,6 +113,7 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "footnotes": _numbered(v.footnotes),
             "parts": parts_text(v),
             "needs_reviewer": ", ".join(v.needs_reviewer),
+            "overrides": v.overrides,
             "key_pmids": list(v.key_pmids),
             "n_verified": v.n_verified,
             "n_unverified": v.n_unverified,

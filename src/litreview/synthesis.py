@@ -31,13 +31,14 @@ become a verdict a GRADE-trained reviewer can recompute from the review table:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .appraisal import APPRAISAL_COLUMNS, PEOPLE_KINDS, REVIEWS
 from .claims import Claim
+from .decisions import GRADE_JUDGEMENTS, Outcome
 from .grade_rules import (
     CERTAINTY_LEVELS,
     DOMAIN_LABELS,
@@ -87,6 +88,8 @@ VERDICT_WORDS = {
 STUDY_COLUMNS = ("key", "pmid", "claim_id", "design", "population", "sample_size", "direction", "score", "excluded")
 #: Optional columns synthesis reads when present.
 OPTIONAL_COLUMNS = ("review_status", "auto_direction")
+#: A claim's reviewer overrides: GRADE domain or ``verdict`` -> the decided grade-stage outcome.
+Overrides = Mapping[str, Outcome]
 #: Claim effects that assert a harm is low (a low-harm claim).
 LOW_HARM_EFFECTS = ("is_low",)
 _STRENGTH = ("supported", "partly_supported", "contested", "not_supported", "contradicted")
@@ -164,6 +167,8 @@ class ClaimVerdict:
         ``stable``, or ``fragile: ...`` naming what flips the verdict code.
     needs_reviewer : tuple of str
         Keys of machine judgements that carry >= 25 % of the weight or flip the verdict.
+    overrides : str
+        Reviewer overrides in force (``risk_of_bias: serious (alice); verdict: contested (bob)``).
     """
 
     claim_id: str
@@ -207,6 +212,7 @@ class ClaimVerdict:
     deciding: tuple[str, ...] = ()
     robustness: str = ""
     needs_reviewer: tuple[str, ...] = ()
+    overrides: str = ""
 
     @property
     def symbols(self) -> str:
@@ -246,6 +252,7 @@ class _Decision:
     chosen: _Rating
     others: tuple[_Rating, ...]
     code: str
+    rules_code: str
     failing: tuple[PartVerdict, ...]
     human_code: str
     rule_notes: tuple[str, ...]
@@ -295,11 +302,28 @@ def _level(start: int, domains: Sequence[Domain]) -> int:
     return max(0, start + sum(d.change for d in domains))
 
 
+def _overridden(domains: Sequence[Domain], overrides: Overrides) -> tuple[Domain, ...]:
+    """The domains with each reviewer override in place, the rules' judgement kept in the footnote."""
+    out = []
+    for domain in domains:
+        decided = overrides.get(domain.name)
+        if decided is None or decided.decided_by is None:
+            out.append(domain)
+            continue
+        judgement = decided.values["judgement"]
+        said = domain.judgement + (f" ({domain.change})" if domain.change else "")
+        out.append(Domain(domain.name, judgement, GRADE_JUDGEMENTS[judgement],
+                          f"set to {judgement} by reviewer {decided.decided_by.reviewer}: {decided.reason} (the rules "
+                          f"said {said}{': ' + domain.reason if domain.reason else ''})"))
+    return tuple(out)
+
+
 def _rate_body(body: pd.DataFrame, basis: str, represented: dict[str, str],
-               parts: tuple[PartVerdict, ...] = ()) -> _Rating:
-    """Rate one body: direction, domains, and a review's cap scoped to the comparison it rated."""
+               parts: tuple[PartVerdict, ...] = (), overrides: Overrides | None = None) -> _Rating:
+    """Rate one body: direction, domains (with any reviewer override), and a review's cap scoped to its comparison."""
     code, shares = _direction_code(body)
     start, domains = grade_domains(body, basis, code, shares, parts)
+    domains = _overridden(domains, overrides or {})
     up, up_note = rating_up(body, start, domains)
     rated = level = min(len(CERTAINTY_LEVELS) - 1, _level(start, domains) + up)
     cap = scoped = None
@@ -328,10 +352,10 @@ def _rate_body(body: pd.DataFrame, basis: str, represented: dict[str, str],
                    note, level)
 
 
-def _rate(claim: Claim, stream: pd.DataFrame, basis: str) -> _Rating:
+def _rate(claim: Claim, stream: pd.DataFrame, basis: str, overrides: Overrides) -> _Rating:
     """Represent, weigh and rate one stream."""
     body, represented = _represent(stream, bool(claim.parts))
-    return _rate_body(body, basis, represented, _parts(claim, body, basis))
+    return _rate_body(body, basis, represented, _parts(claim, body, basis), overrides)
 
 
 def _parts(claim: Claim, body: pd.DataFrame, basis: str) -> tuple[PartVerdict, ...]:
@@ -377,22 +401,32 @@ _LOW_HARM_NOTE = ("Low-harm claim: studies report the harm and no study large en
                   "finds it low, so the claim is not supported.")
 
 
-def _cached_rate(claim: Claim, stream: pd.DataFrame, basis: str, cache: dict[object, _Rating]) -> _Rating:
-    """:func:`_rate`, remembered per (basis, studies, directions): robustness re-rates unchanged streams often."""
-    key = (basis, tuple(stream.index), tuple(stream["direction"]))
-    if key not in cache:
-        cache[key] = _rate(claim, stream, basis)
-    return cache[key]
+@dataclass
+class _Context:
+    """What every rating of one claim shares: the claim, its kept studies, reviewer overrides, a rating cache."""
+
+    claim: Claim
+    kept: pd.DataFrame
+    overrides: Overrides
+    cache: dict[object, _Rating] = field(default_factory=dict)
+
+    def rate(self, stream: pd.DataFrame, basis: str) -> _Rating:
+        """:func:`_rate`, remembered per (basis, studies, directions): robustness re-rates unchanged streams."""
+        key = (basis, tuple(stream.index), tuple(stream["direction"]))
+        if key not in self.cache:
+            self.cache[key] = _rate(self.claim, stream, basis, self.overrides)
+        return self.cache[key]
 
 
-def _decide(claim: Claim, voting: pd.DataFrame, kept: pd.DataFrame, cache: dict[object, _Rating]) -> _Decision:
-    """Rate the streams, choose the basis and apply the claim-level rules."""
+def _decide(context: _Context, voting: pd.DataFrame) -> _Decision:
+    """Rate the streams, choose the basis and apply the claim-level rules (the reviewer's verdict, when set, last)."""
+    claim, kept = context.claim, context.kept
     if claim.kind == "molecular_pharmacology":
         human_weight = _share(voting, voting["stream"] == "human", "weight")
-        ratings = [_cached_rate(claim, voting, "human" if human_weight >= MAJORITY_SHARE else "preclinical", cache)]
+        ratings = [context.rate(voting, "human" if human_weight >= MAJORITY_SHARE else "preclinical")]
     else:
         human = voting["stream"] == "human"
-        ratings = [_cached_rate(claim, voting[mask], basis, cache)
+        ratings = [context.rate(voting[mask], basis)
                    for mask, basis in ((human, "human"), (~human, "preclinical")) if mask.any()]
     chosen = max(ratings, key=lambda r: (r.level, r.basis == "human"))
     human_code = next((r.code for r in ratings if r.basis == "human"), "")
@@ -408,7 +442,14 @@ def _decide(claim: Claim, voting: pd.DataFrame, kept: pd.DataFrame, cache: dict[
     if _low_harm_without_support(claim, voting, kept) and code != "contradicted":
         code = "not_supported"
         notes.append(_LOW_HARM_NOTE)
-    return _Decision(chosen, tuple(r for r in ratings if r is not chosen), code, failing, human_code, tuple(notes))
+    rules_code = code
+    decided = context.overrides.get("verdict")
+    if decided is not None and decided.decided_by is not None:
+        code = decided.values["verdict"]
+        notes.append(f"Verdict set to {code.replace('_', ' ')} by reviewer {decided.decided_by.reviewer}: "
+                     f"{decided.reason} (the rules gave {rules_code.replace('_', ' ')}).")
+    return _Decision(chosen, tuple(r for r in ratings if r is not chosen), code, rules_code, failing, human_code,
+                     tuple(notes))
 
 
 # -- footnotes and words -------------------------------------------------------------------
@@ -546,7 +587,8 @@ def _ungraded(base: dict[str, object], code: str, words: str, sources: tuple[str
     )
 
 
-def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bool = False) -> ClaimVerdict:
+def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bool = False,
+                     overrides: Overrides | None = None) -> ClaimVerdict:
     """Verdict for one claim from its appraised study assessments.
 
     Parameters
@@ -557,6 +599,10 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
         (:func:`litreview.appraisal.appraise`) and ``year``.
     exclude_unverified : bool
         Leave machine-only judgements out of the body instead of weighing them.
+    overrides : mapping of str to Outcome, optional
+        Reviewers' grade-stage decisions on this claim (GRADE domain or
+        ``verdict`` -> outcome, :meth:`litreview.decisions.DecisionLog.grade_overrides`):
+        each replaces the rules' judgement, which the footnote keeps.
 
     Returns
     -------
@@ -579,11 +625,12 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
         return _ungraded(base, "insufficient",
                          f"Insufficient evidence: {len(kept)} {'study informs' if len(kept) == 1 else 'studies inform'}"
                          " the claim but none tests it", footnotes=(_not_voting(kept),))
-    cache: dict[object, _Rating] = {}
-    decision = _decide(claim, voting, kept, cache)
+    context = _Context(claim, kept, overrides or {})
+    decision = _decide(context, voting)
     chosen, code = decision.chosen, decision.code
     body = chosen.body
-    robust = assess_robustness(voting, body, code, lambda rows: _decide(claim, rows, kept, cache).code)
+    # robustness tests the rules, not a reviewer's verdict
+    robust = assess_robustness(voting, body, decision.rules_code, lambda rows: _decide(context, rows).rules_code)
     certainty = CERTAINTY_LEVELS[chosen.level]
     stated = body["n_counted"].dropna()
     labels = dict(zip(body["key"], body["label"]))
@@ -615,6 +662,9 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
         deciding=tuple(body["key"]),
         robustness=robust.summary,
         needs_reviewer=robust.needs_reviewer,
+        overrides="; ".join(f"{target}: {o.values.get('judgement') or o.values.get('verdict')} "
+                            f"({o.decided_by.reviewer})" for target, o in sorted(context.overrides.items())
+                            if o.decided_by is not None),
     )
 
 
@@ -628,7 +678,8 @@ def _disagreement(claim: Claim) -> str:
     return "; ".join(parts)
 
 
-def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverified: bool = False) -> list[ClaimVerdict]:
+def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverified: bool = False,
+               overrides: Mapping[str, Overrides] | None = None) -> list[ClaimVerdict]:
     """Verdicts for every claim, in register order.
 
     Parameters
@@ -638,6 +689,8 @@ def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverifie
         Appraised assessments of every claim (see :func:`synthesize_claim`).
     exclude_unverified : bool
         Leave machine-only judgements out instead of weighing them.
+    overrides : mapping of str to mapping, optional
+        Claim id -> the reviewers' grade-stage overrides (see :func:`synthesize_claim`).
 
     Returns
     -------
@@ -657,4 +710,6 @@ def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverifie
         {c: object for c in (*needed, *OPTIONAL_COLUMNS) if c in studies.columns
          and pd.api.types.is_string_dtype(studies[c])})
     groups = {cid: rows for cid, rows in narrow.groupby("claim_id", sort=False)}
-    return [synthesize_claim(c, groups.get(c.id, narrow.iloc[0:0]), exclude_unverified) for c in claims]
+    overrides = overrides or {}
+    return [synthesize_claim(c, groups.get(c.id, narrow.iloc[0:0]), exclude_unverified, overrides.get(c.id))
+            for c in claims]
