@@ -260,3 +260,15 @@ def test_a_reviewer_overrides_a_domain_or_the_verdict_with_a_reason() -> None:
 def test_the_grade_vocabularies_match_the_synthesis() -> None:
     assert GRADE_TARGETS == (*DOMAINS, "verdict")
     assert set(GRADED_VERDICTS) <= set(VERDICT_CODES)
+
+
+def test_a_later_review_of_the_same_comparison_represents_an_earlier_one() -> None:
+    rows = table(study("t1", n=40, year=2010),
+                 study("early", design="meta_analysis", n=16, year=2015, k_comparison=1),
+                 study("late", design="meta_analysis", n=33, year=2022, k_comparison=2),
+                 study("other", design="meta_analysis", n=500, year=2016, k_comparison=9,
+                       indirectness="intervention: esketamine, not ketamine", indirect_levels=1))
+    verdict = synthesize_claim(CLAIM, rows)
+    # the later review pools two studies: the earlier review's one and the trial; the esketamine review stands
+    assert verdict.represented == {"early": "late", "t1": "late"}
+    assert set(verdict.deciding) == {"late", "other"} and verdict.n_participants == 33 + 500

@@ -261,29 +261,47 @@ class _Decision:
 # -- representation -----------------------------------------------------------------------
 
 
+def _could_contain(review: dict[str, object], study: dict[str, object], has_parts: bool) -> bool:
+    """Whether ``review`` could contain ``study``: published before it, same population, indirectness and part."""
+    mine = set(filter(None, str(study["parts"]).split("; ")))
+    return bool(review["year"] > study["year"] and review["indirectness"] == study["indirectness"]
+                and review["population"] in (study["population"], "mixed")
+                and (not has_parts or mine & set(str(review["parts"]).split("; "))))
+
+
 def _represent(stream: pd.DataFrame, has_parts: bool) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Drop primary studies a review in the same stream could contain; return the body and who represents whom.
+    """Drop the studies a review in the same stream could contain; return the body and who represents whom.
 
     A review could contain a study published before it, of the same population and indirectness (intervention,
     outcome) and, for a bundled claim, a shared part; a review stating how many studies it pooled for the claim's
-    comparison represents at most that many (the earliest first).
+    comparison represents at most that many (the earliest first). An earlier review of the same comparison is
+    represented by a later one that pools at least as many studies (both counts stated), and uses up that many:
+    no study is counted twice.
     """
     names = ("key", "design", "year", "indirectness", "population", "parts", "weight", "k_comparison")
     rows = [dict(zip(names, values)) for values in zip(*(stream[n] for n in names))]
     index = list(stream.index)
     reviews = [(i, r) for i, r in zip(index, rows) if r["design"] in REVIEWS and not pd.isna(r["year"])]
+    if not reviews:
+        return stream, {}
     reviews.sort(key=lambda ir: (-ir[1]["weight"], ir[1]["key"]))
     room = {r["key"]: (int(r["k_comparison"]) if not pd.isna(r["k_comparison"]) else None) for _, r in reviews}
     represented: dict[object, str] = {}
+    for idx, earlier in sorted(reviews, key=lambda ir: (ir[1]["year"], ir[1]["key"])):
+        need = room[earlier["key"]]
+        for _, later in reviews:
+            space = room[later["key"]]
+            if (need is not None and space is not None and space >= need and _could_contain(later, earlier, has_parts)):
+                represented[idx] = str(later["key"])
+                room[later["key"]] = space - need
+                break
+    standing = [(i, r) for i, r in reviews if i not in represented]
     primaries = sorted((ir for ir in zip(index, rows) if ir[1]["design"] not in REVIEWS and not pd.isna(ir[1]["year"])),
-                       key=lambda ir: (ir[1]["year"], ir[1]["key"])) if reviews else []
+                       key=lambda ir: (ir[1]["year"], ir[1]["key"]))
     for idx, study in primaries:
-        mine = set(filter(None, str(study["parts"]).split("; ")))
-        for _, review in reviews:
+        for _, review in standing:
             space = room[review["key"]]
-            if (review["year"] > study["year"] and review["indirectness"] == study["indirectness"]
-                    and review["population"] in (study["population"], "mixed") and (space is None or space > 0)
-                    and (not has_parts or mine & set(str(review["parts"]).split("; ")))):
+            if (space is None or space > 0) and _could_contain(review, study, has_parts):
                 represented[idx] = str(review["key"])
                 if space is not None:
                     room[review["key"]] = space - 1
