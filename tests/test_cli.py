@@ -60,7 +60,7 @@ def test_run_prints_one_summary_line_then_the_files(run_out: Path, tmp_path: Pat
     assert main(["run", "--corpus", str(CORPUS), "--out", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("29 claims, 143 records, 143 included, 172 assessments -> 14 files in ")
-    assert len(lines) == 13
+    assert len(lines) == 15
 
 
 def test_export_writes_only_the_requested_formats(tmp_path: Path) -> None:
