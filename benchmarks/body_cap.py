@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from eutils_server import FakeEutils, Record, load_templates  # noqa: E402
 
 from litreview.errors import EutilsError  # noqa: E402
-from litreview.eutils import EutilsClient, RateLimiter  # noqa: E402
 from litreview.settings import Settings  # noqa: E402
+from litreview.sources.eutils import EutilsClient, RateLimiter  # noqa: E402
 
 
 def peak_reading(megabytes: float) -> tuple[float, str]:
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "NCBI_EMAIL": "bench@example.org", "LITREVIEW_EUTILS_URL": f"http://127.0.0.1:{port}/"}
-    cli = [sys.executable, "-m", "litreview.cli"]
+    cli = [sys.executable, "-m", "litreview.cli.main"]
     startup, _ = seconds([*cli, "--help"], env)
     with tempfile.TemporaryDirectory() as work:
         offline, line = seconds([*cli, "fetch", "--query", "ketamine", "--out", f"{work}/out.jsonl", "--cache",

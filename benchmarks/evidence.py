@@ -25,11 +25,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from litreview import _direction
-from litreview.claims import Claim
-from litreview.evidence import classify_design, load_rubric, score_evidence
-from litreview.records import Article, PublicationType
-from litreview.snapshot import CuratedJudgement
+from litreview.corpus.claims import Claim
+from litreview.corpus.records import Article, PublicationType
+from litreview.corpus.snapshot import CuratedJudgement
+from litreview.evidence import direction as _direction
+from litreview.evidence.scoring import classify_design, load_rubric, score_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "evidence"

@@ -1,6 +1,6 @@
 """Benchmark: fetch 25,000 matching records from a local E-utilities server that enforces 3 requests/s.
 
-Compares, in one run, ``litreview.fetch.fetch_query`` (history server, sliced past
+Compares, in one run, ``litreview.sources.fetch.fetch_query`` (history server, sliced past
 the 9,999 cap, EFetch batches, shared rate limiter) at several batch sizes with the
 naive pattern a new user writes (ESearch the ids, then EFetch 20 ids at a time,
 sleeping 0.34 s between calls as Biopython does).
@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from eutils_server import FakeEutils, Record, load_templates  # noqa: E402
 
-from litreview.eutils import EutilsClient, RateLimiter  # noqa: E402
-from litreview.fetch import fetch_query  # noqa: E402
 from litreview.settings import Settings  # noqa: E402
+from litreview.sources.eutils import EutilsClient, RateLimiter  # noqa: E402
+from litreview.sources.fetch import fetch_query  # noqa: E402
 
 N_RECORDS = 25_000
 RATE = 3

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from litreview.mirror import _convert, build_mirror, search_mirror
+from litreview.sources.mirror import _convert, build_mirror, search_mirror
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

@@ -5,7 +5,7 @@ real records in ``../shared/data`` (EFetch responses and the baseline-format sam
 each copy with its own PMID, writes it plain and gzipped to a temporary directory, and
 measures in the same run:
 
-* ``litreview``: ``litreview.pubmed_xml.iter_pubmed_xml`` building every :class:`Article`;
+* ``litreview``: ``litreview.sources.pubmed_xml.iter_pubmed_xml`` building every :class:`Article`;
 * ``lxml-floor``: a bare ``lxml.etree.iterparse`` loop over ``PubmedArticle`` end events
   that only counts records (clearing them the same way): the floor any lxml parser pays;
 * ``python-touch``: the same loop, but reading the tag, text and attributes of every element
@@ -98,7 +98,7 @@ def build_input(directory: Path, n_records: int) -> tuple[Path, Path]:
 
 def load_litreview() -> Callable[[str], int]:
     """Build every Article with litreview's parser."""
-    from litreview.pubmed_xml import iter_pubmed_xml
+    from litreview.sources.pubmed_xml import iter_pubmed_xml
 
     return lambda path: sum(1 for _ in iter_pubmed_xml(path))
 
@@ -144,7 +144,7 @@ def load_pubmed_parser() -> Callable[[str], int]:
 
 def load_cli_jsonl() -> Callable[[str], int]:
     """``litreview parse FILE`` through ``cli.main``, stdout to /dev/null; the count from its summary line."""
-    from litreview.cli import main
+    from litreview.cli.main import main
 
     def run(path: str) -> int:
         summary = io.StringIO()
@@ -158,7 +158,7 @@ def load_cli_jsonl() -> Callable[[str], int]:
 
 def load_json_dumps() -> Callable[[str], int]:
     """Parse and write each record as ``json.dumps(to_dict())`` to /dev/null (the serialisation before to_json)."""
-    from litreview.pubmed_xml import iter_pubmed_xml
+    from litreview.sources.pubmed_xml import iter_pubmed_xml
 
     def run(path: str) -> int:
         n = 0

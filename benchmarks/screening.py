@@ -34,7 +34,7 @@ import numpy as np
 import sklearn.feature_extraction.text  # noqa: F401  imported before timing, as the runner imports asreview
 import sklearn.svm  # noqa: F401
 
-from litreview.priority import choose_priors, read_labelled_csv, screening_metrics, simulate_screening
+from litreview.screening.priority import choose_priors, read_labelled_csv, screening_metrics, simulate_screening
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening"

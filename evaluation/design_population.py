@@ -29,7 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from litreview.evidence import classify_design, classify_population
+from litreview.evidence.scoring import classify_design, classify_population
 
 ROOT = Path(__file__).resolve().parents[1]
 _INFORMATIVE = ("meta-analysis", "systematic review", "randomized controlled trial", "controlled clinical trial",

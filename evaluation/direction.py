@@ -10,7 +10,7 @@
    unclear. The direction model has learned weights
    (``src/litreview/direction_weights.toml``), so the only figures reported are
    cross-validated: for each fold the weights are fitted on the other four
-   folds and the fold is judged with :func:`litreview.evidence.judge_direction`
+   folds and the fold is judged with :func:`litreview.evidence.scoring.judge_direction`
    using those weights. Folds are a fixed seeded permutation of the PMIDs.
    ``--fit`` then fits on all 500 items and writes the shipped weights file
    (in-sample accuracy of that file is never reported: it would flatter the
@@ -25,7 +25,7 @@
    the keys whose hash sorts first make half 1), so a rule that helps only the
    findings it was written against shows up as a gap between the halves.
 3. **Speed**: mean CPU (and wall-clock) time of
-   :func:`~litreview.evidence.judge_direction` per (record, claim) pair, caches
+   :func:`~litreview.evidence.scoring.judge_direction` per (record, claim) pair, caches
    cleared first: over the pairs the snapshot's screening produces, and over
    every record against every claim.
 
@@ -43,14 +43,37 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from litreview import _direction, _reading
-from litreview._direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
-from litreview.evidence import direction_features, judge_direction, score_evidence
-from litreview.review import load_corpus
-from litreview.screen import screen_records
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # judge_data beside this file, however it is loaded
+from judge_data import (  # noqa: E402
+    ABSTRACTS,
+    FIVE,
+    HEALTHVER,
+    THREE,
+    TO_THREE,
+    Pair,
+    complete_abstracts,
+    group_folds,
+    line,
+    load_abstracts,
+    load_healthver,
+    load_register_pairs,
+    majority,
+    register_claim_ids,
+)
+
+from litreview.corpus.layout import load_corpus
+from litreview.corpus.records import Article
+from litreview.evidence import direction as _direction
+from litreview.evidence import reading as _reading
+from litreview.evidence.direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
+from litreview.evidence.relevance import THRESHOLD as RELEVANCE_THRESHOLD
+from litreview.evidence.relevance import pair_record
+from litreview.evidence.scoring import direction_features, judge_direction, score_evidence
+from litreview.screening.rules import screen_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "pubmedqa" / "pqal_cv.json"
@@ -242,6 +265,107 @@ def speed(corpus: Path | None) -> None:
               f"({elapsed / len(jobs) * 1e6:.0f} us wall clock)")
 
 
+def _judged(pairs: Sequence[Pair], gate: float = 0.0) -> tuple[list[Any], float]:
+    """Judgements of the shipped judge (optionally behind a relevance gate) and CPU ms per pair."""
+    start = time.process_time()
+    out = [judge_direction(p.claim, p.text, min_relevance=gate) for p in pairs]
+    return out, (time.process_time() - start) * 1000 / max(len(pairs), 1)
+
+
+def _as(labels: Sequence[str], directions: Sequence[str]) -> list[str]:
+    """Directions in a dataset's label space (five classes as they are, three classes mapped)."""
+    return list(directions) if labels == FIVE else [TO_THREE[d] for d in directions]
+
+
+def reliability(name: str, gold: Sequence[str], predicted: Sequence[str], confidence: Sequence[float]) -> None:
+    """Print accuracy per confidence band and accuracy at 25/50/75/100 % coverage (most confident first)."""
+    right = np.array(gold) == np.array(predicted)
+    conf = np.array(confidence)
+    bands = []
+    for low, high in ((0.0, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01)):
+        band = (conf >= low) & (conf < high)
+        if band.any():
+            bands.append(f"[{low:.1f},{min(high, 1):.1f}) {right[band].mean():.0%} of {int(band.sum())}")
+    print(f"  reliability {name}: " + "; ".join(bands))
+    order = np.argsort(-conf, kind="stable")
+    cover = []
+    for share in (0.25, 0.5, 0.75, 1.0):
+        k = max(1, round(share * len(order)))
+        cover.append(f"{share:.0%} acc {right[order[:k]].mean():.1%} (min_confidence {conf[order[k - 1]]:.2f})")
+    print(f"  coverage {name}: " + "; ".join(cover))
+
+
+def all_datasets(corpus: Path | None) -> None:
+    """Print, per dataset, the shipped judge beside the majority baseline and the relevance-gated variant."""
+    _, claims, snapshot = load_corpus(corpus)
+    sets: list[tuple[str, list[Pair], tuple[str, ...], list[tuple[str, list[str]]]]] = []
+    if ABSTRACTS.is_file():
+        sets.append(("real abstracts (dev half, complete)", load_abstracts(claims, snapshot.curated), FIVE,
+                     [("by study", [p.group for p in load_abstracts(claims, snapshot.curated)])]))
+    register = load_register_pairs(claims, snapshot)
+    sets.append(("register pairs (title + finding)", register, FIVE, [("by study", [p.group for p in register])]))
+    if HEALTHVER.is_file():
+        by_topic = [p.group for p in load_healthver(group_by="topic")]
+        pairs = load_healthver()
+        sets.append(("HealthVer dev", pairs, THREE, [("by claim", [p.group for p in pairs]), ("by topic", by_topic)]))
+    for name, pairs, labels, groupings in sets:
+        gold = [p.gold for p in pairs]
+        judged, ms = _judged(pairs)
+        gated, gated_ms = _judged(pairs, gate=RELEVANCE_THRESHOLD)
+        predicted = _as(labels, [j.direction for j in judged])
+        print(f"-- {name}: {len(pairs)} pairs; gold " + "/".join(f"{g} {gold.count(g)}" for g in labels))
+        print(line(f"judge (shipped) {ms:.2f} ms", gold, predicted, labels, kappa=True))
+        print(line(f"+ relevance gate {RELEVANCE_THRESHOLD} {gated_ms:.2f} ms", gold,
+                   _as(labels, [j.direction for j in gated]), labels, kappa=True))
+        for grouping, groups in groupings:
+            folds = group_folds(groups, FOLDS, SEED)
+            print(line(f"majority (5 folds {grouping})", gold, majority(gold, groups, folds), labels))
+        reliability(name, gold, predicted, [j.confidence for j in judged])
+        if labels == FIVE and name.startswith("real abstracts"):
+            for half in ("develop", "check"):
+                keep = [i for i, p in enumerate(pairs) if rule_half(p.key) == half]
+                print(line(f"  half '{half}' ({len({pairs[i].key for i in keep})} studies)", [gold[i] for i in keep],
+                           [predicted[i] for i in keep], labels, kappa=True))
+    if ABSTRACTS.is_file():
+        pairing(claims)
+
+
+def rule_half(pmid: str) -> str:
+    """Which half of the real abstracts a study is in: 'develop' (rules were written looking at these) or 'check'.
+
+    Every PMID of the dev file is even, so the split is on the next bit: PMID // 2 odd is 'develop'.
+    """
+    return "develop" if int(pmid) // 2 % 2 else "check"
+
+
+def pairing(claims: Sequence[Any]) -> None:
+    """Print pairing precision and recall on the complete real abstracts against the register's claim ids."""
+    texts, links = complete_abstracts(), register_claim_ids()
+    records = {pmid: Article(pmid=pmid, title=text.split("\n", 1)[0], abstract=text.split("\n", 1)[1])
+               for pmid, text in texts.items()}
+    mechanism = {c.id: c.mechanism for c in claims}
+    start = time.process_time()
+    for label, rivals in (("alone", ()), ("among the review's claims", tuple(claims))):
+        tp = fp = fn = near = 0
+        errors: dict[str, list[int]] = {}
+        for pmid, article in records.items():
+            linked_mechanisms = {mechanism.get(c) for c in links.get(pmid, set())}
+            for claim in claims:
+                paired = pair_record(claim, article, rivals=rivals) is not None
+                linked = claim.id in links.get(pmid, set())
+                tp, fp, fn = tp + (paired and linked), fp + (paired and not linked), fn + (linked and not paired)
+                near += paired and not linked and claim.mechanism in linked_mechanisms
+                if paired != linked:
+                    errors.setdefault(claim.id, [0, 0])[0 if paired else 1] += 1
+        print(f"-- pairing, {len(records)} complete abstracts x {len(claims)} claims ({label}): "
+              f"precision {tp / max(tp + fp, 1):.2f} recall {tp / max(tp + fn, 1):.2f} "
+              f"({tp} right, {fp} extra, {fn} missed); precision counting a pair the curator linked to another "
+              f"claim of the same mechanism as right: {(tp + near) / max(tp + fp, 1):.2f}")
+        print("   per claim (extra/missed): " + ", ".join(f"{c} {e[0]}/{e[1]}" for c, e in sorted(errors.items())))
+    ms = (time.process_time() - start) * 1000 / (2 * len(records) * len(claims))
+    print(f"   {ms:.2f} ms CPU per (record, claim) pairing, rivals scored each time")
+
+
 def write_weights(items: Sequence[tuple[str, str, str, str]], path: Path) -> None:
     """Fit on every item and write the weights TOML shipped with the package."""
     x, y = feature_matrix(items)
@@ -282,7 +406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"majority baseline (always 'yes'): {gold.count('yes') / len(gold):.1%}")
     print(f"== PubMedQA: {FOLDS}-fold cross-validated direction judgement "
           f"({'conclusion labelled' if not args.unlabelled else 'conclusion = last two sentences'}) ==")
-    report(gold, cross_validate(items))
+    predicted = cross_validate(items)
+    report(gold, predicted)
+    print("\n== every dataset: shipped judge, majority baseline and relevance-gated variant ==")
+    all_datasets(args.corpus)
     print("\n== curator agreement (shipped weights, committed snapshot) ==")
     curator_agreement(args.corpus, halves=args.halves)
     print("\n== speed: judge_direction per screened (record, claim) pair ==")

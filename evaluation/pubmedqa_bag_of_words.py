@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 from direction import DEFAULT_DATA, FOLDS, feature_matrix, fit_weights, folds_of, load_items
 
-from litreview._direction import split_conclusion
+from litreview.evidence.direction import split_conclusion
 
 _WORD = re.compile(r"[a-z']+")
 

@@ -55,8 +55,8 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from litreview.priority import ScreeningModel, read_labelled_csv, simulate_screening
-from litreview.stopping import estimate_includes_left
+from litreview.screening.priority import ScreeningModel, read_labelled_csv, simulate_screening
+from litreview.screening.stopping import estimate_includes_left
 
 CHECKPOINTS = (0.10, 0.25, 0.50, 0.75)
 SWEEP = (0.01, 0.02, 0.05, *(round(0.05 * k, 2) for k in range(2, 19)))

@@ -14,7 +14,7 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's NCBI settings."""
-    for name in ("NCBI_API_KEY", "NCBI_EMAIL", "LITREVIEW_EUTILS_URL", "LITREVIEW_SEEDS"):
+    for name in ("NCBI_API_KEY", "NCBI_EMAIL", "LITREVIEW_EUTILS_URL", "LITREVIEW_SEEDS", "LITREVIEW_REVIEWER"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from litreview.appraisal import appraise, matches_any
-from litreview.claims import Claim, ClaimPart, ClaimSource
-from litreview.records import Article, Author
-from litreview.snapshot import CuratedJudgement
+from litreview.corpus.claims import Claim, ClaimPart, ClaimSource
+from litreview.corpus.records import Article, Author
+from litreview.corpus.snapshot import CuratedJudgement
+from litreview.synthesis.appraisal import appraise, matches_any
 
 CLAIM = Claim(
     id="trd", mechanism="clinical", kind="clinical_efficacy", statement="Ketamine works in TRD",
@@ -50,7 +50,9 @@ def test_what_does_not_vote(direction: str, design: str, vote_note: str) -> None
 
 def test_retracted_and_conflicting_studies_do_not_vote() -> None:
     assert appraised("Ketamine.", excluded=True)["vote_note"] == "excluded (retracted)"
-    assert appraised("Ketamine.", review_status="conflict")["vote_note"] == "reviewers disagree (unresolved)"
+    disputed = appraised("Ketamine.", review_status="disputed")
+    assert disputed["vote_note"] == "disputed by reviewers (unresolved)" and not disputed["votes"]
+    assert disputed["votes_if_resolved"]  # it would vote once resolved: synthesis shows the verdict with it
 
 
 def test_harms_small_reassuring_study_cannot_rule_a_harm_out() -> None:

@@ -8,8 +8,8 @@ import bibtexparser
 import pytest
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
-from litreview.bibliography import export_bibtex
-from litreview.records import Article, Author
+from litreview.corpus.records import Article, Author
+from litreview.outputs.bibliography import export_bibtex
 
 
 def _authors_read_back(path: Path) -> list[list[str]]:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from litreview.claims import claims_to_frame, load_claims, load_mechanisms
-from litreview.cli import main
+from litreview.cli.main import main
+from litreview.corpus.claims import claims_to_frame, load_claims, load_mechanisms
+from litreview.corpus.queries import build_query, queries_to_frame
 from litreview.errors import CorpusError
-from litreview.queries import build_query, queries_to_frame
 
 MECHANISMS = load_mechanisms(CORPUS / "mechanisms.toml")
 CLAIMS = load_claims(CORPUS / "claims.toml", MECHANISMS)

@@ -17,10 +17,10 @@ import pytest
 import litreview
 import litreview._io
 from conftest import CORPUS, ROOT
-from litreview.cli import build_parser, main
+from litreview.cli.main import build_parser, main
+from litreview.corpus.snapshot import Snapshot, write_snapshot
 from litreview.errors import CorpusError
-from litreview.export import FORMAT_FILES
-from litreview.snapshot import Snapshot, write_snapshot
+from litreview.outputs.export import FORMAT_FILES
 
 OUTPUTS = {"review.csv", "review.xlsx", "review.md", "review.html", "studies.csv", "summary_of_findings.csv",
            "sof_clinical.csv", "sof_mechanistic.csv",
@@ -98,7 +98,7 @@ def test_broken_snapshot_file_names_file_and_line_and_leaves_no_output(tmp_path:
     lines[4] = lines[4][:40]
     records.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "litreview.cli", "run", "--corpus", str(corpus), "--out", str(tmp_path / "out")],
+        [sys.executable, "-m", "litreview.cli.main", "run", "--corpus", str(corpus), "--out", str(tmp_path / "out")],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 1

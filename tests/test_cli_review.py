@@ -11,7 +11,7 @@ import pytest
 from test_priority import LABELS, TITLES
 
 from conftest import CORPUS
-from litreview.cli import main
+from litreview.cli.main import main
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_decide_appends_and_reports_a_conflict(corpus: Path, capsys: pytest.Capt
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"recorded alice: direction contradicts (BDNF fell) on {key} / {claim} -> ")
     assert out[1].startswith("conflict on direction: alice: direction contradicts (BDNF fell); curator: direction")
-    [row] = [json.loads(line) for line in (corpus / "decisions.jsonl").read_text().splitlines()]
+    [row] = [json.loads(line) for line in (corpus / "decisions" / "alice.jsonl").read_text().splitlines()]
     assert {k: row[k] for k in ("key", "claim", "stage", "direction", "reviewer")} == {
         "key": key, "claim": claim, "stage": "judge", "direction": "contradicts", "reviewer": "alice"}
     assert main(["decisions", "--conflicts", "--corpus", str(corpus)]) == 0
@@ -67,6 +67,16 @@ def test_decide_screen_stage(corpus: Path, capsys: pytest.CaptureFixture[str]) -
          "unknown direction 'suports' (did you mean 'supports'?)"),
         (["decide", "{key}", "--stage", "screen", "--exclude", "--reviewer", "a"], "missing reason to exclude"),
         (["decide", "{key}", "--stage", "screen", "--reviewer", "a"], "needs --include or --exclude"),
+        (["decide", "{key}", "--stage", "screen", "--include"], "give --reviewer NAME or set LITREVIEW_REVIEWER"),
+        (["decide", "{key}", "--stage", "screen", "--include", "--reviewer", "al\x1bice"], "reviewer must be one word"),
+        (["decide", "{key}", "--stage", "screen", "--include", "--reviewer", "a" * 10_000],
+         "not of 10000 characters"),
+        (["decide", "{key}", "--stage", "screen", "--include", "--reviewer", "alice\n"], "reviewer must be one word"),
+        (["decide", "{key}", "--stage", "fulltext", "--exclude", "--reason", "off topic", "--reviewer", "a"],
+         "unknown reason to exclude 'off topic'"),
+        (["decide", "{key}", "--stage", "screen", "--include", "--resolve", "--note", "x", "--reviewer", "a"],
+         "no conflict to resolve on"),
+        (["decide", "{key}", "--stage", "screen", "--include", "--resolve", "--reviewer", "a"], "says why"),
         (["decide", "risk_of_bias", "--stage", "grade", "--claim", "{claim}", "--judgement", "serius",
           "--reason", "x", "--reviewer", "a"], "unknown judgement of risk_of_bias 'serius' (did you mean 'serious'?)"),
         (["decide", "imprecison", "--stage", "grade", "--claim", "{claim}", "--judgement", "serious", "--reason", "x",
@@ -83,7 +93,7 @@ def test_decide_mistakes_are_one_line_errors(corpus: Path, capsys: pytest.Captur
     assert main([a.format(key=key, claim=claim) for a in argv] + ["--corpus", str(corpus)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("litreview: error: ") and message in err and err.count("\n") == 1
-    assert (corpus / "decisions.jsonl").read_text() == ""
+    assert (corpus / "decisions.jsonl").read_text() == "" and not (corpus / "decisions").exists()
 
 
 def test_screen_next_lists_the_queue(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,7 +127,7 @@ def test_screen_simulate_bad_dataset_is_one_line(tmp_path: Path, capsys: pytest.
 
 def test_check_validates_the_decisions_log(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--corpus", str(corpus)]) == 0
-    assert "172 curated judgements, 0 reviewer decisions; " in capsys.readouterr().out
+    assert "172 curated judgements, 0 reviewer decisions (0 unresolved conflicts); " in capsys.readouterr().out
     (corpus / "decisions.jsonl").write_text('{"key": "1", "stage": "screen"}\n', encoding="utf-8")
     assert main(["check", "--corpus", str(corpus)]) == 1
     assert capsys.readouterr().err == (f"litreview: error: {corpus / 'decisions.jsonl'}: line 1: "
@@ -127,8 +137,10 @@ def test_check_validates_the_decisions_log(corpus: Path, capsys: pytest.CaptureF
 def test_screen_next_gives_the_stopping_aid_once_the_model_ranks(corpus: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     key, _ = _first_curated(corpus)  # the curator included every record: an exclude needs a resolution
-    assert main(["decide", key, "--stage", "screen", "--exclude", "--reason", "off topic", "--resolution",
-                 "--reviewer", "carol", "--corpus", str(corpus)]) == 0
+    assert main(["decide", key, "--stage", "screen", "--exclude", "--reason", "off topic", "--reviewer", "bob",
+                 "--corpus", str(corpus)]) == 0
+    assert main(["decide", key, "--stage", "screen", "--exclude", "--reason", "off topic", "--resolve",
+                 "--note", "no ketamine arm", "--reviewer", "carol", "--corpus", str(corpus)]) == 0
     capsys.readouterr()
     assert main(["screen", "next", "--reviewer", "dana", "--corpus", str(corpus)]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
@@ -139,7 +151,8 @@ def test_screen_next_gives_the_stopping_aid_once_the_model_ranks(corpus: Path,
 def test_screen_next_judge_stage_lists_what_needs_a_reviewer(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["screen", "next", "--stage", "judge", "--corpus", str(corpus)]) == 0
     out = capsys.readouterr().out
-    assert "judgements not verified by a reviewer" in out and "needing one before the verdict stands" in out
+    assert out.splitlines()[-1].endswith("needing a reviewer before their verdict stands, listed first) await a "
+                                         "reviewer, least confident first")
 
 
 def test_decide_grade_stage_overrides_a_domain_and_the_verdict(corpus: Path, capsys: pytest.CaptureFixture[str],

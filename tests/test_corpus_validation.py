@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from litreview.claims import load_claims, load_mechanisms
-from litreview.cli import main
+from litreview.cli.main import main
+from litreview.corpus.claims import load_claims, load_mechanisms
 
 Mutation = Callable[[Path], None]
 
@@ -105,7 +105,7 @@ CASES: list[tuple[str, Mutation, str]] = [
      f"records.jsonl: line 144 (pmid '{FIRST_PMID}'): duplicate record (also line 1)"),
     ("PMID not digits", _set("records.jsonl", "pmid", "12a"), "field 'pmid': PMID must be digits, not '12a'"),
     ("unknown source", _set("records.jsonl", "source", "blog"),
-     "field 'source': must be one of curated, pubmed, not 'blog' (str)"),
+     "field 'source': must be one of curated, pubmed, imported, not 'blog' (str)"),
     ("records not UTF-8", _non_utf8("snapshot/records.jsonl", 3), "records.jsonl: line 3: not UTF-8 (byte 0xff)"),
     ("records is a directory", _directory("snapshot/records.jsonl"), "records.jsonl: is a directory, not a file"),
     ("records nested 5000 deep", _append("snapshot/records.jsonl", DEEP_JSON),
@@ -134,7 +134,7 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("search count as text", _edit_searches(lambda d: d["nmda"].__setitem__("count", "12")),
      "searches.json: mechanism 'nmda': field 'count' must be an integer, not '12' (str)"),
     ("search origin unknown", _edit_searches(lambda d: d["nmda"].__setitem__("origin", "google")),
-     "field 'origin': must be one of curated_register, esearch, mirror, not 'google'"),
+     "field 'origin': must be one of curated_register, esearch, mirror, import, not 'google'"),
     ("searches not an object", _edit_searches(lambda d: list(d)),
      "searches.json: must be a JSON object (mechanism -> search), not ["),
     # mechanisms.toml

@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from litreview.decisions import (
+from litreview.corpus.decisions import (
     CURATOR,
     DecisionLog,
+    check_reviewer,
     cohen_kappa,
     load_decisions,
     make_decision,
 )
+from litreview.corpus.records import Article
+from litreview.corpus.snapshot import CuratedJudgement, Provenance, Snapshot
 from litreview.errors import CorpusError
-from litreview.records import Article
-from litreview.snapshot import CuratedJudgement, Provenance, Snapshot
 
 
 def write_log(path: Path, *rows: dict) -> Path:
@@ -88,12 +89,16 @@ def test_times_are_stored_in_utc_and_round_trip(tmp_path: Path) -> None:
         "direction": "mixed", "n": 12, "note": "two cohorts"}
 
 
-def test_append_keeps_every_line(tmp_path: Path) -> None:
+def test_append_goes_to_the_reviewers_own_file_and_both_are_read(tmp_path: Path) -> None:
     path = write_log(tmp_path / "d.jsonl", screen("1", "a", "2026-01-01T00:00:00Z"))
     before = path.read_bytes()
     log = load_decisions(path).append(make_decision("1", "screen", "a", decision="exclude", reason="off topic"))
-    assert path.read_bytes().startswith(before) and len(path.read_text().splitlines()) == 2
+    assert path.read_bytes() == before  # the shared log is left alone
+    assert len((tmp_path / "d" / "a.jsonl").read_text().splitlines()) == 1
     assert [d.line for d in log] == [1, 2]
+    again = load_decisions(path)
+    assert [d.decision for d in again] == ["include", "exclude"] and again.outcome("1", None, "screen").values == {
+        "decision": "exclude"}
 
 
 # -- latest wins, history kept ---------------------------------------------------------------------
@@ -200,3 +205,38 @@ def test_kappa_per_stage_between_every_two_reviewers(tmp_path: Path) -> None:
         ("screen", "alice", "bob", 10), ("judge", "alice", "bob", 2)]
     assert kappa["kappa"].iloc[0] == pytest.approx(0.4) and kappa["agreement"].iloc[0] == pytest.approx(0.7)
     assert kappa["agreement"].iloc[1] == pytest.approx(0.5)
+
+
+# -- one file per reviewer, names, resolutions ----------------------------------------------------
+
+
+def test_a_reviewers_file_holds_only_their_decisions(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    write_log(tmp_path / "d" / "alice.jsonl", screen("1", "bob", "2026-01-01T00:00:00Z"))
+    with pytest.raises(CorpusError, match=r"line 1: a decision by 'bob' in 'alice''s file"):
+        load_decisions(tmp_path / "d.jsonl")
+
+
+@pytest.mark.parametrize("name", ["", "a" * 65, "al ice", "alice\n", "al\x00ice", ".", "..", "-a", "a/b"])
+def test_reviewer_names_that_could_not_name_a_file_are_refused(name: str) -> None:
+    with pytest.raises(CorpusError, match="reviewer must be one word"):
+        check_reviewer(name)
+
+
+def test_reviewer_names_up_to_64_characters_are_fine() -> None:
+    assert check_reviewer("a" * 64) == "a" * 64 and check_reviewer("j.doe@lab-1") == "j.doe@lab-1"
+
+
+def test_a_resolution_needs_a_conflict_and_settles_it(tmp_path: Path) -> None:
+    log = load_decisions(tmp_path / "d.jsonl")
+    with pytest.raises(CorpusError, match="no conflict to resolve on 1 at the fulltext stage"):
+        log.append(make_decision("1", "fulltext", "carol", decision="include", resolution=True))
+    assert not (tmp_path / "d").exists()  # nothing written
+    log = log.append(make_decision("1", "fulltext", "alice", decision="include", time="2026-01-01T00:00:00Z"))
+    log = log.append(make_decision("1", "fulltext", "bob", decision="exclude", reason="wrong outcome",
+                                   time="2026-01-02T00:00:00Z"))
+    assert log.disputed_records() == {"1": "fulltext"}
+    log = log.append(make_decision("1", "fulltext", "carol", decision="include", resolution=True,
+                                   note="outcome in table 2", time="2026-01-03T00:00:00Z"))
+    assert log.disputed_records() == {} and load_decisions(tmp_path / "d.jsonl").outcome(
+        "1", None, "fulltext").judged_by == "reviewer:carol"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from litreview._claim_spec import EFFECT_KINDS, parse_claim
-from litreview.claims import Claim
-from litreview.evidence import assessments_to_frame, judge_direction, score_evidence
-from litreview.records import Article
+from litreview.corpus.claims import Claim
+from litreview.corpus.records import Article
+from litreview.evidence.claim_spec import EFFECT_KINDS, parse_claim
+from litreview.evidence.scoring import assessments_to_frame, judge_direction, score_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,8 @@ import pytest
 from eutils_server import FakeEutils, Record, load_templates
 
 from litreview.errors import ConfigError, EutilsError, RateLimitError
-from litreview.eutils import (
+from litreview.settings import Settings
+from litreview.sources.eutils import (
     ESEARCH_CAP,
     EutilsClient,
     EutilsWarning,
@@ -25,7 +26,6 @@ from litreview.eutils import (
     RateLimiter,
     shared_limiter,
 )
-from litreview.settings import Settings
 
 DATA = Path(__file__).parent / "data"
 SECRET = "SECRET-KEY-5f3a9c"
@@ -328,7 +328,7 @@ def test_huge_body_stops_at_the_size_cap_with_bounded_memory(fake):
 
 
 def test_size_cap_is_proportional_to_what_was_asked():
-    from litreview.eutils import _body_limit
+    from litreview.sources.eutils import _body_limit
 
     one, batch = _body_limit("efetch.fcgi", {"id": "1"}), _body_limit("efetch.fcgi", {"retmax": "500"})
     assert one < 2 * 2**20 and 100 * 2**20 < batch < 140 * 2**20
@@ -340,7 +340,7 @@ def test_size_cap_is_proportional_to_what_was_asked():
                                  "http://127.0.0.1:99999/", "http://127.0.0.1:0/", "http:///entrez/eutils/",
                                  "http://exa mple.org/"])
 def test_bad_base_url_is_a_one_line_config_error(url, tmp_path, capsys):
-    from litreview.cli import main
+    from litreview.cli.main import main
 
     with pytest.raises(ConfigError, match=r"\(LITREVIEW_EUTILS_URL\) .*expected a URL like https://eutils"):
         EutilsClient(Settings(email="dev@example.org", eutils_url=url))
@@ -390,7 +390,7 @@ def test_cli_offline_fetch_is_fast_and_says_why(tmp_path):
     port = _closed_port()
     env = {**os.environ, "NCBI_EMAIL": "dev@example.org", "LITREVIEW_EUTILS_URL": f"http://127.0.0.1:{port}/"}
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "litreview.cli", "fetch", "--query", "ketamine", "--out",
+    result = subprocess.run([sys.executable, "-m", "litreview.cli.main", "fetch", "--query", "ketamine", "--out",
                              str(tmp_path / "x.jsonl"), "--cache", str(tmp_path / "c")],
                             env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1 and time.monotonic() - started < 8

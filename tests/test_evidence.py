@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from litreview.claims import Claim
+from litreview.corpus.claims import Claim
+from litreview.corpus.records import Article, Correction, MeshHeading, PublicationType
+from litreview.corpus.snapshot import CuratedJudgement
 from litreview.errors import CorpusError
-from litreview.evidence import (
+from litreview.evidence.scoring import (
     DESIGNS,
     assessments_to_frame,
     classify_design,
@@ -21,8 +23,6 @@ from litreview.evidence import (
     load_rubric,
     score_evidence,
 )
-from litreview.records import Article, Correction, MeshHeading, PublicationType
-from litreview.snapshot import CuratedJudgement
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Slightly below the 5-fold cross-validated accuracy measured by evaluation/direction.py (73.8%).

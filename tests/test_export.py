@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 
 import litreview._io
-import litreview.export as ex
+import litreview.outputs.export as ex
+from litreview.corpus.records import Article, Author
 from litreview.errors import LitreviewError
-from litreview.records import Article, Author
 
 HOSTILE_TITLE = (
     '=HYPERLINK("http://evil.example","x") +1 -2 @SUM(A1) <script>alert(1)</script> '
@@ -232,8 +232,8 @@ def test_identifiers_load_as_text_with_default_readers(tmp_path):
 
 def test_every_direction_label_survives_pandas_na_parsing(tmp_path):
     """No label the exports write (directions, effects) is one of pandas' default NA strings ("null", "NA", ...)."""
-    from litreview.claims import EFFECTS
-    from litreview.evidence import DIRECTIONS
+    from litreview.corpus.claims import EFFECTS
+    from litreview.evidence.scoring import DIRECTIONS
 
     labels = [*DIRECTIONS, *EFFECTS]
     assert "no_effect" in DIRECTIONS and "null" not in DIRECTIONS

@@ -16,13 +16,20 @@ from pathlib import Path
 import pytest
 from eutils_server import FakeEutils, Record, load_templates
 
-from litreview.claims import Mechanism
-from litreview.eutils import EutilsClient, EutilsWarning, RateLimiter
-from litreview.fetch import fetch_ids, fetch_query, refresh, refresh_snapshot, search_query
-from litreview.queries import build_query
-from litreview.records import Article
+from litreview.corpus.claims import Mechanism
+from litreview.corpus.queries import build_query
+from litreview.corpus.records import Article
+from litreview.corpus.snapshot import (
+    CuratedJudgement,
+    Provenance,
+    SearchResult,
+    Snapshot,
+    load_snapshot,
+    write_snapshot,
+)
 from litreview.settings import Settings
-from litreview.snapshot import CuratedJudgement, Provenance, SearchResult, Snapshot, load_snapshot, write_snapshot
+from litreview.sources.eutils import EutilsClient, EutilsWarning, RateLimiter
+from litreview.sources.fetch import fetch_ids, fetch_query, refresh, refresh_snapshot, search_query
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,7 +190,7 @@ def test_fetch_killed_with_sigkill_resumes_from_cache(tmp_path):
     records = corpus(300)
     cache, out = tmp_path / "cache", tmp_path / "out.jsonl"
     env = {**os.environ, "NCBI_EMAIL": "dev@example.org", "NCBI_API_KEY": SECRET}
-    argv = [sys.executable, "-m", "litreview.cli", "fetch", "--query", "ketamine", "--out", str(out),
+    argv = [sys.executable, "-m", "litreview.cli.main", "fetch", "--query", "ketamine", "--out", str(out),
             "--cache", str(cache), "--batch-size", "20"]
     with server(records, {"ketamine": list(records)}, latency=(0.15, 0.15)) as fake:
         env["LITREVIEW_EUTILS_URL"] = fake.url
@@ -209,7 +216,7 @@ def test_fetch_killed_with_sigkill_resumes_from_cache(tmp_path):
 
 
 def test_cli_fetch_needs_email_and_paired_options(capsys):
-    from litreview.cli import main
+    from litreview.cli.main import main
 
     assert main(["fetch", "--query", "ketamine", "--out", "x.jsonl"]) == 1
     assert "NCBI_EMAIL" in capsys.readouterr().err
@@ -237,7 +244,7 @@ def _refresh_corpus(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
 
 @pytest.mark.parametrize("bad", ["banana", "2026-02-30", "20261129", "2026-1-5"])
 def test_fetch_date_is_validated_before_anything_runs(tmp_path, bad, capsys):
-    from litreview.cli import main
+    from litreview.cli.main import main
 
     records = corpus(300)
     corpus_dir, terms = _refresh_corpus(tmp_path)
@@ -287,7 +294,7 @@ def test_long_fetch_shows_progress_on_a_terminal_only(tmp_path, tty):
     records = corpus(300)
     corpus_dir, terms = _refresh_corpus(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    argv = [sys.executable, "-m", "litreview.cli", "fetch", "--corpus", str(corpus_dir), "--cache",
+    argv = [sys.executable, "-m", "litreview.cli.main", "fetch", "--corpus", str(corpus_dir), "--cache",
             str(tmp_path / "cache"), "--batch-size", "20", "--date", "2026-01-01"]
     with server(records, terms, latency=(0.05, 0.05)) as fake:
         env.update(NCBI_EMAIL="dev@example.org", LITREVIEW_EUTILS_URL=fake.url)

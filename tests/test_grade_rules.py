@@ -14,11 +14,11 @@ import pytest
 from test_appraisal import appraised
 from test_synthesis import CLAIM, EFFICACY, study, table
 
-from litreview.claims import Claim, ClaimSource
-from litreview.decisions import GRADE_TARGETS, GRADED_VERDICTS, DecisionLog, make_decision
-from litreview.grade_rules import direction_code, direction_shares
-from litreview.robustness import judge_queue, study_roles
-from litreview.synthesis import DOMAINS, VERDICT_CODES, synthesize_claim
+from litreview.corpus.claims import Claim, ClaimSource
+from litreview.corpus.decisions import GRADE_TARGETS, GRADED_VERDICTS, DecisionLog, make_decision
+from litreview.synthesis.grade import DOMAINS, VERDICT_CODES, synthesize_claim
+from litreview.synthesis.grade_rules import direction_code, direction_shares
+from litreview.synthesis.roles import judge_queue, study_roles
 
 ANIMAL = {"design": "experimental", "population": "animal", "n": None,
           "indirectness": "population: animal evidence for a claim about people", "indirect_levels": 2}
@@ -202,14 +202,13 @@ def test_an_influential_machine_judgement_needs_a_reviewer() -> None:
 
 
 def test_the_judge_queue_lists_judgements_that_need_a_reviewer_first() -> None:
-    rows = table(study("v", n=300), study("light", n=4, review_status="unverified"),
-                 study("heavy", n=300, review_status="unverified"), study("c", n=50, review_status="conflict",
-                                                                        votes=False))
+    rows = table(study("v", n=300), study("light", n=4, review_status="unverified", auto_confidence=0.4),
+                 study("heavy", n=300, review_status="unverified", auto_confidence=0.9),
+                 study("lighter", n=4, review_status="unverified", auto_confidence=0.3))
     verdict = synthesize_claim(CLAIM, rows)
     queue = judge_queue(study_roles(rows, [verdict]))
-    assert list(queue["key"]) == ["heavy", "light", "c"]
+    assert list(queue["key"]) == ["heavy", "lighter", "light"]  # influence first, then least confident
     assert queue["needs_reviewer"].tolist() == [True, False, False]
-    assert queue.loc[0, "why"].startswith("needs a reviewer") and queue.loc[2, "why"] == "reviewers disagree"
 
 
 # -- rating up -------------------------------------------------------------------------------------

@@ -19,10 +19,19 @@ pytest.importorskip("pyarrow", reason="mirror extra (pyarrow) not installed")
 from dask.distributed import Client, LocalCluster  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from litreview import cli  # noqa: E402
-from litreview.claims import Mechanism  # noqa: E402
+from litreview.cli import main as cli  # noqa: E402
+from litreview.corpus.claims import Mechanism  # noqa: E402
+from litreview.corpus.records import Article  # noqa: E402
+from litreview.corpus.snapshot import (  # noqa: E402
+    CuratedJudgement,
+    Provenance,
+    SearchResult,
+    Snapshot,
+    load_snapshot,
+    write_snapshot,
+)
 from litreview.errors import ConfigError, MirrorError  # noqa: E402
-from litreview.mirror import (  # noqa: E402
+from litreview.sources.mirror import (  # noqa: E402
     arrow_schema,
     build_mirror,
     find_inputs,
@@ -31,16 +40,7 @@ from litreview.mirror import (  # noqa: E402
     refresh_from_mirror,
     search_mirror,
 )
-from litreview.pubmed_xml import parse_pubmed_xml  # noqa: E402
-from litreview.records import Article  # noqa: E402
-from litreview.snapshot import (  # noqa: E402
-    CuratedJudgement,
-    Provenance,
-    SearchResult,
-    Snapshot,
-    load_snapshot,
-    write_snapshot,
-)
+from litreview.sources.pubmed_xml import parse_pubmed_xml  # noqa: E402
 
 OLD_TITLE_PMID = "2930949"  # "Low back pain." (1985), revised in the update file
 DELETED_PMID = "9997"  # deleted by the update file's DeleteCitation
@@ -264,7 +264,7 @@ def test_refresh_from_mirror_records_origin_mirror(mirror):
 
 
 def test_refresh_from_mirror_finds_mechanism_hits(mirror, monkeypatch):
-    monkeypatch.setattr("litreview.queries.DRUG_TERMS", ("pain",))
+    monkeypatch.setattr("litreview.corpus.queries.DRUG_TERMS", ("pain",))
     mechanism = Mechanism("back", "Back", ("differential diagnosis",), ("Spinal Stenosis",))
     snapshot = Snapshot(records=(), searches={}, provenance={})
     done = refresh_from_mirror(snapshot, {"back": mechanism}, mirror, "2026-11-23")
@@ -320,7 +320,7 @@ def test_unreachable_scheduler_is_one_line(baseline, tmp_path, capsys):
 
 
 def test_cli_fetch_from_mirror_refreshes_the_snapshot(mirror, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("litreview.queries.DRUG_TERMS", ("pain",))
+    monkeypatch.setattr("litreview.corpus.queries.DRUG_TERMS", ("pain",))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "mechanisms.toml").write_text('[[mechanism]]\nkey = "back"\nlabel = "Back"\n'

@@ -21,6 +21,6 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
 
 
 def test_parser_import_does_not_load_pandas_or_matplotlib() -> None:
-    code = "import sys, litreview.pubmed_xml; print(sorted({'pandas', 'matplotlib'} & set(sys.modules)))"
+    code = "import sys, litreview.sources.pubmed_xml; print(sorted({'pandas', 'matplotlib'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -9,11 +9,11 @@ import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
 from conftest import CORPUS
-from litreview.decisions import load_decisions
-from litreview.evidence import score_evidence
-from litreview.panel import JudgingPanel, ScreeningPanel, highlight
-from litreview.review import load_corpus
-from litreview.screen import screen_records
+from litreview.corpus.decisions import load_decisions
+from litreview.corpus.layout import load_corpus
+from litreview.evidence.scoring import score_evidence
+from litreview.screening.rules import screen_records
+from litreview.workbench.panels import JudgingPanel, ScreeningPanel, highlight
 
 
 @pytest.fixture
@@ -45,7 +45,8 @@ def test_screening_panel_logs_each_click_and_retrains(log_path: Path) -> None:
     first = panel.current
     assert panel.state.ranked_by == "rules" and "Ketamine" in panel.body.value and "<mark" in panel.body.value
     panel.buttons["include"].click()
-    assert panel.current != first and log_path.read_text().count("\n") == 1
+    mine = log_path.parent / "decisions" / "alice.jsonl"  # each reviewer appends to their own file
+    assert panel.current != first and mine.read_text().count("\n") == 1 and not log_path.exists()
     second = panel.current
     panel.exclude_reason.value = "wrong population"
     panel.reason.value = "adolescents only"
@@ -69,7 +70,7 @@ def test_screening_panel_refuses_a_click_without_a_reviewer(log_path: Path) -> N
     shown = panel.current
     panel.buttons["include"].click()
     assert "not recorded" in panel.status.value and "reviewer" in panel.status.value
-    assert panel.current == shown and not log_path.exists()
+    assert panel.current == shown and not log_path.exists() and not (log_path.parent / "decisions").exists()
 
 
 def test_screening_panel_ends_when_nothing_is_left(log_path: Path) -> None:

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
-from litreview.decisions import DecisionLog, make_decision
+from litreview.corpus.decisions import DecisionLog, make_decision
 from litreview.errors import DatasetError
-from litreview.priority import (
+from litreview.screening.priority import (
     DRY_RUN,
     Prioritizer,
     ScreeningModel,
@@ -22,7 +22,7 @@ from litreview.priority import (
     screening_metrics,
     simulate_screening,
 )
-from litreview.screen import screen_records
+from litreview.screening.rules import screen_records
 
 #: 12 records: the 4 includes share a vocabulary the excludes lack.
 TITLES = [

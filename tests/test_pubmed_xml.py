@@ -1,4 +1,4 @@
-"""PubMed XML parser (litreview.pubmed_xml) and the ``litreview parse`` command.
+"""PubMed XML parser (litreview.sources.pubmed_xml) and the ``litreview parse`` command.
 
 Real NCBI files from ../shared/data are checked against values read from the XML by hand; the small
 fixtures in tests/data/xml/ each exercise one edge case (see the comment at the top of each file).
@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from litreview import cli
+from litreview.cli import main as cli
+from litreview.corpus.records import FRAME_COLUMNS, Article, records_to_frame
 from litreview.errors import ParseError
-from litreview.pubmed_xml import iter_pubmed_xml, parse_pubmed_xml
-from litreview.records import FRAME_COLUMNS, Article, records_to_frame
+from litreview.sources.pubmed_xml import iter_pubmed_xml, parse_pubmed_xml
 
 XML = Path(__file__).parent / "data" / "xml"
 
@@ -542,7 +542,7 @@ def test_cli_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
 def test_cli_parse_stops_quietly_when_the_reader_closes_the_pipe(shared: Path) -> None:
     """`litreview parse FILE | head`: no BrokenPipeError traceback."""
     files = [str(shared / "data" / "medline" / "test_current_medline.xml.gz")] * 200
-    script = "import sys; from litreview.cli import main; sys.exit(main(sys.argv[1:]))"
+    script = "import sys; from litreview.cli.main import main; sys.exit(main(sys.argv[1:]))"
     with subprocess.Popen([sys.executable, "-c", script, "parse", *files],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stderr is not None

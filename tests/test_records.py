@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from litreview.records import (
+from litreview.corpus.records import (
     AbstractSection,
     Article,
     Author,
@@ -76,7 +76,7 @@ def test_to_json_is_the_json_dumps_text() -> None:
 
 
 def test_to_json_is_the_json_dumps_text_for_real_records(shared: Path) -> None:
-    from litreview.pubmed_xml import iter_pubmed_xml
+    from litreview.sources.pubmed_xml import iter_pubmed_xml
 
     fixtures = Path(__file__).parent / "data" / "xml"
     paths = [*(fixtures / f"{name}.xml" for name in ("book", "dates", "markup", "medline_citation_set", "references",

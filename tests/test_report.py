@@ -12,9 +12,9 @@ from lxml import html as lxml_html
 
 import litreview as lr
 from conftest import CORPUS
-from litreview.records import Article
-from litreview.report import ReportContext, render_report
-from litreview.review import Review, report_context
+from litreview.corpus.records import Article
+from litreview.outputs.report import ReportContext, render_report
+from litreview.workbench.pipeline import Review, report_context
 
 
 @pytest.fixture(scope="module")

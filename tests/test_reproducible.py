@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from litreview.review import build_review, write_review
+from litreview.workbench.pipeline import build_review, write_review
 
 LEVELS = ["very low", "low", "moderate", "high"]
 DOMAIN_COLUMNS = ["risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias", "other"]

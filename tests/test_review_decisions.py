@@ -11,13 +11,13 @@ import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
 from conftest import CORPUS
-from litreview.claims import Claim
-from litreview.decisions import DecisionLog, make_decision
-from litreview.evidence import assessments_to_frame, score_evidence
-from litreview.records import Article, MeshHeading, PublicationType
-from litreview.review import build_review
-from litreview.screen import screen_records
-from litreview.snapshot import Provenance, load_snapshot, write_snapshot
+from litreview.corpus.claims import Claim
+from litreview.corpus.decisions import DecisionLog, load_decisions, make_decision
+from litreview.corpus.records import Article, MeshHeading, PublicationType
+from litreview.corpus.snapshot import Provenance, load_snapshot, write_snapshot
+from litreview.evidence.scoring import assessments_to_frame, score_evidence
+from litreview.screening.rules import screen_records
+from litreview.workbench.pipeline import build_review
 
 CLAIM = Claim("cortisol_reduction", "stress_hpa", "mechanism", "ketamine decreases cortisol", "ketamine",
               "decreases", "cortisol", ())
@@ -59,7 +59,7 @@ def test_two_reviewers_disagreeing_leave_the_pair_in_conflict() -> None:
     log = log_of(make_decision("1", "judge", "alice", claim=CLAIM.id, direction="contradicts", time=T1),
                  make_decision("1", "judge", "bob", claim=CLAIM.id, direction="supports", time=T2))
     [a] = score_evidence([RCT], [CLAIM], [("1", CLAIM.id)], decisions=log)
-    assert a.review_status == "conflict" and a.judged_by == "automatic"
+    assert a.review_status == "disputed" and a.judged_by == "automatic"
     resolved = log_of(*log, make_decision("1", "judge", "carol", claim=CLAIM.id, direction="no_effect",
                                           resolution=True, time=T3))
     [a] = score_evidence([RCT], [CLAIM], [("1", CLAIM.id)], decisions=resolved)
@@ -78,7 +78,7 @@ def test_reviewer_exclusion_shows_in_the_screening_log_with_its_reason() -> None
     assert result.log.set_index("key").loc["2", "screened_by"] == "rules"
     assert result.included() == ["2"] and all(k != "1" for k, _ in result.pairs)
     counts = result.counts.set_index("mechanism").loc["bdnf"]
-    assert counts["excluded: wrong study design"] == 1 and counts["excluded"] == 1 and counts["conflicts"] == 0
+    assert counts["excluded: wrong study design"] == 1 and counts["excluded"] == 1 and counts["disputed"] == 0
 
 
 def test_reviewer_inclusion_and_judgement_bring_a_rule_excluded_record_to_scoring() -> None:
@@ -91,14 +91,20 @@ def test_reviewer_inclusion_and_judgement_bring_a_rule_excluded_record_to_scorin
     assert ("1", "bdnf_increase") in result.pairs
 
 
-def test_screening_conflict_goes_no_further() -> None:
+def test_a_screening_conflict_keeps_the_record_visible_as_disputed() -> None:
     records = [article("1", "Ketamine increases BDNF in depression")]
     log = log_of(make_decision("1", "screen", "alice", decision="exclude", reason="off topic", time=T1),
                  make_decision("1", "screen", "bob", decision="include", time=T2))
     result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, log)
     row = result.log.iloc[0]
-    assert row["decision"] == "conflict" and row["reason"].startswith("reviewers disagree: alice: exclude (off topic)")
-    assert result.pairs == () and result.counts.set_index("mechanism").loc["bdnf", "conflicts"] == 1
+    assert row["decision"] == "disputed" and row["reason"].startswith("reviewers disagree: alice: exclude (off topic)")
+    assert row["stage"] == "title/abstract" and result.disputed() == ["1"] and result.included() == []
+    assert ("1", "bdnf_increase") in result.pairs  # it goes on to scoring, marked disputed there
+    counts = result.counts.set_index("mechanism").loc["bdnf"]
+    assert (counts["screened"], counts["excluded"], counts["screen_disputed"], counts["assessed"],
+            counts["included"], counts["disputed"]) == (1, 0, 1, 0, 0, 1)
+    assessments = score_evidence(records, CLAIMS, result.pairs, decisions=log)
+    assert {a.review_status for a in assessments} == {"disputed"}
 
 
 # -- end to end through build_review --------------------------------------------------------------
@@ -125,7 +131,8 @@ def test_a_judge_decision_changes_what_synthesis_receives(corpus: Path) -> None:
     log = log.append(make_decision(key, "judge", "alice", claim=claim, direction="contradicts", time=T1))
     review = build_review(corpus)
     frame = assessments_to_frame(review.assessments).set_index(["key", "claim_id"])
-    assert frame.loc[(key, claim), "review_status"] == "conflict"  # alice against the curator: a conflict
+    assert frame.loc[(key, claim), "review_status"] == "disputed"  # alice against the curator: a conflict
+    log = load_decisions(corpus / "decisions.jsonl", load_snapshot(corpus / "snapshot"))
     log.append(make_decision(key, "judge", "carol", claim=claim, direction="contradicts", resolution=True, time=T2))
     after = assessments_to_frame(build_review(corpus).assessments).set_index(["key", "claim_id"]).loc[(key, claim)]
     assert (after["judged_by"], after["review_status"], after["direction"]) == (
@@ -156,7 +163,12 @@ def test_decisions_change_a_verdict_end_to_end(corpus: Path) -> None:
                                    reason="salivary cortisol rose after the stressor in both arms", time=T1))
     conflicted = _verdict(corpus, "cortisol_reduction")
     assert conflicted.n_conflicts == 1 and conflicted.n_body == 2  # left out until resolved
-    assert any("reviewers disagree" in note and "Costi 2022" in note for note in conflicted.footnotes)
+    assert any("disputed by reviewers" in note and "Costi 2022" in note for note in conflicted.footnotes)
+    # the verdict with the disputed study voting (at the curator's reading, still in use) is shown beside it
+    assert conflicted.verdict_code != before.verdict_code and conflicted.verdict_with_disputed == "not_supported"
+    assert any(note.startswith("Disputed by reviewers, left out of the vote until resolved: Costi 2022")
+               and "would be not supported" in note for note in conflicted.footnotes)
+    log = load_decisions(corpus / "decisions.jsonl", load_snapshot(corpus / "snapshot"))
     log.append(make_decision(costi, "judge", "carol", claim="cortisol_reduction", direction="contradicts",
                              resolution=True, time=T2))
     after = _verdict(corpus, "cortisol_reduction")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from litreview.claims import Claim, ClaimSource, Mechanism
-from litreview.records import Article, MeshHeading
-from litreview.screen import EXCLUSION_REASONS, find_duplicates, normalize_title, screen_records
-from litreview.snapshot import CuratedJudgement, SearchResult, Snapshot
+from litreview.corpus.claims import Claim, ClaimSource, Mechanism
+from litreview.corpus.records import Article, MeshHeading
+from litreview.corpus.snapshot import CuratedJudgement, SearchResult, Snapshot
+from litreview.screening.rules import EXCLUSION_REASONS, find_duplicates, normalize_title, screen_records
 
 BDNF = Mechanism("bdnf", "BDNF", ("BDNF", "brain-derived neurotrophic factor"), ("Brain-Derived Neurotrophic Factor",))
 CLAIMS = [

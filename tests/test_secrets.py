@@ -18,8 +18,8 @@ import pytest
 from eutils_server import FakeEutils, Record, load_templates
 
 from litreview.errors import EutilsError
-from litreview.eutils import EutilsClient, RateLimiter
 from litreview.settings import Settings
+from litreview.sources.eutils import EutilsClient, RateLimiter
 
 DATA = Path(__file__).parent / "data"
 SECRET = "SECRET-KEY-c0ffee42"
@@ -56,7 +56,7 @@ def _elsewhere(other: FakeEutils, endpoint: str) -> str:
 def _cli_fetch(fake: FakeEutils, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """``litreview fetch --query ketamine`` in a subprocess with the key set."""
     env = {**os.environ, "NCBI_EMAIL": "dev@example.org", "NCBI_API_KEY": SECRET, "LITREVIEW_EUTILS_URL": fake.url}
-    argv = [sys.executable, "-m", "litreview.cli", "fetch", "--query", "ketamine", "--out", str(tmp_path / "x.jsonl"),
+    argv = [sys.executable, "-m", "litreview.cli.main", "fetch", "--query", "ketamine", "--out", str(tmp_path / "x.jsonl"),
             "--cache", str(tmp_path / "cache")]
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
 
@@ -154,7 +154,7 @@ def test_debug_logging_never_shows_the_key(fake):
     script = textwrap.dedent(f"""
         import logging, sys
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
-        from litreview.eutils import EutilsClient
+        from litreview.sources.eutils import EutilsClient
         from litreview.settings import Settings
         client = EutilsClient(Settings(email="dev@example.org", api_key={SECRET!r}, eutils_url={fake.url!r}),
                               max_attempts=2, backoff=0.01)

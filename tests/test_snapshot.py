@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from litreview.claims import load_claims, load_mechanisms
-from litreview.cli import main
+from litreview.cli.main import main
+from litreview.corpus.claims import load_claims, load_mechanisms
+from litreview.corpus.snapshot import Snapshot, build_snapshot_from_register, load_snapshot, write_snapshot
 from litreview.errors import CorpusError
-from litreview.review import build_review
-from litreview.snapshot import Snapshot, build_snapshot_from_register, load_snapshot, write_snapshot
+from litreview.workbench.pipeline import build_review
 
 SNAPSHOT_FILES = ("records.jsonl", "provenance.jsonl", "curated.jsonl", "searches.json")
 
@@ -190,7 +190,7 @@ import os, resource, signal, sys
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from test_snapshot import changed_snapshot
-from litreview.snapshot import load_snapshot, write_snapshot
+from litreview.corpus.snapshot import load_snapshot, write_snapshot
 
 target, event, nth, action = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 new = changed_snapshot(load_snapshot(target), verified_via="https://example.org/" + "v" * 3000)

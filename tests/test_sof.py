@@ -8,10 +8,10 @@ import pytest
 from test_synthesis import study, table
 
 from conftest import CORPUS
-from litreview.claims import Claim, ClaimPart, ClaimSource
-from litreview.review import Review, build_review, write_review
-from litreview.sof import GRADE_LEGEND, SOF_TABLE_COLUMNS, plain_language, sof_tables
-from litreview.synthesis import synthesize_claim
+from litreview.corpus.claims import Claim, ClaimPart, ClaimSource
+from litreview.synthesis.grade import synthesize_claim
+from litreview.synthesis.sof import GRADE_LEGEND, SOF_TABLE_COLUMNS, plain_language, sof_tables
+from litreview.workbench.pipeline import Review, build_review, write_review
 
 CLAIM = Claim(id="pain", mechanism="clinical", kind="clinical_efficacy", statement="Ketamine relieves chronic pain.",
               subject="ketamine", effect="improves", outcome="chronic pain", sources=(ClaimSource("a.txt", "q"),))

@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
-import litreview.stopping
-from litreview.decisions import DecisionLog, make_decision
+import litreview.screening.stopping
+from litreview.corpus.decisions import DecisionLog, make_decision
 from litreview.errors import DatasetError
-from litreview.priority import Prioritizer, read_labelled_csv, simulate_screening
-from litreview.screen import screen_records
-from litreview.stopping import IncludesLeft, estimate_includes_left
+from litreview.screening.priority import Prioritizer, read_labelled_csv, simulate_screening
+from litreview.screening.rules import screen_records
+from litreview.screening.stopping import IncludesLeft, estimate_includes_left
 
 
 def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(litreview.stopping).failed == 0
+    assert doctest.testmod(litreview.screening.stopping).failed == 0
 
 
 def test_a_ranking_that_ran_dry_leaves_next_to_nothing() -> None:

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from conftest import CORPUS
-from litreview.appraisal import APPRAISAL_COLUMNS
-from litreview.claims import Claim, ClaimPart, ClaimSource, FactCheck
-from litreview.review import Review, build_review
-from litreview.summary import SOF_COLUMNS, summary_of_findings, verdicts_to_frame
-from litreview.synthesis import CERTAINTY_LEVELS, DOMAINS, VERDICT_CODES, synthesize, synthesize_claim
+from litreview.corpus.claims import Claim, ClaimPart, ClaimSource, FactCheck
+from litreview.synthesis.appraisal import APPRAISAL_COLUMNS
+from litreview.synthesis.grade import CERTAINTY_LEVELS, DOMAINS, VERDICT_CODES, synthesize, synthesize_claim
+from litreview.synthesis.summary import SOF_COLUMNS, summary_of_findings, verdicts_to_frame
+from litreview.workbench.pipeline import Review, build_review
 
 CLAIM = Claim(
     id="cortisol_reduction", mechanism="stress_hpa", kind="mechanism_in_people",

@@ -1,29 +1,32 @@
 """litreview: check health claims against the biomedical literature.
 
-The package is one module per pipeline stage; the names an analyst needs are
+The package has one subpackage per pipeline stage, in order (see DESIGN.md):
+``corpus`` (vocabulary, records, claims, queries, snapshot, decisions, layout),
+``sources`` (E-utilities, PubMed XML, fetch, mirror), ``screening``, ``evidence``
+(classification, the direction judge, scoring), ``synthesis`` (appraisal, GRADE,
+summary tables), ``outputs`` (export, bibliography, report, plots),
+``workbench`` (pipeline, panels) and ``cli``. The names an analyst needs are
 re-exported here so a notebook can ``import litreview as lr``:
 
 ==========  ======================================================================
-claims      :func:`load_mechanisms`, :func:`load_claims`, :func:`claims_to_frame`
-search      :func:`build_queries`, :func:`queries_to_frame`, :class:`EutilsClient`,
-            :func:`refresh_snapshot`
-records     :class:`Article`, :func:`records_to_frame`, :func:`iter_pubmed_xml`,
-            :func:`parse_pubmed_xml`
-snapshot    :func:`load_snapshot`, :func:`write_snapshot`, :func:`provenance_to_frame`,
-            :func:`searches_to_frame`, :func:`curated_to_frame`
-screen      :func:`screen_records`, :class:`Prioritizer` (active-learning queue),
+corpus      :func:`load_mechanisms`, :func:`load_claims`, :func:`claims_to_frame`,
+            :func:`build_queries`, :func:`queries_to_frame`, :class:`Article`,
+            :func:`records_to_frame`, :func:`load_snapshot`, :func:`write_snapshot`,
+            :func:`provenance_to_frame`, :func:`searches_to_frame`, :func:`curated_to_frame`,
+            :func:`load_decisions`, :func:`make_decision`, :class:`DecisionLog` (reviewers'
+            log: conflicts, kappa), :func:`find_corpus`, :func:`load_corpus`
+sources     :class:`EutilsClient`, :func:`refresh_snapshot`, :func:`iter_pubmed_xml`,
+            :func:`parse_pubmed_xml`, :func:`build_mirror`, :func:`search_mirror`,
+            :func:`open_mirror` (the mirror needs the ``mirror`` extra: Dask, PyArrow, DuckDB)
+screening   :func:`screen_records`, :class:`Prioritizer` (active-learning queue),
             :func:`simulate_screening`, :func:`screening_metrics`, :func:`read_labelled_csv`,
             :func:`estimate_includes_left` (the stopping aid)
-decisions   :func:`load_decisions`, :func:`make_decision`, :class:`DecisionLog` (reviewers'
-            log: conflicts, kappa), :class:`ScreeningPanel`, :class:`JudgingPanel` (ipywidgets)
-score       :func:`load_rubric`, :func:`score_evidence`, :func:`assessments_to_frame`
-appraisal   :func:`appraise` (stream, GRADE start, risk of bias, indirectness, weight)
-synthesis   :func:`synthesize`; tables :func:`verdicts_to_frame`, :func:`summary_of_findings`
-review      :func:`find_corpus`, :func:`load_corpus`, :func:`build_review`,
-            :func:`review_figures`, :func:`write_review`, the ``plot_*`` figures
-export      :func:`export_review`, :func:`parse_formats`
-mirror      :func:`build_mirror`, :func:`search_mirror`, :func:`open_mirror` (needs the
-            ``mirror`` extra: Dask, PyArrow, DuckDB)
+evidence    :func:`load_rubric`, :func:`score_evidence`, :func:`assessments_to_frame`
+synthesis   :func:`appraise` (stream, GRADE start, risk of bias, indirectness, weight),
+            :func:`synthesize`; tables :func:`verdicts_to_frame`, :func:`summary_of_findings`
+outputs     :func:`export_review`, :func:`parse_formats`, the ``plot_*`` figures
+workbench   :func:`build_review`, :func:`review_figures`, :func:`write_review`,
+            :class:`ScreeningPanel`, :class:`JudgingPanel` (ipywidgets)
 ==========  ======================================================================
 """
 
@@ -47,37 +50,37 @@ from .errors import (
 from .settings import Settings
 
 #: Public name -> module that defines it. Modules load on first use (PEP 562), so
-#: ``import litreview.pubmed_xml`` or the CLI do not pay for pandas and matplotlib.
+#: ``import litreview.sources.pubmed_xml`` or the CLI do not pay for pandas and matplotlib.
 _EXPORTS: dict[str, str] = {
     # claims register
-    **dict.fromkeys(("Claim", "Mechanism", "load_mechanisms", "load_claims", "claims_to_frame"), "claims"),
+    **dict.fromkeys(("Claim", "Mechanism", "load_mechanisms", "load_claims", "claims_to_frame"), "corpus.claims"),
     # search and fetch
-    **dict.fromkeys(("build_queries", "queries_to_frame"), "queries"),
-    **dict.fromkeys(("EutilsClient", "EutilsWarning"), "eutils"),
-    **dict.fromkeys(("fetch_query", "refresh_snapshot"), "fetch"),
+    **dict.fromkeys(("build_queries", "queries_to_frame"), "corpus.queries"),
+    **dict.fromkeys(("EutilsClient", "EutilsWarning"), "sources.eutils"),
+    **dict.fromkeys(("fetch_query", "refresh_snapshot"), "sources.fetch"),
     # records
-    **dict.fromkeys(("Article", "records_to_frame"), "records"),
-    **dict.fromkeys(("iter_pubmed_xml", "parse_pubmed_xml"), "pubmed_xml"),
+    **dict.fromkeys(("Article", "records_to_frame"), "corpus.records"),
+    **dict.fromkeys(("iter_pubmed_xml", "parse_pubmed_xml"), "sources.pubmed_xml"),
     # snapshot
     **dict.fromkeys(("Snapshot", "load_snapshot", "write_snapshot", "provenance_to_frame", "searches_to_frame",
-                     "curated_to_frame"), "snapshot"),
+                     "curated_to_frame"), "corpus.snapshot"),
     # screening, scoring, synthesis
-    **dict.fromkeys(("ScreeningResult", "screen_records"), "screen"),
-    **dict.fromkeys(("Prioritizer", "simulate_screening", "screening_metrics", "read_labelled_csv"), "priority"),
-    **dict.fromkeys(("IncludesLeft", "estimate_includes_left"), "stopping"),
-    **dict.fromkeys(("Decision", "DecisionLog", "load_decisions", "make_decision"), "decisions"),
-    **dict.fromkeys(("ScreeningPanel", "JudgingPanel"), "panel"),
-    **dict.fromkeys(("StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame"), "evidence"),
-    **dict.fromkeys(("appraise",), "appraisal"),
-    **dict.fromkeys(("ClaimVerdict", "synthesize"), "synthesis"),
-    **dict.fromkeys(("verdicts_to_frame", "summary_of_findings"), "summary"),
+    **dict.fromkeys(("ScreeningResult", "screen_records"), "screening.rules"),
+    **dict.fromkeys(("Prioritizer", "simulate_screening", "screening_metrics", "read_labelled_csv"), "screening.priority"),
+    **dict.fromkeys(("IncludesLeft", "estimate_includes_left"), "screening.stopping"),
+    **dict.fromkeys(("Decision", "DecisionLog", "load_decisions", "make_decision"), "corpus.decisions"),
+    **dict.fromkeys(("ScreeningPanel", "JudgingPanel"), "workbench.panels"),
+    **dict.fromkeys(("StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame"), "evidence.scoring"),
+    **dict.fromkeys(("appraise",), "synthesis.appraisal"),
+    **dict.fromkeys(("ClaimVerdict", "synthesize"), "synthesis.grade"),
+    **dict.fromkeys(("verdicts_to_frame", "summary_of_findings"), "synthesis.summary"),
     # review, plots, export
-    **dict.fromkeys(("Review", "find_corpus", "load_corpus", "build_review", "review_figures", "write_review"),
-                    "review"),
-    **dict.fromkeys(("plot_evidence_map", "plot_prisma_flow", "plot_timeline"), "plots"),
-    **dict.fromkeys(("ALL_FORMATS", "export_review", "parse_formats"), "export"),
+    **dict.fromkeys(("find_corpus", "load_corpus"), "corpus.layout"),
+    **dict.fromkeys(("Review", "build_review", "review_figures", "write_review"), "workbench.pipeline"),
+    **dict.fromkeys(("plot_evidence_map", "plot_prisma_flow", "plot_timeline"), "outputs.plots"),
+    **dict.fromkeys(("ALL_FORMATS", "export_review", "parse_formats"), "outputs.export"),
     # offline PubMed mirror (the functions need the ``mirror`` extra)
-    **dict.fromkeys(("MirrorBuild", "build_mirror", "search_mirror", "open_mirror"), "mirror"),
+    **dict.fromkeys(("MirrorBuild", "build_mirror", "search_mirror", "open_mirror"), "sources.mirror"),
 }
 
 __version__ = version("litreview")

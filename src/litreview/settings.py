@@ -22,12 +22,16 @@ __all__ = [
     "DEFAULT_CORPUS_DIR",
     "DEFAULT_OUTPUT_DIR",
     "Settings",
+    "PROJECT_FILE",
+    "judge_min_confidence",
 ]
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 DEFAULT_TOOL = "litreview"
 DEFAULT_CORPUS_DIR = "corpus"
 DEFAULT_OUTPUT_DIR = "output"
+#: Optional project settings in a corpus folder (``[judge] min_confidence = 0.6``).
+PROJECT_FILE = "litreview.toml"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,9 @@ class Settings:
     seeds_dir : Path or None
         Seed articles directory (``LITREVIEW_SEEDS``) that ``litreview check``
         verifies the claims' quotes against.
+    reviewer : str
+        Who records decisions (``LITREVIEW_REVIEWER``), unless ``--reviewer``
+        names someone; there is no shared default.
     """
 
     email: str = ""
@@ -57,13 +64,14 @@ class Settings:
     eutils_url: str = DEFAULT_EUTILS_URL
     tool: str = DEFAULT_TOOL
     seeds_dir: Path | None = None
+    reviewer: str = ""
 
     def __post_init__(self) -> None:
         register_secret(self.api_key)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``LITREVIEW_EUTILS_URL`` and ``LITREVIEW_SEEDS``.
+        """Read ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``LITREVIEW_EUTILS_URL``, ``LITREVIEW_SEEDS`` and ``LITREVIEW_REVIEWER``.
 
         Parameters
         ----------
@@ -83,7 +91,16 @@ class Settings:
             api_key=(env.get("NCBI_API_KEY") or "").strip() or None,
             eutils_url=url,
             seeds_dir=Path(env["LITREVIEW_SEEDS"]) if env.get("LITREVIEW_SEEDS") else None,
+            reviewer=env.get("LITREVIEW_REVIEWER", ""),
         )
+
+    def require_reviewer(self, given: str | None = None) -> str:
+        """The reviewer's name: ``given`` (a ``--reviewer`` flag) or ``LITREVIEW_REVIEWER``; ConfigError when neither."""
+        name = given if given is not None else self.reviewer
+        if not name:
+            raise ConfigError("who is deciding? give --reviewer NAME or set LITREVIEW_REVIEWER "
+                              "(there is no shared default name)")
+        return name
 
     def require_eutils_url(self) -> None:
         """Raise :class:`ConfigError` unless ``eutils_url`` is an http(s) URL with a host and a valid port."""
@@ -115,3 +132,41 @@ def _url_problem(url: str) -> str | None:
     except ValueError:  # out of range or not a number
         port_ok = False
     return None if port_ok else "has an invalid port (1-65535)"
+
+
+def judge_min_confidence(corpus: Path, override: float | None = None) -> float:
+    """The judge's abstention threshold: ``override`` (a CLI flag), else ``[judge] min_confidence``, else 0.
+
+    Parameters
+    ----------
+    corpus : Path
+        Corpus folder; its ``litreview.toml`` is read when present.
+    override : float, optional
+        A value given on the command line; wins over the file.
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+
+    Raises
+    ------
+    ConfigError
+        The file is not valid TOML, or the value is not a number between 0 and 1.
+    """
+    import tomllib
+
+    where = "--min-confidence"
+    value: object = override
+    path = Path(corpus) / PROJECT_FILE
+    if value is None and path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        value, where = data.get("judge", {}).get("min_confidence", 0.0), f"{path}: [judge] min_confidence"
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= float(value) <= 1.0:
+        raise ConfigError(f"{where} must be a number between 0 and 1, got {value!r}")
+    return float(value)

@@ -1,0 +1,225 @@
+"""The reviewer's commands: ``litreview decide``, ``litreview decisions``, ``litreview screen next|simulate``.
+
+Kept apart from :mod:`litreview.cli`, which registers them with :func:`add_commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..settings import Settings
+
+__all__ = ["add_commands", "min_confidence_option"]
+
+
+def min_confidence_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--min-confidence``."""
+    parser.add_argument("--min-confidence", type=float, default=None, metavar="C",
+                        help="machine direction calls below this confidence (0-1) become 'unclear' for a reviewer "
+                             "(default: [judge] min_confidence in the corpus's litreview.toml, else 0)")
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``decide``, ``decisions`` and ``screen`` (values are checked when a command runs, so
+    building the parser imports nothing heavy)."""
+    corpus_help = "corpus directory (default: ./corpus or the nearest parent's)"
+    reviewer_help = "who decides (one word, at most 64 characters; default: LITREVIEW_REVIEWER, required)"
+    d = sub.add_parser("decide", help="record a reviewer's decision in corpus/decisions/<reviewer>.jsonl")
+    d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...); at the grade stage the GRADE domain "
+                                              "(risk_of_bias, inconsistency, indirectness, imprecision, "
+                                              "publication_bias, other) or verdict")
+    d.add_argument("--stage", choices=("screen", "fulltext", "judge", "grade"), required=True,
+                   help="screen (title/abstract: include/exclude a record), fulltext (full-text screening of a "
+                        "record that passed), judge (a study against a claim) or grade (override a claim's GRADE "
+                        "domain or verdict, with a reason)")
+    d.add_argument("--reviewer", metavar="NAME", help=reviewer_help)
+    d.add_argument("--claim", metavar="ID", help="claim id (judge stage)")
+    choice = d.add_mutually_exclusive_group()
+    choice.add_argument("--include", dest="decision", action="store_const", const="include", help="screen: include")
+    choice.add_argument("--exclude", dest="decision", action="store_const", const="exclude", help="screen: exclude")
+    d.add_argument("--direction", help="judge: supports, contradicts, no_effect, mixed, unclear or context")
+    d.add_argument("--design", help="judge: study design (rct, cohort, experimental, ...: see docs/scoring.md)")
+    d.add_argument("--population", help="judge: human, animal, in_vitro, mixed or unknown")
+    d.add_argument("--n", type=int, metavar="N", help="judge: sample size")
+    d.add_argument("--judgement", help="grade: the domain's judgement (not serious, serious, very serious)")
+    d.add_argument("--verdict", help="grade: the verdict code (supported, partly_supported, contested, "
+                                     "not_supported, contradicted, insufficient)")
+    d.add_argument("--reason", help="screen, fulltext: one of the stage's listed reasons (default for --include: "
+                                    "meets inclusion/eligibility criteria); judge: free text; grade: why (required)")
+    d.add_argument("--note", help="free-text note")
+    d.add_argument("--resolve", "--resolution", dest="resolution", action="store_true",
+                   help="this decision settles a conflict between reviewers (give --reason or --note: why)")
+    d.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    d.set_defaults(func=_cmd_decide)
+
+    s = sub.add_parser("decisions", help="the decisions log: history, conflicts, agreement between reviewers")
+    s.add_argument("--conflicts", action="store_true", help="list unresolved conflicts between reviewers")
+    s.add_argument("--kappa", action="store_true", help="Cohen's kappa between reviewers, per stage")
+    s.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    s.set_defaults(func=_cmd_decisions)
+
+    p = sub.add_parser("screen", help="prioritised screening: the next records to screen, or a simulation")
+    # the same sub-command table as the top level: descriptions and --debug for nested commands too
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION", action=type(sub))
+    n = actions.add_parser("next", help="the unscreened records, most likely include first; with --stage judge, "
+                                        "the pairs the machine judged that await a reviewer: those that "
+                                        "need one first, then least confident first")
+    n.add_argument("--stage", choices=("screen", "judge"), default="screen",
+                   help="screen (records to include or exclude, default) or judge ((study, claim) pairs to check)")
+    n.add_argument("--n", type=int, default=10, help="how many to list (default: 10)")
+    n.add_argument("--reviewer", metavar="NAME", help="records this reviewer has not screened, blind to the other "
+                                                      "reviewers' decisions (default: LITREVIEW_REVIEWER, required)")
+    n.add_argument("--conflicts", action="store_true", help="list the resolution queue instead: records reviewers "
+                                                            "disagree on, at either screening stage")
+    n.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    min_confidence_option(n)
+    n.set_defaults(func=_cmd_screen_next)
+    m = actions.add_parser("simulate", help="replay a labelled review (title, abstract, label_included) and report "
+                                            "WSS@95, recall@10%% and the fraction screened to find every include")
+    m.add_argument("dataset", type=Path, metavar="DATASET.csv")
+    m.add_argument("--seed", type=int, default=0, help="chooses the prior include and exclude (default: 0)")
+    m.add_argument("--out", type=Path, default=None, metavar="ORDER.csv",
+                   help="write the screening order (record_id, label_included, rank)")
+    m.set_defaults(func=_cmd_screen_simulate)
+
+
+def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate and append one decision; say what the item's outcome now is."""
+    from ..corpus.decisions import JUDGED_FIELDS, load_decisions, make_decision
+    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..errors import CorpusError
+
+    reviewer = settings.require_reviewer(args.reviewer)
+    root = args.corpus or find_corpus()
+    _, claims, snapshot = load_corpus(root)
+    if args.stage != "grade":
+        snapshot.record(args.key)
+    judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
+    graded = {"judgement": args.judgement, "verdict": args.verdict}
+    if args.stage == "grade":
+        if args.claim not in {c.id for c in claims}:
+            raise CorpusError(f"no claim {args.claim!r} in the claims register" if args.claim else
+                              "a grade decision needs --claim")
+        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged, **graded}
+    elif args.stage != "judge":
+        if args.decision is None:
+            raise CorpusError(f"a {args.stage} decision needs --include or --exclude")
+        values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged, **graded}
+    else:
+        if args.claim is not None and args.claim not in {c.id for c in claims}:
+            raise CorpusError(f"no claim {args.claim!r} in the claims register")
+        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged, **graded}
+    if args.resolution and not (args.reason or args.note):
+        raise CorpusError("a resolution says why: give --note (or, when judging, --reason)")
+    decision = make_decision(args.key, args.stage, reviewer, note=args.note, resolution=args.resolution, **values)
+    log = load_decisions(CorpusPaths(root).decisions, snapshot).append(decision)
+    outcome = log.outcome(*decision.item)
+    print(f"recorded {decision.describe()} on {decision.key}{' / ' + decision.claim if decision.claim else ''} "
+          f"-> {log.file_for(reviewer)}")
+    if outcome is not None and outcome.status == "conflict":
+        print(f"conflict on {', '.join(outcome.conflicting)}: {outcome.describe()} (settle it with --resolve)")
+    return 0
+
+
+def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the history, or the conflicts, or the kappa table."""
+    from ..corpus.decisions import load_decisions
+    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.snapshot import load_snapshot
+
+    paths = CorpusPaths(args.corpus or find_corpus())
+    log = load_decisions(paths.decisions, load_snapshot(paths.snapshot))
+    history = log.to_frame()
+    logged = history[history["line"] > 0].drop(columns="line")
+    conflicts = log.conflicts()
+    if args.conflicts:
+        print(conflicts.to_string(index=False) if len(conflicts) else "no unresolved conflicts")
+    if args.kappa:
+        kappa = log.kappa().round(3)
+        print(kappa.to_string(index=False) if len(kappa) else "no item decided by two reviewers yet")
+    if not (args.conflicts or args.kappa):
+        if len(logged):
+            print(logged.dropna(axis=1, how="all").fillna("").to_string(index=False))
+        reviewers = sorted(set(logged["reviewer"]))
+        print(f"{len(logged)} decisions in {paths.decisions} by {len(reviewers)} reviewers "
+              f"({', '.join(reviewers) or 'none yet'}), {len(conflicts)} unresolved conflicts; "
+              f"the curator's register adds {len(history) - len(logged)} decisions")
+    return 0
+
+
+def _cmd_judge_next(args: argparse.Namespace) -> int:
+    """List the machine-judged (study, claim) pairs no reviewer has checked: those whose judgement carries a
+    quarter of a verdict's weight or flips it first, then least confident first."""
+    from ..synthesis.roles import judge_queue
+    from ..workbench.pipeline import build_review
+
+    review = build_review(args.corpus, min_confidence=args.min_confidence)
+    queue = judge_queue(review.studies)
+    for rank, row in enumerate(queue.head(args.n).itertuples(index=False), start=1):
+        print(f"{rank}\t{row.key}\t{row.claim_id}\t{row.auto_direction}\tconfidence {row.auto_confidence:.2f}\t"
+              f"{review.snapshot.record(row.key).title}" + ("\tneeds a reviewer" if row.needs_reviewer else ""))
+    needs = int(queue["needs_reviewer"].sum())
+    print(f"{len(queue)} machine-judged pairs ({needs} needing a reviewer before their verdict stands, listed first) "
+          "await a reviewer, least confident first")
+    return 0
+
+
+def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
+    """List the next records to screen (or, with ``--stage judge``, pairs to judge) and the stopping aid."""
+    if args.stage == "judge":
+        return _cmd_judge_next(args)
+    from ..corpus.decisions import load_decisions
+    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..screening.priority import Prioritizer
+    from ..screening.rules import screen_records
+
+    root = args.corpus or find_corpus()
+    mechanisms, claims, snapshot = load_corpus(root)
+    log = load_decisions(CorpusPaths(root).decisions, snapshot)
+    if args.conflicts:
+        queue_of_conflicts = log.conflicts()
+        queue_of_conflicts = queue_of_conflicts[queue_of_conflicts["stage"] != "judge"]
+        for row in queue_of_conflicts.itertuples():
+            print(f"{row.key}\t{row.stage}\t{row.decisions}\t{snapshot.record(row.key).title}")
+        print(f"{len(queue_of_conflicts)} records in the resolution queue "
+              "(settle one with litreview decide KEY --stage STAGE --include|--exclude --resolve --note WHY)")
+        return 0
+    reviewer = settings.require_reviewer(args.reviewer)
+    queue = Prioritizer(snapshot.records, screen_records(snapshot, mechanisms, claims).log).queue(log, reviewer)
+    for rank, key in enumerate(queue.keys[: args.n], start=1):
+        score = "rules" if not queue.scores else _score_text(queue.scores[key])
+        print(f"{rank}\t{key}\t{score}\t{snapshot.record(key).title}")
+    if queue.includes_left is not None:
+        basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far); "
+                 f"{queue.includes_left.describe()}")
+    else:
+        basis = "ranked by the rules until an include and an exclude are recorded"
+    print(f"{len(queue.keys)} records to screen, {queue.since_last_include} decisions since the last include; "
+          f"{basis}")
+    return 0
+
+
+def _score_text(score: float) -> str:
+    """A model score, or why a record without text comes now."""
+    return f"{score:+.2f}" if score != float("inf") else "no text"
+
+
+def _cmd_screen_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    """Simulate screening one labelled dataset and print the metrics."""
+    from .._io import atomic_open
+    from ..screening.priority import read_labelled_csv, simulate_screening
+
+    data = read_labelled_csv(args.dataset)
+    result = simulate_screening(data["title"], data["abstract"], data["label_included"], args.seed)
+    metrics = result.metrics
+    ids = data["record_id"].to_numpy()
+    print(f"{args.dataset.name}: {len(data)} records, {int(data['label_included'].sum())} includes, seed {args.seed} "
+          f"(prior records {ids[result.priors[0]]}, {ids[result.priors[1]]}); {result.seconds:.1f} s")
+    print(f"WSS@95 {metrics.wss95:.3f}  recall@10% {metrics.recall_at_10:.3f}  "
+          f"all includes found after {metrics.fraction_to_find_all:.1%} screened")
+    if args.out is not None:
+        with atomic_open(args.out, "w") as handle:
+            result.to_frame(ids).to_csv(handle, index=False)
+        print(f"  {args.out}")
+    return 0

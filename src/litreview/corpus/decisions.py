@@ -1,0 +1,664 @@
+"""Reviewer decisions: an append-only log of who screened or judged what, when and why.
+
+Each reviewer appends to their own file, ``corpus/decisions/<reviewer>.jsonl``
+(so two reviewers working in parallel never edit one file); the older shared
+``corpus/decisions.jsonl`` is still read. Every file holds one JSON object per
+line, appended by ``litreview decide`` and by the notebook panels, never
+rewritten::
+
+    {"key": "31452104", "stage": "screen", "decision": "exclude", "reason": "wrong population",
+     "reviewer": "alice", "time": "2026-11-30T09:12:03Z"}
+    {"key": "31452104", "claim": "bdnf_increase", "stage": "judge", "direction": "contradicts",
+     "reason": "BDNF fell after ketamine", "reviewer": "alice", "time": "2026-11-30T09:13:40Z"}
+
+    {"key": "risk_of_bias", "claim": "rapid_onset", "stage": "grade", "judgement": "serious",
+     "reason": "allocation concealment unclear in both trials", "reviewer": "alice", "time": "..."}
+
+Fields: ``key`` (record key; at the ``grade`` stage, the GRADE domain or
+``verdict`` overridden), ``stage`` (``screen``: title/abstract screening,
+``fulltext``: full-text screening of what passed, ``judge``, or ``grade``: a
+reviewer's override of a claim's GRADE rating),
+``reviewer`` (one word, at most 64 characters), ``time`` (ISO 8601 with a time
+zone, stored in UTC); for ``screen`` and ``fulltext`` a ``decision``
+(``include``/``exclude``) and a ``reason`` from that stage's list
+(:data:`REASONS`); for ``judge`` a ``claim`` and at least one of
+``direction``, ``design``, ``population``, ``n`` (the vocabularies of
+:mod:`litreview.evidence`) with an optional free-text ``reason``; for ``grade``
+a ``claim``, a ``judgement`` of the domain (:data:`GRADE_JUDGEMENTS`) or a
+``verdict`` (:data:`GRADED_VERDICTS`) and a required ``reason``; optionally a
+``note`` and ``"resolution": true``.
+
+How the log is read:
+
+1. Per (record, claim, stage, reviewer) the latest decision wins (by time, then
+   by line); the full history stays in the file and in :attr:`DecisionLog.decisions`.
+2. The curator's register judgements count as one reviewer named ``curator``
+   (:meth:`DecisionLog.with_curator`), dated the day the record entered the
+   snapshot, so a later decision the curator logs replaces them.
+3. Reviewers whose latest decisions on an item agree decide it; when they
+   disagree on any field the item is a *conflict*, left out of verdicts until
+   someone logs a decision marked ``resolution``: the latest resolution then
+   decides (fields it leaves out keep the values the reviewers agree on). A
+   resolution of an item with no disagreement is refused.
+4. Screening is blind: :meth:`DecisionLog.visible` hides other reviewers'
+   decisions on an item from a reviewer until that reviewer has decided it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._io import append_jsonl, read_jsonl
+from ..errors import CorpusError
+from .snapshot import Snapshot, curated_fields
+from .vocabulary import DESIGNS, DIRECTIONS, POPULATIONS
+
+__all__ = [
+    "STAGES",
+    "RECORD_STAGES",
+    "STAGE_NAMES",
+    "GRADE_JUDGEMENTS",
+    "GRADE_TARGETS",
+    "GRADED_VERDICTS",
+    "SCREEN_REASONS",
+    "FULLTEXT_REASONS",
+    "REASONS",
+    "JUDGED_FIELDS",
+    "CURATOR",
+    "Decision",
+    "Outcome",
+    "DecisionLog",
+    "load_decisions",
+    "make_decision",
+    "check_reviewer",
+    "cohen_kappa",
+]
+
+STAGES = ("screen", "fulltext", "judge", "grade")
+#: Stages whose decisions are about a record (include/exclude), in order.
+RECORD_STAGES = ("screen", "fulltext")
+#: How the stages are named in tables, the report and the PRISMA flow.
+STAGE_NAMES = {"screen": "title/abstract", "fulltext": "full text", "judge": "judging", "grade": "GRADE override"}
+#: What a grade-stage decision overrides: a GRADE domain (as :data:`litreview.synthesis.grade.DOMAINS` names them)
+#: or the verdict code.
+GRADE_TARGETS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias", "other",
+                 "verdict")
+#: A reviewer's judgement of a domain and the levels it rates down.
+GRADE_JUDGEMENTS = {"not serious": 0, "serious": -1, "very serious": -2}
+#: Verdict codes a reviewer may set for a graded claim.
+GRADED_VERDICTS = ("supported", "partly_supported", "contested", "not_supported", "contradicted", "insufficient")
+#: Reasons a title/abstract decision may give, per decision (as in Rayyan's exclusion reasons).
+SCREEN_REASONS: dict[str, tuple[str, ...]] = {
+    "include": ("meets inclusion criteria", "check full text"),
+    "exclude": (
+        "off topic", "wrong intervention", "wrong population", "wrong outcome", "wrong study design",
+        "wrong publication type", "not in English", "no abstract", "duplicate", "retracted",
+    ),
+}
+#: Reasons a full-text decision may give, per decision (PRISMA 2020 "reports excluded, with reasons").
+FULLTEXT_REASONS: dict[str, tuple[str, ...]] = {
+    "include": ("meets eligibility criteria",),
+    "exclude": (
+        "wrong population", "wrong intervention", "wrong comparator", "wrong outcome", "wrong study design",
+        "wrong publication type", "full text not available", "duplicate", "retracted",
+    ),
+}
+#: Reasons per record stage.
+REASONS = {"screen": SCREEN_REASONS, "fulltext": FULLTEXT_REASONS}
+#: What a judge-stage decision may set, each overriding the machine's value.
+JUDGED_FIELDS = ("direction", "design", "population", "n")
+CURATOR = "curator"
+_VOCABULARY = {"direction": DIRECTIONS, "design": DESIGNS, "population": POPULATIONS}
+_REVIEWER = re.compile(r"\w[\w.@-]{0,63}")
+_OPTIONAL_TEXT = ("reason", "note")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One logged decision.
+
+    Attributes
+    ----------
+    key : str
+        Record key (PMID or ``doi:...``); at the grade stage the GRADE domain or ``verdict``.
+    stage : str
+        ``screen`` (title/abstract), ``fulltext``, ``judge`` or ``grade``.
+    reviewer : str
+        Who decided (``curator`` for the register's judgements).
+    time : str
+        UTC time, ``YYYY-MM-DDTHH:MM:SSZ``.
+    claim : str or None
+        Claim id (judge stage; None for screening, which is per record).
+    decision : str or None
+        ``include`` or ``exclude`` (screen stage).
+    reason : str or None
+        From :data:`SCREEN_REASONS` when screening; free text when judging.
+    direction, design, population : str or None
+        Judge stage: the values this reviewer gives (None: not judged).
+    n : int or None
+        Judge stage: the sample size this reviewer reads.
+    judgement : str or None
+        Grade stage: the reviewer's judgement of the domain (``not serious``, ``serious``, ``very serious``).
+    verdict : str or None
+        Grade stage: the verdict code the reviewer sets.
+    note : str or None
+        Free text.
+    resolution : bool
+        True for a decision that settles a conflict between reviewers.
+    line : int
+        Line in the log file (0 for decisions not read from a file).
+    """
+
+    key: str
+    stage: str
+    reviewer: str
+    time: str
+    claim: str | None = None
+    decision: str | None = None
+    reason: str | None = None
+    direction: str | None = None
+    design: str | None = None
+    population: str | None = None
+    n: int | None = None
+    judgement: str | None = None
+    verdict: str | None = None
+    note: str | None = None
+    resolution: bool = False
+    line: int = field(default=0, compare=False)
+
+    @property
+    def item(self) -> tuple[str, str | None, str]:
+        """``(key, claim, stage)``: what the decision is about."""
+        return (self.key, self.claim, self.stage)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The values decided: ``{"decision": ...}`` when screening, the judged fields given when judging."""
+        if self.stage in RECORD_STAGES:
+            return {"decision": self.decision}
+        if self.stage == "grade":
+            return {name: getattr(self, name) for name in ("judgement", "verdict") if getattr(self, name) is not None}
+        return {name: getattr(self, name) for name in JUDGED_FIELDS if getattr(self, name) is not None}
+
+    @property
+    def judged_by(self) -> str:
+        """``curator`` or ``reviewer:<name>``."""
+        return CURATOR if self.reviewer == CURATOR else f"reviewer:{self.reviewer}"
+
+    def describe(self) -> str:
+        """One phrase, e.g. ``alice: exclude (wrong population)`` or ``bob: direction contradicts``."""
+        text = ", ".join(f"{k} {v}" if k != "decision" else str(v) for k, v in self.values.items())
+        reason = f" ({self.reason})" if self.reason else ""
+        return f"{self.reviewer}{' [resolution]' if self.resolution else ''}: {text}{reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object written to the log (absent values left out)."""
+        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "line"}
+        return {k: v for k, v in row.items() if v is not None and v is not False}
+
+
+def _utc(value: Any, where: str, path: str | None) -> str:
+    """Normalise an ISO 8601 time with a zone to ``YYYY-MM-DDTHH:MM:SSZ``."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise CorpusError(f"{where}: time must be ISO 8601 with a time zone (e.g. 2026-11-30T09:12:03Z), "
+                          f"not {value!r}", path)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _choice(value: Any, allowed: Iterable[str], what: str, where: str, path: str | None) -> str:
+    """``value`` when it is one of ``allowed``, else a CorpusError with a suggestion."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        hint = difflib.get_close_matches(str(value), allowed, n=1)
+        extra = f" (did you mean {hint[0]!r}?)" if hint else f" (one of: {', '.join(allowed)})"
+        raise CorpusError(f"{where}: unknown {what} {value!r}{extra}", path)
+    return value
+
+
+def check_reviewer(name: Any, where: str = "reviewer", path: str | None = None) -> str:
+    """``name`` when it is a valid reviewer name, else a CorpusError.
+
+    A name is one word of letters, digits and ``. _ - @`` that starts with a
+    letter or digit, at most 64 characters (it names the reviewer's decisions
+    file, so no control characters, spaces or path separators).
+    """
+    if not isinstance(name, str) or not _REVIEWER.fullmatch(name):
+        shown = repr(name) if not isinstance(name, str) or len(name) <= 80 else f"of {len(name)} characters"
+        raise CorpusError(f"{where}: reviewer must be one word of at most 64 letters, digits or . _ - @ "
+                          f"(starting with a letter or digit), not {shown}", path)
+    return name
+
+
+def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Decision:
+    """Validate one JSON object into a Decision; CorpusError naming ``where`` otherwise."""
+    if not isinstance(row, dict):
+        raise CorpusError(f"{where}: expected a JSON object", path)
+    known = [f.name for f in fields(Decision) if f.name != "line"]
+    for name in row:
+        if name not in known:
+            hint = difflib.get_close_matches(name, known, n=1)
+            raise CorpusError(f"{where}: unknown field {name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+                              path)
+    for name in ("key", "stage", "reviewer", "time"):
+        if not isinstance(row.get(name), str) or not row[name].strip():
+            raise CorpusError(f"{where}: missing field {name!r}", path)
+    for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population", "judgement", "verdict"):
+        if row.get(name) is not None and not isinstance(row[name], str):
+            raise CorpusError(f"{where}: {name} must be text", path)
+    stage = _choice(row["stage"], STAGES, "stage", where, path)
+    check_reviewer(row["reviewer"], where, path)
+    if not isinstance(row.get("resolution", False), bool):
+        raise CorpusError(f"{where}: resolution must be true or false", path)
+    values = {k: row.get(k) for k in known if k in row}
+    values["time"] = _utc(row["time"], where, path)
+    if stage != "grade" and (row.get("judgement") is not None or row.get("verdict") is not None):
+        raise CorpusError(f"{where}: judgement and verdict belong to the grade stage", path)
+    if stage == "grade":
+        _check_grade(row, where, path)
+    elif stage in RECORD_STAGES:
+        if row.get("claim") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
+            raise CorpusError(f"{where}: a {stage} decision is about a record: no claim, direction, design, "
+                              "population or n", path)
+        reasons = REASONS[stage]
+        decision = _choice(row.get("decision"), reasons, f"{stage} decision", where, path)
+        if row.get("reason") is None:
+            raise CorpusError(f"{where}: missing reason to {decision} (one of: {', '.join(reasons[decision])})",
+                              path)
+        values["reason"] = _choice(row.get("reason"), reasons[decision], f"reason to {decision}", where, path)
+    else:
+        if not row.get("claim"):
+            raise CorpusError(f"{where}: a judge decision needs a claim", path)
+        if row.get("decision") is not None:
+            raise CorpusError(f"{where}: include/exclude belongs to the screen stage", path)
+        if all(row.get(f) is None for f in JUDGED_FIELDS):
+            raise CorpusError(f"{where}: a judge decision gives at least one of {', '.join(JUDGED_FIELDS)}", path)
+        for name, allowed in _VOCABULARY.items():
+            if row.get(name) is not None:
+                _choice(row[name], allowed, name, where, path)
+        n = row.get("n")
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+            raise CorpusError(f"{where}: n must be a positive whole number, not {n!r}", path)
+    return Decision(**values, line=line)
+
+
+def _check_grade(row: dict[str, Any], where: str, path: str | None) -> None:
+    """Rules of a grade-stage decision: a claim, a domain with a judgement or the verdict with a code, a reason."""
+    if not row.get("claim"):
+        raise CorpusError(f"{where}: a grade decision needs a claim", path)
+    target = _choice(row["key"], GRADE_TARGETS, "GRADE domain", where, path)
+    if row.get("decision") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
+        raise CorpusError(f"{where}: a grade decision sets a judgement or a verdict, nothing else", path)
+    if target == "verdict":
+        if row.get("judgement") is not None:
+            raise CorpusError(f"{where}: the verdict takes --verdict, not a judgement", path)
+        _choice(row.get("verdict"), GRADED_VERDICTS, "verdict", where, path)
+    else:
+        if row.get("verdict") is not None:
+            raise CorpusError(f"{where}: a domain takes a judgement, not a verdict", path)
+        _choice(row.get("judgement"), GRADE_JUDGEMENTS, f"judgement of {target}", where, path)
+    if not str(row.get("reason") or "").strip():
+        raise CorpusError(f"{where}: a grade override needs a reason", path)
+
+
+def make_decision(
+    key: str, stage: str, reviewer: str, *, time: str | datetime | None = None, **values: Any
+) -> Decision:
+    """Build a validated decision, dated now unless ``time`` is given.
+
+    Parameters
+    ----------
+    key : str
+        Record key.
+    stage : str
+        ``screen``, ``fulltext`` or ``judge``.
+    reviewer : str
+        Who decides (see :func:`check_reviewer`).
+    time : str or datetime, optional
+        When (ISO 8601 with a zone, or an aware datetime); now, in UTC, by default.
+    **values
+        The other :class:`Decision` fields (``claim``, ``decision``, ``reason``,
+        ``direction``, ``design``, ``population``, ``n``, ``note``, ``resolution``);
+        None values are left out. An inclusion's reason defaults to
+        "meets inclusion criteria".
+
+    Returns
+    -------
+    Decision
+
+    Raises
+    ------
+    CorpusError
+        The decision breaks a rule of the log (unknown stage, reason not in the
+        list, judge decision without a claim...).
+    """
+    when = time if time is not None else datetime.now(UTC)
+    row = {"key": key, "stage": stage, "reviewer": reviewer,
+           "time": when.isoformat() if isinstance(when, datetime) else when,
+           **{k: v for k, v in values.items() if v is not None and v is not False}}
+    if stage in RECORD_STAGES and values.get("decision") == "include":
+        row.setdefault("reason", REASONS[stage]["include"][0])
+    return _parse(row, f"decision on {key}")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the people decided about one item, after the log is read.
+
+    Attributes
+    ----------
+    key, claim, stage
+        The item (``claim`` is None for screening).
+    status : str
+        ``decided`` or ``conflict``.
+    values : dict
+        The decided values (``decision`` when screening; judged fields when
+        judging). On a conflict, only the fields the reviewers agree on.
+    decided_by : Decision or None
+        The decision whose values count (the resolution, else the latest of the
+        agreeing decisions); None on a conflict.
+    decisions : tuple of Decision
+        Each reviewer's latest decision on the item, then any resolution.
+    conflicting : tuple of str
+        Fields on which the reviewers disagree (resolved or not).
+    """
+
+    key: str
+    claim: str | None
+    stage: str
+    status: str
+    values: dict[str, Any]
+    decided_by: Decision | None
+    decisions: tuple[Decision, ...]
+    conflicting: tuple[str, ...] = ()
+
+    @property
+    def judged_by(self) -> str | None:
+        """``curator`` or ``reviewer:<name>`` for a decided item; None on a conflict."""
+        return self.decided_by.judged_by if self.decided_by is not None else None
+
+    @property
+    def reason(self) -> str | None:
+        """The deciding decision's reason."""
+        return self.decided_by.reason if self.decided_by is not None else None
+
+    def describe(self) -> str:
+        """Every reviewer's latest decision, ``; ``-separated."""
+        return "; ".join(d.describe() for d in self.decisions)
+
+
+def _order(decision: Decision) -> tuple[str, int]:
+    """Sort key: time, then line (the curator's register judgements have line -1)."""
+    return (decision.time, decision.line)
+
+
+def _resolve(item: tuple[str, str | None, str], latest: list[Decision], resolution: Decision | None) -> Outcome:
+    """Combine reviewers' latest decisions (and the latest resolution) into an Outcome."""
+    given: dict[str, set[Any]] = {}
+    for decision in latest:
+        for name, value in decision.values.items():
+            given.setdefault(name, set()).add(value)
+    conflicting = tuple(name for name, seen in given.items() if len(seen) > 1)
+    agreed = {name: next(iter(seen)) for name, seen in given.items() if len(seen) == 1}
+    shown = tuple(sorted(latest, key=lambda d: d.reviewer)) + ((resolution,) if resolution else ())
+    if resolution is not None:
+        return Outcome(*item, "decided", {**agreed, **resolution.values}, resolution, shown, conflicting)
+    if conflicting:
+        return Outcome(*item, "conflict", agreed, None, shown, conflicting)
+    return Outcome(*item, "decided", agreed, max(latest, key=_order), shown)
+
+
+@dataclass(frozen=True)
+class DecisionLog:
+    """Every decision in a log, in file order, and how they resolve.
+
+    Attributes
+    ----------
+    decisions : tuple of Decision
+        The full history (the curator's register judgements first, when merged).
+    path : Path or None
+        The shared log file ``decisions.jsonl`` (read; written only when there
+        is no ``folder``).
+    folder : Path or None
+        The per-reviewer folder: :meth:`append` writes to ``<folder>/<reviewer>.jsonl``.
+    """
+
+    decisions: tuple[Decision, ...] = ()
+    path: Path | None = None
+    folder: Path | None = None
+
+    def __len__(self) -> int:
+        return len(self.decisions)
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self.decisions)
+
+    def latest(self) -> dict[tuple[str, str | None, str, str], Decision]:
+        """The latest non-resolution decision per (key, claim, stage, reviewer)."""
+        out: dict[tuple[str, str | None, str, str], Decision] = {}
+        for decision in sorted(self.decisions, key=_order):
+            if not decision.resolution:
+                out[(*decision.item, decision.reviewer)] = decision
+        return out
+
+    def outcomes(self, stage: str | None = None) -> dict[tuple[str, str | None, str], Outcome]:
+        """The outcome of every item decided at least once (optionally of one stage).
+
+        Returns
+        -------
+        dict
+            ``(key, claim, stage)`` -> :class:`Outcome`.
+        """
+        per_item: dict[tuple[str, str | None, str], list[Decision]] = {}
+        for (key, claim, item_stage, _), decision in self.latest().items():
+            per_item.setdefault((key, claim, item_stage), []).append(decision)
+        resolutions: dict[tuple[str, str | None, str], Decision] = {}
+        for decision in sorted(self.decisions, key=_order):
+            if decision.resolution:
+                resolutions[decision.item] = decision
+                per_item.setdefault(decision.item, [])
+        return {
+            item: _resolve(item, per_item[item], resolutions.get(item))
+            for item in sorted(per_item, key=lambda i: (i[2], i[0], i[1] or ""))
+            if stage is None or item[2] == stage
+        }
+
+    def outcome(self, key: str, claim: str | None, stage: str) -> Outcome | None:
+        """The outcome of one item, or None when nobody decided it."""
+        return self.outcomes(stage).get((key, claim, stage))
+
+    def with_curator(self, snapshot: Snapshot) -> DecisionLog:
+        """This log with the curator's register judgements added as reviewer ``curator``.
+
+        Each curated record gets a screen decision (include, "meets inclusion
+        criteria") and each (record, claim) judgement a judge decision with the
+        curator's direction, design, population and n, dated the day the record
+        entered the snapshot (its provenance ``retrieved`` date).
+        """
+        added: list[Decision] = []
+        screened: set[str] = set()
+        for judgement in snapshot.curated:
+            origin = snapshot.provenance.get(judgement.key)
+            when = f"{origin.retrieved}T00:00:00Z" if origin is not None else "0001-01-01T00:00:00Z"
+            if judgement.key not in screened:
+                screened.add(judgement.key)
+                added.append(Decision(judgement.key, "screen", CURATOR, when, decision="include",
+                                      reason=SCREEN_REASONS["include"][0], line=-1))
+            design, population, direction = curated_fields(judgement)
+            added.append(Decision(judgement.key, "judge", CURATOR, when, claim=judgement.claim_id,
+                                  direction=direction, design=design, population=population, n=judgement.n,
+                                  reason=judgement.finding or None, line=-1))
+        return replace(self, decisions=(*added, *self.decisions))
+
+    def file_for(self, reviewer: str) -> Path | None:
+        """Where this reviewer's decisions are appended (None: the log has no file)."""
+        return self.folder / f"{check_reviewer(reviewer)}.jsonl" if self.folder is not None else self.path
+
+    def append(self, decision: Decision) -> DecisionLog:
+        """Append one decision to the reviewer's file (one JSON line) and return the longer log.
+
+        Raises
+        ------
+        CorpusError
+            The log has no file, or the decision is a resolution of an item on
+            which nobody disagrees.
+        """
+        target = self.file_for(decision.reviewer)
+        if target is None:
+            raise CorpusError("this decision log has no file to append to")
+        if decision.resolution:
+            outcome = self.outcome(*decision.item)
+            if outcome is None or not outcome.conflicting:
+                what = f"{decision.key}{' / ' + decision.claim if decision.claim else ''}"
+                raise CorpusError(f"no conflict to resolve on {what} at the {decision.stage} stage "
+                                  "(see litreview decisions --conflicts)")
+        line = max((d.line for d in self.decisions), default=0) + 1
+        append_jsonl(target, decision.to_dict())
+        return replace(self, decisions=(*self.decisions, replace(decision, line=line)))
+
+    def visible(self, key: str, claim: str | None, stage: str, reviewer: str) -> Outcome | None:
+        """The item's outcome as ``reviewer`` may see it: None until they have decided it (blind review)."""
+        if (key, claim, stage, reviewer) not in self.latest():
+            return None
+        return self.outcome(key, claim, stage)
+
+    def disputed_records(self) -> dict[str, str]:
+        """Records with an unresolved conflict at a record stage: key -> stage (the first such stage)."""
+        out: dict[str, str] = {}
+        for stage in RECORD_STAGES:
+            for (key, _, _), outcome in self.outcomes(stage).items():
+                if outcome.status == "conflict":
+                    out.setdefault(key, stage)
+        return out
+
+    def grade_overrides(self) -> dict[str, dict[str, Outcome]]:
+        """Decided grade-stage overrides: claim id -> {GRADE domain or ``verdict`` -> outcome}.
+
+        Conflicting reviewers override nothing until a resolution settles them.
+        """
+        out: dict[str, dict[str, Outcome]] = {}
+        for (target, claim, _), outcome in self.outcomes("grade").items():
+            if outcome.status == "decided" and claim is not None:
+                out.setdefault(claim, {})[target] = outcome
+        return out
+
+    def reviewers(self, stage: str | None = None) -> list[str]:
+        """Reviewer names (resolutions aside), sorted."""
+        return sorted({d.reviewer for d in self.decisions if stage in (None, d.stage) and not d.resolution})
+
+    def to_frame(self) -> pd.DataFrame:
+        """The history, one row per decision, oldest first."""
+        columns = ["time", "reviewer", "stage", "key", "claim", "decision", *JUDGED_FIELDS, "judgement", "verdict",
+                   "reason", "note",
+                   "resolution", "line"]
+        rows = [{**{c: getattr(d, c) for c in columns}} for d in sorted(self.decisions, key=_order)]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["n"] = frame["n"].astype("Int64")
+        return frame
+
+    def conflicts(self) -> pd.DataFrame:
+        """Unresolved conflicts: ``stage, key, claim, fields`` (in conflict), ``decisions`` (who said what)."""
+        rows = [
+            {"stage": o.stage, "key": o.key, "claim": o.claim, "fields": ", ".join(o.conflicting),
+             "decisions": o.describe()}
+            for o in self.outcomes().values() if o.status == "conflict"
+        ]
+        return pd.DataFrame(rows, columns=["stage", "key", "claim", "fields", "decisions"])
+
+    def kappa(self) -> pd.DataFrame:
+        """Cohen's kappa per stage between every two reviewers who decided the same items.
+
+        Both screening stages compare include/exclude; judging compares directions.
+        Resolutions are left out (they are not an independent reading).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``stage, reviewer_a, reviewer_b, items`` (decided by both),
+            ``agreement`` (observed proportion) and ``kappa`` (NaN when undefined:
+            both reviewers gave one same answer throughout).
+        """
+        rows = []
+        latest = self.latest()
+        for stage, category in (("screen", "decision"), ("fulltext", "decision"), ("judge", "direction")):
+            answers: dict[str, dict[tuple[str, str | None], Any]] = {}
+            for (key, claim, item_stage, reviewer), decision in latest.items():
+                value = getattr(decision, category)
+                if item_stage == stage and value is not None:
+                    answers.setdefault(reviewer, {})[(key, claim)] = value
+            for a, b in combinations(sorted(answers), 2):
+                shared = sorted(set(answers[a]) & set(answers[b]), key=lambda i: (i[0], i[1] or ""))
+                if not shared:
+                    continue
+                first = [answers[a][i] for i in shared]
+                second = [answers[b][i] for i in shared]
+                rows.append({"stage": stage, "reviewer_a": a, "reviewer_b": b, "items": len(shared),
+                             "agreement": sum(x == y for x, y in zip(first, second)) / len(shared),
+                             "kappa": cohen_kappa(first, second)})
+        return pd.DataFrame(rows, columns=["stage", "reviewer_a", "reviewer_b", "items", "agreement", "kappa"])
+
+
+def cohen_kappa(first: list[Any], second: list[Any]) -> float:
+    """Cohen's kappa between two raters' answers on the same items (scikit-learn's estimate).
+
+    Returns NaN when chance agreement is 1 (both raters gave one same answer
+    throughout), where kappa is undefined.
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    if len(set(first) | set(second)) < 2:
+        return float("nan")
+    return float(cohen_kappa_score(first, second))
+
+
+def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = None) -> DecisionLog:
+    """Read and validate a decisions log; a missing file is an empty log.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        ``corpus/decisions.jsonl``, the shared log; the per-reviewer files in
+        the folder beside it (``corpus/decisions/*.jsonl``) are read with it,
+        and new decisions go there.
+    snapshot : Snapshot, optional
+        When given, the curator's register judgements join the log as reviewer
+        ``curator`` (:meth:`DecisionLog.with_curator`).
+
+    Returns
+    -------
+    DecisionLog
+
+    Raises
+    ------
+    CorpusError
+        A line is not JSON or breaks a rule (one line naming the file and line,
+        e.g. ``corpus/decisions.jsonl: line 3: unknown reason to exclude 'wrong dose'``),
+        or a reviewer's file holds another reviewer's decision.
+    """
+    path = Path(path)
+    folder = path.with_suffix("")
+    decisions: list[Decision] = []
+    files = [path] if path.is_file() else []
+    files += sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+    for file in files:
+        for number, row in read_jsonl(file):
+            decision = _parse(row, f"line {number}", str(file), number)
+            if file != path and decision.reviewer != file.stem:
+                raise CorpusError(f"line {number}: a decision by {decision.reviewer!r} in {file.stem!r}'s file",
+                                  str(file))
+            decisions.append(decision)
+    log = DecisionLog(tuple(decisions), path, folder)
+    return log.with_curator(snapshot) if snapshot is not None else log

@@ -1,0 +1,345 @@
+"""Relevance: does a text address a claim's intervention and its outcome or mechanism?
+
+:func:`relevance` scores a (claim, text) pair from 0 to 1 and returns the
+sentence that shows it (with its character span in the text) and a reason
+code. It is lexical: the claim's intervention and outcome are read as word
+groups (each content word with its aliases and synonyms, from
+:mod:`litreview._claim_spec`), and a sentence addresses the claim when it names
+the intervention (or the text does and the sentence refers back to it: "the
+infusion") and most of the outcome's word groups. A sentence's place weighs
+in: the title, the objective and the results or conclusion count fully, the
+background half (an abstract's first sentences say what is already known about
+everything).
+
+The direction judge calls it first: unreadable input (:data:`UNREADABLE`) is
+``unclear``, and with a relevance gate (``min_relevance``, e.g.
+:data:`THRESHOLD`) so is a text below it ("does not address the claim").
+:func:`pair_record` uses it to decide which claims a record speaks to.
+
+Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
+``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
+``no_subject`` (the claim names nothing recognisable),
+``no_intervention``, ``no_outcome``, ``not_together`` (both named, never in one
+place), ``no_timeframe`` (an onset or durability claim and no time course).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..corpus.records import Article
+from .claim_spec import (
+    _AGENT_ALIASES,
+    _THESAURUS,
+    ANAPHORS,
+    OUTCOME_SYNONYMS,
+    ClaimSpec,
+    _pattern_words,
+    parse_claim,
+    stem,
+)
+
+__all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "REASONS", "UNREADABLE",
+           "relevance", "unreadable", "pair_score", "pair_record"]
+
+#: Below this score the judge answers ``unclear`` ("does not address the claim").
+THRESHOLD = 0.45
+#: A record is paired with a claim at this pairing score (relevance x focus) or above.
+PAIR_THRESHOLD = 0.3
+#: With rivals, a claim is paired only at this share of the best rival's pairing score or above.
+RIVAL_SHARE = 0.9
+REASONS = ("addresses_claim", "no_text", "title_only", "not_english", "no_subject", "no_intervention", "no_outcome",
+           "not_together", "no_timeframe")
+#: Reason codes of a text (or claim) that cannot be read at all: the judge answers ``unclear`` for them.
+UNREADABLE = frozenset({"no_text", "title_only", "not_english", "no_subject"})
+#: Longest text read (characters); a longer one is cut, never refused.
+MAX_CHARS = 60_000
+_LABEL = re.compile(r"^([A-Z][A-Z /&-]{2,40}):\s*")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|$)|[^\n]+")
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])|\n+")
+#: Section weight by label prefix; unlabelled sentences weigh by position (see :func:`_weights`).
+_SECTION_WEIGHT = (("BACKGROUND", 0.5), ("INTRODUCTION", 0.5), ("CONTEXT", 0.5), ("RATIONALE", 0.5),
+                   ("OBJECTIVE", 1.0), ("AIM", 1.0), ("PURPOSE", 1.0), ("METHOD", 0.7), ("DESIGN", 0.7),
+                   ("SETTING", 0.6), ("PARTICIPANTS", 0.7), ("PATIENTS", 0.7), ("INTERVENTION", 0.7),
+                   ("MEASURE", 0.8), ("OUTCOME", 0.8), ("RESULT", 1.0), ("FINDING", 1.0), ("CONCLUSION", 1.0),
+                   ("INTERPRETATION", 1.0), ("DISCUSSION", 1.0), ("LIMITATION", 0.6))
+_ENGLISH = re.compile(r"\b(?:the|of|and|in|to|with|was|were|is|are|for|that|by|on|we|this|not|than|a|an|at|as|"
+                      r"or|from|after|but|only|be|been|had|has)\b",
+                      re.IGNORECASE)
+_ANAPHOR = re.compile(rf"\b(?:{ANAPHORS}|infusions?|treatment|the drug|it)\b", re.IGNORECASE)
+_EARLY = re.compile(r"\b(?:hours?|minutes?|min\b|\d+\s?h\b|24\s?h|day 1|first day|next day|rapid\w*|acute\w*|"
+                    r"immediate\w*|within a day|onset)", re.IGNORECASE)
+_LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w*|maintenance|maintain\w*|"
+                      r"persist\w*|lasting|long[- ]term|follow[- ]up|repeated)", re.IGNORECASE)
+_KEEP = frozenset({"resistant", "lateral", "burst"})
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """How far a text addresses a claim.
+
+    Attributes
+    ----------
+    score : float
+        0 (names neither the intervention nor the outcome) to 1 (one sentence
+        of the title, objective, results or conclusion names both).
+    sentence : str
+        The sentence that shows it best ("" when nothing does).
+    span : tuple of int
+        ``(start, end)`` character offsets of ``sentence`` in the text read.
+    reason : str
+        One of :data:`REASONS`.
+    """
+
+    score: float
+    sentence: str = ""
+    span: tuple[int, int] = (0, 0)
+    reason: str = "addresses_claim"
+
+    @property
+    def addresses(self) -> bool:
+        """True when the score reaches :data:`THRESHOLD`."""
+        return self.score >= THRESHOLD
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """A record paired with a claim: the relevance score and the sentence (with its span) that shows it."""
+
+    claim_id: str
+    score: float
+    sentence: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """A claim's intervention and outcome as word groups (one regex per content word)."""
+
+    intervention: tuple[re.Pattern[str], ...]
+    outcome: tuple[re.Pattern[str], ...]
+    outcome_any: re.Pattern[str] | None
+    timeframe: re.Pattern[str] | None
+
+
+def _group(word: str) -> str:
+    """Regex alternation for one content word: its prefix, aliases and synonyms (the narrow ones first)."""
+    # a long word keeps more of itself: "neuroinflammation" must not match "neurons"
+    parts = [re.escape(word[: max(5, min(len(word) - 3, 9))])]
+    parts.extend(re.escape(alias) for alias in _AGENT_ALIASES.get(word, ()))
+    narrow = [s for key, s in OUTCOME_SYNONYMS.items() if word.startswith(key[:5])]
+    parts.extend(narrow or [s for key, s in _THESAURUS.items() if word.startswith(key)])
+    return "|".join(dict.fromkeys(parts))
+
+
+def _words(text: str) -> list[str]:
+    """Content words of a claim phrase (the pattern words, plus qualifiers that narrow an outcome)."""
+    found = re.findall(r"[a-z0-9]+", text.lower().replace("'s ", " "))
+    return [w for w in dict.fromkeys(found) if w in _KEEP or w in _pattern_words(w)]
+
+
+def _groups(text: str, exclude: frozenset[str] = frozenset()) -> tuple[re.Pattern[str], ...]:
+    """One compiled word group per content word of a phrase."""
+    words = [w for w in _words(text) if stem(w) not in exclude]
+    return tuple(re.compile(rf"\b(?:{_group(w)})", re.IGNORECASE) for w in words)
+
+
+@lru_cache(maxsize=2048)
+def _terms(spec: ClaimSpec, extra: tuple[str, ...]) -> _Terms:
+    """Word groups of a claim (cached: every record is read against the same claims)."""
+    agent = next((w for w in _pattern_words(f"{spec.subject} {spec.outcome} {spec.statement}")
+                  if w in _AGENT_ALIASES), "")
+    if spec.effect == "required" or not agent or not spec.subject.strip():
+        # the factor or condition is what acts ("NMDA receptor blockade", "depression")
+        intervention = _groups(spec.subject or spec.statement)
+    else:
+        intervention = _groups(agent)
+    exclude = frozenset(stem(w) for w in _pattern_words(spec.subject)) if intervention else frozenset()
+    if spec.effect == "low_harm":
+        outcome: tuple[re.Pattern[str], ...] = (re.compile(rf"\b(?:{spec.outcome_pattern})", re.IGNORECASE),)
+    else:
+        outcome = _groups(spec.outcome, exclude - {stem(agent)} if agent else exclude) or _groups(spec.outcome)
+    outcome_any = re.compile(rf"\b(?:{'|'.join(re.escape(t) for t in extra)})", re.IGNORECASE) if extra else None
+    timeframe = {"early": _EARLY, "lasting": _LASTING}.get(spec.timeframe)
+    return _Terms(intervention, outcome, outcome_any, timeframe)
+
+
+def _sentences(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of each sentence; the first line (a title) weighs fully."""
+    spans, start = [], 0
+    for found in _BOUNDARY.finditer(text):
+        if found.start() > start:
+            spans.append((start, found.start()))
+        start = found.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    labelled = any(_LABEL.match(text[a:b]) for a, b in spans)
+    out, section = [], 0.85
+    title_end = text.find("\n")
+    for i, (a, b) in enumerate(spans):
+        label = _LABEL.match(text[a:b])
+        if label:
+            name = label.group(1)
+            section = next((w for key, w in _SECTION_WEIGHT if name.startswith(key)), 0.85)
+        if title_end > 0 and b <= title_end:
+            weight = 1.0
+        elif labelled:
+            weight = section
+        else:
+            first = i == 1 if title_end > 0 else i == 0
+            weight = 0.6 if first and len(spans) > 4 else 1.0 if i >= len(spans) - 2 else 0.85
+        out.append((a, b, weight))
+    return out
+
+
+def _coverage(groups: tuple[re.Pattern[str], ...], text: str) -> float:
+    """Share of word groups found in a text."""
+    return sum(1 for g in groups if g.search(text)) / len(groups) if groups else 0.0
+
+
+def _outcome(terms: _Terms, text: str) -> float:
+    """How fully a text names the claim's outcome (its words, or one of the claim's outcome terms)."""
+    if terms.outcome_any is not None and terms.outcome_any.search(text):
+        return 1.0
+    return _coverage(terms.outcome, text)
+
+
+def unreadable(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> str:
+    """The reason code of a (claim, text) pair that cannot be read at all, or "" when it can.
+
+    The cheap checks of :func:`relevance` alone (no sentence is scored): the
+    judge calls this on every pair and the full score only behind a gate.
+
+    Parameters
+    ----------
+    claim : Claim, ClaimSpec or str
+        As for :func:`relevance`.
+    text : str or None
+        As for :func:`relevance`.
+    outcome_terms : tuple of str, optional
+        As for :func:`relevance`.
+
+    Returns
+    -------
+    str
+        One of :data:`UNREADABLE`, or "".
+    """
+    if not text or not text.strip():
+        return "no_text"
+    text = text[:MAX_CHARS]
+    words = len(text.split())
+    if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?]\s*$", text):
+        return "title_only"
+    if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
+        return "not_english"
+    terms = _terms(parse_claim(claim), tuple(outcome_terms))
+    return "no_subject" if not terms.intervention and not terms.outcome else ""
+
+
+def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> Relevance:
+    """Score how far a text addresses a claim's intervention and outcome.
+
+    Parameters
+    ----------
+    claim : Claim, ClaimSpec or str
+        A register claim (its ``outcome_terms`` and ``surrogates`` also name
+        the outcome), a parsed spec, or a plain-language claim.
+    text : str or None
+        Title (first line) and abstract, or any evidence text.
+    outcome_terms : tuple of str, optional
+        More words that name the outcome (used with a spec or a plain claim).
+
+    Returns
+    -------
+    Relevance
+        Never raises on bad input: an empty text, a non-English one or a claim
+        with nothing recognisable gives score 0 and its reason code.
+
+    Examples
+    --------
+    >>> r = relevance("Ketamine lowers cortisol.", "Ketamine and stress\\nRESULTS: CORT fell after ketamine.")
+    >>> r.reason, r.sentence
+    ('addresses_claim', 'RESULTS: CORT fell after ketamine.')
+    """
+    code = unreadable(claim, text, outcome_terms)
+    if code or not text:
+        return Relevance(0.0, reason=code or "no_text")
+    text = text[:MAX_CHARS]
+    terms = _terms(parse_claim(claim), tuple(outcome_terms))
+    intervention_in_text = _coverage(terms.intervention, text) > 0 if terms.intervention else True
+    best = Relevance(0.0, reason="no_intervention" if not intervention_in_text else "no_outcome")
+    outcome_in_text = False
+    for a, b, weight in _sentences(text):
+        sentence = text[a:b]
+        outcome = _outcome(terms, sentence)
+        outcome_in_text = outcome_in_text or outcome >= 0.5
+        if terms.intervention and _coverage(terms.intervention, sentence) > 0:
+            named = 1.0
+        elif intervention_in_text and _ANAPHOR.search(sentence):
+            named = 0.8
+        else:
+            named = 0.5 if intervention_in_text else 0.0
+        score = weight * named * outcome
+        if terms.timeframe is not None and not terms.timeframe.search(sentence):
+            score *= 0.7 if terms.timeframe.search(text) else 0.5
+        if score > best.score:
+            best = Relevance(round(score, 3), sentence.strip(), (a, b), "addresses_claim")
+    if best.score < THRESHOLD:
+        reason = ("no_intervention" if not intervention_in_text else "no_outcome" if not outcome_in_text
+                  else "no_timeframe" if terms.timeframe is not None and not terms.timeframe.search(text)
+                  else "not_together")
+        return Relevance(best.score, best.sentence, best.span, reason)
+    return best
+
+
+def _focus(claim: Any, text: str) -> float:
+    """How much of a text is about the claim's outcome: named in the title, and in a third of its sentences."""
+    terms = _terms(parse_claim(claim), ())
+    sentences = _sentences(text)
+    title = text.split("\n", 1)[0]
+    share = sum(1 for a, b, _ in sentences if _outcome(terms, text[a:b]) >= 0.5) / max(len(sentences), 1)
+    return (0.5 + 0.5 * _outcome(terms, title)) * min(1.0, 3 * share)
+
+
+def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
+    """Pairing score of a record for a claim (relevance x focus) and the relevance behind it."""
+    text = f"{article.title}\n{article.abstract or ''}"
+    found = relevance(claim, text)
+    return (round(found.score * _focus(claim, text), 3) if found.addresses else 0.0), found
+
+
+def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pairing | None:
+    """Pair a record with a claim when it addresses the claim's intervention and outcome or mechanism.
+
+    Parameters
+    ----------
+    claim : Claim
+        A register claim.
+    article : Article
+        The record; its title and abstract are read (the title alone when it
+        has no abstract).
+    rivals : sequence of Claim, optional
+        The review's other claims. When given, the record is paired only with
+        the claims it is most about: a score below :data:`RIVAL_SHARE` of the
+        best rival's is not paired (a trial of ketamine for depression also
+        names anxiety and side effects in passing).
+
+    Returns
+    -------
+    Pairing or None
+        The pairing score (relevance x focus: the outcome named in the title
+        and in a third of the sentences), the sentence that shows it and its
+        span in ``title + "\\n" + abstract``, when the score reaches
+        :data:`PAIR_THRESHOLD`; else None.
+    """
+    score, found = pair_score(claim, article)
+    if score < PAIR_THRESHOLD:
+        return None
+    best = max((pair_score(other, article)[0] for other in rivals), default=0.0)
+    if score < RIVAL_SHARE * best:
+        return None
+    return Pairing(getattr(claim, "id", str(claim)), score, found.sentence, found.span)

@@ -1,0 +1,3 @@
+"""Screening: duplicate removal and inclusion rules, the active-learning queue, the stopping aid,
+and screening simulations.
+"""

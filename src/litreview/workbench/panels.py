@@ -1,0 +1,412 @@
+"""Screening and judging panels for JupyterLab (ipywidgets): one record at a time, each click logged.
+
+:class:`ScreeningPanel` shows the unscreened records in the model's order
+(:class:`~litreview.priority.Prioritizer`) with the mechanism's terms
+highlighted and the rules' proposal; *Include* and *Exclude* append a decision
+with the chosen reason to the decisions log and bring up the next record the
+retrained model ranks first. :class:`JudgingPanel` walks the (study, claim)
+pairs, least certain machine judgements first, with the machine's proposal
+(direction with its deciding sentence, design, population, n); *Accept* logs
+the proposal as the reviewer's judgement, *Save* logs the values as changed.
+
+The panels keep their state and callbacks here, so tests drive them from
+Python (``panel.buttons["include"].click()``) and a notebook only builds and
+displays one. Building a panel never writes: only a click appends to the log.
+In a notebook the panel's text form is a one-line summary, so stored outputs
+stay deterministic for nbval.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..corpus.claims import Claim, Mechanism
+from ..corpus.decisions import SCREEN_REASONS, DecisionLog, make_decision
+from ..corpus.queries import DRUG_TERMS
+from ..corpus.records import Article
+from ..corpus.snapshot import Snapshot
+from ..corpus.vocabulary import DESIGNS, DIRECTIONS, POPULATIONS
+from ..errors import LitreviewError
+from ..evidence.scoring import StudyAssessment, judge_direction
+from ..screening.priority import DRY_RUN, Prioritizer, ScreeningQueue
+from ..screening.rules import content_words, screen_records, term_pattern
+
+__all__ = ["ScreeningPanel", "JudgingPanel", "highlight"]
+
+_MARK = '<mark style="background:#fff3a3">{}</mark>'
+
+
+def highlight(text: str, terms: Iterable[str]) -> str:
+    """HTML-escape ``text`` and mark every word starting with one of ``terms`` (``*`` = any ending)."""
+    terms = tuple(sorted({t for t in terms if t.strip()}, key=len, reverse=True))
+    if not terms:
+        return html.escape(text)
+    pattern = re.compile(term_pattern(tuple(t.lower() for t in terms)).pattern, re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        end = match.end()
+        while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+            end += 1  # mark the whole word
+        out += [html.escape(text[last:match.start()]), _MARK.format(html.escape(text[match.start():end]))]
+        last = end
+    return "".join(out) + html.escape(text[last:])
+
+
+def _record_html(article: Article, body: str, terms: Iterable[str]) -> str:
+    """Title, citation line and text of a record, with terms highlighted."""
+    cite = " · ".join(str(p) for p in (article.journal, article.year) if p)
+    link = (f'<a href="https://pubmed.ncbi.nlm.nih.gov/{article.pmid}/" target="_blank">PMID {article.pmid}</a>'
+            if article.pmid else html.escape(article.key))
+    source = " · <b>curated summary, not the abstract</b>" if article.source == "curated" else ""
+    return (f"<h4 style='margin:0.3em 0'>{highlight(article.title, terms)}</h4>"
+            f"<div style='color:#555'>{html.escape(cite)} · {link}{source}</div>"
+            f"<p style='max-width:60em'>{highlight(body, terms) if body else '<i>no abstract</i>'}</p>")
+
+
+class _Panel:
+    """What both panels share: the log, the reviewer, navigation, the widgets and the notebook display."""
+
+    kind = "panel"
+
+    def __init__(self, decisions: DecisionLog, reviewer: str) -> None:
+        self.decisions = decisions
+        self.reviewer = widgets.Text(value=reviewer, description="Reviewer", placeholder="your name (one word)")
+        self.body = widgets.HTML()
+        self.progress = widgets.HTML()
+        self.status = widgets.HTML()
+        self.reason = widgets.Text(description="Reason", placeholder="why (optional)")
+        self.buttons: dict[str, widgets.Button] = {
+            "previous": widgets.Button(description="◀ Previous"),
+            "next": widgets.Button(description="Next ▶"),
+        }
+        self.buttons["previous"].on_click(lambda _: self.previous())
+        self.buttons["next"].on_click(lambda _: self.next())
+        self.history: list[Any] = []
+        self.position = -1
+        self.reviewer.observe(lambda _: self._restart(), names="value")
+
+    # -- navigation --------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Any:
+        """The item shown (None when nothing is left)."""
+        return self.history[self.position] if 0 <= self.position < len(self.history) else None
+
+    def next(self) -> None:
+        """Show the next item: forward in the history, else the first not yet shown from the queue."""
+        if self.position < len(self.history) - 1:
+            self.position += 1
+        else:
+            upcoming = next((item for item in self._queue() if item not in self.history), None)
+            if upcoming is not None:
+                self.history.append(upcoming)
+            self.position = len(self.history) if upcoming is None else len(self.history) - 1
+        self.reason.value = ""
+        self._render()
+
+    def _restart(self) -> None:
+        """Another reviewer: their own queue, from the top."""
+        self.history, self.position = [], -1
+        self.next()
+
+    def previous(self) -> None:
+        """Show the item before (to look again or change a decision: the latest decision wins)."""
+        if self.position > 0:
+            self.position -= 1
+            self._render()
+
+    # -- logging -----------------------------------------------------------------------------
+
+    def _log(self, stage: str, **values: Any) -> bool:
+        """Append one decision by this reviewer; report errors in the status line instead of raising."""
+        try:
+            decision = make_decision(self._key(), stage, self.reviewer.value.strip(), **values)
+            self.decisions = self.decisions.append(decision)
+        except LitreviewError as exc:
+            self.status.value = f"<span style='color:#b00'>not recorded: {html.escape(str(exc))}</span>"
+            return False
+        self.status.value = f"recorded {html.escape(decision.describe())}"
+        return True
+
+    # -- display -----------------------------------------------------------------------------
+
+    def summary(self) -> str:
+        """One line on what the panel shows (its text form in a notebook)."""
+        try:
+            target = self.decisions.file_for(self.reviewer.value.strip())
+        except LitreviewError:
+            target = None
+        log = "/".join(target.parts[-2:]) if target else "nothing (give your name first)"
+        shown = "nothing left" if self.current is None else f"{self._label(self.current)}"
+        return f"{self.kind} for reviewer {self.reviewer.value!r}: {shown}; {self._counts()}; clicks append to {log}"
+
+    @property
+    def widget(self) -> widgets.VBox:
+        """The whole panel, to display."""
+        return widgets.VBox([self.reviewer, self.progress, self.body, *self._controls(),
+                             widgets.HBox([self.buttons["previous"], self.buttons["next"]]), self.status])
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The widget for JupyterLab, the one-line summary as text."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.summary()
+        return bundle
+
+    # -- filled in by each panel ---------------------------------------------------------------
+
+    def _queue(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def _key(self) -> str:
+        raise NotImplementedError
+
+    def _label(self, item: Any) -> str:
+        raise NotImplementedError
+
+    def _counts(self) -> str:
+        raise NotImplementedError
+
+    def _controls(self) -> list[widgets.Widget]:
+        raise NotImplementedError
+
+    def _render(self) -> None:
+        raise NotImplementedError
+
+
+class ScreeningPanel(_Panel):
+    """Screen records one at a time in the active-learning order.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+    mechanisms : mapping of str to Mechanism
+    claims : sequence of Claim
+    decisions : DecisionLog
+        The log to append to (its ``path``), with the curator's judgements
+        merged (:func:`~litreview.decisions.load_decisions` given the snapshot).
+    reviewer : str
+        Whose decisions these are (editable in the panel).
+
+    Examples
+    --------
+    >>> panel = ScreeningPanel(snapshot, mechanisms, claims, decisions, reviewer="alice")  # doctest: +SKIP
+    >>> panel.exclude("wrong population")  # what the Exclude button does  # doctest: +SKIP
+    """
+
+    kind = "screening panel"
+
+    def __init__(self, snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], claims: Sequence[Claim],
+                 decisions: DecisionLog, reviewer: str = "") -> None:
+        super().__init__(decisions, reviewer)
+        self.snapshot = snapshot
+        self.mechanisms = mechanisms
+        self.rules = screen_records(snapshot, mechanisms, claims).log
+        self.prioritizer = Prioritizer(snapshot.records, self.rules)
+        self.include_reason = widgets.Dropdown(options=SCREEN_REASONS["include"], description="Include as")
+        self.exclude_reason = widgets.Dropdown(options=SCREEN_REASONS["exclude"], description="Exclude as")
+        self.buttons["include"] = widgets.Button(description="Include ✓", button_style="success")
+        self.buttons["exclude"] = widgets.Button(description="Exclude ✗", button_style="danger")
+        self.buttons["include"].on_click(lambda _: self.include())
+        self.buttons["exclude"].on_click(lambda _: self.exclude())
+        self.state: ScreeningQueue = self._refresh()
+        self.next()
+
+    def _restart(self) -> None:
+        """Another reviewer: re-rank for them, then start from the top."""
+        self.state = self._refresh()
+        super()._restart()
+
+    def include(self, reason: str | None = None) -> None:
+        """Log *include* for the record shown (reason from the dropdown unless given), then move on."""
+        self._decide("include", reason or self.include_reason.value)
+
+    def exclude(self, reason: str | None = None) -> None:
+        """Log *exclude* for the record shown (reason from the dropdown unless given), then move on."""
+        self._decide("exclude", reason or self.exclude_reason.value)
+
+    def _decide(self, decision: str, reason: str) -> None:
+        """Log a screening decision, retrain, show the next record."""
+        if self.current is None:
+            return
+        note = self.reason.value.strip() or None
+        if self._log("screen", decision=decision, reason=reason, note=note):
+            self.state = self._refresh()
+            self.next()
+
+    def _refresh(self) -> ScreeningQueue:
+        """Re-rank the queue on the decisions so far."""
+        return self.prioritizer.queue(self.decisions, self.reviewer.value.strip() or None)
+
+    def _queue(self) -> Sequence[str]:
+        return self.state.keys
+
+    def _key(self) -> str:
+        return self.current
+
+    def _label(self, item: str) -> str:
+        return f"record {item}"
+
+    def _counts(self) -> str:
+        queue = self.state
+        if queue.includes_left is None:
+            basis = "ranked by the screening rules until an include and an exclude are recorded"
+        else:
+            basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far); "
+                     f"{queue.includes_left.describe()}")
+        return (f"{len(self.prioritizer.keys) - len(queue.keys)} of {len(self.prioritizer.keys)} screened, "
+                f"{queue.since_last_include} since the last include; {basis}")
+
+    def _controls(self) -> list[widgets.Widget]:
+        return [widgets.HBox([self.buttons["include"], self.include_reason]),
+                widgets.HBox([self.buttons["exclude"], self.exclude_reason]), self.reason]
+
+    def _render(self) -> None:
+        self.progress.value = html.escape(self._counts())
+        key = self.current
+        if key is None:
+            self.body.value = "<p><b>Nothing left to screen.</b></p>"
+            return
+        article = self.snapshot.record(key)
+        rows = self.rules[self.rules["key"] == key]
+        terms = [*DRUG_TERMS, *(t for m in rows["mechanism"] for t in self.mechanisms[m].synonyms)]
+        rules = "; ".join(f"{m}: {d} ({r})" for m, d, r in zip(rows["mechanism"], rows["decision"], rows["reason"]))
+        score = self.state.scores.get(key)
+        model = ("model not trained yet" if score is None else f"model score {score:+.2f} (above 0 leans include)"
+                 if score != float("inf") else "no title or abstract to rank: shown now that the run of "
+                                               f"likely includes has dried up ({DRY_RUN} excludes in a row)")
+        outcome = self.decisions.visible(key, None, "screen", self.reviewer.value.strip())
+        so_far = html.escape(outcome.describe()) if outcome else "hidden until you decide (blind screening)"
+        self.body.value = (_record_html(article, article.abstract or article.curated_summary or "", terms)
+                           + f"<p><b>Machine:</b> rules {html.escape(rules)}; {model}<br>"
+                           f"<b>Decisions so far:</b> {so_far}</p>")
+
+
+class JudgingPanel(_Panel):
+    """Judge (study, claim) pairs one at a time, the machine's least certain proposals first.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+    claims : sequence of Claim
+    assessments : sequence of StudyAssessment
+        From :func:`~litreview.evidence.score_evidence` (its pairs are the queue).
+    decisions : DecisionLog
+        The log to append to, with the curator's judgements merged.
+    reviewer : str
+        Whose judgements these are.
+
+    Notes
+    -----
+    Order: pairs this reviewer has not judged, in conflict first, then
+    unverified (machine only), then those where the machine disagrees with
+    the judgement in use, then the rest; within each, the machine's least
+    confident direction first.
+    """
+
+    kind = "judging panel"
+
+    def __init__(self, snapshot: Snapshot, claims: Sequence[Claim], assessments: Sequence[StudyAssessment],
+                 decisions: DecisionLog, reviewer: str = "") -> None:
+        super().__init__(decisions, reviewer)
+        self.snapshot = snapshot
+        self.claims = {c.id: c for c in claims}
+        self.assessments = {(a.key, a.claim_id): a for a in assessments}
+        self.findings = {(j.key, j.claim_id): j.finding for j in snapshot.curated}
+        self.proposals = {pair: judge_direction(self.claims[pair[1]], self._text(pair)) for pair in self.assessments}
+        self.direction = widgets.Dropdown(options=DIRECTIONS, description="Direction")
+        self.design = widgets.Dropdown(options=DESIGNS, description="Design")
+        self.population = widgets.Dropdown(options=POPULATIONS, description="Population")
+        self.n = widgets.Text(description="n", placeholder="sample size (optional)")
+        self.buttons["accept"] = widgets.Button(description="Accept proposal ✓", button_style="success")
+        self.buttons["save"] = widgets.Button(description="Save my judgement", button_style="warning",
+                                              layout=widgets.Layout(width="auto"))
+        self.buttons["accept"].on_click(lambda _: self.accept())
+        self.buttons["save"].on_click(lambda _: self.save())
+        self.order = sorted(self.assessments, key=self._priority)
+        self.next()
+
+    def _text(self, pair: tuple[str, str]) -> str:
+        """The text the machine judges: the curator's finding for this claim, else abstract or summary."""
+        article = self.snapshot.record(pair[0])
+        body = self.findings.get(pair) or article.abstract or article.curated_summary or ""
+        return f"{article.title}\n{body}"
+
+    def _priority(self, pair: tuple[str, str]) -> tuple[int, float, str, str]:
+        """Conflicts, then unverified, then machine-vs-judgement disagreements, then the rest; least sure first."""
+        a = self.assessments[pair]
+        group = {"disputed": 0, "unverified": 1}.get(a.review_status, 2 if a.auto_direction != a.direction else 3)
+        return (group, self.proposals[pair].score, pair[1], pair[0])
+
+    def accept(self) -> None:
+        """Log the machine's proposal (direction, design, population, n) as this reviewer's judgement."""
+        pair = self.current
+        if pair is None:
+            return
+        a, proposal = self.assessments[pair], self.proposals[pair]
+        self._judge(proposal.direction, a.auto_design, a.auto_population, a.auto_n,
+                    self.reason.value.strip() or "accepted the machine's proposal")
+
+    def save(self) -> None:
+        """Log the values in the panel as this reviewer's judgement."""
+        if self.current is None:
+            return
+        text = self.n.value.strip()
+        if text and not text.isdigit():
+            self.status.value = f"<span style='color:#b00'>not recorded: n must be a whole number, not {text!r}</span>"
+            return
+        self._judge(self.direction.value, self.design.value, self.population.value, int(text) if text else None,
+                    self.reason.value.strip() or None)
+
+    def _judge(self, direction: str, design: str, population: str, n: int | None, reason: str | None) -> None:
+        """Log a judgement for the pair shown, then move on."""
+        if self._log("judge", claim=self.current[1], direction=direction, design=design, population=population,
+                     n=n or None, reason=reason):
+            self.next()
+
+    def _queue(self) -> Sequence[tuple[str, str]]:
+        mine = {(key, claim) for (key, claim, stage, who) in self.decisions.latest()
+                if stage == "judge" and who == self.reviewer.value.strip()}
+        return [pair for pair in self.order if pair not in mine]
+
+    def _key(self) -> str:
+        return self.current[0]
+
+    def _label(self, item: tuple[str, str]) -> str:
+        return f"record {item[0]} for claim {item[1]}"
+
+    def _counts(self) -> str:
+        left = len(self._queue())
+        statuses = [a.review_status for a in self.assessments.values()]
+        return (f"{len(self.order) - left} of {len(self.order)} pairs judged by this reviewer; in the review "
+                f"{statuses.count('unverified')} unverified, {statuses.count('disputed')} disputed")
+
+    def _controls(self) -> list[widgets.Widget]:
+        return [widgets.HBox([self.direction, self.design]), widgets.HBox([self.population, self.n]), self.reason,
+                widgets.HBox([self.buttons["accept"], self.buttons["save"]])]
+
+    def _render(self) -> None:
+        self.progress.value = html.escape(self._counts())
+        pair = self.current
+        if pair is None:
+            self.body.value = "<p><b>Nothing left to judge.</b></p>"
+            return
+        a, proposal, claim = self.assessments[pair], self.proposals[pair], self.claims[pair[1]]
+        article = self.snapshot.record(pair[0])
+        terms = [*DRUG_TERMS, *content_words(claim.subject), *(w[:6] + "*" for w in content_words(claim.outcome))]
+        body = self._text(pair).split("\n", 1)[1]
+        n = a.auto_n if a.auto_n is not None else "not stated"
+        outcome = self.decisions.visible(pair[0], pair[1], "judge", self.reviewer.value.strip())
+        self.body.value = (
+            f"<p><b>Claim {html.escape(claim.id)}:</b> {html.escape(claim.statement)}</p>"
+            + _record_html(article, body, terms)
+            + f"<p><b>Machine proposes:</b> {proposal.direction} (probability {proposal.score:.2f}), because "
+            f"“{highlight(proposal.sentence, terms)}”; design {a.auto_design}, population {a.auto_population}, "
+            f"n {n}<br><b>In use:</b> {a.direction} ({a.judged_by}, {a.review_status})<br>"
+            f"<b>Decisions so far:</b> {html.escape(outcome.describe()) if outcome else 'hidden until you decide'}</p>")
+        self.direction.value, self.design.value = proposal.direction, a.auto_design
+        self.population.value, self.n.value = a.auto_population, "" if a.auto_n is None else str(a.auto_n)
