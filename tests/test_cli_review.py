@@ -77,14 +77,14 @@ def test_decide_screen_stage(corpus: Path, capsys: pytest.CaptureFixture[str]) -
         (["decide", "{key}", "--stage", "screen", "--include", "--resolve", "--note", "x", "--reviewer", "a"],
          "no conflict to resolve on"),
         (["decide", "{key}", "--stage", "screen", "--include", "--resolve", "--reviewer", "a"], "says why"),
-        (["decide", "risk_of_bias", "--stage", "grade", "--claim", "{claim}", "--judgement", "serius",
+        (["decide", "{claim}", "--stage", "grade", "--domain", "risk_of_bias", "--judgement", "serius",
           "--reason", "x", "--reviewer", "a"], "unknown judgement of risk_of_bias 'serius' (did you mean 'serious'?)"),
-        (["decide", "imprecison", "--stage", "grade", "--claim", "{claim}", "--judgement", "serious", "--reason", "x",
+        (["decide", "{claim}", "--stage", "grade", "--domain", "imprecison", "--judgement", "serious", "--reason", "x",
           "--reviewer", "a"], "unknown GRADE domain 'imprecison' (did you mean 'imprecision'?)"),
-        (["decide", "verdict", "--stage", "grade", "--claim", "{claim}", "--verdict", "contested", "--reviewer", "a"],
+        (["decide", "{claim}", "--stage", "grade", "--domain", "verdict", "--verdict", "contested", "--reviewer", "a"],
          "a grade override needs a reason"),
-        (["decide", "verdict", "--stage", "grade", "--verdict", "contested", "--reason", "x", "--reviewer", "a"],
-         "a grade decision needs --claim"),
+        (["decide", "nope", "--stage", "grade", "--domain", "verdict", "--verdict", "contested", "--reason", "x",
+          "--reviewer", "a"], "no claim 'nope' in the claims register"),
     ],
 )
 def test_decide_mistakes_are_one_line_errors(corpus: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
@@ -157,12 +157,12 @@ def test_screen_next_judge_stage_lists_what_needs_a_reviewer(corpus: Path, capsy
 
 def test_decide_grade_stage_overrides_a_domain_and_the_verdict(corpus: Path, capsys: pytest.CaptureFixture[str],
                                                                 tmp_path: Path) -> None:
-    common = ["--stage", "grade", "--claim", "rapid_onset", "--reviewer", "alice", "--corpus", str(corpus)]
-    assert main(["decide", "risk_of_bias", "--judgement", "serious", "--reason", "allocation concealment unclear",
-                 *common]) == 0
-    assert main(["decide", "verdict", "--verdict", "partly_supported", "--reason", "only response at 24 hours",
-                 *common]) == 0
-    assert "recorded alice: verdict partly_supported (only response at 24 hours) on verdict / rapid_onset" in (
+    common = ["--stage", "grade", "--reviewer", "alice", "--corpus", str(corpus)]
+    assert main(["decide", "rapid_onset", "--domain", "risk_of_bias", "--judgement", "serious", "--reason",
+                 "allocation concealment unclear", *common]) == 0
+    assert main(["decide", "rapid_onset", "--domain", "verdict", "--verdict", "partly_supported", "--reason",
+                 "only response at 24 hours", *common]) == 0
+    assert "recorded alice: verdict partly_supported (only response at 24 hours) on rapid_onset / rapid_onset" in (
         capsys.readouterr().out)
     assert main(["decisions", "--corpus", str(corpus)]) == 0
     listed = capsys.readouterr().out

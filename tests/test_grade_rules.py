@@ -236,14 +236,14 @@ def test_rating_up_for_a_large_effect_or_dose_response_only_when_nothing_rates_d
 def test_a_reviewer_overrides_a_domain_or_the_verdict_with_a_reason() -> None:
     rows = table(study("1", n=300), study("2", n=300))
     log = DecisionLog((
-        make_decision("inconsistency", "grade", "alice", claim=CLAIM.id, judgement="very serious",
+        make_decision(CLAIM.id, "grade", "alice", claim=CLAIM.id, domain="inconsistency", judgement="very serious",
                       reason="the trials used different outcomes", time="2026-12-01T10:00:00Z"),
-        make_decision("verdict", "grade", "alice", claim=CLAIM.id, verdict="partly_supported",
+        make_decision(CLAIM.id, "grade", "alice", claim=CLAIM.id, domain="verdict", verdict="partly_supported",
                       reason="short follow-up", time="2026-12-01T10:01:00Z"),
-        make_decision("imprecision", "grade", "alice", claim=CLAIM.id, judgement="serious", reason="a",
-                      time="2026-12-01T10:02:00Z"),
-        make_decision("imprecision", "grade", "bob", claim=CLAIM.id, judgement="not serious", reason="b",
-                      time="2026-12-01T10:03:00Z"),
+        make_decision(CLAIM.id, "grade", "alice", claim=CLAIM.id, domain="imprecision", judgement="serious",
+                      reason="a", time="2026-12-01T10:02:00Z"),
+        make_decision(CLAIM.id, "grade", "bob", claim=CLAIM.id, domain="imprecision", judgement="not serious",
+                      reason="b", time="2026-12-01T10:03:00Z"),
     ))
     verdict = synthesize_claim(CLAIM, rows, overrides=log.grade_overrides()[CLAIM.id])
     assert verdict.domain("inconsistency").change == -2 and verdict.certainty == "low"

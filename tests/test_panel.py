@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def test_screening_panel_logs_each_click_and_retrains(log_path: Path) -> None:
     panel.buttons["exclude"].click()
     assert panel.state.ranked_by == "model" and panel.state.includes_left is not None
     assert "includes left among the 3 unscreened (95 % upper bound" in panel.progress.value
-    assert "2 of 5 screened, 1 since the last include" in panel.progress.value
+    assert "2 of 5 screened by this reviewer, 1 since the last include" in panel.progress.value
+    assert "in the review 2 decided, 0 disputed" in panel.progress.value  # live: updated by the click
     log = load_decisions(log_path)
     assert [(d.key, d.decision, d.reason, d.note) for d in log] == [
         (first, "include", "meets inclusion criteria", None), (second, "exclude", "wrong population",
@@ -82,29 +84,100 @@ def test_screening_panel_ends_when_nothing_is_left(log_path: Path) -> None:
     assert "nothing left" in panel.summary() and "5 of 5 screened" in panel.summary()
 
 
-def test_judging_panel_accepts_or_changes_the_proposal(tmp_path: Path) -> None:
+def _judging_panel(tmp_path: Path, reviewer: str = "carol") -> tuple[Path, JudgingPanel]:
+    """A judging panel over a copy of the committed corpus."""
     corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
     mechanisms, claims, snapshot = load_corpus(corpus)
     decisions = load_decisions(corpus / "decisions.jsonl", snapshot)
     screening = screen_records(snapshot, mechanisms, claims, decisions)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, decisions=decisions)
-    before = (corpus / "decisions.jsonl").read_bytes()
-    panel = JudgingPanel(snapshot, claims, assessments, decisions, reviewer="carol")
-    assert (corpus / "decisions.jsonl").read_bytes() == before  # building the panel writes nothing
-    key, claim = panel.current
-    assert "Machine proposes:" in panel.body.value and panel.direction.value == panel.proposals[(key, claim)].direction
-    panel.buttons["accept"].click()
-    accepted = load_decisions(corpus / "decisions.jsonl").outcome(key, claim, "judge")
-    assert accepted is not None and accepted.values["direction"] == panel.proposals[(key, claim)].direction
-    assert accepted.reason == "accepted the machine's proposal"
+    return corpus, JudgingPanel(snapshot, claims, assessments, decisions, reviewer=reviewer)
+
+
+def _logged(corpus: Path, reviewer: str) -> list[dict]:
+    """The JSON lines a reviewer's clicks appended."""
+    return [json.loads(line) for line in (corpus / "decisions" / f"{reviewer}.jsonl").read_text().splitlines()]
+
+
+def test_judging_panel_starts_from_the_judgement_in_use(tmp_path: Path) -> None:
+    corpus, panel = _judging_panel(tmp_path)
+    assert not (corpus / "decisions").exists()  # building the panel writes nothing
+    curated = next(pair for pair in panel.order if panel.assessments[pair].judged_by == "curator"
+                   and panel.proposals[pair].direction != panel.assessments[pair].direction)
+    panel.history, panel.position = [curated], 0
+    panel._render()
+    a = panel.assessments[curated]
+    assert panel.direction.value == a.direction != panel.proposals[curated].direction  # not the machine's
+    assert f"In use:</b> direction {a.direction}" in panel.body.value and "(set by curator)" in panel.body.value
+    panel.buttons["confirm"].click()  # the primary action confirms what is in use: no conflict with the curator
+    outcome = load_decisions(corpus / "decisions.jsonl", panel.snapshot).outcome(*curated, "judge")
+    assert outcome.status == "decided" and outcome.values["direction"] == a.direction
+    assert _logged(corpus, "carol")[0]["reason"] == "confirmed the judgement in use"
+
+
+def test_judging_panel_saves_only_the_changed_fields_and_counts_live(tmp_path: Path) -> None:
+    corpus, panel = _judging_panel(tmp_path)
+    first = panel.current
+    assert "0 of 172 pairs judged by this reviewer; in the review 172 decided, 0 unverified, 0 disputed" in \
+        panel.progress.value  # the curator judged every pair of the shipped corpus
+    panel.buttons["save"].click()
+    assert "nothing changed" in panel.status.value and panel.current == first
+    changed = next(d for d in ("contradicts", "supports") if d != panel.direction.value)
+    panel.direction.value, panel.n.value, panel.reason.value = changed, "abc", "BDNF fell"
+    panel.buttons["save"].click()
+    assert "n must be a whole number" in panel.status.value and panel.current == first
+    panel.n.value = "" if panel.assessments[first].sample_size is None else str(panel.assessments[first].sample_size)
+    panel.buttons["save"].click()
+    row = _logged(corpus, "carol")[0]
+    assert row["direction"] == changed and not {"design", "population", "n"} & set(row) and row["reason"] == "BDNF fell"
+    assert panel.current != first
+    assert "1 of 172 pairs judged by this reviewer; in the review 171 decided, 0 unverified, 1 disputed" in \
+        panel.progress.value  # updated after the click: carol now disagrees with the curator
     second = panel.current
-    assert second != (key, claim)
-    panel.direction.value, panel.n.value, panel.reason.value = "contradicts", "abc", "BDNF fell"
-    panel.buttons["save"].click()
-    assert "n must be a whole number" in panel.status.value and panel.current == second
-    panel.n.value = "24"
-    panel.buttons["save"].click()
-    saved = load_decisions(corpus / "decisions.jsonl").outcome(*second, "judge")
-    assert saved is not None and saved.values["direction"] == "contradicts" and saved.values["n"] == 24
-    assert saved.reason == "BDNF fell" and panel.current not in {(key, claim), second}
-    assert "2 of 172 pairs judged by this reviewer" in panel.summary()
+    panel.buttons["accept"].click()  # the machine's proposal, on request
+    accepted = load_decisions(corpus / "decisions.jsonl").outcome(*second, "judge")
+    assert accepted.values["direction"] == panel.proposals[second].direction
+    assert accepted.reason == "accepted the machine's proposal"
+
+
+def test_judging_panel_resolves_a_conflict(tmp_path: Path) -> None:
+    corpus, panel = _judging_panel(tmp_path)
+    pair = next(p for p in panel.order if panel.assessments[p].judged_by == "curator")
+    other = next(d for d in ("contradicts", "supports") if d != panel.assessments[pair].direction)
+    panel.history, panel.position = [pair], 0
+    panel._render()
+    panel.direction.value = other
+    panel.buttons["save"].click()  # carol disagrees with the curator: a conflict
+    assert "1 disputed" in panel.progress.value
+    resolver = JudgingPanel(panel.snapshot, list(panel.claims.values()), list(panel.assessments.values()),
+                            panel.decisions, reviewer="dana")
+    resolver.mode.value = "conflicts"
+    assert resolver.current == pair and "curator: " in resolver.body.value and f"carol: direction {other}" in \
+        resolver.body.value  # the resolution queue shows every decision
+    resolver.buttons["resolve"].click()
+    assert "a resolution says why" in resolver.status.value
+    resolver.reason.value = "the abstract reports the opposite"
+    resolver.buttons["resolve"].click()
+    outcome = load_decisions(corpus / "decisions.jsonl", panel.snapshot).outcome(*pair, "judge")
+    assert outcome.status == "decided" and outcome.decided_by.reviewer == "dana" and outcome.decided_by.resolution
+    assert outcome.decided_by.note == "the abstract reports the opposite"
+    assert resolver.current is None and "0 disputed" in resolver.progress.value
+
+
+def test_screening_panel_resolves_a_conflict(log_path: Path) -> None:
+    snapshot = _snapshot()
+    alice = ScreeningPanel(snapshot, {"bdnf": BDNF}, CLAIMS, load_decisions(log_path, snapshot), reviewer="alice")
+    key = alice.current
+    alice.include()
+    bob = ScreeningPanel(snapshot, {"bdnf": BDNF}, CLAIMS, load_decisions(log_path, snapshot), reviewer="bob")
+    bob.history, bob.position = [key], 0
+    bob.exclude("wrong population")
+    assert "1 disputed" in bob.progress.value
+    carol = ScreeningPanel(snapshot, {"bdnf": BDNF}, CLAIMS, load_decisions(log_path, snapshot), reviewer="carol")
+    carol.mode.value = "conflicts"
+    assert carol.current == key and "alice: include" in carol.body.value and "bob: exclude" in carol.body.value
+    carol.resolve_as.value, carol.reason.value = "exclude", "adolescents only, says the methods"
+    carol.buttons["resolve"].click()
+    outcome = load_decisions(log_path).outcome(key, None, "screen")
+    assert outcome.values == {"decision": "exclude"} and outcome.decided_by.reviewer == "carol"
+    assert outcome.reason == carol.exclude_reason.value == "off topic"

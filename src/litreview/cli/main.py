@@ -147,7 +147,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _add_check(sub: argparse._SubParsersAction) -> None:
     """``litreview check``: validate the corpus files."""
-    p = sub.add_parser("check", help="validate mechanisms, claims, snapshot and decisions")
+    p = sub.add_parser("check", help="validate protocol, mechanisms, claims, snapshot and decisions")
     _corpus_option(p)
     p.add_argument("--seeds", type=Path, default=None,
                    help="seed articles directory whose texts every quote must occur in (default: $LITREVIEW_SEEDS, "
@@ -170,10 +170,12 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from ..corpus.claims import load_claims, load_mechanisms
     from ..corpus.decisions import load_decisions
     from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.protocol import load_protocol
     from ..corpus.snapshot import load_snapshot
 
     paths = CorpusPaths(args.corpus or find_corpus())
     seeds = _seeds_dir(args.seeds, settings, paths.root)
+    protocol = load_protocol(paths.protocol)
     mechanisms = load_mechanisms(paths.mechanisms)
     claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
@@ -186,10 +188,11 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         quoted, articles = sum(len(c.sources) for c in claims), len({a for c in claims for a in c.articles})
         quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
                   f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
+    stated = "protocol.toml valid" if protocol.path else "no protocol.toml (default exclusion reasons)"
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
           f"{len(snapshot.curated)} curated judgements, {logged} reviewer decisions "
           f"({conflicts} unresolved conflicts); "
-          f"snapshot files match manifest.json; {quotes}")
+          f"snapshot files match manifest.json; {stated}; {quotes}")
     return 0
 
 

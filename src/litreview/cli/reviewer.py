@@ -26,13 +26,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     corpus_help = "corpus directory (default: ./corpus or the nearest parent's)"
     reviewer_help = "who decides (one word, at most 64 characters; default: LITREVIEW_REVIEWER, required)"
     d = sub.add_parser("decide", help="record a reviewer's decision in corpus/decisions/<reviewer>.jsonl")
-    d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...); at the grade stage the GRADE domain "
-                                              "(risk_of_bias, inconsistency, indirectness, imprecision, "
-                                              "publication_bias, other) or verdict")
-    d.add_argument("--stage", choices=("screen", "fulltext", "judge", "grade"), required=True,
+    d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...); at the grade stage the claim id")
+    d.add_argument("--stage", choices=("screen", "fulltext", "judge", "rob", "grade"), required=True,
                    help="screen (title/abstract: include/exclude a record), fulltext (full-text screening of a "
-                        "record that passed), judge (a study against a claim) or grade (override a claim's GRADE "
-                        "domain or verdict, with a reason)")
+                        "record that passed), judge (a study against a claim), rob (one risk-of-bias domain "
+                        "of a study, for a claim) or grade (override one GRADE domain of a claim, or its verdict)")
     d.add_argument("--reviewer", metavar="NAME", help=reviewer_help)
     d.add_argument("--claim", metavar="ID", help="claim id (judge stage)")
     choice = d.add_mutually_exclusive_group()
@@ -42,11 +40,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--design", help="judge: study design (rct, cohort, experimental, ...: see docs/scoring.md)")
     d.add_argument("--population", help="judge: human, animal, in_vitro, mixed or unknown")
     d.add_argument("--n", type=int, metavar="N", help="judge: sample size")
-    d.add_argument("--judgement", help="grade: the domain's judgement (not serious, serious, very serious)")
-    d.add_argument("--verdict", help="grade: the verdict code (supported, partly_supported, contested, "
-                                     "not_supported, contradicted, insufficient)")
-    d.add_argument("--reason", help="screen, fulltext: one of the stage's listed reasons (default for --include: "
-                                    "meets inclusion/eligibility criteria); judge: free text; grade: why (required)")
+    d.add_argument("--domain", metavar="TOOL:DOMAIN", help="rob: e.g. rob2:randomisation, robins_i:confounding, "
+                                                          "syrcle:blinding_assessors (see docs/workflow.md); grade: "
+                                                          "risk_of_bias, inconsistency, indirectness, imprecision, "
+                                                          "publication_bias, other or verdict")
+    d.add_argument("--judgement", help="rob: low, some_concerns or high; grade: not serious, serious or very serious")
+    d.add_argument("--verdict", help="grade, with --domain verdict: supported, partly_supported, contested, "
+                                     "not_supported, contradicted or insufficient")
+    d.add_argument("--quote", help="rob: the words of the study that support the judgement")
+    d.add_argument("--reason", help="screen, fulltext: one of the stage's reasons in corpus/protocol.toml (default "
+                                    "for --include: the first reason to include); judge: free text; grade: why "
+                                    "(required)")
     d.add_argument("--note", help="free-text note")
     d.add_argument("--resolve", "--resolution", dest="resolution", action="store_true",
                    help="this decision settles a conflict between reviewers (give --reason or --note: why)")
@@ -86,34 +90,36 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and append one decision; say what the item's outcome now is."""
-    from ..corpus.decisions import JUDGED_FIELDS, load_decisions, make_decision
+    from ..corpus.decisions import JUDGED_FIELDS, load_decisions
     from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
     from ..errors import CorpusError
 
     reviewer = settings.require_reviewer(args.reviewer)
     root = args.corpus or find_corpus()
     _, claims, snapshot = load_corpus(root)
-    if args.stage != "grade":
-        snapshot.record(args.key)
     judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
-    graded = {"judgement": args.judgement, "verdict": args.verdict}
     if args.stage == "grade":
-        if args.claim not in {c.id for c in claims}:
-            raise CorpusError(f"no claim {args.claim!r} in the claims register" if args.claim else
-                              "a grade decision needs --claim")
-        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged, **graded}
-    elif args.stage != "judge":
+        if args.key not in {c.id for c in claims}:
+            raise CorpusError(f"no claim {args.key!r} in the claims register (KEY is the claim at the grade stage)")
+        values = {"claim": args.key, "decision": args.decision, "reason": args.reason, **judged}
+    elif args.stage in ("screen", "fulltext"):
+        snapshot.record(args.key)
         if args.decision is None:
             raise CorpusError(f"a {args.stage} decision needs --include or --exclude")
-        values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged, **graded}
+        values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged}
     else:
+        snapshot.record(args.key)
         if args.claim is not None and args.claim not in {c.id for c in claims}:
             raise CorpusError(f"no claim {args.claim!r} in the claims register")
-        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged, **graded}
+        values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged}
+    rob = {"domain": args.domain, "judgement": args.judgement, "quote": args.quote, "verdict": args.verdict}
+    if args.stage in ("rob", "grade") or any(v is not None for v in rob.values()):
+        values.update(rob)
     if args.resolution and not (args.reason or args.note):
         raise CorpusError("a resolution says why: give --note (or, when judging, --reason)")
-    decision = make_decision(args.key, args.stage, reviewer, note=args.note, resolution=args.resolution, **values)
-    log = load_decisions(CorpusPaths(root).decisions, snapshot).append(decision)
+    log = load_decisions(CorpusPaths(root).decisions, snapshot)
+    decision = log.make(args.key, args.stage, reviewer, note=args.note, resolution=args.resolution, **values)
+    log = log.append(decision)
     outcome = log.outcome(*decision.item)
     print(f"recorded {decision.describe()} on {decision.key}{' / ' + decision.claim if decision.claim else ''} "
           f"-> {log.file_for(reviewer)}")

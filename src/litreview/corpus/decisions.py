@@ -10,23 +10,22 @@ rewritten::
      "reviewer": "alice", "time": "2026-11-30T09:12:03Z"}
     {"key": "31452104", "claim": "bdnf_increase", "stage": "judge", "direction": "contradicts",
      "reason": "BDNF fell after ketamine", "reviewer": "alice", "time": "2026-11-30T09:13:40Z"}
+    {"key": "rapid_onset", "claim": "rapid_onset", "stage": "grade", "domain": "risk_of_bias",
+     "judgement": "serious", "reason": "allocation concealment unclear", "reviewer": "alice", "time": "..."}
 
-    {"key": "risk_of_bias", "claim": "rapid_onset", "stage": "grade", "judgement": "serious",
-     "reason": "allocation concealment unclear in both trials", "reviewer": "alice", "time": "..."}
-
-Fields: ``key`` (record key; at the ``grade`` stage, the GRADE domain or
-``verdict`` overridden), ``stage`` (``screen``: title/abstract screening,
-``fulltext``: full-text screening of what passed, ``judge``, or ``grade``: a
-reviewer's override of a claim's GRADE rating),
+Fields: ``key`` (record key), ``stage`` (``screen``: title/abstract
+screening, ``fulltext``: full-text screening of what passed, or ``judge``),
 ``reviewer`` (one word, at most 64 characters), ``time`` (ISO 8601 with a time
 zone, stored in UTC); for ``screen`` and ``fulltext`` a ``decision``
-(``include``/``exclude``) and a ``reason`` from that stage's list
-(:data:`REASONS`); for ``judge`` a ``claim`` and at least one of
-``direction``, ``design``, ``population``, ``n`` (the vocabularies of
+(``include``/``exclude``) and a ``reason`` from that stage's list in the
+review's ``protocol.toml`` (:mod:`litreview.corpus.protocol`; :data:`REASONS`
+by default); for ``judge`` a ``claim`` and at least one of ``direction``, ``design``, ``population``, ``n`` (the vocabularies of
 :mod:`litreview.evidence`) with an optional free-text ``reason``; for ``grade``
-a ``claim``, a ``judgement`` of the domain (:data:`GRADE_JUDGEMENTS`) or a
-``verdict`` (:data:`GRADED_VERDICTS`) and a required ``reason``; optionally a
-``note`` and ``"resolution": true``.
+(a reviewer's override of a claim's GRADE rating) the claim as ``key`` and
+``claim``, a ``domain`` from :data:`GRADE_TARGETS` with a ``judgement`` from
+:data:`GRADE_JUDGEMENTS`, or ``verdict`` with a ``verdict`` from
+:data:`GRADED_VERDICTS`, and a required ``reason``; optionally a ``note`` and
+``"resolution": true``.
 
 How the log is read:
 
@@ -49,10 +48,9 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +58,9 @@ import pandas as pd
 
 from .._io import append_jsonl, read_jsonl
 from ..errors import CorpusError
+from .agreement import cohen_kappa, kappa_table
+from .protocol import DEFAULT_REASONS, load_protocol
+from .rob import DOMAINS, JUDGEMENTS
 from .snapshot import Snapshot, curated_fields
 from .vocabulary import DESIGNS, DIRECTIONS, POPULATIONS
 
@@ -84,43 +85,33 @@ __all__ = [
     "cohen_kappa",
 ]
 
-STAGES = ("screen", "fulltext", "judge", "grade")
+STAGES = ("screen", "fulltext", "judge", "rob", "grade")
 #: Stages whose decisions are about a record (include/exclude), in order.
 RECORD_STAGES = ("screen", "fulltext")
 #: How the stages are named in tables, the report and the PRISMA flow.
-STAGE_NAMES = {"screen": "title/abstract", "fulltext": "full text", "judge": "judging", "grade": "GRADE override"}
+STAGE_NAMES = {"screen": "title/abstract", "fulltext": "full text", "judge": "judging", "rob": "risk of bias",
+               "grade": "GRADE override"}
 #: What a grade-stage decision overrides: a GRADE domain (as :data:`litreview.synthesis.grade.DOMAINS` names them)
 #: or the verdict code.
 GRADE_TARGETS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias", "other",
                  "verdict")
-#: A reviewer's judgement of a domain and the levels it rates down.
+#: A reviewer's judgement of a GRADE domain and the levels it rates down.
 GRADE_JUDGEMENTS = {"not serious": 0, "serious": -1, "very serious": -2}
 #: Verdict codes a reviewer may set for a graded claim.
 GRADED_VERDICTS = ("supported", "partly_supported", "contested", "not_supported", "contradicted", "insufficient")
-#: Reasons a title/abstract decision may give, per decision (as in Rayyan's exclusion reasons).
-SCREEN_REASONS: dict[str, tuple[str, ...]] = {
-    "include": ("meets inclusion criteria", "check full text"),
-    "exclude": (
-        "off topic", "wrong intervention", "wrong population", "wrong outcome", "wrong study design",
-        "wrong publication type", "not in English", "no abstract", "duplicate", "retracted",
-    ),
-}
-#: Reasons a full-text decision may give, per decision (PRISMA 2020 "reports excluded, with reasons").
-FULLTEXT_REASONS: dict[str, tuple[str, ...]] = {
-    "include": ("meets eligibility criteria",),
-    "exclude": (
-        "wrong population", "wrong intervention", "wrong comparator", "wrong outcome", "wrong study design",
-        "wrong publication type", "full text not available", "duplicate", "retracted",
-    ),
-}
-#: Reasons per record stage.
-REASONS = {"screen": SCREEN_REASONS, "fulltext": FULLTEXT_REASONS}
+#: The default reasons per record stage and decision; a review's ``protocol.toml`` may name its own.
+REASONS = DEFAULT_REASONS
+#: Default reasons a title/abstract decision may give, per decision.
+SCREEN_REASONS = DEFAULT_REASONS["screen"]
+#: Default reasons a full-text decision may give, per decision (PRISMA 2020 "reports excluded, with reasons").
+FULLTEXT_REASONS = DEFAULT_REASONS["fulltext"]
 #: What a judge-stage decision may set, each overriding the machine's value.
 JUDGED_FIELDS = ("direction", "design", "population", "n")
 CURATOR = "curator"
 _VOCABULARY = {"direction": DIRECTIONS, "design": DESIGNS, "population": POPULATIONS}
 _REVIEWER = re.compile(r"\w[\w.@-]{0,63}")
 _OPTIONAL_TEXT = ("reason", "note")
+Reasons = Mapping[str, Mapping[str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -130,9 +121,9 @@ class Decision:
     Attributes
     ----------
     key : str
-        Record key (PMID or ``doi:...``); at the grade stage the GRADE domain or ``verdict``.
+        Record key (PMID or ``doi:...``).
     stage : str
-        ``screen`` (title/abstract), ``fulltext``, ``judge`` or ``grade``.
+        ``screen`` (title/abstract), ``fulltext`` or ``judge``.
     reviewer : str
         Who decided (``curator`` for the register's judgements).
     time : str
@@ -147,10 +138,6 @@ class Decision:
         Judge stage: the values this reviewer gives (None: not judged).
     n : int or None
         Judge stage: the sample size this reviewer reads.
-    judgement : str or None
-        Grade stage: the reviewer's judgement of the domain (``not serious``, ``serious``, ``very serious``).
-    verdict : str or None
-        Grade stage: the verdict code the reviewer sets.
     note : str or None
         Free text.
     resolution : bool
@@ -170,24 +157,29 @@ class Decision:
     design: str | None = None
     population: str | None = None
     n: int | None = None
-    judgement: str | None = None
-    verdict: str | None = None
     note: str | None = None
     resolution: bool = False
+    domain: str | None = None
+    judgement: str | None = None
+    quote: str | None = None
+    verdict: str | None = None
     line: int = field(default=0, compare=False)
 
     @property
     def item(self) -> tuple[str, str | None, str]:
-        """``(key, claim, stage)``: what the decision is about."""
-        return (self.key, self.claim, self.stage)
+        """``(key, claim, stage)``: what the decision is about (risk of bias and GRADE overrides: ``claim#domain``,
+        one item a domain)."""
+        return (self.key, f"{self.claim}#{self.domain}" if self.stage in ("rob", "grade") else self.claim, self.stage)
 
     @property
     def values(self) -> dict[str, Any]:
         """The values decided: ``{"decision": ...}`` when screening, the judged fields given when judging."""
         if self.stage in RECORD_STAGES:
             return {"decision": self.decision}
+        if self.stage == "rob":
+            return {"judgement": self.judgement}
         if self.stage == "grade":
-            return {name: getattr(self, name) for name in ("judgement", "verdict") if getattr(self, name) is not None}
+            return {"verdict": self.verdict} if self.domain == "verdict" else {"judgement": self.judgement}
         return {name: getattr(self, name) for name in JUDGED_FIELDS if getattr(self, name) is not None}
 
     @property
@@ -198,6 +190,8 @@ class Decision:
     def describe(self) -> str:
         """One phrase, e.g. ``alice: exclude (wrong population)`` or ``bob: direction contradicts``."""
         text = ", ".join(f"{k} {v}" if k != "decision" else str(v) for k, v in self.values.items())
+        text = f"{self.domain} {self.judgement}" if self.stage == "rob" else text
+        text = f"{self.domain} {self.verdict or self.judgement}" if self.stage == "grade" else text
         reason = f" ({self.reason})" if self.reason else ""
         return f"{self.reviewer}{' [resolution]' if self.resolution else ''}: {text}{reason}"
 
@@ -243,8 +237,9 @@ def check_reviewer(name: Any, where: str = "reviewer", path: str | None = None) 
     return name
 
 
-def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Decision:
-    """Validate one JSON object into a Decision; CorpusError naming ``where`` otherwise."""
+def _parse(row: Any, where: str, path: str | None = None, line: int = 0,
+           reasons: Reasons = DEFAULT_REASONS) -> Decision:
+    """Validate one JSON object into a Decision (reasons from ``reasons``); CorpusError naming ``where`` otherwise."""
     if not isinstance(row, dict):
         raise CorpusError(f"{where}: expected a JSON object", path)
     known = [f.name for f in fields(Decision) if f.name != "line"]
@@ -256,7 +251,8 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Deci
     for name in ("key", "stage", "reviewer", "time"):
         if not isinstance(row.get(name), str) or not row[name].strip():
             raise CorpusError(f"{where}: missing field {name!r}", path)
-    for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population", "judgement", "verdict"):
+    for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population", "domain", "judgement",
+                 "quote", "verdict"):
         if row.get(name) is not None and not isinstance(row[name], str):
             raise CorpusError(f"{where}: {name} must be text", path)
     stage = _choice(row["stage"], STAGES, "stage", where, path)
@@ -265,21 +261,31 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Deci
         raise CorpusError(f"{where}: resolution must be true or false", path)
     values = {k: row.get(k) for k in known if k in row}
     values["time"] = _utc(row["time"], where, path)
-    if stage != "grade" and (row.get("judgement") is not None or row.get("verdict") is not None):
-        raise CorpusError(f"{where}: judgement and verdict belong to the grade stage", path)
+    if stage != "grade" and row.get("verdict") is not None:
+        raise CorpusError(f"{where}: a verdict belongs to the grade stage", path)
     if stage == "grade":
         _check_grade(row, where, path)
     elif stage in RECORD_STAGES:
-        if row.get("claim") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
+        if row.get("claim") is not None or any(row.get(f) is not None for f in (*JUDGED_FIELDS, "domain",
+                                                                                 "judgement")):
             raise CorpusError(f"{where}: a {stage} decision is about a record: no claim, direction, design, "
                               "population or n", path)
-        reasons = REASONS[stage]
-        decision = _choice(row.get("decision"), reasons, f"{stage} decision", where, path)
+        offered = reasons[stage]
+        decision = _choice(row.get("decision"), offered, f"{stage} decision", where, path)
         if row.get("reason") is None:
-            raise CorpusError(f"{where}: missing reason to {decision} (one of: {', '.join(reasons[decision])})",
+            raise CorpusError(f"{where}: missing reason to {decision} (one of: {', '.join(offered[decision])})",
                               path)
-        values["reason"] = _choice(row.get("reason"), reasons[decision], f"reason to {decision}", where, path)
+        values["reason"] = _choice(row.get("reason"), offered[decision], f"reason to {decision}", where, path)
+    elif stage == "rob":
+        if not row.get("claim") or row.get("decision") is not None or any(row.get(f) is not None
+                                                                          for f in JUDGED_FIELDS):
+            raise CorpusError(f"{where}: a rob decision is about a study for a claim: a claim, a domain and a "
+                              "judgement, no include/exclude, direction, design, population or n", path)
+        _choice(row.get("domain"), DOMAINS, "risk-of-bias domain", where, path)
+        _choice(row.get("judgement"), JUDGEMENTS, "risk-of-bias judgement", where, path)
     else:
+        if row.get("domain") is not None or row.get("judgement") is not None:
+            raise CorpusError(f"{where}: a domain and a judgement belong to the rob stage", path)
         if not row.get("claim"):
             raise CorpusError(f"{where}: a judge decision needs a claim", path)
         if row.get("decision") is not None:
@@ -296,26 +302,28 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0) -> Deci
 
 
 def _check_grade(row: dict[str, Any], where: str, path: str | None) -> None:
-    """Rules of a grade-stage decision: a claim, a domain with a judgement or the verdict with a code, a reason."""
-    if not row.get("claim"):
-        raise CorpusError(f"{where}: a grade decision needs a claim", path)
-    target = _choice(row["key"], GRADE_TARGETS, "GRADE domain", where, path)
-    if row.get("decision") is not None or any(row.get(f) is not None for f in JUDGED_FIELDS):
-        raise CorpusError(f"{where}: a grade decision sets a judgement or a verdict, nothing else", path)
+    """Rules of a grade-stage decision: the claim, a domain with a judgement or the verdict with a code, a reason."""
+    if not row.get("claim") or row["claim"] != row["key"]:
+        raise CorpusError(f"{where}: a grade decision is about a claim: its id as key and claim", path)
+    if row.get("decision") is not None or row.get("quote") is not None or any(
+            row.get(f) is not None for f in JUDGED_FIELDS):
+        raise CorpusError(f"{where}: a grade decision sets a domain's judgement or the verdict, nothing else", path)
+    target = _choice(row.get("domain"), GRADE_TARGETS, "GRADE domain", where, path)
     if target == "verdict":
         if row.get("judgement") is not None:
-            raise CorpusError(f"{where}: the verdict takes --verdict, not a judgement", path)
+            raise CorpusError(f"{where}: the verdict takes a verdict code, not a judgement", path)
         _choice(row.get("verdict"), GRADED_VERDICTS, "verdict", where, path)
     else:
         if row.get("verdict") is not None:
-            raise CorpusError(f"{where}: a domain takes a judgement, not a verdict", path)
+            raise CorpusError(f"{where}: a GRADE domain takes a judgement, not a verdict", path)
         _choice(row.get("judgement"), GRADE_JUDGEMENTS, f"judgement of {target}", where, path)
     if not str(row.get("reason") or "").strip():
         raise CorpusError(f"{where}: a grade override needs a reason", path)
 
 
 def make_decision(
-    key: str, stage: str, reviewer: str, *, time: str | datetime | None = None, **values: Any
+    key: str, stage: str, reviewer: str, *, time: str | datetime | None = None, reasons: Reasons | None = None,
+    **values: Any
 ) -> Decision:
     """Build a validated decision, dated now unless ``time`` is given.
 
@@ -329,11 +337,14 @@ def make_decision(
         Who decides (see :func:`check_reviewer`).
     time : str or datetime, optional
         When (ISO 8601 with a zone, or an aware datetime); now, in UTC, by default.
+    reasons : mapping, optional
+        The reasons offered per stage and decision (:attr:`DecisionLog.reasons`,
+        from the protocol); :data:`REASONS` by default.
     **values
         The other :class:`Decision` fields (``claim``, ``decision``, ``reason``,
         ``direction``, ``design``, ``population``, ``n``, ``note``, ``resolution``);
-        None values are left out. An inclusion's reason defaults to
-        "meets inclusion criteria".
+        None values are left out. An inclusion's reason defaults to the
+        stage's first reason to include ("meets inclusion criteria").
 
     Returns
     -------
@@ -349,9 +360,10 @@ def make_decision(
     row = {"key": key, "stage": stage, "reviewer": reviewer,
            "time": when.isoformat() if isinstance(when, datetime) else when,
            **{k: v for k, v in values.items() if v is not None and v is not False}}
+    reasons = reasons if reasons is not None else DEFAULT_REASONS
     if stage in RECORD_STAGES and values.get("decision") == "include":
-        row.setdefault("reason", REASONS[stage]["include"][0])
-    return _parse(row, f"decision on {key}")
+        row.setdefault("reason", reasons[stage]["include"][0])
+    return _parse(row, f"decision on {key}", reasons=reasons)
 
 
 @dataclass(frozen=True)
@@ -434,11 +446,18 @@ class DecisionLog:
         is no ``folder``).
     folder : Path or None
         The per-reviewer folder: :meth:`append` writes to ``<folder>/<reviewer>.jsonl``.
+    reasons : mapping
+        The reasons offered per record stage and decision (the protocol's).
     """
 
     decisions: tuple[Decision, ...] = ()
     path: Path | None = None
     folder: Path | None = None
+    reasons: Reasons = field(default_factory=lambda: DEFAULT_REASONS)
+
+    def make(self, key: str, stage: str, reviewer: str, **values: Any) -> Decision:
+        """:func:`make_decision` with this log's reasons."""
+        return make_decision(key, stage, reviewer, reasons=self.reasons, **values)
 
     def __len__(self) -> int:
         return len(self.decisions)
@@ -496,7 +515,7 @@ class DecisionLog:
             if judgement.key not in screened:
                 screened.add(judgement.key)
                 added.append(Decision(judgement.key, "screen", CURATOR, when, decision="include",
-                                      reason=SCREEN_REASONS["include"][0], line=-1))
+                                      reason=self.reasons["screen"]["include"][0], line=-1))
             design, population, direction = curated_fields(judgement)
             added.append(Decision(judgement.key, "judge", CURATOR, when, claim=judgement.claim_id,
                                   direction=direction, design=design, population=population, n=judgement.n,
@@ -550,9 +569,9 @@ class DecisionLog:
         Conflicting reviewers override nothing until a resolution settles them.
         """
         out: dict[str, dict[str, Outcome]] = {}
-        for (target, claim, _), outcome in self.outcomes("grade").items():
-            if outcome.status == "decided" and claim is not None:
-                out.setdefault(claim, {})[target] = outcome
+        for (key, item, _), outcome in self.outcomes("grade").items():
+            if outcome.status == "decided" and item is not None:
+                out.setdefault(key, {})[item.split("#", 1)[1]] = outcome
         return out
 
     def reviewers(self, stage: str | None = None) -> list[str]:
@@ -561,9 +580,8 @@ class DecisionLog:
 
     def to_frame(self) -> pd.DataFrame:
         """The history, one row per decision, oldest first."""
-        columns = ["time", "reviewer", "stage", "key", "claim", "decision", *JUDGED_FIELDS, "judgement", "verdict",
-                   "reason", "note",
-                   "resolution", "line"]
+        columns = ["time", "reviewer", "stage", "key", "claim", "decision", *JUDGED_FIELDS, "domain", "judgement",
+                   "verdict", "reason", "note", "resolution", "line"]
         rows = [{**{c: getattr(d, c) for c in columns}} for d in sorted(self.decisions, key=_order)]
         frame = pd.DataFrame(rows, columns=columns)
         frame["n"] = frame["n"].astype("Int64")
@@ -579,49 +597,8 @@ class DecisionLog:
         return pd.DataFrame(rows, columns=["stage", "key", "claim", "fields", "decisions"])
 
     def kappa(self) -> pd.DataFrame:
-        """Cohen's kappa per stage between every two reviewers who decided the same items.
-
-        Both screening stages compare include/exclude; judging compares directions.
-        Resolutions are left out (they are not an independent reading).
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``stage, reviewer_a, reviewer_b, items`` (decided by both),
-            ``agreement`` (observed proportion) and ``kappa`` (NaN when undefined:
-            both reviewers gave one same answer throughout).
-        """
-        rows = []
-        latest = self.latest()
-        for stage, category in (("screen", "decision"), ("fulltext", "decision"), ("judge", "direction")):
-            answers: dict[str, dict[tuple[str, str | None], Any]] = {}
-            for (key, claim, item_stage, reviewer), decision in latest.items():
-                value = getattr(decision, category)
-                if item_stage == stage and value is not None:
-                    answers.setdefault(reviewer, {})[(key, claim)] = value
-            for a, b in combinations(sorted(answers), 2):
-                shared = sorted(set(answers[a]) & set(answers[b]), key=lambda i: (i[0], i[1] or ""))
-                if not shared:
-                    continue
-                first = [answers[a][i] for i in shared]
-                second = [answers[b][i] for i in shared]
-                rows.append({"stage": stage, "reviewer_a": a, "reviewer_b": b, "items": len(shared),
-                             "agreement": sum(x == y for x, y in zip(first, second)) / len(shared),
-                             "kappa": cohen_kappa(first, second)})
-        return pd.DataFrame(rows, columns=["stage", "reviewer_a", "reviewer_b", "items", "agreement", "kappa"])
-
-
-def cohen_kappa(first: list[Any], second: list[Any]) -> float:
-    """Cohen's kappa between two raters' answers on the same items (scikit-learn's estimate).
-
-    Returns NaN when chance agreement is 1 (both raters gave one same answer
-    throughout), where kappa is undefined.
-    """
-    from sklearn.metrics import cohen_kappa_score
-
-    if len(set(first) | set(second)) < 2:
-        return float("nan")
-    return float(cohen_kappa_score(first, second))
+        """Cohen's kappa per stage between every two reviewers (:func:`~litreview.corpus.agreement.kappa_table`)."""
+        return kappa_table(self.latest())
 
 
 def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = None) -> DecisionLog:
@@ -637,6 +614,9 @@ def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = Non
         When given, the curator's register judgements join the log as reviewer
         ``curator`` (:meth:`DecisionLog.with_curator`).
 
+    The reasons a decision may give are those of ``protocol.toml`` beside the
+    log (:func:`~litreview.corpus.protocol.load_protocol`), else the defaults.
+
     Returns
     -------
     DecisionLog
@@ -650,15 +630,16 @@ def load_decisions(path: str | os.PathLike[str], snapshot: Snapshot | None = Non
     """
     path = Path(path)
     folder = path.with_suffix("")
+    reasons = load_protocol(path.parent / "protocol.toml").reasons
     decisions: list[Decision] = []
     files = [path] if path.is_file() else []
     files += sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
     for file in files:
         for number, row in read_jsonl(file):
-            decision = _parse(row, f"line {number}", str(file), number)
+            decision = _parse(row, f"line {number}", str(file), number, reasons)
             if file != path and decision.reviewer != file.stem:
                 raise CorpusError(f"line {number}: a decision by {decision.reviewer!r} in {file.stem!r}'s file",
                                   str(file))
             decisions.append(decision)
-    log = DecisionLog(tuple(decisions), path, folder)
+    log = DecisionLog(tuple(decisions), path, folder, reasons)
     return log.with_curator(snapshot) if snapshot is not None else log

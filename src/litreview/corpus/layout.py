@@ -29,6 +29,11 @@ class CorpusPaths:
         return self.root / "claims.toml"
 
     @property
+    def protocol(self) -> Path:
+        """``protocol.toml``: the review's question, eligibility criteria and exclusion reasons (optional)."""
+        return self.root / "protocol.toml"
+
+    @property
     def snapshot(self) -> Path:
         """The snapshot directory."""
         return self.root / "snapshot"

@@ -87,12 +87,16 @@ class ReportContext:
         Where the records came from, in one sentence.
     version : str
         litreview version that built the report.
+    protocol : tuple of (str, str)
+        The protocol's ``(heading, text)`` lines for the Method section
+        (:meth:`~litreview.corpus.protocol.Protocol.lines`); empty: none stated.
     """
 
     corpus: str
     snapshot_date: str
     provenance: str
     version: str
+    protocol: tuple[tuple[str, str], ...] = ()
 
 
 def _breakable(text: str) -> Markup:

@@ -330,13 +330,14 @@ def _prisma_counts(log: pd.DataFrame, mechanisms: Iterable[str]) -> pd.DataFrame
 
 
 def _exclusion_reasons(log: pd.DataFrame, stage: str = TITLE_ABSTRACT) -> list[str]:
-    """A stage's exclusion reasons the counts show, in the lists' order (title/abstract: every rule reason too)."""
+    """A stage's exclusion reasons the counts show: the default lists' order, then the protocol's own reasons
+    (title/abstract: every rule reason too)."""
     from ..corpus.decisions import FULLTEXT_REASONS, SCREEN_REASONS
 
     used = set(log.loc[(log["decision"] == "excluded") & (log["stage"] == stage), "reason"])
-    if stage == FULL_TEXT:
-        return [r for r in FULLTEXT_REASONS["exclude"] if r in used]
-    return list(dict.fromkeys([*EXCLUSION_REASONS, *(r for r in SCREEN_REASONS["exclude"] if r in used)]))
+    listed = [*FULLTEXT_REASONS["exclude"]] if stage == FULL_TEXT else [*EXCLUSION_REASONS, *SCREEN_REASONS["exclude"]]
+    known = [r for r in dict.fromkeys(listed) if r in used or (stage != FULL_TEXT and r in EXCLUSION_REASONS)]
+    return known + sorted(used - set(known))
 
 
 def _pairs(log: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim],

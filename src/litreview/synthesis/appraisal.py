@@ -350,6 +350,14 @@ def _study_label(article: Article | None, key: str) -> str:
     return f"{key} ({year})" if year else key
 
 
+def _person_rob(judged: Sequence[tuple[str, str, str]] | None) -> list[str] | None:
+    """A person's risk-of-bias concerns (domains judged above low), or None when nobody judged the study."""
+    if not judged:
+        return None
+    return [f"{label} {judgement.replace('_', ' ')} (judged by {who})" for label, judgement, who in judged
+            if judgement != "low"]
+
+
 def _median_n(studies: pd.DataFrame) -> dict[str, int]:
     """Median stated n per design over the studies (each record once), falling back to FALLBACK_N."""
     stated = studies.dropna(subset=["sample_size"]).drop_duplicates("key")
@@ -372,6 +380,7 @@ def appraise(
     claims: Sequence[Claim],
     records: Mapping[str, Article] | Iterable[Article],
     curated: Iterable[CuratedJudgement] = (),
+    person_rob: Mapping[tuple[str, str], Sequence[tuple[str, str, str]]] | None = None,
 ) -> pd.DataFrame:
     """Add the appraisal columns (:data:`APPRAISAL_COLUMNS`) to the study assessments.
 
@@ -386,6 +395,11 @@ def appraise(
     curated : iterable of CuratedJudgement
         Curator judgements: a curated record is read through the finding
         written for *this* claim, never another claim's.
+    person_rob : mapping, optional
+        A person's risk-of-bias domain judgements per (record, claim)
+        (:func:`litreview.corpus.rob.person_rob`): where present they replace
+        the concerns read from the text, each concern naming its domain and
+        who judged it, so the GRADE footnote says so.
 
     Returns
     -------
@@ -411,7 +425,8 @@ def appraise(
         stated = None if pd.isna(row["sample_size"]) else int(row["sample_size"])
         k, n_comparison, span = _comparison(design, text, claim)
         n = n_comparison if n_comparison is not None else stated
-        rob = _risk_of_bias(design, stream, n, text)
+        judged = _person_rob((person_rob or {}).get((row["key"], claim.id)))
+        rob = judged if judged is not None else _risk_of_bias(design, stream, n, text)
         reasons, levels = _indirectness(claim, stream, text)
         n_used = n if n is not None else medians.get(design, FALLBACK_N["other"])
         base = DESIGN_FACTOR.get(design, DESIGN_FACTOR["other"]) * math.sqrt(max(min(n_used, N_CAP), 1))

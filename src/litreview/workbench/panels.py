@@ -5,9 +5,17 @@
 highlighted and the rules' proposal; *Include* and *Exclude* append a decision
 with the chosen reason to the decisions log and bring up the next record the
 retrained model ranks first. :class:`JudgingPanel` walks the (study, claim)
-pairs, least certain machine judgements first, with the machine's proposal
-(direction with its deciding sentence, design, population, n); *Accept* logs
-the proposal as the reviewer's judgement, *Save* logs the values as changed.
+pairs, least certain machine judgements first; its form starts from the
+judgement in use (and says who set it: the curator, a reviewer or the
+machine) beside the machine's proposal (direction with its deciding sentence,
+design, population, n). *Confirm* (the primary action) logs the judgement in
+use as the reviewer's, *Save my changes* logs only the fields the reviewer
+changed, *Accept machine proposal* logs the machine's values.
+
+Both panels count decided, unverified and disputed items live (after each
+click) and have a resolution queue (*Show: conflicts*): every decision on the
+item is shown and *Resolve conflict* logs the values in the form as the
+resolution, with the Reason box as why.
 
 The panels keep their state and callbacks here, so tests drive them from
 Python (``panel.buttons["include"].click()``) and a notebook only builds and
@@ -26,7 +34,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..corpus.claims import Claim, Mechanism
-from ..corpus.decisions import SCREEN_REASONS, DecisionLog, make_decision
+from ..corpus.decisions import DecisionLog
 from ..corpus.queries import DRUG_TERMS
 from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot
@@ -83,12 +91,18 @@ class _Panel:
         self.buttons: dict[str, widgets.Button] = {
             "previous": widgets.Button(description="◀ Previous"),
             "next": widgets.Button(description="Next ▶"),
+            "resolve": widgets.Button(description="Resolve conflict", tooltip="log the values shown as the "
+                                      "resolution; the Reason box says why", layout=widgets.Layout(width="auto")),
         }
         self.buttons["previous"].on_click(lambda _: self.previous())
         self.buttons["next"].on_click(lambda _: self.next())
+        self.buttons["resolve"].on_click(lambda _: self.resolve())
+        #: ``queue``: items this reviewer has not decided; ``conflicts``: the resolution queue.
+        self.mode = widgets.ToggleButtons(options=("queue", "conflicts"), description="Show")
         self.history: list[Any] = []
         self.position = -1
         self.reviewer.observe(lambda _: self._restart(), names="value")
+        self.mode.observe(lambda _: self._restart(), names="value")
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -122,10 +136,32 @@ class _Panel:
 
     # -- logging -----------------------------------------------------------------------------
 
+    def resolve(self) -> None:
+        """Log the values shown as the resolution of the conflict on the item shown (the Reason box says why)."""
+        if self.current is None:
+            return
+        why = self.reason.value.strip()
+        if not why:
+            self.status.value = "<span style='color:#b00'>not recorded: a resolution says why (fill in Reason)</span>"
+            return
+        if self._log(self._stage, resolution=True, note=why, **self._shown_values()):
+            self.next()
+
+    def _conflicts(self) -> list[Any]:
+        """The items of this panel's stage that reviewers disagree on, unresolved."""
+        return [self._item(o.key, o.claim) for o in self.decisions.outcomes(self._stage).values()
+                if o.status == "conflict"]
+
+    def _seen(self, key: str, claim: str | None) -> Any:
+        """The item's outcome as shown: all decisions in the resolution queue, else blind until one decides."""
+        if self.mode.value == "conflicts":
+            return self.decisions.outcome(key, claim, self._stage)
+        return self.decisions.visible(key, claim, self._stage, self.reviewer.value.strip())
+
     def _log(self, stage: str, **values: Any) -> bool:
         """Append one decision by this reviewer; report errors in the status line instead of raising."""
         try:
-            decision = make_decision(self._key(), stage, self.reviewer.value.strip(), **values)
+            decision = self.decisions.make(self._key(), stage, self.reviewer.value.strip(), **values)
             self.decisions = self.decisions.append(decision)
         except LitreviewError as exc:
             self.status.value = f"<span style='color:#b00'>not recorded: {html.escape(str(exc))}</span>"
@@ -148,8 +184,9 @@ class _Panel:
     @property
     def widget(self) -> widgets.VBox:
         """The whole panel, to display."""
-        return widgets.VBox([self.reviewer, self.progress, self.body, *self._controls(),
-                             widgets.HBox([self.buttons["previous"], self.buttons["next"]]), self.status])
+        return widgets.VBox([widgets.HBox([self.reviewer, self.mode]), self.progress, self.body, *self._controls(),
+                             widgets.HBox([self.buttons["previous"], self.buttons["next"], self.buttons["resolve"]]),
+                             self.status])
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         """The widget for JupyterLab, the one-line summary as text."""
@@ -159,7 +196,15 @@ class _Panel:
 
     # -- filled in by each panel ---------------------------------------------------------------
 
+    _stage = ""
+
     def _queue(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def _item(self, key: str, claim: str | None) -> Any:
+        raise NotImplementedError
+
+    def _shown_values(self) -> dict[str, Any]:
         raise NotImplementedError
 
     def _key(self) -> str:
@@ -199,6 +244,7 @@ class ScreeningPanel(_Panel):
     """
 
     kind = "screening panel"
+    _stage = "screen"
 
     def __init__(self, snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], claims: Sequence[Claim],
                  decisions: DecisionLog, reviewer: str = "") -> None:
@@ -207,12 +253,14 @@ class ScreeningPanel(_Panel):
         self.mechanisms = mechanisms
         self.rules = screen_records(snapshot, mechanisms, claims).log
         self.prioritizer = Prioritizer(snapshot.records, self.rules)
-        self.include_reason = widgets.Dropdown(options=SCREEN_REASONS["include"], description="Include as")
-        self.exclude_reason = widgets.Dropdown(options=SCREEN_REASONS["exclude"], description="Exclude as")
+        reasons = decisions.reasons["screen"]  # the protocol's
+        self.include_reason = widgets.Dropdown(options=reasons["include"], description="Include as")
+        self.exclude_reason = widgets.Dropdown(options=reasons["exclude"], description="Exclude as")
         self.buttons["include"] = widgets.Button(description="Include ✓", button_style="success")
         self.buttons["exclude"] = widgets.Button(description="Exclude ✗", button_style="danger")
         self.buttons["include"].on_click(lambda _: self.include())
         self.buttons["exclude"].on_click(lambda _: self.exclude())
+        self.resolve_as = widgets.Dropdown(options=("include", "exclude"), description="Resolve as")
         self.state: ScreeningQueue = self._refresh()
         self.next()
 
@@ -243,7 +291,15 @@ class ScreeningPanel(_Panel):
         return self.prioritizer.queue(self.decisions, self.reviewer.value.strip() or None)
 
     def _queue(self) -> Sequence[str]:
-        return self.state.keys
+        return self._conflicts() if self.mode.value == "conflicts" else self.state.keys
+
+    def _item(self, key: str, claim: str | None) -> str:
+        return key
+
+    def _shown_values(self) -> dict[str, Any]:
+        decision = self.resolve_as.value
+        return {"decision": decision, "reason": (self.include_reason if decision == "include"
+                                                 else self.exclude_reason).value}
 
     def _key(self) -> str:
         return self.current
@@ -258,12 +314,14 @@ class ScreeningPanel(_Panel):
         else:
             basis = (f"ranked by the model ({queue.includes} includes, {queue.excludes} excludes so far); "
                      f"{queue.includes_left.describe()}")
-        return (f"{len(self.prioritizer.keys) - len(queue.keys)} of {len(self.prioritizer.keys)} screened, "
-                f"{queue.since_last_include} since the last include; {basis}")
+        statuses = [o.status for o in self.decisions.outcomes("screen").values()]
+        return (f"{len(self.prioritizer.keys) - len(queue.keys)} of {len(self.prioritizer.keys)} screened by this "
+                f"reviewer, {queue.since_last_include} since the last include; in the review "
+                f"{statuses.count('decided')} decided, {statuses.count('conflict')} disputed; {basis}")
 
     def _controls(self) -> list[widgets.Widget]:
         return [widgets.HBox([self.buttons["include"], self.include_reason]),
-                widgets.HBox([self.buttons["exclude"], self.exclude_reason]), self.reason]
+                widgets.HBox([self.buttons["exclude"], self.exclude_reason]), self.reason, self.resolve_as]
 
     def _render(self) -> None:
         self.progress.value = html.escape(self._counts())
@@ -279,7 +337,7 @@ class ScreeningPanel(_Panel):
         model = ("model not trained yet" if score is None else f"model score {score:+.2f} (above 0 leans include)"
                  if score != float("inf") else "no title or abstract to rank: shown now that the run of "
                                                f"likely includes has dried up ({DRY_RUN} excludes in a row)")
-        outcome = self.decisions.visible(key, None, "screen", self.reviewer.value.strip())
+        outcome = self._seen(key, None)
         so_far = html.escape(outcome.describe()) if outcome else "hidden until you decide (blind screening)"
         self.body.value = (_record_html(article, article.abstract or article.curated_summary or "", terms)
                            + f"<p><b>Machine:</b> rules {html.escape(rules)}; {model}<br>"
@@ -309,6 +367,7 @@ class JudgingPanel(_Panel):
     """
 
     kind = "judging panel"
+    _stage = "judge"
 
     def __init__(self, snapshot: Snapshot, claims: Sequence[Claim], assessments: Sequence[StudyAssessment],
                  decisions: DecisionLog, reviewer: str = "") -> None:
@@ -322,9 +381,13 @@ class JudgingPanel(_Panel):
         self.design = widgets.Dropdown(options=DESIGNS, description="Design")
         self.population = widgets.Dropdown(options=POPULATIONS, description="Population")
         self.n = widgets.Text(description="n", placeholder="sample size (optional)")
-        self.buttons["accept"] = widgets.Button(description="Accept proposal ✓", button_style="success")
-        self.buttons["save"] = widgets.Button(description="Save my judgement", button_style="warning",
+        self.buttons["confirm"] = widgets.Button(description="Confirm judgement in use ✓", button_style="success",
+                                                 layout=widgets.Layout(width="auto"))
+        self.buttons["accept"] = widgets.Button(description="Accept machine proposal",
+                                                layout=widgets.Layout(width="auto"))
+        self.buttons["save"] = widgets.Button(description="Save my changes", button_style="warning",
                                               layout=widgets.Layout(width="auto"))
+        self.buttons["confirm"].on_click(lambda _: self.confirm())
         self.buttons["accept"].on_click(lambda _: self.accept())
         self.buttons["save"].on_click(lambda _: self.save())
         self.order = sorted(self.assessments, key=self._priority)
@@ -342,33 +405,77 @@ class JudgingPanel(_Panel):
         group = {"disputed": 0, "unverified": 1}.get(a.review_status, 2 if a.auto_direction != a.direction else 3)
         return (group, self.proposals[pair].score, pair[1], pair[0])
 
+    def in_use(self, pair: tuple[str, str]) -> tuple[dict[str, Any], str]:
+        """The values in use for a pair (direction, design, population, n) and who set them.
+
+        The reviewers' decided outcome in the log over the assessment's values
+        (curator, else machine); on a conflict, the fields agreed on.
+        """
+        a = self.assessments[pair]
+        values = {"direction": a.direction, "design": a.design, "population": a.population, "n": a.sample_size}
+        outcome = self.decisions.outcome(pair[0], pair[1], "judge")
+        if outcome is None:
+            return values, a.judged_by
+        values.update(outcome.values)
+        return values, outcome.judged_by or f"disputed ({outcome.describe()})"
+
+    def confirm(self) -> None:
+        """Log the judgement in use as this reviewer's (the primary action)."""
+        if self.current is not None:
+            values, _ = self.in_use(self.current)
+            self._judge(values, self.reason.value.strip() or "confirmed the judgement in use")
+
     def accept(self) -> None:
         """Log the machine's proposal (direction, design, population, n) as this reviewer's judgement."""
         pair = self.current
         if pair is None:
             return
         a, proposal = self.assessments[pair], self.proposals[pair]
-        self._judge(proposal.direction, a.auto_design, a.auto_population, a.auto_n,
-                    self.reason.value.strip() or "accepted the machine's proposal")
+        self._judge({"direction": proposal.direction, "design": a.auto_design, "population": a.auto_population,
+                     "n": a.auto_n}, self.reason.value.strip() or "accepted the machine's proposal")
 
     def save(self) -> None:
-        """Log the values in the panel as this reviewer's judgement."""
+        """Log only the fields this reviewer changed from the judgement in use."""
         if self.current is None:
             return
+        changed = self._changed()
+        if changed is None:
+            return
+        if not changed:
+            self.status.value = "nothing changed from the judgement in use: use Confirm to agree with it"
+            return
+        self._judge(changed, self.reason.value.strip() or None)
+
+    def _shown_values(self) -> dict[str, Any]:
+        """The values in the form (for a resolution), n left out when empty."""
+        n = self.n.value.strip()
+        values = {"claim": self.current[1], "direction": self.direction.value, "design": self.design.value,
+                  "population": self.population.value}
+        return {**values, "n": int(n)} if n.isdigit() else values
+
+    def _changed(self) -> dict[str, Any] | None:
+        """The form's fields that differ from the judgement in use (None: n is not a number, said in the status)."""
         text = self.n.value.strip()
         if text and not text.isdigit():
             self.status.value = f"<span style='color:#b00'>not recorded: n must be a whole number, not {text!r}</span>"
-            return
-        self._judge(self.direction.value, self.design.value, self.population.value, int(text) if text else None,
-                    self.reason.value.strip() or None)
+            return None
+        form = {"direction": self.direction.value, "design": self.design.value, "population": self.population.value,
+                "n": int(text) if text else None}
+        values, _ = self.in_use(self.current)
+        return {name: value for name, value in form.items() if value is not None and value != values.get(name)}
 
-    def _judge(self, direction: str, design: str, population: str, n: int | None, reason: str | None) -> None:
+    def _judge(self, values: dict[str, Any], reason: str | None) -> None:
         """Log a judgement for the pair shown, then move on."""
-        if self._log("judge", claim=self.current[1], direction=direction, design=design, population=population,
-                     n=n or None, reason=reason):
+        given = {name: value for name, value in values.items() if value is not None}
+        if self._log("judge", claim=self.current[1], reason=reason, **given):
             self.next()
 
+    def _item(self, key: str, claim: str | None) -> tuple[str, str | None]:
+        return (key, claim)
+
     def _queue(self) -> Sequence[tuple[str, str]]:
+        if self.mode.value == "conflicts":
+            return [pair for pair in self._conflicts() if pair in self.assessments]
         mine = {(key, claim) for (key, claim, stage, who) in self.decisions.latest()
                 if stage == "judge" and who == self.reviewer.value.strip()}
         return [pair for pair in self.order if pair not in mine]
@@ -380,14 +487,18 @@ class JudgingPanel(_Panel):
         return f"record {item[0]} for claim {item[1]}"
 
     def _counts(self) -> str:
-        left = len(self._queue())
-        statuses = [a.review_status for a in self.assessments.values()]
-        return (f"{len(self.order) - left} of {len(self.order)} pairs judged by this reviewer; in the review "
-                f"{statuses.count('unverified')} unverified, {statuses.count('disputed')} disputed")
+        mine = {(key, claim) for (key, claim, stage, who) in self.decisions.latest()
+                if stage == "judge" and who == self.reviewer.value.strip()}
+        outcomes = self.decisions.outcomes("judge")
+        statuses = [outcomes[(*pair, "judge")].status if (*pair, "judge") in outcomes else "unverified"
+                    for pair in self.order]
+        return (f"{len(mine & set(self.order))} of {len(self.order)} pairs judged by this reviewer; in the review "
+                f"{statuses.count('decided')} decided, {statuses.count('unverified')} unverified, "
+                f"{statuses.count('conflict')} disputed")
 
     def _controls(self) -> list[widgets.Widget]:
         return [widgets.HBox([self.direction, self.design]), widgets.HBox([self.population, self.n]), self.reason,
-                widgets.HBox([self.buttons["accept"], self.buttons["save"]])]
+                widgets.HBox([self.buttons["confirm"], self.buttons["save"], self.buttons["accept"]])]
 
     def _render(self) -> None:
         self.progress.value = html.escape(self._counts())
@@ -400,13 +511,15 @@ class JudgingPanel(_Panel):
         terms = [*DRUG_TERMS, *content_words(claim.subject), *(w[:6] + "*" for w in content_words(claim.outcome))]
         body = self._text(pair).split("\n", 1)[1]
         n = a.auto_n if a.auto_n is not None else "not stated"
-        outcome = self.decisions.visible(pair[0], pair[1], "judge", self.reviewer.value.strip())
+        outcome = self._seen(*pair)
+        values, who = self.in_use(pair)
+        in_use = ", ".join(f"{name} {'not stated' if value is None else value}" for name, value in values.items())
         self.body.value = (
             f"<p><b>Claim {html.escape(claim.id)}:</b> {html.escape(claim.statement)}</p>"
             + _record_html(article, body, terms)
             + f"<p><b>Machine proposes:</b> {proposal.direction} (probability {proposal.score:.2f}), because "
             f"“{highlight(proposal.sentence, terms)}”; design {a.auto_design}, population {a.auto_population}, "
-            f"n {n}<br><b>In use:</b> {a.direction} ({a.judged_by}, {a.review_status})<br>"
+            f"n {n}<br><b>In use:</b> {html.escape(in_use)} (set by {html.escape(who)})<br>"
             f"<b>Decisions so far:</b> {html.escape(outcome.describe()) if outcome else 'hidden until you decide'}</p>")
-        self.direction.value, self.design.value = proposal.direction, a.auto_design
-        self.population.value, self.n.value = a.auto_population, "" if a.auto_n is None else str(a.auto_n)
+        self.direction.value, self.design.value = values["direction"], values["design"]
+        self.population.value, self.n.value = values["population"], "" if values["n"] is None else str(values["n"])

@@ -18,6 +18,8 @@ from matplotlib.figure import Figure
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog, load_decisions
 from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+from ..corpus.protocol import Protocol, load_protocol
+from ..corpus.rob import person_rob
 from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot, provenance_to_frame
 from ..evidence.extraction import extract, extraction_columns
@@ -59,6 +61,8 @@ class Review:
     comparison : pandas.DataFrame or None
         For a machine-only review: the curated vs machine table per claim
         (:func:`~litreview.workbench.machine.compare_reviews`); None otherwise.
+    protocol : Protocol
+        The review's question, eligibility criteria and exclusion reasons (``protocol.toml``).
     """
 
     mechanisms: dict[str, Mechanism]
@@ -71,6 +75,7 @@ class Review:
     decisions: DecisionLog = DecisionLog()
     corpus_name: str = "corpus"
     comparison: pd.DataFrame | None = None
+    protocol: Protocol = Protocol()
 
     @property
     def table(self) -> pd.DataFrame:
@@ -156,14 +161,15 @@ def build_review(
     assessments = score_evidence(snapshot.records, claims, pairs, snapshot.curated, rubric, decisions,
                                  judge_min_confidence(root, min_confidence))
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
-                         {a.key: a for a in snapshot.records}, snapshot.curated)
+                         {a.key: a for a in snapshot.records}, snapshot.curated,
+                         person_rob(decisions.outcomes("rob").values()))
     appraised = _with_extraction(appraised, snapshot, claims)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified,
                           overrides=decisions.grade_overrides())
     appraised = study_roles(appraised, verdicts)
     comparison = (compare_reviews(curated.verdicts, verdicts, curated.studies, appraised) if machine_only else None)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
-                  root.resolve().name, comparison)
+                  root.resolve().name, comparison, load_protocol(CorpusPaths(root).protocol))
 
 
 def _with_extraction(frame: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim]) -> pd.DataFrame:
@@ -212,7 +218,7 @@ def report_context(review: Review) -> ReportContext:
     if unresolved:
         text += f" ({unresolved} known by DOI only, PMID unresolved)"
     return ReportContext(corpus=review.corpus_name, snapshot_date=dates[-1] if dates else "not recorded",
-                         provenance=text, version=version("litreview"))
+                         provenance=text, version=version("litreview"), protocol=tuple(review.protocol.lines()))
 
 
 def write_review(
