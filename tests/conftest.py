@@ -6,15 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from litreview.corpus.review_config import load_review_config
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+#: The shipped review's intervention (corpus/litreview.toml).
+KETAMINE = load_review_config(CORPUS).intervention
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's NCBI settings."""
-    for name in ("NCBI_API_KEY", "NCBI_EMAIL", "LITREVIEW_EUTILS_URL", "LITREVIEW_SEEDS", "LITREVIEW_REVIEWER"):
+    for name in ("NCBI_API_KEY", "NCBI_EMAIL", "LITREVIEW_EUTILS_URL", "LITREVIEW_SEEDS", "LITREVIEW_REVIEWER",
+                 "LITREVIEW_REVIEW"):
         monkeypatch.delenv(name, raising=False)
 
 

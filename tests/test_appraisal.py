@@ -9,9 +9,12 @@ import pytest
 
 from litreview.corpus.claims import Claim, ClaimPart, ClaimSource
 from litreview.corpus.records import Article, Author
+from litreview.corpus.review_config import Intervention
 from litreview.corpus.snapshot import CuratedJudgement
 from litreview.synthesis.appraisal import appraise, matches_any
 
+#: An intervention whose enantiomers and relatives make a study indirect (as the shipped review's litreview.toml).
+KETAMINE = Intervention("ketamine", ("ketamine",), indirect=("esketamine", "(S)-ketamine", "S-ketamine", "memantine"))
 CLAIM = Claim(
     id="trd", mechanism="clinical", kind="clinical_efficacy", statement="Ketamine works in TRD",
     subject="ketamine", effect="improves", outcome="depression", sources=(ClaimSource("a.txt", "works"),),
@@ -27,7 +30,7 @@ def appraised(text: str, design: str = "rct", population: str = "human", n: int 
         "sample_size": n, "direction": direction, "excluded": False, "review_status": "verified", **row,
     }])
     frame["sample_size"] = frame["sample_size"].astype("Int64")
-    return appraise(frame, [claim], [article]).iloc[0]
+    return appraise(frame, [claim], [article], intervention=KETAMINE).iloc[0]
 
 
 def test_label_weight_and_stream() -> None:
@@ -115,6 +118,13 @@ def test_an_open_label_phase_of_a_randomised_trial_is_not_a_missing_control_grou
 )
 def test_intervention_indirectness(text: str, expected: str) -> None:
     assert appraised(text)["indirectness"] == expected
+
+
+def test_no_intervention_no_intervention_indirectness() -> None:
+    article = Article(pmid="1", title="A study", abstract="Memantine did not separate from placebo.", year=2020)
+    frame = pd.DataFrame([{"key": "1", "pmid": "1", "claim_id": CLAIM.id, "design": "rct", "population": "human",
+                           "sample_size": 60, "direction": "null", "excluded": False, "review_status": "verified"}])
+    assert appraise(frame, [CLAIM], [article])["indirectness"].iloc[0] == ""
 
 
 def test_population_and_outcome_indirectness_from_the_claims_protocol() -> None:

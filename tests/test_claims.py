@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, KETAMINE
 from litreview.cli.main import main
 from litreview.corpus.claims import claims_to_frame, load_claims, load_mechanisms
 from litreview.corpus.queries import build_query, queries_to_frame
@@ -83,17 +83,19 @@ def test_frames_one_row_per_claim_and_per_article() -> None:
 
 
 def test_query_joins_drug_terms_and_mechanism_vocabulary() -> None:
-    query = build_query(MECHANISMS["bdnf"])
+    query = build_query(MECHANISMS["bdnf"], KETAMINE)
     assert query.startswith('(ketamine[tiab] OR esketamine[tiab] OR arketamine[tiab] OR "Ketamine"[mh]) AND (')
     assert 'BDNF[tiab]' in query and '"brain-derived neurotrophic factor"[tiab]' in query
     assert '"Brain-Derived Neurotrophic Factor"[mh]' in query
-    assert list(queries_to_frame(MECHANISMS)["mechanism"]) == list(MECHANISMS)
+    assert list(queries_to_frame(MECHANISMS, KETAMINE)["mechanism"]) == list(MECHANISMS)
+    assert build_query(MECHANISMS["bdnf"], None).startswith("(BDNF[tiab] OR ")  # no intervention: terms alone
 
 
 def _write(tmp_path: Path, mechanisms: str, claims: str) -> tuple[Path, Path]:
     """Write a mechanisms and a claims file into ``tmp_path``."""
     (tmp_path / "mechanisms.toml").write_text(mechanisms, encoding="utf-8")
     (tmp_path / "claims.toml").write_text(claims, encoding="utf-8")
+    (tmp_path / "litreview.toml").write_bytes((CORPUS / "litreview.toml").read_bytes())
     return tmp_path / "mechanisms.toml", tmp_path / "claims.toml"
 
 
@@ -129,7 +131,7 @@ def _write(tmp_path: Path, mechanisms: str, claims: str) -> tuple[Path, Path]:
         (GOOD_CLAIM + 'conflicts_with = ["glutamate_surge"]\n',
          r"conflicts_with names unknown claim 'glutamate_surge'"),
         (GOOD_CLAIM.replace('id = "nmda_blockade"', 'id = "nmda_blockade'), r"TOML syntax error"),
-        ("", r"no \[\[claim\]\] entries"),
+        ("claim = 1\n", r"'claim' must be \[\[claim\]\] tables"),
     ],
 )
 def test_bad_claims_file_is_one_line_error_naming_file_and_entry(tmp_path: Path, claims: str, message: str) -> None:

@@ -74,15 +74,15 @@ def test_export_writes_only_the_requested_formats(tmp_path: Path) -> None:
     ("argv", "message"),
     [
         (["export", "--format", "csv,docx"], "unknown export format ('docx')"),
-        (["run", "--corpus", "{missing}"], "file not found"),
-        (["check", "--corpus", "{missing}"], "file not found"),
+        (["run", "--corpus", "{missing}"], "no such review folder"),
+        (["check", "--review", "{missing}"], "no such review folder"),
         (["run", "--rubric", "{missing}"], "not found"),
     ],
 )
 def test_expected_errors_are_one_line_with_exit_code_1(argv: list[str], message: str, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     argv = [a.replace("{missing}", str(tmp_path / "nowhere")) for a in argv]
-    if "--corpus" not in argv:
+    if "--corpus" not in argv and "--review" not in argv:
         argv += ["--corpus", str(CORPUS)]
     assert main([*argv, "--out", str(tmp_path / "out")] if argv[0] != "check" else argv) == 1
     err = capsys.readouterr().err
@@ -235,6 +235,7 @@ def repo(tmp_path: Path) -> Path:
     corpus = tmp_path / "repo" / "corpus"
     corpus.mkdir(parents=True)
     shutil.copy(CORPUS / "mechanisms.toml", corpus)
+    shutil.copy(CORPUS / "litreview.toml", corpus)
     write_snapshot(Snapshot(records=(), searches={}, provenance={}), corpus / "snapshot")
     (corpus / "claims.toml").write_text(_CLAIM, encoding="utf-8")
     return tmp_path / "repo"

@@ -13,15 +13,18 @@ import pytest
 
 from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article
+from litreview.corpus.review_config import load_review_config
 from litreview.evidence.claim_spec import EFFECT_KINDS, parse_claim
 from litreview.evidence.scoring import assessments_to_frame, judge_direction, score_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The shipped review's intervention: its name and the other names a claim about it is tested under.
+AGENTS = load_review_config(ROOT / "corpus").intervention.agents
 
 
 def _claim(effect: str, subject: str, outcome: str, statement: str = "") -> Claim:
     return Claim("c", "clinical", "clinical", statement or f"{subject} {effect} {outcome}", subject, effect, outcome,
-                 ())
+                 (), agents=AGENTS)
 
 
 # -- claim representation ---------------------------------------------------------------------
@@ -240,7 +243,8 @@ _DURABLE = _claim("improves", "ketamine", "depressive symptoms for weeks to mont
 )
 def test_durability_claims_read_relapse_and_sustained_effect(text: str, direction: str) -> None:
     assert judge_direction(_DURABLE, text).direction == direction
-    assert judge_direction("Ketamine's antidepressant benefits are permanent.", text).direction == direction
+    plain = parse_claim("Ketamine's antidepressant benefits are permanent.", AGENTS)
+    assert judge_direction(plain, text).direction == direction
 
 
 # -- 6. context: a text that does not speak to the claim -------------------------------------

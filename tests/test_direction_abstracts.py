@@ -16,7 +16,8 @@ from litreview.evidence.scoring import judge_direction
 
 
 def _claim(effect: str, subject: str, outcome: str, statement: str) -> Claim:
-    return Claim("c", "clinical", "clinical", statement, subject, effect, outcome, ())
+    # the test claims belong to a review whose intervention is ketamine (its litreview.toml names it)
+    return Claim("c", "clinical", "clinical", statement, subject, effect, outcome, (), agents=("ketamine",))
 
 
 MOOD = _claim("improves", "ketamine", "depressive symptoms", "Ketamine improves depressive symptoms.")

@@ -7,14 +7,20 @@ import pytest
 
 from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article
+from litreview.corpus.review_config import Intervention
 from litreview.evidence.classification import classify_design, extract_sample_size
 from litreview.evidence.extraction import extract, extraction_columns, review_certainty, sentences
 from litreview.synthesis.appraisal import appraise
 
+#: The review's intervention (its litreview.toml): the claims are about ketamine; esketamine is an alias
+#: under which a study still tests them, and indirect evidence for a claim about ketamine itself.
+KETAMINE = Intervention("ketamine", ("ketamine", "esketamine"), aliases=("esketamine", "arketamine"),
+                        indirect=("esketamine", "arketamine", "(S)-ketamine", "S-ketamine"))
 CLAIM = Claim("rapid", "clinical", "clinical_efficacy", "Ketamine reduces depressive symptoms within 24 hours.",
-              "ketamine", "decreases", "depressive symptoms", (), outcome_terms=("depress", "MADRS"))
+              "ketamine", "decreases", "depressive symptoms", (), outcome_terms=("depress", "MADRS"),
+              agents=KETAMINE.agents)
 DROPOUT = Claim("dropout", "clinical", "clinical_efficacy", "Ketamine is well tolerated.", "ketamine", "decreases",
-                "dropouts", (), outcome_terms=("dropout",))
+                "dropouts", (), outcome_terms=("dropout",), agents=KETAMINE.agents)
 RCT = ("Ketamine for treatment-resistant depression: a randomized trial",
        "BACKGROUND: Ketamine may act fast. METHODS: In this randomized, double-blind, midazolam-controlled trial, "
        "73 patients with treatment-resistant depression were randomized to a single intravenous infusion. "
@@ -33,7 +39,7 @@ def test_rct_fields_and_spans_point_at_their_sentences() -> None:
     text = f"{title}\n{abstract}"
     assert (ex.randomised.value, ex.blinding.value, ex.control.value) == (True, "double", "active placebo")
     assert (ex.species.value, ex.condition.value.lower()) == ("human", "treatment-resistant depression")
-    assert (ex.intervention.value, ex.route.value, ex.dosing.value) == ("racemic ketamine", "intravenous", "single")
+    assert (ex.intervention.value, ex.route.value, ex.dosing.value) == ("ketamine", "intravenous", "single")
     assert (ex.n_randomised.value, ex.n_analysed.value) == (73, 68)
     assert ex.instrument.value == "MADRS" and ex.time_point.value == "at 24 hours"
     assert ex.effect.value == "SMD -0.8, 95% CI -1.2 to -0.4"
@@ -56,7 +62,7 @@ def test_esketamine_is_read_as_esketamine_and_is_indirect_for_a_ketamine_claim()
     ex = extract(_article(title, abstract), CLAIM)
     assert (ex.intervention.value, ex.route.value, ex.dosing.value) == ("esketamine", "intranasal", "repeated")
     studies = _studies(design="rct", n=224)
-    out = appraise(studies, [CLAIM], [_article(title, abstract)])
+    out = appraise(studies, [CLAIM], [_article(title, abstract)], intervention=KETAMINE)
     assert "intervention: esketamine, not ketamine" in out.loc[0, "indirectness"]
 
 

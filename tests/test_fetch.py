@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from eutils_server import FakeEutils, Record, load_templates
 
+from conftest import CORPUS, KETAMINE
 from litreview.corpus.claims import Mechanism
 from litreview.corpus.queries import build_query
 from litreview.corpus.records import Article
@@ -153,7 +154,7 @@ def _curated_snapshot() -> Snapshot:
 
 def test_refresh_snapshot_replaces_curated_records_and_rekeys_judgements(tmp_path):
     records = corpus(200)
-    term = build_query(_mechanism())
+    term = build_query(_mechanism(), None)
     with server(records, {term: [str(i) for i in range(1, 101)]}) as fake:
         with pytest.warns(EutilsWarning) as caught:
             done = refresh(_curated_snapshot(), {"bdnf": _mechanism()}, client_for(fake), "2026-11-22")
@@ -177,7 +178,7 @@ def test_refresh_snapshot_replaces_curated_records_and_rekeys_judgements(tmp_pat
 
 def test_refresh_snapshot_returns_the_snapshot():
     records = corpus(20)
-    term = build_query(_mechanism())
+    term = build_query(_mechanism(), None)
     with server(records, {term: list(records)}) as fake:
         snap = _curated_snapshot()
         snap = Snapshot(snap.records[:1], {}, {"150": snap.provenance["150"]}, snap.curated[:1])
@@ -238,8 +239,9 @@ def _refresh_corpus(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
     write_snapshot(Snapshot(records=(), searches={}, provenance={}), corpus / "snapshot")
     bdnf = Mechanism("bdnf", "BDNF", ("BDNF",))
     ampa = Mechanism("ampa", "AMPA", ("AMPA",))
-    return corpus, {build_query(bdnf): [str(i) for i in range(1, 201)],
-                    build_query(ampa): [str(i) for i in range(150, 301)]}
+    (corpus / "litreview.toml").write_bytes((CORPUS / "litreview.toml").read_bytes())
+    return corpus, {build_query(bdnf, KETAMINE): [str(i) for i in range(1, 201)],
+                    build_query(ampa, KETAMINE): [str(i) for i in range(150, 301)]}
 
 
 @pytest.mark.parametrize("bad", ["banana", "2026-02-30", "20261129", "2026-1-5"])

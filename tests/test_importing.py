@@ -87,10 +87,10 @@ def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
 
 @pytest.fixture
 def fresh_corpus(tmp_path: Path) -> Path:
-    """A corpus folder with only claims.toml and mechanisms.toml."""
+    """A review folder with its settings, claims and mechanisms, and no snapshot yet."""
     folder = tmp_path / "corpus"
     folder.mkdir()
-    for name in ("claims.toml", "mechanisms.toml"):
+    for name in ("litreview.toml", "claims.toml", "mechanisms.toml"):
         shutil.copy(CORPUS / name, folder / name)
     return folder
 

@@ -19,9 +19,11 @@ pytest.importorskip("pyarrow", reason="mirror extra (pyarrow) not installed")
 from dask.distributed import Client, LocalCluster  # noqa: E402
 from lxml import etree  # noqa: E402
 
+from conftest import KETAMINE  # noqa: E402
 from litreview.cli import main as cli  # noqa: E402
 from litreview.corpus.claims import Mechanism  # noqa: E402
 from litreview.corpus.records import Article  # noqa: E402
+from litreview.corpus.review_config import Intervention  # noqa: E402
 from litreview.corpus.snapshot import (  # noqa: E402
     CuratedJudgement,
     Provenance,
@@ -252,7 +254,7 @@ def test_refresh_from_mirror_records_origin_mirror(mirror):
         curated=(CuratedJudgement(curated.key, "pain-1", "pain", "supports"),),
     )
     # the mechanism query needs the drug group too: no record mentions ketamine
-    done = refresh_from_mirror(snapshot, {"pain": mechanism}, mirror, "2026-11-23")
+    done = refresh_from_mirror(snapshot, {"pain": mechanism}, mirror, "2026-11-23", KETAMINE)
     assert done.resolved == {"10.1016/j.ncl.2022.07.002": "36400559"}
     search = done.snapshot.searches["pain"]
     assert isinstance(search, SearchResult) and search.origin == "mirror" and search.count == 0
@@ -263,11 +265,10 @@ def test_refresh_from_mirror_records_origin_mirror(mirror):
     assert {j.key for j in done.snapshot.curated} == {"36400559"}
 
 
-def test_refresh_from_mirror_finds_mechanism_hits(mirror, monkeypatch):
-    monkeypatch.setattr("litreview.corpus.queries.DRUG_TERMS", ("pain",))
+def test_refresh_from_mirror_finds_mechanism_hits(mirror):
     mechanism = Mechanism("back", "Back", ("differential diagnosis",), ("Spinal Stenosis",))
     snapshot = Snapshot(records=(), searches={}, provenance={})
-    done = refresh_from_mirror(snapshot, {"back": mechanism}, mirror, "2026-11-23")
+    done = refresh_from_mirror(snapshot, {"back": mechanism}, mirror, "2026-11-23", Intervention("pain", ("pain",)))
     search = done.snapshot.searches["back"]
     assert search.keys == (OLD_TITLE_PMID, "36400559") and search.count == 2
     assert done.snapshot.provenance[OLD_TITLE_PMID].queries == ("back",)
@@ -319,10 +320,10 @@ def test_unreachable_scheduler_is_one_line(baseline, tmp_path, capsys):
     assert not [p for p in (tmp_path / "m").rglob("*") if p.is_file()]  # no manifest, no partial Parquet
 
 
-def test_cli_fetch_from_mirror_refreshes_the_snapshot(mirror, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("litreview.corpus.queries.DRUG_TERMS", ("pain",))
+def test_cli_fetch_from_mirror_refreshes_the_snapshot(mirror, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
+    (corpus / "litreview.toml").write_text('title = "Pain"\n[intervention]\nname = "pain"\nterms = ["pain"]\n')
     (corpus / "mechanisms.toml").write_text('[[mechanism]]\nkey = "back"\nlabel = "Back"\n'
                                             'synonyms = ["differential diagnosis"]\nmesh = ["Spinal Stenosis"]\n')
     write_snapshot(Snapshot(records=(), searches={}, provenance={}), corpus / "snapshot")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
+from conftest import KETAMINE
 from litreview.corpus.decisions import DecisionLog, make_decision
 from litreview.errors import DatasetError
 from litreview.screening.priority import (
@@ -127,7 +128,8 @@ def test_queue_falls_back_to_the_rules_then_learns() -> None:
                article("4", "Ketamine anaesthesia in children", abstract="Ketamine was safe for sedation."),
                article("5", "Ketamine increases BDNF in plasticity")]
     snapshot = snapshot_of(records)
-    prioritizer = Prioritizer(snapshot.records, screen_records(snapshot, {"bdnf": BDNF}, CLAIMS).log)
+    rules = screen_records(snapshot, {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE).log
+    prioritizer = Prioritizer(snapshot.records, rules)
     first = prioritizer.queue(DecisionLog())
     assert first.ranked_by == "rules" and first.includes_left is None
     assert first.keys[-1] == "4"  # excluded by the rules: last

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
-from conftest import CORPUS
+from conftest import CORPUS, KETAMINE
 from litreview.corpus.claims import Claim
 from litreview.corpus.decisions import DecisionLog, load_decisions, make_decision
 from litreview.corpus.records import Article, MeshHeading, PublicationType
@@ -72,7 +72,7 @@ def test_two_reviewers_disagreeing_leave_the_pair_in_conflict() -> None:
 def test_reviewer_exclusion_shows_in_the_screening_log_with_its_reason() -> None:
     records = [article("1", "Ketamine increases BDNF in depression"), article("2", "Ketamine and BDNF in rats")]
     log = log_of(make_decision("1", "screen", "alice", decision="exclude", reason="wrong study design", time=T1))
-    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, log)
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, log, KETAMINE)
     row = result.log.set_index("key").loc["1"]
     assert (row["decision"], row["reason"], row["screened_by"]) == ("excluded", "wrong study design", "reviewer:alice")
     assert result.log.set_index("key").loc["2", "screened_by"] == "rules"
@@ -85,8 +85,8 @@ def test_reviewer_inclusion_and_judgement_bring_a_rule_excluded_record_to_scorin
     records = [article("1", "BDNF in depression", abstract="BDNF was lower in patients.")]  # no ketamine: rules out
     log = log_of(make_decision("1", "screen", "alice", decision="include", time=T1),
                  make_decision("1", "judge", "alice", claim="bdnf_increase", direction="no_effect", time=T1))
-    plain = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS)
-    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, log)
+    plain = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE)
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, log, KETAMINE)
     assert plain.included() == [] and result.included() == ["1"]
     assert ("1", "bdnf_increase") in result.pairs
 
@@ -95,7 +95,7 @@ def test_a_screening_conflict_keeps_the_record_visible_as_disputed() -> None:
     records = [article("1", "Ketamine increases BDNF in depression")]
     log = log_of(make_decision("1", "screen", "alice", decision="exclude", reason="off topic", time=T1),
                  make_decision("1", "screen", "bob", decision="include", time=T2))
-    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, log)
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, log, KETAMINE)
     row = result.log.iloc[0]
     assert row["decision"] == "disputed" and row["reason"].startswith("reviewers disagree: alice: exclude (off topic)")
     assert row["stage"] == "title/abstract" and result.disputed() == ["1"] and result.included() == []
@@ -144,7 +144,7 @@ def test_the_curator_alone_gives_what_the_register_gave(corpus: Path) -> None:
     (corpus / "decisions.jsonl").unlink(missing_ok=True)
     review = build_review(corpus)  # the curator's judgements go through the decisions log
     mechanisms, claims, snapshot = review.mechanisms, review.claims, review.snapshot
-    plain = screen_records(snapshot, mechanisms, claims)  # ... here they do not
+    plain = screen_records(snapshot, mechanisms, claims, intervention=KETAMINE)  # ... here they do not
     assert review.screening.log.equals(plain.log)
     assert review.assessments == score_evidence(snapshot.records, claims, plain.pairs, snapshot.curated)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conftest import KETAMINE
 from litreview.corpus.claims import Claim, ClaimSource, Mechanism
 from litreview.corpus.records import Article, MeshHeading
 from litreview.corpus.snapshot import CuratedJudgement, SearchResult, Snapshot
@@ -53,12 +54,12 @@ def test_inclusion_rules_log_a_reason_for_every_exclusion() -> None:
         article("6", "Ketamine serum study", abstract="Serum levels.",
                 mesh_headings=(MeshHeading("Brain-Derived Neurotrophic Factor"),)),
     ]
-    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS)
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE)
     reasons = dict(zip(result.log["key"], result.log["reason"]))
     assert reasons["1"] == "meets inclusion rules"
     assert reasons["2"] == "not in English"
     assert reasons["3"] == "no abstract or curated summary"
-    assert reasons["4"] == "does not mention ketamine/esketamine"
+    assert reasons["4"] == "does not mention the intervention"
     assert reasons["5"] == "mechanism terms absent"
     assert reasons["6"] == "meets inclusion rules"  # MeSH heading counts as a mechanism term
     assert set(result.included("bdnf")) == {"1", "6"}
@@ -69,7 +70,7 @@ def test_curator_link_includes_a_study_without_ketamine() -> None:
     study = Article(pmid="9", title="Serum BDNF in major depression", source="curated",
                     curated_summary="BDNF lower in patients than controls.")
     judgement = CuratedJudgement("9", "bdnf_low_in_depression", "bdnf", "supports")
-    result = screen_records(snapshot_of([study], (judgement,)), {"bdnf": BDNF}, CLAIMS)
+    result = screen_records(snapshot_of([study], (judgement,)), {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE)
     assert result.log.loc[0, "reason"] == "curator linked to bdnf_low_in_depression"
     assert result.pairs == (("9", "bdnf_low_in_depression"),)
 
@@ -77,7 +78,7 @@ def test_curator_link_includes_a_study_without_ketamine() -> None:
 def test_prisma_counts_add_up() -> None:
     records = [article("1", "Ketamine increases BDNF"), article("2", "KETAMINE increases BDNF."),
                article("3", "Ketamine", abstract=None)]
-    counts = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS).counts
+    counts = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE).counts
     row = counts[counts["mechanism"] == "bdnf"].iloc[0]
     assert (row["identified"], row["duplicates"], row["screened"], row["excluded"], row["included"]) == (3, 1, 2, 1, 1)
     assert row["screened"] == row["excluded"] + row["included"]
@@ -86,5 +87,5 @@ def test_prisma_counts_add_up() -> None:
 
 def test_pubmed_records_pair_with_claims_whose_outcome_they_mention() -> None:
     records = [article("1", "Ketamine increases BDNF levels")]
-    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS)
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE)
     assert result.pairs == (("1", "bdnf_increase"), ("1", "bdnf_low_in_depression"))

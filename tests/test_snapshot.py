@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, KETAMINE
 from litreview.cli.main import main
 from litreview.corpus.claims import load_claims, load_mechanisms
 from litreview.corpus.snapshot import Snapshot, build_snapshot_from_register, load_snapshot, write_snapshot
@@ -45,7 +45,7 @@ def test_committed_snapshot_loads_without_shared() -> None:
 
 
 def test_every_register_study_is_in_the_snapshot(shared: Path) -> None:
-    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
+    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22", KETAMINE)
     keys = set(snapshot.keys)
     for path in register_files(shared):
         for row in rows(path):
@@ -62,7 +62,7 @@ def test_every_register_study_is_in_the_snapshot(shared: Path) -> None:
 
 
 def test_provenance_fields_are_set(shared: Path) -> None:
-    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
+    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22", KETAMINE)
     for key, prov in snapshot.provenance.items():
         assert prov.source == "curated"
         assert prov.verification in {"pubmed_or_pmc_page", "secondary_page", "doi_page", "pmid_not_seen"}
@@ -79,7 +79,7 @@ def test_provenance_fields_are_set(shared: Path) -> None:
 
 def test_two_rows_of_one_study_keep_their_own_findings(shared: Path) -> None:
     """Milak 2016, Yang 2019 and Moghaddam 1997 have one row per claim, each with its own direction and finding."""
-    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
+    snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22", KETAMINE)
     for key in ("26283639", "31699965", "doi:10.1523/jneurosci.17-08-02921.1997"):
         judgements = [j for j in snapshot.curated if j.key == key]
         assert len({j.direction for j in judgements}) == 2, key
@@ -89,12 +89,12 @@ def test_two_rows_of_one_study_keep_their_own_findings(shared: Path) -> None:
 
 def test_build_is_reproducible_byte_for_byte(shared: Path, tmp_path: Path) -> None:
     for name in ("a", "b"):
-        snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22")
+        snapshot = build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, "2026-11-22", KETAMINE)
         write_snapshot(snapshot, tmp_path / name)
     for file in ("records.jsonl", "provenance.jsonl", "curated.jsonl", "searches.json"):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
     assert load_snapshot(tmp_path / "a") == build_snapshot_from_register(
-        register_files(shared), MECHANISMS, CLAIMS, "2026-11-22"
+        register_files(shared), MECHANISMS, CLAIMS, "2026-11-22", KETAMINE
     )
 
 
@@ -103,7 +103,7 @@ def test_committed_snapshot_is_current(shared: Path, tmp_path: Path) -> None:
     if any(p.source == "pubmed" for p in committed.provenance.values()):
         pytest.skip("snapshot was refreshed from PubMed; it no longer mirrors the register alone")
     date = next(iter(committed.provenance.values())).retrieved
-    write_snapshot(build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, date), tmp_path)
+    write_snapshot(build_snapshot_from_register(register_files(shared), MECHANISMS, CLAIMS, date, KETAMINE), tmp_path)
     for file in ("records.jsonl", "provenance.jsonl", "curated.jsonl", "searches.json"):
         assert (tmp_path / file).read_bytes() == (CORPUS / "snapshot" / file).read_bytes(), file
 
@@ -131,7 +131,7 @@ def test_bad_register_rows_name_file_and_line(tmp_path: Path, change: dict, mess
     path = tmp_path / "register.jsonl"
     path.write_text(json.dumps(GOOD_ROW) + "\n" + json.dumps({**GOOD_ROW, **change}) + "\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=message) as info:
-        build_snapshot_from_register([path], MECHANISMS, CLAIMS, "2026-11-22")
+        build_snapshot_from_register([path], MECHANISMS, CLAIMS, "2026-11-22", KETAMINE)
     assert "register.jsonl:2" in str(info.value)
 
 
@@ -139,13 +139,13 @@ def test_invalid_json_and_missing_snapshot_files(tmp_path: Path) -> None:
     path = tmp_path / "register.jsonl"
     path.write_text(json.dumps(GOOD_ROW) + "\n{not json\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="line 2: invalid JSON"):
-        build_snapshot_from_register([path], MECHANISMS, CLAIMS, "2026-11-22")
+        build_snapshot_from_register([path], MECHANISMS, CLAIMS, "2026-11-22", KETAMINE)
     with pytest.raises(CorpusError, match="snapshot file missing"):
         load_snapshot(tmp_path / "nowhere")
 
 
 def test_corrupt_snapshot_names_file_and_line(tmp_path: Path) -> None:
-    snapshot = build_snapshot_from_register([_write(tmp_path, GOOD_ROW)], MECHANISMS, CLAIMS, "2026-11-22")
+    snapshot = build_snapshot_from_register([_write(tmp_path, GOOD_ROW)], MECHANISMS, CLAIMS, "2026-11-22", KETAMINE)
     write_snapshot(snapshot, tmp_path / "snap")
     records = tmp_path / "snap" / "records.jsonl"
     records.write_text(records.read_text(encoding="utf-8") + '{"pmid": "9", "colour": 1}\n', encoding="utf-8")
@@ -157,7 +157,8 @@ def test_doi_only_row_merges_into_pmid_record(tmp_path: Path) -> None:
     first = {**GOOD_ROW, "doi": "10.1/ABC"}
     second = {**GOOD_ROW, "pmid": None, "doi": "10.1/abc", "claim_ids": ["bdnf_low_in_depression"],
               "direction": "contradicts"}
-    snapshot = build_snapshot_from_register([_write(tmp_path, first, second)], MECHANISMS, CLAIMS, "2026-11-22")
+    snapshot = build_snapshot_from_register([_write(tmp_path, first, second)], MECHANISMS, CLAIMS, "2026-11-22",
+                                            KETAMINE)
     assert snapshot.keys == ("123",)
     assert {j.claim_id for j in snapshot.curated} == {"bdnf_increase", "bdnf_low_in_depression"}
 

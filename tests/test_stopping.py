@@ -10,6 +10,7 @@ import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
 import litreview.screening.stopping
+from conftest import KETAMINE
 from litreview.corpus.decisions import DecisionLog, make_decision
 from litreview.errors import DatasetError
 from litreview.screening.priority import Prioritizer, read_labelled_csv, simulate_screening
@@ -73,7 +74,8 @@ def test_the_queue_reads_the_curve_in_screening_order_one_record_once() -> None:
     records = [article(str(i), f"Ketamine BDNF {topic}") for i, topic in
                enumerate(("in depression", "in rats", "in serum", "and plasticity", "in mice", "after surgery"), 1)]
     snapshot = snapshot_of(records)
-    prioritizer = Prioritizer(snapshot.records, screen_records(snapshot, {"bdnf": BDNF}, CLAIMS).log)
+    rules = screen_records(snapshot, {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE).log
+    prioritizer = Prioritizer(snapshot.records, rules)
 
     def screen(key: str, who: str, decision: str, day: int) -> object:
         reason = "meets inclusion criteria" if decision == "include" else "off topic"

@@ -14,7 +14,9 @@ corpus      :func:`load_mechanisms`, :func:`load_claims`, :func:`claims_to_frame
             :func:`records_to_frame`, :func:`load_snapshot`, :func:`write_snapshot`,
             :func:`provenance_to_frame`, :func:`searches_to_frame`, :func:`curated_to_frame`,
             :func:`load_decisions`, :func:`make_decision`, :class:`DecisionLog` (reviewers'
-            log: conflicts, kappa), :func:`find_corpus`, :func:`load_corpus`
+            log: conflicts, kappa), :func:`find_corpus`, :func:`load_corpus`, :func:`find_review`,
+            :func:`load_review` (a review folder, with its ``litreview.toml``: :func:`load_review_config`),
+            :func:`create_review`, :func:`add_article`, :func:`suggest_claims`
 sources     :class:`EutilsClient`, :func:`refresh_snapshot`, :func:`iter_pubmed_xml`,
             :func:`parse_pubmed_xml`, :func:`build_mirror`, :func:`search_mirror`,
             :func:`open_mirror` (the mirror needs the ``mirror`` extra: Dask, PyArrow, DuckDB)
@@ -75,7 +77,11 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("ClaimVerdict", "synthesize"), "synthesis.grade"),
     **dict.fromkeys(("verdicts_to_frame", "summary_of_findings"), "synthesis.summary"),
     # review, plots, export
-    **dict.fromkeys(("find_corpus", "load_corpus"), "corpus.layout"),
+    **dict.fromkeys(("find_corpus", "load_corpus", "find_review", "load_review", "ReviewInputs"), "corpus.layout"),
+    **dict.fromkeys(("ReviewConfig", "Intervention", "load_review_config"), "corpus.review_config"),
+    **dict.fromkeys(("create_review",), "corpus.review_folder"),
+    **dict.fromkeys(("add_article", "load_articles"), "corpus.articles"),
+    **dict.fromkeys(("suggest_claims",), "corpus.claim_suggest"),
     **dict.fromkeys(("Review", "build_review", "review_figures", "write_review"), "workbench.pipeline"),
     **dict.fromkeys(("plot_evidence_map", "plot_prisma_flow", "plot_timeline"), "outputs.plots"),
     **dict.fromkeys(("ALL_FORMATS", "export_review", "parse_formats"), "outputs.export"),

@@ -20,6 +20,7 @@ from typing import Any
 from .. import __version__
 from ..errors import LitreviewError
 from ..settings import Settings
+from .authoring import add_commands as add_authoring_commands
 from .reviewer import add_commands as add_review_commands
 from .reviewer import min_confidence_option
 
@@ -68,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_parse(sub)
     _add_import(sub)
     _add_mirror(sub)
-    add_review_commands(sub)  # decide, decisions, screen: the reviewer in the loop (_cli_review.py)
+    add_review_commands(sub)  # decide, decisions, screen: the reviewer in the loop (reviewer.py)
+    add_authoring_commands(sub)  # new, articles, mechanisms, claims, queries: starting a review (authoring.py)
     del sub
     return parser
 
@@ -84,9 +86,9 @@ def _iso_date(text: str) -> str:
 
 
 def _corpus_option(parser: argparse.ArgumentParser) -> None:
-    """Add the shared ``--corpus`` option."""
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="corpus directory (default: ./corpus or the nearest parent's)")
+    """Add the shared ``--review`` option (alias ``--corpus``)."""
+    parser.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR",
+                        help="review folder (default: $LITREVIEW_REVIEW, else ./corpus or the nearest parent's)"),
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -167,17 +169,25 @@ def _seeds_dir(given: Path | None, settings: Settings, corpus: Path) -> Path | N
 
 def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Load and validate the corpus (and the quotes, when a seeds directory is known); say what was checked."""
-    from ..corpus.claims import load_claims, load_mechanisms
+    from ..corpus.articles import load_articles
+    from ..corpus.claims import check_quotes, load_claims, load_mechanisms
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
     from ..corpus.protocol import load_protocol
+    from ..corpus.review_config import load_review_config
     from ..corpus.snapshot import load_snapshot
 
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
     seeds = _seeds_dir(args.seeds, settings, paths.root)
     protocol = load_protocol(paths.protocol)
+    config = load_review_config(paths.config)
     mechanisms = load_mechanisms(paths.mechanisms)
-    claims = load_claims(paths.claims, mechanisms, seeds_dir=seeds)
+    claims = load_claims(paths.claims, mechanisms, agents=config.intervention.agents)
+    if load_articles(paths.articles):
+        seeds = paths.articles if seeds is None else seeds
+        check_quotes(claims, [paths.articles, seeds] if seeds != paths.articles else [seeds], paths.claims)
+    elif seeds is not None:
+        check_quotes(claims, seeds, paths.claims)
     snapshot = load_snapshot(paths.snapshot, mechanisms=mechanisms, claims=claims)
     decisions = load_decisions(paths.decisions, snapshot)
     logged = sum(1 for d in decisions if d.line > 0)
@@ -186,8 +196,9 @@ def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         quotes = "quotes not checked (no seeds directory: use --seeds DIR or set LITREVIEW_SEEDS)"
     else:
         quoted, articles = sum(len(c.sources) for c in claims), len({a for c in claims for a in c.articles})
+        where = " and ".join(dict.fromkeys(str(f) for f in (paths.articles, seeds) if load_articles(f) or f == seeds))
         quotes = (f"{quoted} quote{'s' * (quoted != 1)} checked against "
-                  f"{articles} seed article{'s' * (articles != 1)} in {seeds}")
+                  f"{articles} seed article{'s' * (articles != 1)} in {where}")
     stated = "protocol.toml valid" if protocol.path else "no protocol.toml (default exclusion reasons)"
     print(f"ok: {len(mechanisms)} mechanisms, {len(claims)} claims, {len(snapshot.records)} records, "
           f"{len(snapshot.curated)} curated judgements, {logged} reviewer decisions "
@@ -212,14 +223,16 @@ def _add_snapshot(sub: argparse._SubParsersAction) -> None:
 def _cmd_snapshot_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build and write the snapshot from the register files."""
     from ..corpus.claims import load_claims, load_mechanisms
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.review_config import load_review_config
     from ..corpus.snapshot import build_snapshot_from_register, write_snapshot
 
     built = args.date or date.today().isoformat()
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
+    intervention = load_review_config(paths.config).intervention
     mechanisms = load_mechanisms(paths.mechanisms)
-    claims = load_claims(paths.claims, mechanisms)
-    snapshot = build_snapshot_from_register(args.register, mechanisms, claims, built)
+    claims = load_claims(paths.claims, mechanisms, agents=intervention.agents)
+    snapshot = build_snapshot_from_register(args.register, mechanisms, claims, built, intervention)
     write_snapshot(snapshot, paths.snapshot)
     unresolved = sum(1 for a in snapshot.records if not a.pmid)
     print(f"snapshot: {len(snapshot.records)} records ({unresolved} PMID unresolved), "
@@ -240,18 +253,18 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Screen, score and print a summary (and optionally write the assessments CSV)."""
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..corpus.layout import CorpusPaths, load_review
     from ..evidence.scoring import assessments_to_frame, load_rubric, score_evidence
     from ..outputs.export import export_csv
     from ..screening.rules import screen_records
     from ..settings import judge_min_confidence
 
-    root = args.corpus or find_corpus()
-    mechanisms, claims, snapshot = load_corpus(root)
-    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
-    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    inputs = load_review(args.corpus)
+    mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot
+    decisions = load_decisions(CorpusPaths(inputs.root).decisions, snapshot)
+    screening = screen_records(snapshot, mechanisms, claims, decisions, inputs.config.intervention)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric),
-                                 decisions, judge_min_confidence(root, args.min_confidence))
+                                 decisions, judge_min_confidence(inputs.root, args.min_confidence))
     curated = [a for a in assessments if a.judged_by == "curator"]
     fields = ("design", "population", "n", "direction")
     counts = ", ".join(f"{f} {sum(f in a.disagreements for a in curated)}" for f in fields)
@@ -303,12 +316,14 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
                        f"{len(result.missing)} missing, {client.requests_sent} requests -> {args.out}")
         else:
             from ..corpus.claims import load_mechanisms
-            from ..corpus.layout import CorpusPaths, find_corpus
+            from ..corpus.layout import CorpusPaths, find_review
+            from ..corpus.review_config import load_review_config
             from ..corpus.snapshot import load_snapshot, write_snapshot
 
-            paths = CorpusPaths(args.corpus or find_corpus())
+            paths = CorpusPaths(find_review(args.corpus))
             done = refresh(load_snapshot(paths.snapshot), load_mechanisms(paths.mechanisms), client,
-                           args.date or date.today().isoformat())
+                           args.date or date.today().isoformat(),
+                           intervention=load_review_config(paths.config).intervention)
             write_snapshot(done.snapshot, paths.snapshot)
             pubmed = sum(1 for a in done.snapshot.records if a.source == "pubmed")
             summary = (f"snapshot: {len(done.snapshot.records)} records ({pubmed} from PubMed), "
@@ -387,19 +402,22 @@ def _add_import(sub: argparse._SubParsersAction) -> None:
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     """Import the files into the corpus snapshot (all or nothing) and say what changed."""
     from ..corpus.claims import load_claims, load_mechanisms
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.review_config import load_review_config
     from ..corpus.snapshot import load_snapshot, write_snapshot
     from ..sources.importing import ImportFileWarning, import_files
 
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
+    config = load_review_config(paths.config)
     mechanisms = load_mechanisms(paths.mechanisms)
-    load_claims(paths.claims, mechanisms)  # a corpus folder needs a valid claims register
+    load_claims(paths.claims, mechanisms)  # a review folder needs a valid claims register
     existing = None
     if paths.snapshot.exists():
         existing = load_snapshot(paths.snapshot, mechanisms=mechanisms)  # claims are checked by `litreview check`
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ImportFileWarning)
-        result = import_files(args.files, existing, mechanisms, args.date or date.today().isoformat())
+        result = import_files(args.files, existing, mechanisms, args.date or date.today().isoformat(),
+                              config.intervention)
     for warning in caught:
         if issubclass(warning.category, ImportFileWarning):
             print(f"litreview: warning: {warning.message}", file=sys.stderr)
@@ -427,16 +445,18 @@ def _report_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
 def _fetch_from_mirror(args: argparse.Namespace) -> int:
     """``fetch --from-mirror``: refresh the snapshot from the local mirror (offline)."""
     from ..corpus.claims import load_mechanisms
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.review_config import load_review_config
     from ..corpus.snapshot import load_snapshot, write_snapshot
     from ..sources.eutils import EutilsWarning
     from ..sources.mirror import refresh_from_mirror
 
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
+    intervention = load_review_config(paths.config).intervention
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EutilsWarning)
         done = refresh_from_mirror(load_snapshot(paths.snapshot), load_mechanisms(paths.mechanisms),
-                                   args.from_mirror, args.date or date.today().isoformat())
+                                   args.from_mirror, args.date or date.today().isoformat(), intervention)
     _report_warnings(caught)
     write_snapshot(done.snapshot, paths.snapshot)
     pubmed = sum(1 for a in done.snapshot.records if a.source == "pubmed")
@@ -473,7 +493,7 @@ def _add_mirror(sub: argparse._SubParsersAction) -> None:
     b.set_defaults(func=_cmd_mirror_build)
     s = actions.add_parser("search", help="search the mirror offline (words and \"phrases\" ANDed in title/abstract)")
     s.add_argument("mirror_dir", type=Path, metavar="MIRROR_DIR")
-    s.add_argument("query", metavar="QUERY", help='e.g. \'ketamine "lateral habenula" depress*\'')
+    s.add_argument("query", metavar="QUERY", help='e.g. \'aspirin "myocardial infarction" prevent*\'')
     s.add_argument("--mesh", action="append", default=[], help="MeSH descriptor (repeat: any of them)")
     s.add_argument("--pt", action="append", default=[], help="publication type (repeat: any of them)")
     s.add_argument("--years", type=_years, default=None, metavar="A:B", help="publication years, inclusive")

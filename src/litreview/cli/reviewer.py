@@ -23,7 +23,7 @@ def min_confidence_option(parser: argparse.ArgumentParser) -> None:
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register ``decide``, ``decisions`` and ``screen`` (values are checked when a command runs, so
     building the parser imports nothing heavy)."""
-    corpus_help = "corpus directory (default: ./corpus or the nearest parent's)"
+    corpus_help = "review folder (default: $LITREVIEW_REVIEW, else ./corpus or the nearest parent's)"
     reviewer_help = "who decides (one word, at most 64 characters; default: LITREVIEW_REVIEWER, required)"
     d = sub.add_parser("decide", help="record a reviewer's decision in corpus/decisions/<reviewer>.jsonl")
     d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...); at the grade stage the claim id")
@@ -54,13 +54,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--note", help="free-text note")
     d.add_argument("--resolve", "--resolution", dest="resolution", action="store_true",
                    help="this decision settles a conflict between reviewers (give --reason or --note: why)")
-    d.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    d.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
     d.set_defaults(func=_cmd_decide)
 
     s = sub.add_parser("decisions", help="the decisions log: history, conflicts, agreement between reviewers")
     s.add_argument("--conflicts", action="store_true", help="list unresolved conflicts between reviewers")
     s.add_argument("--kappa", action="store_true", help="Cohen's kappa between reviewers, per stage")
-    s.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    s.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
     s.set_defaults(func=_cmd_decisions)
 
     p = sub.add_parser("screen", help="prioritised screening: the next records to screen, or a simulation")
@@ -76,7 +76,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                                       "reviewers' decisions (default: LITREVIEW_REVIEWER, required)")
     n.add_argument("--conflicts", action="store_true", help="list the resolution queue instead: records reviewers "
                                                             "disagree on, at either screening stage")
-    n.add_argument("--corpus", type=Path, default=None, help=corpus_help)
+    n.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
     min_confidence_option(n)
     n.set_defaults(func=_cmd_screen_next)
     m = actions.add_parser("simulate", help="replay a labelled review (title, abstract, label_included) and report "
@@ -91,12 +91,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and append one decision; say what the item's outcome now is."""
     from ..corpus.decisions import JUDGED_FIELDS, load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..corpus.layout import CorpusPaths, load_review
     from ..errors import CorpusError
 
     reviewer = settings.require_reviewer(args.reviewer)
-    root = args.corpus or find_corpus()
-    _, claims, snapshot = load_corpus(root)
+    inputs = load_review(args.corpus)
+    root, claims, snapshot = inputs.root, inputs.claims, inputs.snapshot
     judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
     if args.stage == "grade":
         if args.key not in {c.id for c in claims}:
@@ -131,10 +131,10 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     """Print the history, or the conflicts, or the kappa table."""
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus
+    from ..corpus.layout import CorpusPaths, find_review
     from ..corpus.snapshot import load_snapshot
 
-    paths = CorpusPaths(args.corpus or find_corpus())
+    paths = CorpusPaths(find_review(args.corpus))
     log = load_decisions(paths.decisions, load_snapshot(paths.snapshot))
     history = log.to_frame()
     logged = history[history["line"] > 0].drop(columns="line")
@@ -176,13 +176,13 @@ def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
     if args.stage == "judge":
         return _cmd_judge_next(args)
     from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+    from ..corpus.layout import CorpusPaths, load_review
     from ..screening.priority import Prioritizer
     from ..screening.rules import screen_records
 
-    root = args.corpus or find_corpus()
-    mechanisms, claims, snapshot = load_corpus(root)
-    log = load_decisions(CorpusPaths(root).decisions, snapshot)
+    inputs = load_review(args.corpus)
+    mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot
+    log = load_decisions(CorpusPaths(inputs.root).decisions, snapshot)
     if args.conflicts:
         queue_of_conflicts = log.conflicts()
         queue_of_conflicts = queue_of_conflicts[queue_of_conflicts["stage"] != "judge"]
@@ -192,7 +192,8 @@ def _cmd_screen_next(args: argparse.Namespace, settings: Settings) -> int:
               "(settle one with litreview decide KEY --stage STAGE --include|--exclude --resolve --note WHY)")
         return 0
     reviewer = settings.require_reviewer(args.reviewer)
-    queue = Prioritizer(snapshot.records, screen_records(snapshot, mechanisms, claims).log).queue(log, reviewer)
+    screened = screen_records(snapshot, mechanisms, claims, intervention=inputs.config.intervention)
+    queue = Prioritizer(snapshot.records, screened.log).queue(log, reviewer)
     for rank, key in enumerate(queue.keys[: args.n], start=1):
         score = "rules" if not queue.scores else _score_text(queue.scores[key])
         print(f"{rank}\t{key}\t{score}\t{snapshot.record(key).title}")

@@ -14,7 +14,7 @@ normalised to Unicode NFC.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ __all__ = [
     "Claim",
     "load_mechanisms",
     "load_claims",
+    "check_quotes",
     "claims_to_frame",
 ]
 
@@ -184,6 +185,9 @@ class Claim:
         The assertions of a bundled claim, each judged on its own studies.
     fact : FactCheck or None
         The check of a ``checkable_fact`` (required for that kind, only for it).
+    agents : tuple of str
+        The review's intervention in lower case: its name, then every name under
+        which a study still tests the claim (from ``litreview.toml``).
     """
 
     id: str
@@ -201,6 +205,7 @@ class Claim:
     indirect_populations: tuple[str, ...] = ()
     parts: tuple[ClaimPart, ...] = ()
     fact: FactCheck | None = None
+    agents: tuple[str, ...] = ()
 
     @property
     def polarity(self) -> str:
@@ -270,7 +275,7 @@ def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
     Returns
     -------
     dict of str to Mechanism
-        Keyed by mechanism key, in file order.
+        Keyed by mechanism key, in file order; empty for a review just started.
 
     Raises
     ------
@@ -279,9 +284,9 @@ def load_mechanisms(path: str | Path) -> dict[str, Mechanism]:
     """
     path = Path(path)
     data = read_toml(path)
-    entries = data.get("mechanism")
-    if not isinstance(entries, list) or not entries:
-        raise CorpusError("no [[mechanism]] entries", str(path))
+    entries = data.get("mechanism", [])
+    if not isinstance(entries, list):
+        raise CorpusError("'mechanism' must be [[mechanism]] tables", str(path))
     mechanisms: dict[str, Mechanism] = {}
     for number, entry in enumerate(entries, start=1):
         key = entry.get("key") if isinstance(entry, Mapping) else None
@@ -377,6 +382,7 @@ def load_claims(
     path: str | Path,
     mechanisms: Mapping[str, Mechanism],
     seeds_dir: str | Path | None = None,
+    agents: Sequence[str] = (),
 ) -> list[Claim]:
     """Load and validate ``claims.toml`` against the mechanisms.
 
@@ -389,11 +395,15 @@ def load_claims(
     seeds_dir : str or Path, optional
         When given, every source article must exist there and every quote must
         occur in it (ignoring case, whitespace and curly vs straight quotes).
+    agents : sequence of str
+        The review's intervention: its name, then its other names
+        (:class:`~litreview.corpus.review_config.Intervention`); stored on
+        every claim as :attr:`Claim.agents`, lower-cased.
 
     Returns
     -------
     list of Claim
-        In file order.
+        In file order; empty for a review that has no claims yet.
 
     Raises
     ------
@@ -403,15 +413,16 @@ def load_claims(
     """
     path = Path(path)
     data = read_toml(path)
-    entries = data.get("claim")
-    if not isinstance(entries, list) or not entries:
-        raise CorpusError("no [[claim]] entries", str(path))
+    entries = data.get("claim", [])
+    if not isinstance(entries, list):
+        raise CorpusError("'claim' must be [[claim]] tables", str(path))
+    agents = tuple(dict.fromkeys(a.lower() for a in agents))
     claims: list[Claim] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         cid = entry.get("id") if isinstance(entry, Mapping) else None
         what = f"claim #{number}" + (f" ({cid!r})" if cid else "")
-        claim = _parse_claim(entry, what, path, mechanisms)
+        claim = replace(_parse_claim(entry, what, path, mechanisms), agents=agents)
         if claim.id in seen:
             raise CorpusError(f"{what}: duplicate claim id {claim.id!r}", str(path))
         seen.add(claim.id)
@@ -421,7 +432,7 @@ def load_claims(
             if other not in seen:
                 raise CorpusError(f"claim {claim.id!r}: conflicts_with names unknown claim {other!r}", str(path))
     if seeds_dir is not None:
-        _check_quotes(claims, Path(seeds_dir), path)
+        check_quotes(claims, Path(seeds_dir), path)
     return claims
 
 
@@ -433,15 +444,25 @@ def _comparable(text: str) -> str:
     return " ".join(text.translate(_TYPOGRAPHIC).split()).lower()
 
 
-def _check_quotes(claims: Iterable[Claim], seeds_dir: Path, path: Path) -> None:
-    """Check each source article exists in ``seeds_dir`` and contains its quote."""
-    if not seeds_dir.is_dir():
-        raise CorpusError(f"seeds directory not found: {seeds_dir}")
+def check_quotes(claims: Iterable[Claim], seeds_dir: Path | Sequence[Path], path: Path) -> None:
+    """Check each source article exists in ``seeds_dir`` and contains its quote.
+
+    An article is the file of that name, or ``<name>.txt`` (a registered
+    article's id, see :mod:`~litreview.corpus.articles`), in the first of the
+    folders that has it (a review's ``articles/``, then the seeds). Raises a
+    one-line :class:`CorpusError` naming ``path``, the claim and the quote.
+    """
+    folders = [seeds_dir] if isinstance(seeds_dir, Path) else list(seeds_dir)
+    for folder in folders:
+        if not folder.is_dir():
+            raise CorpusError(f"seeds directory not found: {folder}")
+    seeds_dir = folders[-1]
     texts: dict[str, str] = {}
     for claim in claims:
         for source in claim.sources:
             if source.article not in texts:
-                file = seeds_dir / source.article
+                candidates = [f / name for f in folders for name in (source.article, f"{source.article}.txt")]
+                file = next((c for c in candidates if c.is_file()), candidates[0])
                 if not file.is_file():
                     message = f"claim {claim.id!r}: article {source.article!r} not found in {seeds_dir}"
                     raise CorpusError(message, str(path))

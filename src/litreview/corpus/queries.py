@@ -1,19 +1,21 @@
-"""PubMed queries, one per mechanism, built from the mechanisms file."""
+"""PubMed queries, one per mechanism: the review's intervention AND the mechanism's terms."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .claims import Mechanism
+from .claims import Claim, Mechanism
+from .review_config import Intervention
 
-__all__ = ["DRUG_TERMS", "DRUG_MESH", "query_groups", "build_query", "build_queries", "queries_to_frame"]
+__all__ = ["query_groups", "build_query", "build_queries", "queries_to_frame", "draft_mechanism"]
 
-#: Free-text terms for the intervention, searched in title/abstract.
-DRUG_TERMS = ("ketamine", "esketamine", "arketamine")
-#: MeSH heading for the intervention.
-DRUG_MESH = ("Ketamine",)
+_STOP = frozenset("with from that this into than over under more less after before during about their there "
+                  "which while within without between among each other some such only also very much many "
+                  "levels level effect effects activity people patients compared hours system amount released "
+                  "brain receptors receptor suffering help helps".split())
 
 
 def _quote(term: str) -> str:
@@ -27,7 +29,8 @@ def _any_of(terms: Sequence[str], mesh: Sequence[str]) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def query_groups(mechanism: Mechanism) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+def query_groups(mechanism: Mechanism,
+                 intervention: Intervention | None) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """The structure of a mechanism's query: groups ANDed, each ``(tiab terms, MeSH headings)`` ORed.
 
     :func:`build_query` writes it as PubMed syntax; the offline mirror
@@ -36,22 +39,31 @@ def query_groups(mechanism: Mechanism) -> tuple[tuple[tuple[str, ...], tuple[str
     Parameters
     ----------
     mechanism : Mechanism
+    intervention : Intervention or None
+        The review's intervention (``litreview.toml``); None searches the
+        mechanism's terms alone.
 
     Returns
     -------
     tuple of (tuple of str, tuple of str)
-        The drug group, then the mechanism's group.
+        The intervention's group (when given), then the mechanism's group.
     """
-    return ((DRUG_TERMS, DRUG_MESH), (tuple(mechanism.synonyms), tuple(mechanism.mesh)))
+    mechanism_group = (tuple(mechanism.synonyms), tuple(mechanism.mesh))
+    if intervention is None:
+        return (mechanism_group,)
+    return ((intervention.terms, intervention.mesh), mechanism_group)
 
 
-def build_query(mechanism: Mechanism) -> str:
-    """PubMed query for one mechanism: the drug AND any of the mechanism's terms.
+def build_query(mechanism: Mechanism, intervention: Intervention | None) -> str:
+    """PubMed query for one mechanism: the intervention AND any of the mechanism's terms.
 
     Parameters
     ----------
     mechanism : Mechanism
         Supplies synonyms (searched as ``[tiab]``) and MeSH headings (``[mh]``).
+    intervention : Intervention or None
+        Its terms (``[tiab]``) and MeSH headings (``[mh]``) are ANDed with the
+        mechanism's; None searches the mechanism's terms alone.
 
     Returns
     -------
@@ -60,19 +72,21 @@ def build_query(mechanism: Mechanism) -> str:
 
     Examples
     --------
-    >>> from litreview.claims import Mechanism
-    >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("TrkB",)))
-    '(ketamine[tiab] OR esketamine[tiab] OR arketamine[tiab] OR "Ketamine"[mh]) AND (BDNF[tiab] OR "TrkB"[mh])'
+    >>> from litreview.corpus.claims import Mechanism
+    >>> from litreview.corpus.review_config import Intervention
+    >>> drug = Intervention("ketamine", ("ketamine",), ("Ketamine",))
+    >>> build_query(Mechanism("bdnf", "BDNF", ("BDNF",), ("TrkB",)), drug)
+    '(ketamine[tiab] OR "Ketamine"[mh]) AND (BDNF[tiab] OR "TrkB"[mh])'
     """
-    return " AND ".join(_any_of(terms, mesh) for terms, mesh in query_groups(mechanism))
+    return " AND ".join(_any_of(terms, mesh) for terms, mesh in query_groups(mechanism, intervention))
 
 
-def build_queries(mechanisms: Mapping[str, Mechanism]) -> dict[str, str]:
-    """Map every mechanism key to its query, in file order."""
-    return {key: build_query(m) for key, m in mechanisms.items()}
+def build_queries(mechanisms: Mapping[str, Mechanism], intervention: Intervention | None) -> dict[str, str]:
+    """Map every mechanism key to its query (see :func:`build_query`), in file order."""
+    return {key: build_query(m, intervention) for key, m in mechanisms.items()}
 
 
-def queries_to_frame(mechanisms: Mapping[str, Mechanism]) -> pd.DataFrame:
+def queries_to_frame(mechanisms: Mapping[str, Mechanism], intervention: Intervention | None) -> pd.DataFrame:
     """One row per mechanism: ``mechanism, label, terms, mesh, query``."""
     return pd.DataFrame(
         [
@@ -81,8 +95,45 @@ def queries_to_frame(mechanisms: Mapping[str, Mechanism]) -> pd.DataFrame:
                 "label": m.label,
                 "terms": len(m.synonyms),
                 "mesh": len(m.mesh),
-                "query": build_query(m),
+                "query": build_query(m, intervention),
             }
             for key, m in mechanisms.items()
         ]
     )
+
+
+def _outcome_words(claim: Claim, skip: set[str]) -> list[str]:
+    """A claim's outcome as search words: its protocol's outcome terms, else the outcome's content words."""
+    if claim.outcome_terms:
+        return list(claim.outcome_terms)
+    words = re.findall(r"[A-Za-z][A-Za-z0-9-]{3,}", claim.outcome)
+    return [w for w in words if w.lower() not in _STOP and w.lower() not in skip]
+
+
+def draft_mechanism(mechanism: Mechanism, claims: Sequence[Claim], intervention: Intervention | None,
+                    known_mesh: Sequence[str] = ()) -> Mechanism:
+    """A mechanism widened by its claims' outcomes: the terms a drafted query searches.
+
+    Parameters
+    ----------
+    mechanism : Mechanism
+    claims : sequence of Claim
+        Claims of this mechanism (others are ignored).
+    intervention : Intervention or None
+        Its names are not outcome words.
+    known_mesh : sequence of str
+        MeSH headings known locally (the snapshot's records, the mirror): an
+        outcome word that is one of them is also searched as ``[mh]``.
+
+    Returns
+    -------
+    Mechanism
+        Same key and label; synonyms and MeSH headings extended, without repeats.
+    """
+    skip = {w.lower() for w in (intervention.agents if intervention else ())}
+    words = [w for c in claims if c.mechanism == mechanism.key for w in _outcome_words(c, skip)]
+    unique: dict[str, str] = {}
+    for term in (*mechanism.synonyms, *words):
+        unique.setdefault(term.lower(), term)
+    mesh = tuple(dict.fromkeys([*mechanism.mesh, *(h for h in known_mesh if h.lower() in unique)]))
+    return Mechanism(mechanism.key, mechanism.label, tuple(unique.values()), mesh, mechanism.description)

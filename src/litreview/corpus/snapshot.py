@@ -46,6 +46,7 @@ from ..errors import CorpusError
 from .claims import Claim, Mechanism
 from .queries import build_query
 from .records import Article, Author, PublicationType
+from .review_config import Intervention
 from .vocabulary import (
     CURATED_DESIGNS,
     CURATED_DIRECTIONS,
@@ -312,6 +313,7 @@ def build_snapshot_from_register(
     mechanisms: Mapping[str, Mechanism],
     claims: Sequence[Claim],
     retrieved: str,
+    intervention: Intervention | None = None,
 ) -> Snapshot:
     """Build the first snapshot from curated evidence-register files.
 
@@ -328,6 +330,8 @@ def build_snapshot_from_register(
     retrieved : str
         Build date ``YYYY-MM-DD`` written into provenance (a parameter, so a
         rebuild with the same date is byte-identical).
+    intervention : Intervention, optional
+        The review's intervention, part of each mechanism's recorded query.
 
     Returns
     -------
@@ -400,7 +404,7 @@ def build_snapshot_from_register(
     searches = {
         mech: SearchResult(
             mechanism=mech,
-            query=build_query(mechanisms[mech]),
+            query=build_query(mechanisms[mech], intervention),
             count=len(keys),
             keys=tuple(sorted(keys)),
             origin="curated_register",

@@ -72,9 +72,6 @@ _POPULATION = re.compile(
     r"obsessive-compulsive disorder|ocd|anxiety(?: disorders?)?|chronic pain|therapeutic use)\b",
     re.IGNORECASE,
 )
-#: Other names of an agent: a claim about ketamine is tested by esketamine or arketamine too.
-_AGENT_ALIASES = {"ketamine": ("ketamine", "esketamine", "arketamine", "r-ketamine", "s-ketamine", "(r)-ketamine",
-                               "(s)-ketamine", "spravato")}
 #: Words that stand for the intervention in a study that has already named it ("after the infusion").
 ANAPHORS = (r"the (?:active )?(?:infusions?|drug|treatment|intervention|injections?|dose|compound)|"
             r"active (?:drug|treatment|arm|group)|(?<!-)treated (?:animals|mice|rats|patients|group)")
@@ -202,6 +199,8 @@ class ClaimSpec:
     subject_pattern, outcome_pattern, agent_pattern : str
         Regex alternations (word prefixes, synonyms, rating scales) that find
         the subject, the outcome and the intervention in a text.
+    agent : str
+        The review's intervention when the claim names it ("ketamine"), else "".
     other_outcomes : frozenset of str
         The outcome domains (:data:`DOMAINS`: depression, pain, cognition,
         cytokines, ...) the claim does not name: a clause about one of them
@@ -229,6 +228,7 @@ class ClaimSpec:
     subject_pattern: str = ""
     outcome_pattern: str = ""
     agent_pattern: str = ""
+    agent: str = ""
     other_outcomes: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()
     outcome_filter: frozenset[str] = frozenset()
@@ -260,22 +260,27 @@ def _pattern_words(text: str) -> list[str]:
     return [w for w in words if len(w) > 2 and w not in _STOP and w not in _PATTERN_STOP]
 
 
-def _pattern(text: str, exclude: frozenset[str] = frozenset()) -> str:
-    """Regex alternation of a phrase's word prefixes, their aliases and thesaurus synonyms."""
+def _pattern(text: str, exclude: frozenset[str] = frozenset(), agents: tuple[str, ...] = ()) -> str:
+    """Regex alternation of a phrase's word prefixes, the agent's other names and thesaurus synonyms.
+
+    ``agents`` is the review's intervention: its name, then the names under which
+    a study still tests a claim about it (see :attr:`Claim.agents`).
+    """
     parts: list[str] = []
     for word in _pattern_words(text):
         if stem(word) in exclude:
             continue
         parts.append(re.escape(stem(word)))
-        parts.extend(re.escape(alias) for alias in _AGENT_ALIASES.get(word, ()))
+        if agents and word == agents[0]:
+            parts.extend(re.escape(alias) for alias in agents)
         parts.extend(synonyms for key, synonyms in _THESAURUS.items() if word.startswith(key))
         parts.extend(synonyms for key, synonyms in OUTCOME_SYNONYMS.items() if word == key)
     return "|".join(dict.fromkeys(parts))
 
 
-def _agent(text: str) -> str:
-    """The intervention a claim names ("ketamine"), or ""."""
-    return next((w for w in _pattern_words(text) if w in _AGENT_ALIASES), "")
+def _agent(text: str, agents: tuple[str, ...]) -> str:
+    """The intervention a claim names (``agents[0]`` when the text has it as a word), or ""."""
+    return agents[0] if agents and agents[0] in _pattern_words(text) else ""
 
 
 def _population(*texts: str) -> str:
@@ -313,22 +318,23 @@ def _timeframe(effect: str, outcome: str, statement: str) -> str:
     return "early" if _EARLY.search(outcome) or _EARLY.search(statement) else ""
 
 
-def _build(subject: str, effect: str, outcome: str, statement: str, register: bool, terms: str = "") -> ClaimSpec:
+def _build(subject: str, effect: str, outcome: str, statement: str, register: bool, terms: str = "",
+           agents: tuple[str, ...] = ()) -> ClaimSpec:
     """Assemble a spec from its parts (shared by register and plain-language claims).
 
     ``terms`` are the register's outcome terms and surrogates: domains they name are the claim's own.
     """
     effect, harm = _refine_effect(effect, subject, outcome, statement)
-    agent = _agent(f"{subject} {outcome}") or _agent(statement)
-    agent_pattern = _pattern(agent) if agent else ""
+    agent = _agent(f"{subject} {outcome}", agents) or _agent(statement, agents)
+    agent_pattern = _pattern(agent, agents=agents) if agent else ""
     agent_stems = frozenset({stem(agent)}) if agent else frozenset()
-    subject_pattern = _pattern(subject) or agent_pattern
+    subject_pattern = _pattern(subject, agents=agents) or agent_pattern
     if effect == "low_harm":
         # the harm is what a finding is about, whatever words the claim wraps it in
         outcome_pattern = _HARM_ABUSE if harm == "abuse" else f"{_THESAURUS['adver']}|{_HARM_ABUSE}"
     else:
         # "ketamine's antidepressant effect": the outcome is the effect, ketamine is the agent
-        outcome_pattern = _pattern(outcome, exclude=agent_stems if subject.strip() else frozenset())
+        outcome_pattern = _pattern(outcome, exclude=agent_stems if subject.strip() else frozenset(), agents=agents)
     outcome_pattern = outcome_pattern or subject_pattern
     question = statement.rstrip().endswith("?")
     return ClaimSpec(
@@ -337,6 +343,7 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
         statement=statement, harm=harm, factor_blocks=effect == "required" and bool(_FACTOR_ACTION.search(subject)),
         subject_pattern=subject_pattern, outcome_pattern=outcome_pattern,
         agent_pattern=agent_pattern,
+        agent=agent,
         other_outcomes=_other_outcomes(statement, subject, outcome, subject_pattern, outcome_pattern, terms),
         stems=frozenset(stems(f"{subject} {outcome}") if register else stems(statement)),
         outcome_filter=frozenset(stems(outcome)) if register else frozenset(),
@@ -384,19 +391,20 @@ def _split_plain(text: str) -> tuple[str, str, str]:
 
 
 @lru_cache(maxsize=512)
-def _parse_register(subject: str, effect: str, outcome: str, statement: str, terms: str) -> ClaimSpec:
+def _parse_register(subject: str, effect: str, outcome: str, statement: str, terms: str,
+                    agents: tuple[str, ...]) -> ClaimSpec:
     """Spec of a register claim (cached: every record is judged against the same claims)."""
-    return _build(subject, _REGISTER_EFFECT.get(effect, "any"), outcome, statement, True, terms)
+    return _build(subject, _REGISTER_EFFECT.get(effect, "any"), outcome, statement, True, terms, agents)
 
 
 @lru_cache(maxsize=2048)
-def _parse_plain(text: str) -> ClaimSpec:
+def _parse_plain(text: str, agents: tuple[str, ...]) -> ClaimSpec:
     """Spec of a plain-language claim (cached)."""
     subject, effect, outcome = _split_plain(text)
-    return _build(subject, effect, outcome, text, False)
+    return _build(subject, effect, outcome, text, False, agents=agents)
 
 
-def parse_claim(claim: Any) -> ClaimSpec:
+def parse_claim(claim: Any, agents: tuple[str, ...] = ()) -> ClaimSpec:
     """Read a claim for direction judgement.
 
     Parameters
@@ -406,6 +414,9 @@ def parse_claim(claim: Any) -> ClaimSpec:
         ``statement`` are read, and its ``outcome_terms`` and ``surrogates``
         widen the outcomes it is about), a spec already parsed, or a
         plain-language statement or yes/no question.
+    agents : tuple of str
+        For a plain-language claim: the intervention's name, then its other
+        names (lower case); a register claim carries its own (``Claim.agents``).
 
     Returns
     -------
@@ -422,6 +433,6 @@ def parse_claim(claim: Any) -> ClaimSpec:
     if isinstance(claim, ClaimSpec):
         return claim
     if isinstance(claim, str):
-        return _parse_plain(claim)
+        return _parse_plain(claim, tuple(a.lower() for a in agents))
     terms = " ".join((*claim.outcome_terms, *claim.surrogates))
-    return _parse_register(claim.subject, claim.effect, claim.outcome, claim.statement, terms)
+    return _parse_register(claim.subject, claim.effect, claim.outcome, claim.statement, terms, claim.agents)

@@ -131,7 +131,7 @@ UNDO = re.compile(r"\b(?:revers|normali[sz]|rescu|restor|counteract|prevent|bloc
 REVERSED = re.compile(r"\b(?:revers|normali[sz]|rescu|restor|counteract|undid|undo)\w*", re.IGNORECASE)
 #: A treatment's effect: for a claim about a condition itself (no agent), a clause about it does not decide.
 TREATMENT = re.compile(r"\b(?:after|following|with|on|during|under|by)\s+(?:[\w-]+\s+){0,2}?(?:treatment|therapy|"
-                       r"medication|antidepressants?|drugs?|infusions?|ketamine|esketamine|dosing)\b|"
+                       r"medication|antidepressants?|drugs?|infusions?|dosing)\b|"
                        r"\b(?:treated|given|receiving|taking)\b|"
                        r"\b(?:after|following|with)\s+(?:\w+\s+)?(?:days?|weeks?|months?)\s+(?:of|on)\b",
                        re.IGNORECASE)

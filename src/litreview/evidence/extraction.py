@@ -4,8 +4,9 @@
 and returns an :class:`Extraction`: design features (randomised, blinding,
 control type; for a review: systematic search and the number of included
 studies), population (species, the patients' condition or healthy people),
-intervention (racemic ketamine, esketamine or arketamine, read from the
-claim's subject; route; single or repeated dosing), comparator, outcome with
+intervention (which of the review's names for it the text uses: the
+intervention itself or an alias such as an enantiomer or a brand; route;
+single or repeated dosing), comparator, outcome with
 instrument and time point, n randomised and analysed, an effect estimate with
 its 95% CI, and a review's own certainty *for the claim's outcome*. Every
 value is a :class:`Found`: the value and the character span of the sentence
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from ..corpus.claims import Claim
 from ..corpus.records import Article
@@ -73,14 +75,8 @@ _CONDITION = re.compile(
     r"schizophrenia|anxiety disorder|TRD|MDD)\b", _I)
 _HEALTHY = re.compile(r"\bhealthy (?:\w+ )?(?:volunteers|subjects|participants|adults|men|women|individuals|controls)\b",
                       _I)
-_ESKETAMINE = re.compile(r"\besketamine\b|\(S\)-ketamine\b|\bS-ketamine\b|\bSpravato\b", _I)
-_ARKETAMINE = re.compile(r"\barketamine\b|\(R\)-ketamine\b|\bR-ketamine\b", _I)
-#: Phrases that name ketamine only to define another drug ("esketamine, the S-enantiomer of ketamine").
-_DEFINING = re.compile(r"\b(?:[SR]-)?enantiomers? of (?:racemic )?ketamine\b|\bisomers? of (?:racemic )?ketamine\b|"
-                       r"\bmetabolites? of ketamine\b|\bketamine'?s? (?:[SR]-)?enantiomers?\b|\bderived from ketamine\b|"
-                       r"\b(?:[RS]|\([RS]\))-ketamine\b|\b(?:es|ar)ketamine\b", _I)
 _ROUTES = (("intranasal", re.compile(r"\bintranasal\w*\b|\bnasal spray\b", _I)),
-           ("intravenous", re.compile(r"\bintravenous\w*\b|\bi\.?v\.? (?:infusion|bolus|ketamine)|\binfusions?\b", _I)),
+           ("intravenous", re.compile(r"\bintravenous\w*\b|\bi\.v\.|\biv (?:infusion|bolus)|\binfusions?\b", _I)),
            ("oral", re.compile(r"\boral(?:ly)?\b", _I)),
            ("intramuscular", re.compile(r"\bintramuscular\w*\b|\bi\.m\.", _I)),
            ("subcutaneous", re.compile(r"\bsubcutaneous\w*\b", _I)),
@@ -184,15 +180,16 @@ def _first(regex: re.Pattern[str], spans: Sequence[tuple[int, int, str]], value:
     return None
 
 
-def _terms(text: str) -> list[str]:
-    """Content words (5+ letters) of a phrase, as word-start stems."""
-    return [w[:7] for w in re.findall(r"[a-z][a-z-]{4,}", text.lower())
-            if w not in {"ketamine", "ketamine's", "effect", "effects", "levels", "within", "after", "their"}]
+def _terms(text: str, agents: Sequence[str] = ()) -> list[str]:
+    """Content words (5+ letters) of a phrase, as word-start stems; the intervention's names are not outcome words."""
+    skip = {"effect", "effects", "levels", "within", "after", "their", *agents, *(f"{a}'s" for a in agents)}
+    return [w[:7] for w in re.findall(r"[a-z][a-z'-]{4,}", text.lower()) if w not in skip]
 
 
 def outcome_pattern(claim: Claim) -> re.Pattern[str] | None:
     """A regex of the claim's outcome terms (its protocol's, else the outcome's words)."""
-    terms = [re.escape(t.lower()) for t in claim.outcome_terms] or [re.escape(t) for t in _terms(claim.outcome)]
+    terms = ([re.escape(t.lower()) for t in claim.outcome_terms]
+             or [re.escape(t) for t in _terms(claim.outcome, claim.agents)])
     return re.compile(r"(?<!\w)(?:" + "|".join(terms) + ")", _I) if terms else None
 
 
@@ -218,16 +215,50 @@ def review_certainty(text: str, outcome: re.Pattern[str] | None) -> tuple[str, i
     return None
 
 
+def defining_phrases(name: str) -> re.Pattern[str]:
+    """Phrases that name an intervention only to define another drug ("esketamine, the S-enantiomer of ketamine").
+
+    Parameters
+    ----------
+    name : str
+        The review's intervention ("ketamine").
+
+    Returns
+    -------
+    re.Pattern
+        Case-insensitive: "enantiomer/isomer/metabolite of NAME", "NAME's enantiomer", "derived from NAME".
+    """
+    return _defining(name.lower())
+
+
+@lru_cache(maxsize=16)
+def _defining(name: str) -> re.Pattern[str]:
+    """The compiled :func:`defining_phrases` pattern (cached per name)."""
+    n = re.escape(name)
+    return re.compile(rf"\b(?:[SR]-)?enantiomers? of (?:racemic )?{n}\b|\bisomers? of (?:racemic )?{n}\b"
+                      rf"|\bmetabolites? of {n}\b|\b{n}'?s? (?:[SR]-)?enantiomers?\b|\bderived from {n}\b", _I)
+
+
+@lru_cache(maxsize=16)
+def _names(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A whole-word regex for any of the names (which may start with a parenthesis: "(S)-ketamine")."""
+    if not names:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)",
+                      _I)
+
+
 def _intervention(claim: Claim, spans: Sequence[tuple[int, int, str]]) -> Found | None:
-    """Racemic ketamine, esketamine or arketamine, as the text names the drug given."""
-    wanted = claim.subject.lower()
+    """Which form of the review's intervention the text names as given: an alias (an enantiomer, a brand) or itself."""
+    if not claim.agents:
+        return None
+    name, aliases = claim.agents[0], _names(claim.agents[1:])
+    itself = _names((name,))
     for start, end, sentence in spans:
-        if _ESKETAMINE.search(sentence):
-            return Found("esketamine", start, end)
-        if _ARKETAMINE.search(sentence):
-            return Found("arketamine", start, end)
-        if "ketamine" in wanted and re.search(r"\bketamine\b", _DEFINING.sub(" ", sentence), _I):
-            return Found("racemic ketamine", start, end)
+        if aliases is not None and (found := aliases.search(sentence)):
+            return Found(found.group(0).lower(), start, end)
+        if itself is not None and itself.search(defining_phrases(name).sub(" ", sentence)):
+            return Found(name, start, end)
     return None
 
 

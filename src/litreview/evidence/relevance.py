@@ -33,7 +33,6 @@ from typing import Any
 
 from ..corpus.records import Article
 from .claim_spec import (
-    _AGENT_ALIASES,
     _THESAURUS,
     ANAPHORS,
     OUTCOME_SYNONYMS,
@@ -130,7 +129,6 @@ def _group(word: str) -> str:
     """Regex alternation for one content word: its prefix, aliases and synonyms (the narrow ones first)."""
     # a long word keeps more of itself: "neuroinflammation" must not match "neurons"
     parts = [re.escape(word[: max(5, min(len(word) - 3, 9))])]
-    parts.extend(re.escape(alias) for alias in _AGENT_ALIASES.get(word, ()))
     narrow = [s for key, s in OUTCOME_SYNONYMS.items() if word.startswith(key[:5])]
     parts.extend(narrow or [s for key, s in _THESAURUS.items() if word.startswith(key)])
     return "|".join(dict.fromkeys(parts))
@@ -151,13 +149,13 @@ def _groups(text: str, exclude: frozenset[str] = frozenset()) -> tuple[re.Patter
 @lru_cache(maxsize=2048)
 def _terms(spec: ClaimSpec, extra: tuple[str, ...]) -> _Terms:
     """Word groups of a claim (cached: every record is read against the same claims)."""
-    agent = next((w for w in _pattern_words(f"{spec.subject} {spec.outcome} {spec.statement}")
-                  if w in _AGENT_ALIASES), "")
+    agent = spec.agent
     if spec.effect == "required" or not agent or not spec.subject.strip():
         # the factor or condition is what acts ("NMDA receptor blockade", "depression")
         intervention = _groups(spec.subject or spec.statement)
     else:
-        intervention = _groups(agent)
+        # the review's intervention under any of its names (its aliases: enantiomers, brands)
+        intervention = (re.compile(rf"\b(?:{spec.agent_pattern})", re.IGNORECASE),)
     exclude = frozenset(stem(w) for w in _pattern_words(spec.subject)) if intervention else frozenset()
     if spec.effect == "low_harm":
         outcome: tuple[re.Pattern[str], ...] = (re.compile(rf"\b(?:{spec.outcome_pattern})", re.IGNORECASE),)

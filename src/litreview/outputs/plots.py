@@ -51,7 +51,8 @@ def plot_evidence_map(studies: pd.DataFrame, claim_order: Sequence[str]) -> Figu
     """
     kept = studies[~studies["excluded"].astype(bool)]
     designs = [d for d in DESIGNS if d in set(kept["design"])]
-    fig = Figure(figsize=(1.2 + 0.9 * max(len(designs), 1), 0.6 + 0.32 * len(claim_order)))
+    # at least four design columns wide, so the claim ids and the legend fit beside an empty or sparse map
+    fig = Figure(figsize=(1.2 + 0.9 * max(len(designs), 4), 0.6 + 0.32 * max(len(claim_order), 3)))
     ax = fig.subplots()
     rows = {c: i for i, c in enumerate(claim_order)}
     for (claim, design), group in kept.groupby(["claim_id", "design"]):
@@ -155,7 +156,7 @@ def plot_timeline(frame: pd.DataFrame) -> Figure:
         counts = data[data["mechanism"] == mech]["year"].astype(int).value_counts().sort_index()
         ax.scatter(counts.index, [i] * len(counts), s=25 + 35 * counts.values, alpha=0.7, color="#2c7fb8")
     ax.set_yticks(range(len(mechanisms)), mechanisms)
-    ax.set_ylim(len(mechanisms) - 0.5, -0.5)
+    ax.set_ylim(max(len(mechanisms), 1) - 0.5, -0.5)
     ax.set_xlabel("publication year (marker size = records)")
     ax.grid(True, axis="x", color="#eeeeee")
     ax.set_title("Publication timeline of included records")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +90,10 @@ class ReportContext:
     protocol : tuple of (str, str)
         The protocol's ``(heading, text)`` lines for the Method section
         (:meth:`~litreview.corpus.protocol.Protocol.lines`); empty: none stated.
+    title : str
+        The review's title (``litreview.toml``), shown after "Evidence review:".
+    article_titles : mapping of str to str
+        Registered article id -> how to name it (its title); others show their file name.
     """
 
     corpus: str
@@ -97,6 +101,8 @@ class ReportContext:
     provenance: str
     version: str
     protocol: tuple[tuple[str, str], ...] = ()
+    title: str = "claims checked against the literature"
+    article_titles: Mapping[str, str] = field(default_factory=dict)
 
 
 def _breakable(text: str) -> Markup:
@@ -270,6 +276,7 @@ def render_report(
                      "abstract": a.abstract if a.source != "curated" else None} for a in cited],
         curated_label=CURATED_LABEL,
         comparison=None if comparison is None else comparison.fillna("").to_dict("records"),
-        counts={"claims": len(present), "studies": len(studies), "records": len(cited)},
+        counts={"claims": len(present), "studies": len(studies), "records": len(cited),
+                "articles": len({a for c in claims for a in c.articles})},
     )
     return page.encode("utf-8")

@@ -6,13 +6,13 @@ For each mechanism, the records its search returned go through, in order:
    title; a duplicate points to the record it repeats (``duplicate_of``).
 2. **Inclusion rules**, first failing rule wins, each with a logged reason:
    ``not in English``, ``no abstract or curated summary``, ``does not mention
-   ketamine/esketamine``, ``mechanism terms absent``. A curated record the
+   the intervention`` (the review's, from ``litreview.toml``), ``mechanism terms absent``. A curated record the
    curator linked to a claim of the mechanism is included on that link
    (reason ``curator linked to <claim>``): the curator's reading outranks a
    term match, and some claims (e.g. BDNF low in depression) concern studies
-   that do not involve ketamine.
+   that do not involve the intervention.
 3. **Relevance**: weighted hits of the mechanism's terms and MeSH headings
-   (title 3, MeSH 2, abstract or summary 1, plus 2 when ketamine is named).
+   (title 3, MeSH 2, abstract or summary 1, plus 2 when the intervention is named).
 
 A reviewer's title/abstract decision (stage ``screen`` in
 :mod:`litreview.decisions`) outranks the rules and the curator's link: the
@@ -42,8 +42,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..corpus.claims import Claim, Mechanism
-from ..corpus.queries import DRUG_TERMS
 from ..corpus.records import Article
+from ..corpus.review_config import Intervention
 from ..corpus.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ __all__ = [
 EXCLUSION_REASONS = (
     "not in English",
     "no abstract or curated summary",
-    "does not mention ketamine/esketamine",
+    "does not mention the intervention",
     "mechanism terms absent",
 )
 LOG_COLUMNS = [
@@ -73,7 +73,7 @@ TITLE_ABSTRACT, FULL_TEXT = "title/abstract", "full text"
 _DECISION_RANK = {"included": 0, "disputed": 1, "excluded": 2, "duplicate": 3}
 _STOPWORDS = frozenset(
     "the and for with from that this into within than over under more less its their levels level "
-    "effect effects activity ketamine esketamine".split()
+    "effect effects activity".split()
 )
 
 
@@ -167,16 +167,19 @@ def _mesh_hits(article: Article, mesh: Iterable[str]) -> int:
     return sum(1 for term in article.mesh_terms if term.lower() in wanted)
 
 
-def _relevance(article: Article, mechanism: Mechanism) -> tuple[float, bool, bool]:
-    """Relevance score, whether ketamine is named, whether mechanism terms occur."""
+def _relevance(article: Article, mechanism: Mechanism,
+               intervention: Intervention | None) -> tuple[float, bool, bool]:
+    """Relevance score, whether the intervention is named (True without one), whether mechanism terms occur."""
     pattern = term_pattern(mechanism.synonyms)
-    drug = term_pattern(DRUG_TERMS)
     title = article.title.lower()
     body = (article.abstract or article.curated_summary or "").lower()
     mesh_text = " ".join(article.mesh_terms).lower()
     mesh = _mesh_hits(article, mechanism.mesh)
     hits_title = len(pattern.findall(title))
     hits_body = len(pattern.findall(body))
+    if intervention is None:
+        return float(3 * hits_title + 2 * mesh + hits_body), True, bool(hits_title or hits_body or mesh)
+    drug = term_pattern(tuple(t.lower() for t in intervention.terms))
     names_drug = bool(drug.search(title) or drug.search(body) or drug.search(mesh_text))
     score = 3 * hits_title + 2 * mesh + hits_body + (2 if names_drug else 0)
     return float(score), names_drug, bool(hits_title or hits_body or mesh)
@@ -195,14 +198,15 @@ def _exclusion(article: Article, names_drug: bool, has_terms: bool) -> str | Non
     return None
 
 
-def content_words(text: str) -> set[str]:
-    """Lower-case content words (4+ letters, not stop words) of a phrase."""
-    return {w for w in re.findall(r"[a-z0-9-]{4,}", text.lower()) if w not in _STOPWORDS}
+def content_words(text: str, ignore: Iterable[str] = ()) -> set[str]:
+    """Lower-case content words (4+ letters, not stop words nor ``ignore``, e.g. the intervention) of a phrase."""
+    skip = _STOPWORDS | {w.lower() for w in ignore}
+    return {w for w in re.findall(r"[a-z0-9-]{4,}", text.lower()) if w not in skip}
 
 
 def _mentions_outcome(article: Article, claim: Claim) -> bool:
-    """True when the record's text names a content word of the claim's outcome."""
-    words = content_words(claim.outcome) or content_words(claim.statement)
+    """True when the record's text names a content word of the claim's outcome (not the intervention's names)."""
+    words = content_words(claim.outcome, claim.agents) or content_words(claim.statement, claim.agents)
     text = article.text.lower()
     return any(re.search(r"(?<!\w)" + re.escape(w[:6]), text) for w in words)
 
@@ -220,7 +224,7 @@ def _reviewed_row(outcome: Outcome, stage: str) -> dict[str, str]:
 
 def screen_records(
     snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], claims: Sequence[Claim],
-    decisions: DecisionLog | None = None,
+    decisions: DecisionLog | None = None, intervention: Intervention | None = None,
 ) -> ScreeningResult:
     """Screen every mechanism's search results.
 
@@ -236,6 +240,10 @@ def screen_records(
         Reviewers' decisions; their title/abstract decisions outrank the rules
         and the curator's register, their full-text decisions apply to the
         records that passed, their judge decisions add pairs to score.
+    intervention : Intervention, optional
+        The review's intervention (``litreview.toml``): a record that names
+        none of its terms is excluded, one that does ranks higher. Without
+        it, that rule is not applied.
 
     Returns
     -------
@@ -260,7 +268,7 @@ def screen_records(
         search = snapshot.searches.get(mech_key)
         for key in search.keys if search else ():
             article = snapshot.record(key)
-            relevance, names_drug, has_terms = _relevance(article, mechanism)
+            relevance, names_drug, has_terms = _relevance(article, mechanism, intervention)
             row = {
                 "mechanism": mech_key, "key": key, "pmid": article.pmid or "PMID unresolved",
                 "title": article.title, "year": article.year, "source": article.source,

@@ -33,6 +33,7 @@ from tqdm import tqdm
 from ..corpus.claims import Mechanism
 from ..corpus.queries import build_queries
 from ..corpus.records import Article
+from ..corpus.review_config import Intervention
 from ..corpus.snapshot import Provenance, SearchResult, Snapshot
 from .eutils import ESearchResult, EutilsClient, EutilsWarning, HistoryExpiredError
 
@@ -385,7 +386,7 @@ def _rekey(keys: Iterable[str], key_map: Mapping[str, str]) -> set[str]:
 
 
 def refresh(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], client: EutilsClient,
-            retrieved: str, *, today: date | None = None) -> Refresh:
+            retrieved: str, *, today: date | None = None, intervention: Intervention | None = None) -> Refresh:
     """Refresh a snapshot from PubMed: every mechanism query's hits become PubMed records.
 
     Parameters
@@ -399,6 +400,8 @@ def refresh(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], client: Eut
         Date ``YYYY-MM-DD`` written into provenance and searches.
     today : date, optional
         Passed to :func:`search_query`.
+    intervention : Intervention, optional
+        The review's intervention, ANDed into every query (``litreview.toml``).
 
     Returns
     -------
@@ -415,7 +418,7 @@ def refresh(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], client: Eut
     Each mechanism's ``keys`` are its hits plus the curated records it held
     before, so curated evidence stays attached to its mechanism.
     """
-    queries = build_queries(mechanisms)
+    queries = build_queries(mechanisms, intervention)
     searches = {}
     with _bar(client, len(queries), "esearch", unit="query") as bar:
         for mech, term in queries.items():
@@ -528,17 +531,17 @@ def refresh_from_searches(
 
 
 def refresh_snapshot(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], client: EutilsClient,
-                     retrieved: str) -> Snapshot:
+                     retrieved: str, intervention: Intervention | None = None) -> Snapshot:
     """The snapshot :func:`refresh` produces (shortcut when the report is not needed).
 
     Parameters
     ----------
-    snapshot, mechanisms, client, retrieved
+    snapshot, mechanisms, client, retrieved, intervention
         As for :func:`refresh`.
 
     Returns
     -------
     Snapshot
     """
-    return refresh(snapshot, mechanisms, client, retrieved).snapshot
+    return refresh(snapshot, mechanisms, client, retrieved, intervention=intervention).snapshot
 

@@ -44,6 +44,7 @@ import rispy
 from ..corpus.claims import Mechanism
 from ..corpus.queries import build_query
 from ..corpus.records import Article, Author, Keyword, MeshHeading, MeshQualifier, PublicationType
+from ..corpus.review_config import Intervention
 from ..corpus.snapshot import Provenance, SearchResult, Snapshot
 from ..errors import ParseError
 from .pubmed_xml import iter_pubmed_xml
@@ -404,7 +405,7 @@ def _matching(article: Article, patterns: Mapping[str, tuple[re.Pattern[str], se
 
 
 def import_files(paths: Sequence[str | Path], snapshot: Snapshot | None, mechanisms: Mapping[str, Mechanism],
-                 retrieved: str) -> ImportResult:
+                 retrieved: str, intervention: Intervention | None = None) -> ImportResult:
     """Add the records of import files to a snapshot.
 
     Parameters
@@ -417,6 +418,9 @@ def import_files(paths: Sequence[str | Path], snapshot: Snapshot | None, mechani
         Imported records join the search of each mechanism whose terms they name.
     retrieved : str
         Import date ``YYYY-MM-DD`` for provenance and searches.
+    intervention : Intervention, optional
+        The review's intervention (``litreview.toml``): a new search's query is
+        written with it, as a fetch would have run it.
 
     Returns
     -------
@@ -472,7 +476,7 @@ def import_files(paths: Sequence[str | Path], snapshot: Snapshot | None, mechani
         touched.add(new_key)
         remember(records[new_key])
     return _finish(snapshot, records, provenance, key_map, touched, mechanisms, retrieved, len(incoming), added,
-                   merged)
+                   merged, intervention)
 
 
 def _identities(article: Article) -> list[str]:
@@ -487,7 +491,7 @@ def _identities(article: Article) -> list[str]:
 
 def _finish(snapshot: Snapshot, records: dict[str, Article], provenance: dict[str, Provenance],
             key_map: Mapping[str, str], touched: Iterable[str], mechanisms: Mapping[str, Mechanism], retrieved: str,
-            read: int, added: int, merged: int) -> ImportResult:
+            read: int, added: int, merged: int, intervention: Intervention | None) -> ImportResult:
     """Re-key judgements and searches, add imported records to the mechanisms' searches."""
     def rekey(key: str) -> str:
         while key in key_map:
@@ -507,7 +511,7 @@ def _finish(snapshot: Snapshot, records: dict[str, Article], provenance: dict[st
     for mech, keys in found.items():
         old = searches.get(mech)
         if old is None:
-            searches[mech] = SearchResult(mechanism=mech, query=build_query(mechanisms[mech]), count=len(keys),
+            searches[mech] = SearchResult(mechanism=mech, query=build_query(mechanisms[mech], intervention), count=len(keys),
                                           keys=tuple(sorted(keys)), origin="import", retrieved=retrieved)
         else:
             union = tuple(sorted({*old.keys, *keys}))

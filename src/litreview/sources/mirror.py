@@ -80,6 +80,7 @@ from .._io import atomic_open, atomic_write_text
 from ..corpus.claims import Mechanism
 from ..corpus.queries import build_queries, query_groups
 from ..corpus.records import Article
+from ..corpus.review_config import Intervention
 from ..errors import ConfigError, LitreviewError, MirrorError, ParseError
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ __all__ = [
     "build_mirror",
     "open_mirror",
     "search_mirror",
+    "mirror_hits",
     "mirror_articles",
     "refresh_from_mirror",
 ]
@@ -945,11 +947,11 @@ def _by_column(con: duckdb.DuckDBPyConnection, column: str, values: Sequence[str
 
 
 def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], mirror_dir: str | Path,
-                        retrieved: str) -> Refresh:
+                        retrieved: str, intervention: Intervention | None = None) -> Refresh:
     """Refresh a snapshot from the mirror instead of E-utilities.
 
-    Every mechanism query (:func:`~litreview.queries.query_groups`: the drug
-    terms AND any of the mechanism's terms) runs against the mirror, ``[tiab]``
+    Every mechanism query (:func:`~litreview.queries.query_groups`: the
+    intervention's terms AND any of the mechanism's terms) runs against the mirror, ``[tiab]``
     terms as whole-word title/abstract matches and ``[mh]`` headings as exact
     MeSH descriptors (no explosion, so counts can be lower than PubMed's).
     The rest is :func:`~litreview.fetch.refresh_from_searches`: hits become
@@ -963,6 +965,8 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
     mirror_dir : str or Path
     retrieved : str
         Date ``YYYY-MM-DD`` written into provenance and searches.
+    intervention : Intervention, optional
+        The review's intervention (``litreview.toml``), ANDed into every query.
 
     Returns
     -------
@@ -976,11 +980,11 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
     from .eutils import ESearchResult
     from .fetch import QuerySearch, SearchSlice, refresh_from_searches
 
-    terms = build_queries(mechanisms)
+    terms = build_queries(mechanisms, intervention)
     with open_mirror(mirror_dir) as con, _readable(Path(mirror_dir)):
         searches = {}
         for key, mechanism in mechanisms.items():
-            groups = [(tuple(_term(t) for t in words), heads) for words, heads in query_groups(mechanism)]
+            groups = [(tuple(_term(t) for t in words), heads) for words, heads in query_groups(mechanism, intervention)]
             where, params = _where(groups, (), (), None)
             ids = tuple(row[0] for row in con.execute(f"SELECT pmid FROM articles{where}{_ORDER}", params).fetchall())
             result = ESearchResult(count=len(ids), ids=ids)
@@ -988,6 +992,24 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
 
     return refresh_from_searches(snapshot, searches, retrieved, fetch=partial(mirror_articles, mirror_dir),
                                  resolve=partial(_mirror_dois, mirror_dir), origin="mirror", source="the mirror")
+
+
+def mirror_hits(mirror_dir: str | Path, mechanisms: Mapping[str, Mechanism],
+                intervention: Intervention | None) -> dict[str, int]:
+    """How many mirror records each mechanism's query finds (as :func:`refresh_from_mirror` runs it).
+
+    Returns
+    -------
+    dict of str to int
+        Mechanism key -> hits, in the mapping's order.
+    """
+    hits = {}
+    with open_mirror(mirror_dir) as con, _readable(Path(mirror_dir)):
+        for key, mechanism in mechanisms.items():
+            groups = [(tuple(_term(t) for t in words), heads) for words, heads in query_groups(mechanism, intervention)]
+            where, params = _where(groups, (), (), None)
+            hits[key] = int(con.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+    return hits
 
 
 def _mirror_dois(mirror_dir: str | Path, dois: Iterable[str]) -> dict[str, Article]:

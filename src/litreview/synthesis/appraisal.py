@@ -34,7 +34,8 @@ know about each (study, claim) assessment first, and says why in words:
   and a review's own finding of high risk of bias in its trials);
 - **indirectness**: population (animal or in-vitro evidence for a claim about
   people; a population the claim's protocol names as indirect), intervention
-  (esketamine, arketamine or another drug instead of ketamine) and outcome (a
+  (only another drug the review's ``litreview.toml`` lists as indirect, e.g. an
+  enantiomer or another drug of the class, instead of the intervention) and outcome (a
   surrogate the protocol names; the outcome not measured at all);
 - what a review says about itself: its own certainty rating for the claim's
   outcome (a rating of another outcome does not count), heterogeneity,
@@ -59,8 +60,9 @@ import pandas as pd
 
 from ..corpus.claims import Claim
 from ..corpus.records import Article
+from ..corpus.review_config import Intervention
 from ..corpus.snapshot import CuratedJudgement
-from ..evidence.extraction import outcome_pattern, review_certainty
+from ..evidence.extraction import defining_phrases, outcome_pattern, review_certainty
 
 __all__ = [
     "APPRAISAL_COLUMNS",
@@ -97,8 +99,8 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 #: Columns :func:`appraise` adds, in order.
 APPRAISAL_COLUMNS = [
     "stream", "votes", "votes_if_resolved", "vote_note", "randomised", "rob", "indirectness", "indirect_levels",
-    "review_certainty", "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span", "effect",
-    "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label",
+    "review_certainty", "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span",
+    "effect", "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label",
 ]
 
 _flags = re.IGNORECASE
@@ -122,16 +124,7 @@ _RANDOMISED_REVIEW = re.compile(r"\bRCTs?\b|\brandomi[sz]ed\b|\bcontrolled trial
 _NON_RANDOMISED = re.compile(
     r"\bnon-?randomi[sz]ed\b|\bopen[- ]label\b|\buncontrolled\b|\bcase reports?\b|\bobservational\b|\bcohorts?\b"
     r"|\bchart review\b", _flags)
-_OTHER_DRUG = re.compile(
-    r"\b(?:es|ar)ketamine\b|\([RS]\)-ketamine\b|\b[RS]-ketamine\b|\b(?:memantine|lanicemine|AZD6765|MK-801|dizocilpine"
-    r"|rapastinel|traxoprodil|D-cycloserine|dextromethorphan|esmethadone|nitrous oxide)\b", _flags)
-_KETAMINE = re.compile(r"\bketamine\b", _flags)
 _NEGATED = re.compile(r"\b(?:no|not|without|absence of|little)\b(?:\W+\w+){0,3}\W*$", _flags)
-_ENANTIOMER = re.compile(r"\([RS]\)-ketamine\b|\b[RS]-ketamine\b", _flags)
-#: Phrases that name ketamine only to define another drug ("esketamine, the S-enantiomer of ketamine").
-_DEFINING = re.compile(r"\b(?:[SR]-)?enantiomers? of (?:racemic )?ketamine\b|\bisomers? of (?:racemic )?ketamine\b"
-                       r"|\bmetabolites? of ketamine\b|\bketamine'?s? (?:[SR]-)?enantiomers?\b|\bderived from ketamine\b",
-                       _flags)
 _SYSTEMATIC_SEARCH = re.compile(
     r"\bsystematic(?:ally)? (?:literature )?search|\bsystematically searched\b|\bsystematic review\b"
     r"|\bsearched (?:PubMed|MEDLINE|Embase|PsycINFO|CENTRAL|the Cochrane|electronic databases|databases)", _flags)
@@ -247,7 +240,7 @@ def _risk_of_bias(design: str, stream: str, n: int | None, text: str) -> list[st
     return concerns
 
 
-def _indirectness(claim: Claim, stream: str, text: str) -> tuple[list[str], int]:
+def _indirectness(claim: Claim, stream: str, text: str, intervention: Intervention | None) -> tuple[list[str], int]:
     """Indirectness reasons and levels (0-2) of one study for one claim."""
     reasons: list[str] = []
     levels = 0
@@ -258,11 +251,11 @@ def _indirectness(claim: Claim, stream: str, text: str) -> tuple[list[str], int]
     if population:
         reasons.append(f"population: {population}")
         levels += 1
-    if claim.kind != "molecular_pharmacology":
-        other = _OTHER_DRUG.search(text)
-        rest = _OTHER_DRUG.sub(" ", _ENANTIOMER.sub(" ", _DEFINING.sub(" ", text)))
-        if other and not _KETAMINE.search(rest) and other.group(0).lower() not in claim.subject.lower():
-            reasons.append(f"intervention: {other.group(0).lower()}, not ketamine")
+    if claim.kind != "molecular_pharmacology" and intervention is not None:
+        other = intervention.indirect_in(text)
+        named = intervention.names_in(defining_phrases(intervention.name).sub(" ", text))
+        if other and not named and other.lower() not in claim.subject.lower():
+            reasons.append(f"intervention: {other.lower()}, not {intervention.name}")
             levels += 1
     if claim.effect == "mediates" and claim.kind != "molecular_pharmacology" and stream == "human":
         reasons.append("outcome: a requirement in people is inferred (other drugs, associations), "
@@ -381,6 +374,7 @@ def appraise(
     records: Mapping[str, Article] | Iterable[Article],
     curated: Iterable[CuratedJudgement] = (),
     person_rob: Mapping[tuple[str, str], Sequence[tuple[str, str, str]]] | None = None,
+    intervention: Intervention | None = None,
 ) -> pd.DataFrame:
     """Add the appraisal columns (:data:`APPRAISAL_COLUMNS`) to the study assessments.
 
@@ -400,6 +394,9 @@ def appraise(
         (:func:`litreview.corpus.rob.person_rob`): where present they replace
         the concerns read from the text, each concern naming its domain and
         who judged it, so the GRADE footnote says so.
+    intervention : Intervention, optional
+        The review's intervention: a study of only an indirect one (its
+        ``indirect`` list) is rated down for indirectness.
 
     Returns
     -------
@@ -427,7 +424,7 @@ def appraise(
         n = n_comparison if n_comparison is not None else stated
         judged = _person_rob((person_rob or {}).get((row["key"], claim.id)))
         rob = judged if judged is not None else _risk_of_bias(design, stream, n, text)
-        reasons, levels = _indirectness(claim, stream, text)
+        reasons, levels = _indirectness(claim, stream, text, intervention)
         n_used = n if n is not None else medians.get(design, FALLBACK_N["other"])
         base = DESIGN_FACTOR.get(design, DESIGN_FACTOR["other"]) * math.sqrt(max(min(n_used, N_CAP), 1))
         weight = base * (0.5 if rob else 1.0) * 0.5 ** levels

@@ -35,8 +35,8 @@ import ipywidgets as widgets
 
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog
-from ..corpus.queries import DRUG_TERMS
 from ..corpus.records import Article
+from ..corpus.review_config import Intervention
 from ..corpus.snapshot import Snapshot
 from ..corpus.vocabulary import DESIGNS, DIRECTIONS, POPULATIONS
 from ..errors import LitreviewError
@@ -236,6 +236,9 @@ class ScreeningPanel(_Panel):
         merged (:func:`~litreview.decisions.load_decisions` given the snapshot).
     reviewer : str
         Whose decisions these are (editable in the panel).
+    intervention : Intervention, optional
+        The review's intervention (``litreview.toml``): the screening rules use
+        it and its terms are highlighted.
 
     Examples
     --------
@@ -247,11 +250,12 @@ class ScreeningPanel(_Panel):
     _stage = "screen"
 
     def __init__(self, snapshot: Snapshot, mechanisms: Mapping[str, Mechanism], claims: Sequence[Claim],
-                 decisions: DecisionLog, reviewer: str = "") -> None:
+                 decisions: DecisionLog, reviewer: str = "", intervention: Intervention | None = None) -> None:
         super().__init__(decisions, reviewer)
         self.snapshot = snapshot
         self.mechanisms = mechanisms
-        self.rules = screen_records(snapshot, mechanisms, claims).log
+        self.intervention_terms = intervention.terms if intervention else ()
+        self.rules = screen_records(snapshot, mechanisms, claims, intervention=intervention).log
         self.prioritizer = Prioritizer(snapshot.records, self.rules)
         reasons = decisions.reasons["screen"]  # the protocol's
         self.include_reason = widgets.Dropdown(options=reasons["include"], description="Include as")
@@ -331,7 +335,7 @@ class ScreeningPanel(_Panel):
             return
         article = self.snapshot.record(key)
         rows = self.rules[self.rules["key"] == key]
-        terms = [*DRUG_TERMS, *(t for m in rows["mechanism"] for t in self.mechanisms[m].synonyms)]
+        terms = [*self.intervention_terms, *(t for m in rows["mechanism"] for t in self.mechanisms[m].synonyms)]
         rules = "; ".join(f"{m}: {d} ({r})" for m, d, r in zip(rows["mechanism"], rows["decision"], rows["reason"]))
         score = self.state.scores.get(key)
         model = ("model not trained yet" if score is None else f"model score {score:+.2f} (above 0 leans include)"
@@ -508,7 +512,8 @@ class JudgingPanel(_Panel):
             return
         a, proposal, claim = self.assessments[pair], self.proposals[pair], self.claims[pair[1]]
         article = self.snapshot.record(pair[0])
-        terms = [*DRUG_TERMS, *content_words(claim.subject), *(w[:6] + "*" for w in content_words(claim.outcome))]
+        terms = [*claim.agents, *content_words(claim.subject, claim.agents),
+                 *(w[:6] + "*" for w in content_words(claim.outcome, claim.agents))]
         body = self._text(pair).split("\n", 1)[1]
         n = a.auto_n if a.auto_n is not None else "not stated"
         outcome = self._seen(*pair)

@@ -7,20 +7,22 @@ stays callable on its own from its module.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..corpus.articles import SourceArticle, article_label, load_articles
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog, load_decisions
-from ..corpus.layout import CorpusPaths, find_corpus, load_corpus
+from ..corpus.layout import CorpusPaths, load_review
 from ..corpus.protocol import Protocol, load_protocol
-from ..corpus.rob import person_rob
 from ..corpus.records import Article
+from ..corpus.review_config import ReviewConfig
+from ..corpus.rob import person_rob
 from ..corpus.snapshot import Snapshot, provenance_to_frame
 from ..evidence.extraction import extract, extraction_columns
 from ..evidence.scoring import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
@@ -57,12 +59,16 @@ class Review:
     decisions : DecisionLog
         The reviewers' decisions, with the curator's register judgements merged.
     corpus_name : str
-        Name of the corpus directory (shown in the report; never a full path).
+        Name of the review folder (shown in the report; never a full path).
     comparison : pandas.DataFrame or None
         For a machine-only review: the curated vs machine table per claim
         (:func:`~litreview.workbench.machine.compare_reviews`); None otherwise.
     protocol : Protocol
         The review's question, eligibility criteria and exclusion reasons (``protocol.toml``).
+    config : ReviewConfig or None
+        The review's settings (``litreview.toml``): title, intervention, population.
+    articles : dict of str to SourceArticle
+        The review's registered articles (``articles/articles.toml``), by id.
     """
 
     mechanisms: dict[str, Mechanism]
@@ -76,11 +82,17 @@ class Review:
     corpus_name: str = "corpus"
     comparison: pd.DataFrame | None = None
     protocol: Protocol = Protocol()
+    config: ReviewConfig | None = None
+    articles: Mapping[str, SourceArticle] = field(default_factory=dict)
 
     @property
     def table(self) -> pd.DataFrame:
-        """The review table, one row per claim (see :func:`verdicts_to_frame`)."""
-        return verdicts_to_frame(self.verdicts)
+        """The review table, one row per claim (see :func:`verdicts_to_frame`); registered articles by title."""
+        table = verdicts_to_frame(self.verdicts)
+        if self.articles:
+            table["articles"] = ["; ".join(article_label(a, self.articles) if a in self.articles else a.split("_")[0]
+                                           for a in v.articles) for v in self.verdicts]
+        return table
 
     @property
     def sof(self) -> pd.DataFrame:
@@ -123,7 +135,8 @@ def build_review(
     Parameters
     ----------
     corpus : str or Path, optional
-        Corpus directory (default: found from the working directory).
+        Review folder (default: ``$LITREVIEW_REVIEW``, else found from the
+        working directory; see :func:`~litreview.corpus.layout.find_review`).
     rubric : Rubric or path, optional
         Scoring weights; the packaged ``scoring.toml`` when omitted.
     exclude_unverified : bool
@@ -146,30 +159,33 @@ def build_review(
     >>> review = build_review()  # doctest: +SKIP
     >>> review.table[["claim_id", "verdict"]].head()  # doctest: +SKIP
     """
-    root = Path(corpus) if corpus is not None else find_corpus()
-    mechanisms, claims, snapshot = load_corpus(root)
+    inputs = load_review(corpus)
+    mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot
+    intervention = inputs.config.intervention
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
+    root = inputs.root
     if machine_only:
-        curated = build_review(root, rubric, exclude_unverified)
+        curated = build_review(root, rubric, exclude_unverified, min_confidence)
         snapshot = machine_snapshot(snapshot)
         decisions = DecisionLog()
     else:
         decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
-    screening = screen_records(snapshot, mechanisms, claims, decisions)
+    screening = screen_records(snapshot, mechanisms, claims, decisions, intervention)
     pairs = machine_pairs(screening) if machine_only else screening.pairs
     assessments = score_evidence(snapshot.records, claims, pairs, snapshot.curated, rubric, decisions,
                                  judge_min_confidence(root, min_confidence))
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
                          {a.key: a for a in snapshot.records}, snapshot.curated,
-                         person_rob(decisions.outcomes("rob").values()))
+                         person_rob(decisions.outcomes("rob").values()), intervention)
     appraised = _with_extraction(appraised, snapshot, claims)
     verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified,
                           overrides=decisions.grade_overrides())
     appraised = study_roles(appraised, verdicts)
     comparison = (compare_reviews(curated.verdicts, verdicts, curated.studies, appraised) if machine_only else None)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
-                  root.resolve().name, comparison, load_protocol(CorpusPaths(root).protocol))
+                  root.resolve().name, comparison, load_protocol(CorpusPaths(root).protocol), inputs.config,
+                  load_articles(CorpusPaths(root).articles))
 
 
 def _with_extraction(frame: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim]) -> pd.DataFrame:
@@ -218,7 +234,9 @@ def report_context(review: Review) -> ReportContext:
     if unresolved:
         text += f" ({unresolved} known by DOI only, PMID unresolved)"
     return ReportContext(corpus=review.corpus_name, snapshot_date=dates[-1] if dates else "not recorded",
-                         provenance=text, version=version("litreview"), protocol=tuple(review.protocol.lines()))
+                         provenance=text, version=version("litreview"), protocol=tuple(review.protocol.lines()),
+                         article_titles={k: a.title for k, a in review.articles.items()},
+                         **({"title": review.config.title} if review.config else {}))
 
 
 def write_review(
