@@ -209,14 +209,16 @@ def _row(claim: Claim, verdict: ClaimVerdict, studies: pd.DataFrame, part: PartV
     }
 
 
-def _pico(claims: Sequence[Claim], title: str, setting: str) -> dict[str, str]:
-    """The PICO header of one table, from its claims."""
+def _pico(claims: Sequence[Claim], title: str, setting: str, population: str | None,
+          intervention: str | None) -> dict[str, str]:
+    """The PICO header of one table: the review's population and intervention when set, else from its claims."""
     words = Counter(w for c in claims for w in re.findall(r"[\w-]+", c.subject.lower()) if len(w) > 3)
-    intervention = words.most_common(1)[0][0] if words else "the intervention the claims name"
+    intervention = intervention or (words.most_common(1)[0][0] if words else "the intervention the claims name")
     outcomes = sorted({c.outcome for c in claims})
-    population = ("people with the conditions the outcomes name (depression, PTSD, pain, ...), as each study "
-                  "enrolled them" if title.startswith("Clinical") else
-                  "people for claims about people; animals and cells where the claim is receptor pharmacology")
+    if population is None:
+        population = ("the people each outcome concerns, as each study enrolled them" if title.startswith("Clinical")
+                      else "people for claims about people; animals and cells where the claim is receptor "
+                           "pharmacology")
     return {
         "Population": population,
         "Intervention": f"{intervention} (as each claim names it; studies of another drug or enantiomer are rated down "
@@ -229,7 +231,8 @@ def _pico(claims: Sequence[Claim], title: str, setting: str) -> dict[str, str]:
 
 
 def sof_tables(claims: Sequence[Claim], verdicts: Sequence[ClaimVerdict], studies: pd.DataFrame,
-               setting: str = "the studies in the review's snapshot") -> tuple[SofTable, SofTable]:
+               setting: str = "the studies in the review's snapshot", population: str | None = None,
+               intervention: str | None = None) -> tuple[SofTable, SofTable]:
     """The clinical and the mechanistic Summary-of-Findings tables.
 
     Parameters
@@ -241,6 +244,9 @@ def sof_tables(claims: Sequence[Claim], verdicts: Sequence[ClaimVerdict], studie
         The review's studies (:attr:`litreview.review.Review.studies`).
     setting : str
         The setting line of the PICO header.
+    population, intervention : str, optional
+        The review's population and intervention (``litreview.toml``); read
+        from the claims when not given.
 
     Returns
     -------
@@ -256,5 +262,6 @@ def sof_tables(claims: Sequence[Claim], verdicts: Sequence[ClaimVerdict], studie
             verdict = by_id[claim.id]
             rows.append(_row(claim, verdict, studies, None))
             rows += [_row(claim, verdict, studies, p) for p in verdict.parts if p.code != "no_evidence"]
-        out.append(SofTable(title, _pico(chosen, title, setting), pd.DataFrame(rows, columns=SOF_TABLE_COLUMNS)))
+        pico = _pico(chosen, title, setting, population, intervention)
+        out.append(SofTable(title, pico, pd.DataFrame(rows, columns=SOF_TABLE_COLUMNS)))
     return out[0], out[1]

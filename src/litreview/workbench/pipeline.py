@@ -102,8 +102,11 @@ class Review:
     @property
     def sof_tables(self) -> tuple[SofTable, SofTable]:
         """The GRADEpro-style Summary-of-Findings tables, clinical then mechanistic (see :func:`sof_tables`)."""
+        config = self.config
         return sof_tables(self.claims, self.verdicts, self.appraised,
-                          setting=f"the {len(self.snapshot.records)} records of the snapshot in {self.corpus_name}")
+                          setting=f"the {len(self.snapshot.records)} records of the snapshot in {self.corpus_name}",
+                          population=config.population if config and config.population else None,
+                          intervention=config.intervention.name if config and config.intervention else None)
 
     @property
     def studies(self) -> pd.DataFrame:
