@@ -566,7 +566,7 @@ def export_review(
         Further files written in the same unit, by path relative to
         ``out_dir`` (``figures/timeline.png``).
     sof_tables : sequence of SofTable
-        GRADEpro-style Summary-of-Findings tables (:func:`litreview.sof.sof_tables`):
+        GRADEpro-style Summary-of-Findings tables (:func:`litreview.synthesis.sof.sof_tables`):
         the first sections of ``review.md``, sheets of ``review.xlsx`` (with
         their PICO headers and the legend on a sheet of their own) and, with
         csv, ``sof_clinical.csv`` and ``sof_mechanistic.csv``.

@@ -1,6 +1,6 @@
 """Per-claim synthesis after GRADE: evidence streams, representation, the verdict and its rules.
 
-For each claim the appraised study assessments (:func:`litreview.appraisal.appraise`)
+For each claim the appraised study assessments (:func:`litreview.synthesis.appraisal.appraise`)
 become a verdict a GRADE-trained reviewer can recompute from the review table:
 
 1. **Checkable facts** are not graded: the claim's ``fact`` check (verdict,
@@ -15,14 +15,14 @@ become a verdict a GRADE-trained reviewer can recompute from the review table:
    same indirectness (intervention, outcome), at most as many as the review
    says it pooled for the claim's comparison; those are shown as represented,
    not counted twice.
-4. **The body** is rated by :mod:`litreview.grade_rules` (direction from one
+4. **The body** is rated by :mod:`litreview.synthesis.grade_rules` (direction from one
    support share, start, six domains, a review's cap scoped to what it rated).
 5. **Claim-level rules**: a bundled claim is as strong as its weakest part; a
    claim about people supported only by preclinical work is at most partly
    supported; a single study at very low certainty is insufficient; a
    low-harm claim facing harm evidence with no adequately sized supporting
    study is not supported.
-6. **Robustness** (:mod:`litreview.robustness`): the verdict with each deciding
+6. **Robustness** (:mod:`litreview.synthesis.robustness`): the verdict with each deciding
    study left out and with the machine's readings in place of the reviewers'.
 
 ``docs/synthesis.md`` explains every rule with a worked claim.
@@ -155,7 +155,7 @@ class ClaimVerdict:
         (their robustness: equal to ``verdict_code`` when they change
         nothing); ``""`` when no disputed study would vote.
     shares : dict of str to float
-        Weight shares of the body (:func:`litreview.grade_rules.direction_shares`).
+        Weight shares of the body (:func:`litreview.synthesis.grade_rules.direction_shares`).
     body_code : str
         The direction code of the body from its shares, before the claim-level rules.
     human_code : str
@@ -624,12 +624,12 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
     claim : Claim
     studies : pandas.DataFrame
         This claim's assessments with the appraisal columns
-        (:func:`litreview.appraisal.appraise`) and ``year``.
+        (:func:`litreview.synthesis.appraisal.appraise`) and ``year``.
     exclude_unverified : bool
         Leave machine-only judgements out of the body instead of weighing them.
     overrides : mapping of str to Outcome, optional
         Reviewers' grade-stage decisions on this claim (GRADE domain or
-        ``verdict`` -> outcome, :meth:`litreview.decisions.DecisionLog.grade_overrides`):
+        ``verdict`` -> outcome, :meth:`litreview.corpus.decisions.DecisionLog.grade_overrides`):
         each replaces the rules' judgement, which the footnote keeps.
 
     Returns

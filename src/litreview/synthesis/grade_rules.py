@@ -1,7 +1,7 @@
 """The GRADE rules for one body of evidence: weighed direction, starting level, the five domains, the cap.
 
-A *body* is a table of appraised studies (:func:`litreview.appraisal.appraise`)
-that :mod:`litreview.synthesis` has chosen for one claim and one stream. Every
+A *body* is a table of appraised studies (:func:`litreview.synthesis.appraisal.appraise`)
+that :mod:`litreview.synthesis.grade` has chosen for one claim and one stream. Every
 function here reads only that table, so each rule can be tested on a made-up
 body and recomputed from the columns ``review.csv`` and ``studies.csv`` show.
 ``docs/synthesis.md`` gives every threshold with a worked claim.
@@ -384,7 +384,7 @@ def rating_up(body: pd.DataFrame, start: int, domains: Sequence[Domain]) -> tupl
     Parameters
     ----------
     body : pandas.DataFrame
-        The body, with ``effect`` and ``dose_response`` (:func:`litreview.appraisal.appraise`).
+        The body, with ``effect`` and ``dose_response`` (:func:`litreview.synthesis.appraisal.appraise`).
     start : int
         Starting level index.
     domains : sequence of Domain

@@ -121,7 +121,7 @@ def plain_language(claim: Claim, code: str, certainty: str) -> str:
 
     Examples
     --------
-    >>> from litreview.claims import Claim, ClaimSource
+    >>> from litreview.corpus.claims import Claim, ClaimSource
     >>> c = Claim(id="x", mechanism="clinical", kind="clinical_efficacy", statement="Ketamine relieves pain.",
     ...           subject="ketamine", effect="improves", outcome="pain", sources=(ClaimSource("a.txt", "q"),))
     >>> plain_language(c, "supported", "moderate")
@@ -241,7 +241,7 @@ def sof_tables(claims: Sequence[Claim], verdicts: Sequence[ClaimVerdict], studie
     verdicts : sequence of ClaimVerdict
         The verdicts, one per claim.
     studies : pandas.DataFrame
-        The review's studies (:attr:`litreview.review.Review.studies`).
+        The review's studies (:attr:`litreview.workbench.pipeline.Review.studies`).
     setting : str
         The setting line of the PICO header.
     population, intervention : str, optional
