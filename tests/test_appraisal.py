@@ -42,26 +42,26 @@ def test_label_weight_and_stream() -> None:
 
 
 @pytest.mark.parametrize(
-    ("direction", "design", "role"),
+    ("direction", "design", "vote_note"),
     [("context", "rct", "context (informs, does not test the claim)"), ("unclear", "rct", "no direction"),
      ("supports", "narrative_review", "narrative review (informs, never votes)")],
 )
-def test_what_does_not_vote(direction: str, design: str, role: str) -> None:
+def test_what_does_not_vote(direction: str, design: str, vote_note: str) -> None:
     row = appraised("Ketamine.", design=design, direction=direction)
-    assert not row["votes"] and row["role"] == role
+    assert not row["votes"] and row["vote_note"] == vote_note
 
 
 def test_retracted_and_conflicting_studies_do_not_vote() -> None:
-    assert appraised("Ketamine.", excluded=True)["role"] == "excluded (retracted)"
+    assert appraised("Ketamine.", excluded=True)["vote_note"] == "excluded (retracted)"
     disputed = appraised("Ketamine.", review_status="disputed")
-    assert disputed["role"] == "disputed by reviewers (unresolved)" and not disputed["votes"]
+    assert disputed["vote_note"] == "disputed by reviewers (unresolved)" and not disputed["votes"]
     assert disputed["votes_if_resolved"]  # it would vote once resolved: synthesis shows the verdict with it
 
 
 def test_harms_small_reassuring_study_cannot_rule_a_harm_out() -> None:
     harms = replace(CLAIM, id="safe", kind="harms", effect="is_low")
     small = appraised("No craving was reported.", design="cohort", n=23, claim=harms)
-    assert not small["votes"] and small["role"].startswith("too small to rule out a harm")
+    assert not small["votes"] and small["vote_note"].startswith("too small to rule out a harm")
     assert appraised("No craving was reported.", design="cohort", n=500, claim=harms)["votes"]
     assert appraised("Dependence occurred.", design="cohort", n=23, direction="contradicts", claim=harms)["votes"]
 

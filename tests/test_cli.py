@@ -23,6 +23,7 @@ from litreview.errors import CorpusError
 from litreview.outputs.export import FORMAT_FILES
 
 OUTPUTS = {"review.csv", "review.xlsx", "review.md", "review.html", "studies.csv", "summary_of_findings.csv",
+           "sof_clinical.csv", "sof_mechanistic.csv",
            "references.bib", "references.ris"}
 
 
@@ -58,13 +59,14 @@ def test_run_prints_one_summary_line_then_the_files(run_out: Path, tmp_path: Pat
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--corpus", str(CORPUS), "--out", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("29 claims, 143 records, 143 included, 172 assessments -> 12 files in ")
-    assert len(lines) == 13
+    assert lines[0].startswith("29 claims, 143 records, 143 included, 172 assessments -> 14 files in ")
+    assert len(lines) == 15
 
 
 def test_export_writes_only_the_requested_formats(tmp_path: Path) -> None:
     assert main(["export", "--corpus", str(CORPUS), "--out", str(tmp_path), "--format", "bib,csv"]) == 0
-    expected = [*FORMAT_FILES["bib"], *FORMAT_FILES["csv"], "summary_of_findings.csv"]
+    expected = [*FORMAT_FILES["bib"], *FORMAT_FILES["csv"], "summary_of_findings.csv", "sof_clinical.csv",
+                "sof_mechanistic.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
 
 

@@ -77,6 +77,14 @@ def test_decide_screen_stage(corpus: Path, capsys: pytest.CaptureFixture[str]) -
         (["decide", "{key}", "--stage", "screen", "--include", "--resolve", "--note", "x", "--reviewer", "a"],
          "no conflict to resolve on"),
         (["decide", "{key}", "--stage", "screen", "--include", "--resolve", "--reviewer", "a"], "says why"),
+        (["decide", "{claim}", "--stage", "grade", "--domain", "risk_of_bias", "--judgement", "serius",
+          "--reason", "x", "--reviewer", "a"], "unknown judgement of risk_of_bias 'serius' (did you mean 'serious'?)"),
+        (["decide", "{claim}", "--stage", "grade", "--domain", "imprecison", "--judgement", "serious", "--reason", "x",
+          "--reviewer", "a"], "unknown GRADE domain 'imprecison' (did you mean 'imprecision'?)"),
+        (["decide", "{claim}", "--stage", "grade", "--domain", "verdict", "--verdict", "contested", "--reviewer", "a"],
+         "a grade override needs a reason"),
+        (["decide", "nope", "--stage", "grade", "--domain", "verdict", "--verdict", "contested", "--reason", "x",
+          "--reviewer", "a"], "no claim 'nope' in the claims register"),
     ],
 )
 def test_decide_mistakes_are_one_line_errors(corpus: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
@@ -159,3 +167,32 @@ def test_screen_simulate_stops_after_the_last_include_and_writes_safe_ids(tmp_pa
     assert len(pd.read_csv(tmp_path / "early.csv")) == 5 and len(pd.read_csv(out)) == 12
     assert "'=HYPERLINK(" in out.read_text(encoding="utf-8-sig")
     assert set(pd.read_csv(out)["record_id"].astype(str)) >= {"'=HYPERLINK(\"http://evil.example\",\"x\")", "102"}
+
+
+def test_screen_next_judge_stage_lists_what_needs_a_reviewer(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["screen", "next", "--stage", "judge", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].endswith("needing a reviewer before their verdict stands, listed first) await a "
+                                         "reviewer, least confident first")
+
+
+def test_decide_grade_stage_overrides_a_domain_and_the_verdict(corpus: Path, capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    common = ["--stage", "grade", "--reviewer", "alice", "--corpus", str(corpus)]
+    assert main(["decide", "rapid_onset", "--domain", "risk_of_bias", "--judgement", "serious", "--reason",
+                 "allocation concealment unclear", *common]) == 0
+    assert main(["decide", "rapid_onset", "--domain", "verdict", "--verdict", "partly_supported", "--reason",
+                 "only response at 24 hours", *common]) == 0
+    assert "recorded alice: verdict partly_supported (only response at 24 hours) on rapid_onset / rapid_onset" in (
+        capsys.readouterr().out)
+    assert main(["decisions", "--corpus", str(corpus)]) == 0
+    listed = capsys.readouterr().out
+    assert "allocation concealment unclear" in listed and "partly_supported" in listed
+    assert main(["run", "--corpus", str(corpus), "--out", str(tmp_path / "out")]) == 0
+    row = pd.read_csv(tmp_path / "out" / "review.csv").set_index("claim_id").loc["rapid_onset"]
+    assert row["verdict_code"] == "partly_supported" and row["risk_of_bias"].startswith("serious (-1)")
+    assert row["overrides"] == "risk_of_bias: serious (alice); verdict: partly_supported (alice)"
+    assert "set to serious by reviewer alice: allocation concealment unclear (the rules said not serious" in (
+        row["footnotes"])
+    said = "Verdict set to partly supported by reviewer alice: only response at 24 hours (the rules gave supported)"
+    assert said in row["footnotes"]

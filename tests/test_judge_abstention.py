@@ -60,8 +60,12 @@ def test_judge_queue_is_ordered_least_confident_first(tmp_path: Path, capsys: py
     lines = capsys.readouterr().out.splitlines()
     rows = [line.split("\t") for line in lines[:-1]]
     assert len(rows) == 20 and lines[-1].endswith("await a reviewer, least confident first")
-    confidences = [float(row[4].split()[1]) for row in rows]
-    assert confidences == sorted(confidences)
+    # judgements that need a reviewer (a quarter of a verdict's weight, or flipping it) come first
+    first = [row[-1] == "needs a reviewer" for row in rows]
+    assert first == sorted(first, reverse=True)
+    for group in (True, False):
+        confidences = [float(row[4].split()[1]) for row, flag in zip(rows, first) if flag == group]
+        assert confidences == sorted(confidences)
     assert main(["screen", "next", "--stage", "judge", "--n", "200", "--min-confidence", "0.99",
                  "--corpus", str(corpus)]) == 0
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()[:-1]]

@@ -107,3 +107,14 @@ def test_same_input_same_bytes(review: Review, page: bytes) -> None:
     again = render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
                           cited=review.cited, context=report_context(review))
     assert again == page
+
+
+def test_each_graded_claim_states_its_robustness_and_study_roles(review: Review, page: bytes) -> None:
+    tree = lxml_html.fromstring(page)
+    for verdict in review.verdicts:
+        if not verdict.certainty:
+            continue
+        section = tree.get_element_by_id(f"claim-{verdict.claim_id}")
+        stated = " ".join(section.xpath(".//p[@class='robustness']//text()"))
+        assert verdict.robustness in stated and verdict.robustness, verdict.claim_id
+    assert "decides" in page.decode("utf-8") and "represented by" in page.decode("utf-8")

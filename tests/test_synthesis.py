@@ -38,9 +38,11 @@ def study(key: str, design: str = "rct", population: str = "human", n: int | Non
         "sample_size": n, "direction": direction, "score": 5.0, "excluded": False, "year": 2015,
         "review_status": "verified", "stream": stream, "votes": direction in ("supports", "contradicts", "no_effect",
                                                                               "mixed"),
-        "role": "vote", "randomised": design in ("rct", "experimental", "meta_analysis"), "rob": "",
+        "vote_note": "vote", "randomised": design in ("rct", "experimental", "meta_analysis"), "rob": "",
         "indirectness": "", "indirect_levels": 0, "review_certainty": "", "heterogeneity": False,
-        "publication_bias": False, "parts": "", "n_used": n or 25, "base_weight": weight, "weight": weight,
+        "publication_bias": False, "parts": "", "k_comparison": None, "n_counted": n, "n_counted_span": "",
+        "effect": "", "effect_sentence": "", "dose_response": False,
+        "n_used": n or 25, "base_weight": weight, "weight": weight,
         "label": f"Study {key}",
     }
     row.update(extra)
@@ -49,10 +51,11 @@ def study(key: str, design: str = "rct", population: str = "human", n: int | Non
 
 def table(*rows: dict[str, object], claim: Claim = CLAIM) -> pd.DataFrame:
     """A study table for ``claim`` with every column synthesis needs."""
-    frame = pd.DataFrame(list(rows), columns=[*study("x"), *APPRAISAL_COLUMNS])
-    frame = frame.loc[:, ~frame.columns.duplicated()]
+    columns = dict.fromkeys([*study("x"), *APPRAISAL_COLUMNS, *(name for row in rows for name in row)])
+    frame = pd.DataFrame(list(rows), columns=list(columns))
     frame["claim_id"] = claim.id
-    frame["sample_size"] = frame["sample_size"].astype("Int64")
+    for name in ("sample_size", "n_counted", "k_comparison"):
+        frame[name] = frame[name].astype("Int64")
     frame["year"] = frame["year"].astype("Int64")
     return frame
 
@@ -63,7 +66,7 @@ def table(*rows: dict[str, object], claim: Claim = CLAIM) -> pd.DataFrame:
 def test_no_studies_is_no_evidence_and_context_only_is_insufficient() -> None:
     empty = synthesize_claim(CLAIM, table())
     assert (empty.verdict_code, empty.certainty, empty.basis) == ("no_evidence", "", "")
-    context = synthesize_claim(CLAIM, table(study("1", direction="context", votes=False, role="context")))
+    context = synthesize_claim(CLAIM, table(study("1", direction="context", votes=False, vote_note="context")))
     assert context.verdict_code == "insufficient" and context.certainty == ""
 
 
@@ -145,9 +148,10 @@ def test_preclinical_evidence_is_a_stream_of_its_own() -> None:
     rows = table(study("a1", **animal), study("a2", **animal), study("a3", **animal),
                  study("h1", design="other", n=8, direction="contradicts", randomised=False, rob="n=8 (<20)"))
     verdict = synthesize_claim(CLAIM, rows)
-    # the tiny uncontrolled human study (very low) does not silence three experiments (high - 2 = low)
-    assert (verdict.verdict_code, verdict.certainty, verdict.basis) == ("supported", "low", "preclinical")
-    assert "human evidence: 1 opposite" in verdict.footnotes[-1]
+    # the tiny uncontrolled human study (very low) does not silence three experiments (high - 2 = low), but a
+    # claim about people supported only by animals is at most partly supported
+    assert (verdict.verdict_code, verdict.certainty, verdict.basis) == ("partly_supported", "low", "preclinical")
+    assert any("human evidence: 1 opposite" in f for f in verdict.footnotes)
     assert verdict.streams == "human: 1 opposite; animal: 3 support"
 
 
@@ -172,7 +176,7 @@ def test_molecular_pharmacology_takes_every_stream_as_direct() -> None:
 def test_a_review_represents_earlier_studies_and_caps_certainty() -> None:
     rows = table(study("old1", n=60, year=2010), study("old2", n=80, year=2012),
                  study("rev", design="meta_analysis", n=900, year=2020, review_certainty="very low"),
-                 study("new", n=100, year=2022))
+                 study("new", design="cohort", n=40, year=2022, randomised=False))
     verdict = synthesize_claim(CLAIM, rows)
     assert verdict.represented == {"old1": "rev", "old2": "rev"} and verdict.n_body == 2
     assert verdict.certainty == "very low" and any(f.startswith("Capped:") for f in verdict.footnotes)
@@ -184,7 +188,7 @@ def test_a_review_represents_earlier_studies_and_caps_certainty() -> None:
 
 def test_narrative_reviews_and_context_inform_but_never_vote() -> None:
     rows = table(study("1", n=300), study("nr", design="narrative_review", direction="contradicts", votes=False,
-                                          role="narrative review (informs, never votes)"))
+                                          vote_note="narrative review (informs, never votes)"))
     verdict = synthesize_claim(CLAIM, rows)
     assert verdict.verdict_code == "supported" and verdict.n_body == 1 and verdict.n_studies == 2
     assert any("narrative review" in f for f in verdict.footnotes)
@@ -197,7 +201,8 @@ def test_a_bundled_claim_names_the_part_that_fails() -> None:
                  study("p1", n=600, direction="contradicts", parts="PTSD"), claim=claim)
     verdict = synthesize_claim(claim, rows)
     assert verdict.verdict_code == "partly_supported"
-    assert ("PTSD", "contradicted", "1 opposite") in verdict.parts
+    assert ("PTSD", "contradicted", "1 opposite", "moderate") in verdict.parts
+    assert ("depression", "supported", "2 support", "high") in verdict.parts  # per-part certainty
     assert "falls short for PTSD" in verdict.verdict
     assert verdict.domain("inconsistency").change == 0  # explained by the parts, like a subgroup
 
@@ -206,6 +211,7 @@ def test_machine_only_judgements_are_rated_down_or_left_out() -> None:
     rows = table(study("1", n=300), study("2", n=300, review_status="unverified"))
     rated = synthesize_claim(CLAIM, rows)
     assert rated.domain("other").change == -1 and rated.certainty == "moderate" and rated.n_unverified == 1
+    assert rated.needs_reviewer == ("2",) and "rests on unverified machine reading (Study 2)" in rated.verdict
     left_out = synthesize_claim(CLAIM, rows, exclude_unverified=True)
     assert left_out.n_body == 1 and left_out.domain("other").change == 0
 
@@ -241,19 +247,23 @@ def verdict_of(review: Review, claim_id: str) -> tuple[str, str, str]:
 @pytest.mark.parametrize(
     ("claim_id", "expected", "was"),
     [
-        # textbook receptor pharmacology: in-vitro and animal work on the receptor is direct
-        ("nmda_blockade", ("supported", "high", "preclinical"), "supported, very low (indirect)"),
+        # textbook receptor pharmacology: in-vitro and animal work on the receptor is direct; SYRCLE's items
+        # (randomisation, blinding, sample size) are not reported, so risk of bias costs a level (issue 22)
+        ("nmda_blockade", ("supported", "moderate", "preclinical"), "supported, very low (indirect)"),
         # spectroscopy glutamate *levels* are a surrogate for receptor activity; case-control evidence starts low
         ("nmda_overactive_in_depression", ("contradicted", "very low", "human"), "contradicted, high"),
-        # the only human data are blood cytokines; the brain evidence is from animals
-        ("anti_inflammatory_brain", ("supported", "low", "preclinical"), "supported in humans, moderate"),
-        # a rapamycin trial measured no synapses; the animal spine studies are not dropped
-        ("synaptogenesis_neurogenesis", ("partly_supported", "low", "preclinical"), "contradicted in humans"),
-        # the cited Cochrane review rates this evidence very low
-        ("rapid_onset", ("supported", "very low", "human"), "supported, high"),
+        # the only human data are blood cytokines (one review); the animal brain evidence now carries SYRCLE's
+        # risk of bias and ties at very low, so the single human review decides: insufficient (issue 22)
+        ("anti_inflammatory_brain", ("insufficient", "very low", "human"), "supported in humans, moderate"),
+        # a rapamycin trial measured no synapses; animal spine studies (risk of bias, indirect) tie at very low
+        ("synaptogenesis_neurogenesis", ("not_supported", "very low", "human"), "contradicted in humans"),
+        # the Cochrane review rates its 7-trial comparison very low; a later esketamine trial outside it
+        # rates low on its own and points the same way (issue 22 rule c)
+        ("rapid_onset", ("supported", "low", "human"), "supported, high"),
         # a study's own caveat ("mixed") is not a contradicting study
         ("anxiety_efficacy", ("partly_supported", "very low", "human"), "contested"),
-        ("bipolar_depression_efficacy", ("partly_supported", "very low", "human"), "contested"),
+        # Dean 2021 counts its one bipolar comparison (16 people), not its 647 (issue 22)
+        ("bipolar_depression_efficacy", ("supported", "very low", "human"), "contested"),
         ("chronic_pain_efficacy", ("supported", "low", "human"), "contested"),
         # two meta-analyses represent the trials; the largest trial (n=158, null) is inside them
         ("ptsd_efficacy", ("partly_supported", "very low", "human"), "mostly supported by vote count"),
@@ -272,7 +282,7 @@ def test_issue_12_verdicts(review: Review, claim_id: str, expected: tuple[str, s
 def test_the_examples_footnotes_say_why(review: Review) -> None:
     by_id = {v.claim_id: v for v in review.verdicts}
     assert "surrogate" in by_id["nmda_overactive_in_depression"].domain("indirectness").reason
-    assert "Dean 2021" in next(f for f in by_id["rapid_onset"].footnotes if f.startswith("Capped:"))
+    assert "Dean 2021" in next(f for f in by_id["rapid_onset"].footnotes if f.startswith("Not capped:"))
     assert "falls short for" in by_id["bdnf_low_in_depression"].verdict and "PTSD" in by_id[
         "bdnf_low_in_depression"].verdict
     ptsd = by_id["ptsd_efficacy"]
@@ -321,7 +331,7 @@ def test_review_table_and_summary_of_findings(review: Review) -> None:
     sof = summary_of_findings(review.verdicts)
     assert list(sof.columns) == SOF_COLUMNS and len(sof) == len(review.claims)
     row = sof.set_index("Claim").loc["rapid_onset"]
-    assert row["Certainty"] == "⊕◯◯◯ very low"
+    assert row["Certainty"] == "⊕⊕◯◯ low"
     numbers = re.findall(r"\[(\d+)\]", " ".join(row[["Risk of bias", "Inconsistency", "Indirectness",
                                                       "Imprecision", "Other considerations"]]))
     assert numbers and all(f"[{n}]" in row["Footnotes"] for n in numbers)

@@ -31,11 +31,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     corpus_help = "review folder (default: $LITREVIEW_REVIEW, else ./corpus or the nearest parent's)"
     reviewer_help = "who decides (one word, at most 64 characters; default: LITREVIEW_REVIEWER, required)"
     d = sub.add_parser("decide", help="record a reviewer's decision in corpus/decisions/<reviewer>.jsonl")
-    d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...)")
-    d.add_argument("--stage", choices=("screen", "fulltext", "judge", "rob"), required=True,
+    d.add_argument("key", metavar="KEY", help="record key (PMID or doi:...); at the grade stage the claim id")
+    d.add_argument("--stage", choices=("screen", "fulltext", "judge", "rob", "grade"), required=True,
                    help="screen (title/abstract: include/exclude a record), fulltext (full-text screening of a "
-                        "record that passed), judge (a study against a claim) or rob (one risk-of-bias domain "
-                        "of a study, for a claim)")
+                        "record that passed), judge (a study against a claim), rob (one risk-of-bias domain "
+                        "of a study, for a claim) or grade (override one GRADE domain of a claim, or its verdict)")
     d.add_argument("--reviewer", metavar="NAME", help=reviewer_help)
     d.add_argument("--claim", metavar="ID", help="claim id (judge stage)")
     choice = d.add_mutually_exclusive_group()
@@ -46,11 +46,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--population", help="judge: human, animal, in_vitro, mixed or unknown")
     d.add_argument("--n", type=int, metavar="N", help="judge: sample size")
     d.add_argument("--domain", metavar="TOOL:DOMAIN", help="rob: e.g. rob2:randomisation, robins_i:confounding, "
-                                                          "syrcle:blinding_assessors (see docs/workflow.md)")
-    d.add_argument("--judgement", help="rob: low, some_concerns or high")
+                                                          "syrcle:blinding_assessors (see docs/workflow.md); grade: "
+                                                          "risk_of_bias, inconsistency, indirectness, imprecision, "
+                                                          "publication_bias, other or verdict")
+    d.add_argument("--judgement", help="rob: low, some_concerns or high; grade: not serious, serious or very serious")
+    d.add_argument("--verdict", help="grade, with --domain verdict: supported, partly_supported, contested, "
+                                     "not_supported, contradicted or insufficient")
     d.add_argument("--quote", help="rob: the words of the study that support the judgement")
     d.add_argument("--reason", help="screen, fulltext: one of the stage's reasons in corpus/protocol.toml (default "
-                                    "for --include: the first reason to include); judge: free text")
+                                    "for --include: the first reason to include); judge: free text; grade: why "
+                                    "(required)")
     d.add_argument("--note", help="free-text note")
     d.add_argument("--resolve", "--resolution", dest="resolution", action="store_true",
                    help="this decision settles a conflict between reviewers (give --reason or --note: why)")
@@ -67,7 +72,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     # the same sub-command table as the top level: descriptions and --debug for nested commands too
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION", action=type(sub))
     n = actions.add_parser("next", help="the unscreened records, most likely include first; with --stage judge, "
-                                        "the pairs the machine judged that await a reviewer, least confident first")
+                                        "the pairs the machine judged that await a reviewer: those that "
+                                        "need one first, then least confident first")
     n.add_argument("--stage", choices=("screen", "judge"), default="screen",
                    help="screen (records to include or exclude, default) or judge ((study, claim) pairs to check)")
     n.add_argument("--n", type=int, default=10, help="how many to list (default: 10)")
@@ -98,18 +104,23 @@ def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     reviewer = settings.require_reviewer(args.reviewer)
     inputs = load_review(args.corpus)
     root, claims, snapshot = inputs.root, inputs.claims, inputs.snapshot
-    snapshot.record(args.key)
     judged = {name: getattr(args, name) for name in JUDGED_FIELDS}
-    if args.stage in ("screen", "fulltext"):
+    if args.stage == "grade":
+        if args.key not in {c.id for c in claims}:
+            raise CorpusError(f"no claim {args.key!r} in the claims register (KEY is the claim at the grade stage)")
+        values = {"claim": args.key, "decision": args.decision, "reason": args.reason, **judged}
+    elif args.stage in ("screen", "fulltext"):
+        snapshot.record(args.key)
         if args.decision is None:
             raise CorpusError(f"a {args.stage} decision needs --include or --exclude")
         values = {"decision": args.decision, "reason": args.reason, "claim": args.claim, **judged}
     else:
+        snapshot.record(args.key)
         if args.claim is not None and args.claim not in {c.id for c in claims}:
             raise CorpusError(f"no claim {args.claim!r} in the claims register")
         values = {"claim": args.claim, "decision": args.decision, "reason": args.reason, **judged}
-    rob = {"domain": args.domain, "judgement": args.judgement, "quote": args.quote}
-    if args.stage == "rob" or any(v is not None for v in rob.values()):
+    rob = {"domain": args.domain, "judgement": args.judgement, "quote": args.quote, "verdict": args.verdict}
+    if args.stage in ("rob", "grade") or any(v is not None for v in rob.values()):
         values.update(rob)
     if args.resolution and not (args.reason or args.note):
         raise CorpusError("a resolution says why: give --note (or, when judging, --reason)")
@@ -162,25 +173,19 @@ def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_judge_next(args: argparse.Namespace) -> int:
-    """List the machine-judged (study, claim) pairs no reviewer has checked, least confident first."""
-    from ..corpus.decisions import load_decisions
-    from ..corpus.layout import CorpusPaths, load_review
-    from ..evidence.scoring import score_evidence
-    from ..screening.rules import screen_records
-    from ..settings import judge_min_confidence
+    """List the machine-judged (study, claim) pairs no reviewer has checked: those whose judgement carries a
+    quarter of a verdict's weight or flips it first, then least confident first."""
+    from ..synthesis.roles import judge_queue
+    from ..workbench.pipeline import build_review
 
-    inputs = load_review(args.corpus)
-    root, mechanisms, claims, snapshot = inputs.root, inputs.mechanisms, inputs.claims, inputs.snapshot
-    decisions = load_decisions(CorpusPaths(root).decisions, snapshot)
-    screening = screen_records(snapshot, mechanisms, claims, decisions, inputs.config.intervention)
-    assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, None, decisions,
-                                 judge_min_confidence(root, args.min_confidence))
-    waiting = sorted((a for a in assessments if a.review_status == "unverified"),
-                     key=lambda a: (a.auto_confidence, a.claim_id, a.key))
-    for rank, a in enumerate(waiting[: args.n], start=1):
-        print(f"{rank}\t{a.key}\t{a.claim_id}\t{a.auto_direction}\tconfidence {a.auto_confidence:.2f}\t"
-              f"{snapshot.record(a.key).title}")
-    print(f"{len(waiting)} machine-judged pairs await a reviewer, least confident first")
+    review = build_review(args.corpus, min_confidence=args.min_confidence)
+    queue = judge_queue(review.studies)
+    for rank, row in enumerate(queue.head(args.n).itertuples(index=False), start=1):
+        print(f"{rank}\t{row.key}\t{row.claim_id}\t{row.auto_direction}\tconfidence {row.auto_confidence:.2f}\t"
+              f"{review.snapshot.record(row.key).title}" + ("\tneeds a reviewer" if row.needs_reviewer else ""))
+    needs = int(queue["needs_reviewer"].sum())
+    print(f"{len(queue)} machine-judged pairs ({needs} needing a reviewer before their verdict stands, listed first) "
+          "await a reviewer, least confident first")
     return 0
 
 

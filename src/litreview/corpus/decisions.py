@@ -10,6 +10,8 @@ rewritten::
      "reviewer": "alice", "time": "2026-11-30T09:12:03Z"}
     {"key": "31452104", "claim": "bdnf_increase", "stage": "judge", "direction": "contradicts",
      "reason": "BDNF fell after ketamine", "reviewer": "alice", "time": "2026-11-30T09:13:40Z"}
+    {"key": "rapid_onset", "claim": "rapid_onset", "stage": "grade", "domain": "risk_of_bias",
+     "judgement": "serious", "reason": "allocation concealment unclear", "reviewer": "alice", "time": "..."}
 
 Fields: ``key`` (record key), ``stage`` (``screen``: title/abstract
 screening, ``fulltext``: full-text screening of what passed, or ``judge``),
@@ -18,8 +20,12 @@ zone, stored in UTC); for ``screen`` and ``fulltext`` a ``decision``
 (``include``/``exclude``) and a ``reason`` from that stage's list in the
 review's ``protocol.toml`` (:mod:`litreview.corpus.protocol`; :data:`REASONS`
 by default); for ``judge`` a ``claim`` and at least one of ``direction``, ``design``, ``population``, ``n`` (the vocabularies of
-:mod:`litreview.evidence`) with an optional free-text ``reason``; optionally a
-``note`` and ``"resolution": true``.
+:mod:`litreview.evidence`) with an optional free-text ``reason``; for ``grade``
+(a reviewer's override of a claim's GRADE rating) the claim as ``key`` and
+``claim``, a ``domain`` from :data:`GRADE_TARGETS` with a ``judgement`` from
+:data:`GRADE_JUDGEMENTS`, or ``verdict`` with a ``verdict`` from
+:data:`GRADED_VERDICTS`, and a required ``reason``; optionally a ``note`` and
+``"resolution": true``.
 
 How the log is read:
 
@@ -63,6 +69,9 @@ __all__ = [
     "STAGES",
     "RECORD_STAGES",
     "STAGE_NAMES",
+    "GRADE_JUDGEMENTS",
+    "GRADE_TARGETS",
+    "GRADED_VERDICTS",
     "SCREEN_REASONS",
     "FULLTEXT_REASONS",
     "REASONS",
@@ -79,11 +88,20 @@ __all__ = [
     "warn_orphans",
 ]
 
-STAGES = ("screen", "fulltext", "judge", "rob")
+STAGES = ("screen", "fulltext", "judge", "rob", "grade")
 #: Stages whose decisions are about a record (include/exclude), in order.
 RECORD_STAGES = ("screen", "fulltext")
 #: How the stages are named in tables, the report and the PRISMA flow.
-STAGE_NAMES = {"screen": "title/abstract", "fulltext": "full text", "judge": "judging", "rob": "risk of bias"}
+STAGE_NAMES = {"screen": "title/abstract", "fulltext": "full text", "judge": "judging", "rob": "risk of bias",
+               "grade": "GRADE override"}
+#: What a grade-stage decision overrides: a GRADE domain (as :data:`litreview.synthesis.grade.DOMAINS` names them)
+#: or the verdict code.
+GRADE_TARGETS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias", "other",
+                 "verdict")
+#: A reviewer's judgement of a GRADE domain and the levels it rates down.
+GRADE_JUDGEMENTS = {"not serious": 0, "serious": -1, "very serious": -2}
+#: Verdict codes a reviewer may set for a graded claim.
+GRADED_VERDICTS = ("supported", "partly_supported", "contested", "not_supported", "contradicted", "insufficient")
 #: The default reasons per record stage and decision; a review's ``protocol.toml`` may name its own.
 REASONS = DEFAULT_REASONS
 #: Default reasons a title/abstract decision may give, per decision.
@@ -147,12 +165,14 @@ class Decision:
     domain: str | None = None
     judgement: str | None = None
     quote: str | None = None
+    verdict: str | None = None
     line: int = field(default=0, compare=False)
 
     @property
     def item(self) -> tuple[str, str | None, str]:
-        """``(key, claim, stage)``: what the decision is about (risk of bias: ``claim#domain``, one item a domain)."""
-        return (self.key, f"{self.claim}#{self.domain}" if self.stage == "rob" else self.claim, self.stage)
+        """``(key, claim, stage)``: what the decision is about (risk of bias and GRADE overrides: ``claim#domain``,
+        one item a domain)."""
+        return (self.key, f"{self.claim}#{self.domain}" if self.stage in ("rob", "grade") else self.claim, self.stage)
 
     @property
     def values(self) -> dict[str, Any]:
@@ -161,6 +181,8 @@ class Decision:
             return {"decision": self.decision}
         if self.stage == "rob":
             return {"judgement": self.judgement}
+        if self.stage == "grade":
+            return {"verdict": self.verdict} if self.domain == "verdict" else {"judgement": self.judgement}
         return {name: getattr(self, name) for name in JUDGED_FIELDS if getattr(self, name) is not None}
 
     @property
@@ -172,6 +194,7 @@ class Decision:
         """One phrase, e.g. ``alice: exclude (wrong population)`` or ``bob: direction contradicts``."""
         text = ", ".join(f"{k} {v}" if k != "decision" else str(v) for k, v in self.values.items())
         text = f"{self.domain} {self.judgement}" if self.stage == "rob" else text
+        text = f"{self.domain} {self.verdict or self.judgement}" if self.stage == "grade" else text
         reason = f" ({self.reason})" if self.reason else ""
         return f"{self.reviewer}{' [resolution]' if self.resolution else ''}: {text}{reason}"
 
@@ -237,7 +260,7 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0,
         if not isinstance(row.get(name), str) or not row[name].strip():
             raise CorpusError(f"{where}: missing field {name!r}", path)
     for name in ("claim", *_OPTIONAL_TEXT, "decision", "direction", "design", "population", "domain", "judgement",
-                 "quote"):
+                 "quote", "verdict"):
         if row.get(name) is not None and not isinstance(row[name], str):
             raise CorpusError(f"{where}: {name} must be text", path)
     stage = _choice(row["stage"], STAGES, "stage", where, path)
@@ -246,7 +269,11 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0,
         raise CorpusError(f"{where}: resolution must be true or false", path)
     values = {k: row.get(k) for k in known if k in row}
     values["time"] = _utc(row["time"], where, path)
-    if stage in RECORD_STAGES:
+    if stage != "grade" and row.get("verdict") is not None:
+        raise CorpusError(f"{where}: a verdict belongs to the grade stage", path)
+    if stage == "grade":
+        _check_grade(row, where, path)
+    elif stage in RECORD_STAGES:
         if row.get("claim") is not None or any(row.get(f) is not None for f in (*JUDGED_FIELDS, "domain",
                                                                                  "judgement")):
             raise CorpusError(f"{where}: a {stage} decision is about a record: no claim, direction, design, "
@@ -280,6 +307,26 @@ def _parse(row: Any, where: str, path: str | None = None, line: int = 0,
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
             raise CorpusError(f"{where}: n must be a positive whole number, not {n!r}", path)
     return Decision(**values, line=line)
+
+
+def _check_grade(row: dict[str, Any], where: str, path: str | None) -> None:
+    """Rules of a grade-stage decision: the claim, a domain with a judgement or the verdict with a code, a reason."""
+    if not row.get("claim") or row["claim"] != row["key"]:
+        raise CorpusError(f"{where}: a grade decision is about a claim: its id as key and claim", path)
+    if row.get("decision") is not None or row.get("quote") is not None or any(
+            row.get(f) is not None for f in JUDGED_FIELDS):
+        raise CorpusError(f"{where}: a grade decision sets a domain's judgement or the verdict, nothing else", path)
+    target = _choice(row.get("domain"), GRADE_TARGETS, "GRADE domain", where, path)
+    if target == "verdict":
+        if row.get("judgement") is not None:
+            raise CorpusError(f"{where}: the verdict takes a verdict code, not a judgement", path)
+        _choice(row.get("verdict"), GRADED_VERDICTS, "verdict", where, path)
+    else:
+        if row.get("verdict") is not None:
+            raise CorpusError(f"{where}: a GRADE domain takes a judgement, not a verdict", path)
+        _choice(row.get("judgement"), GRADE_JUDGEMENTS, f"judgement of {target}", where, path)
+    if not str(row.get("reason") or "").strip():
+        raise CorpusError(f"{where}: a grade override needs a reason", path)
 
 
 def make_decision(
@@ -552,14 +599,25 @@ class DecisionLog:
                     out.setdefault(key, stage)
         return out
 
+    def grade_overrides(self) -> dict[str, dict[str, Outcome]]:
+        """Decided grade-stage overrides: claim id -> {GRADE domain or ``verdict`` -> outcome}.
+
+        Conflicting reviewers override nothing until a resolution settles them.
+        """
+        out: dict[str, dict[str, Outcome]] = {}
+        for (key, item, _), outcome in self.outcomes("grade").items():
+            if outcome.status == "decided" and item is not None:
+                out.setdefault(key, {})[item.split("#", 1)[1]] = outcome
+        return out
+
     def reviewers(self, stage: str | None = None) -> list[str]:
         """Reviewer names (resolutions aside), sorted."""
         return sorted({d.reviewer for d in self.decisions if stage in (None, d.stage) and not d.resolution})
 
     def to_frame(self) -> pd.DataFrame:
         """The history, one row per decision, oldest first."""
-        columns = ["time", "reviewer", "stage", "key", "claim", "decision", *JUDGED_FIELDS, "reason", "note",
-                   "resolution", "line"]
+        columns = ["time", "reviewer", "stage", "key", "claim", "decision", *JUDGED_FIELDS, "domain", "judgement",
+                   "verdict", "reason", "note", "resolution", "line"]
         rows = [{**{c: getattr(d, c) for c in columns}} for d in sorted(self.decisions, key=_order)]
         frame = pd.DataFrame(rows, columns=columns)
         frame["n"] = frame["n"].astype("Int64")

@@ -56,13 +56,16 @@ from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 from lxml import etree
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from ..synthesis.sof import SofTable
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -410,9 +413,32 @@ def _md_table(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _render_markdown(review: pd.DataFrame, cited: Sequence[Article], sof: pd.DataFrame | None = None) -> bytes:
-    """The Summary-of-Findings table, the review table, then the references."""
+def _sof_sheets(tables: Sequence[SofTable]) -> dict[str, pd.DataFrame]:
+    """Each GRADEpro table as a sheet, and one sheet with their PICO headers and the legend."""
+    if not tables:
+        return {}
+    header = pd.DataFrame(
+        [(t.title, field, text) for t in tables for field, text in t.pico.items()]
+        + [("legend", "", line) for line in tables[0].legend], columns=["table", "field", "text"])
+    return {**{f"SoF {t.title.split()[0].lower()}": t.frame for t in tables}, "SoF PICO and legend": header}
+
+
+def _md_sof(tables: Sequence[SofTable]) -> list[str]:
+    """GRADEpro-style sections: title, PICO header, table, legend."""
+    lines: list[str] = []
+    for table in tables:
+        lines += [f"## Summary of findings: {table.title.lower()}", ""]
+        lines += [f"- **{field}:** {_md(text)}" for field, text in table.pico.items()]
+        lines += ["", *_md_table(table.frame), ""]
+        lines += [f"*{_md(line)}*  " for line in table.legend] + [""]
+    return lines
+
+
+def _render_markdown(review: pd.DataFrame, cited: Sequence[Article], sof: pd.DataFrame | None = None,
+                     sof_tables: Sequence[SofTable] = ()) -> bytes:
+    """The Summary-of-Findings tables, the review table, then the references."""
     lines = ["# Evidence review", "", f"{_count(len(review), 'claim')}, {_count(len(cited), 'cited record')}.", ""]
+    lines += _md_sof(sof_tables)
     if sof is not None:
         lines += ["## Summary of findings", "", *_md_table(sof), "", "## Review table", ""]
     lines += _md_table(review)
@@ -545,6 +571,7 @@ def export_review(
     html_report: bytes | None = None,
     tables: Mapping[str, pd.DataFrame] | None = None,
     files: Mapping[str, bytes] | None = None,
+    sof_tables: Sequence[SofTable] = (),
 ) -> dict[str, Path]:
     """Write the review's exports into ``out_dir`` as one unit.
 
@@ -577,6 +604,11 @@ def export_review(
     files : mapping of str to bytes, optional
         Further files written in the same unit, by path relative to
         ``out_dir`` (``figures/timeline.png``).
+    sof_tables : sequence of SofTable
+        GRADEpro-style Summary-of-Findings tables (:func:`litreview.synthesis.sof.sof_tables`):
+        the first sections of ``review.md``, sheets of ``review.xlsx`` (with
+        their PICO headers and the legend on a sheet of their own) and, with
+        csv, ``sof_clinical.csv`` and ``sof_mechanistic.csv``.
 
     Returns
     -------
@@ -602,12 +634,12 @@ def export_review(
         raise ExportError("review.html is the report page: pass html_report (litreview.report.render_report) "
                           "or leave out the html format")
     refs = _unique(cited)
-    first = {"summary of findings": sof} if sof is not None else {}
+    first = {**_sof_sheets(sof_tables), **({"summary of findings": sof} if sof is not None else {})}
     renderers = {
         "review.csv": lambda: render_csv(review),
         "studies.csv": lambda: render_csv(studies),
         "review.xlsx": lambda: _render_xlsx({**first, **standard, **extra}),
-        "review.md": lambda: _render_markdown(review, refs, sof),
+        "review.md": lambda: _render_markdown(review, refs, sof, sof_tables),
         "review.html": lambda: html_report,
         "references.bib": lambda: _render_bibtex(refs),
         "references.ris": lambda: _render_ris(refs),
@@ -615,6 +647,7 @@ def export_review(
     rendered = {name: renderers[name]() for fmt in chosen for name in FORMAT_FILES[fmt]}
     if "csv" in chosen:
         named = {"summary_of_findings": sof} if sof is not None else {}
+        named.update({f"sof_{t.title.split()[0].lower()}": t.frame for t in sof_tables})
         rendered.update({f"{name}.csv": render_csv(table) for name, table in {**named, **extra}.items()})
     rendered.update(files or {})
     out = Path(out_dir)

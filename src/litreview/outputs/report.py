@@ -28,11 +28,14 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from ..synthesis.sof import SofTable
 from matplotlib.figure import Figure
 
 from ..corpus.claims import Claim
@@ -154,7 +157,10 @@ def _studies(claim_id: str, studies: pd.DataFrame, records: Mapping[str, Article
     out = []
     for row in rows.to_dict("records"):
         article = records.get(row["key"])
-        role = row["role"] if row["key"] not in represented else f"represented by {represented[row['key']]}"
+        role = {"decides": "decides", "shown only": row["vote_note"] if row["vote_note"] != "vote" else
+                "other stream (shown only)"}.get(row["role"], f"represented by {represented.get(row['key'], '')}")
+        if row["needs_reviewer"]:
+            role += " (needs a reviewer)"
         curated = row["judged_by"] == "curator" and article is not None and article.source == "curated"
         out.append({
             "label": row["label"], "anchor": _anchor(row["key"]),
@@ -162,10 +168,10 @@ def _studies(claim_id: str, studies: pd.DataFrame, records: Mapping[str, Article
             "id": f"PMID {row['key']}" if row["key"].isdigit() else UNRESOLVED,
             "design": str(row["design"]).replace("_", " "),
             "population": str(row["population"]).replace("_", " ") if pd.notna(row["population"]) else "not recorded",
-            "n": "not stated" if pd.isna(row["sample_size"]) else f"{int(row['sample_size']):,}",
+            "n": "not stated" if pd.isna(row["n_counted"]) else f"{int(row['n_counted']):,}",
             "direction": _DIRECTION_WORDS.get(row["direction"], row["direction"]),
             "direction_code": row["direction"],
-            "role": "votes" if role == "vote" else role,
+            "role": role,
             "concerns": "; ".join(filter(None, (row["rob"], row["indirectness"]))),
             "weight": f"{row['weight']:.1f}" if row["votes"] else "—",
             "finding": row["direction_sentence"] or "",
@@ -201,7 +207,7 @@ def _verdict_row(claim: Claim, verdict: ClaimVerdict) -> dict[str, Any]:
         "certainty": verdict.certainty, "symbols": verdict.symbols,
         "certainty_order": CERTAINTY_LEVELS.index(verdict.certainty) if verdict.certainty else -1,
         "basis": verdict.basis or "—", "participants": studies_cell(verdict),
-        "sort_n": verdict.n_participants if verdict.n_body else -1,
+        "sort_n": verdict.n_participants if verdict.n_participants is not None else -1,
     }
 
 
@@ -214,6 +220,7 @@ def render_report(
     context: ReportContext,
     figures: Mapping[str, Figure | bytes] | None = None,
     comparison: pd.DataFrame | None = None,
+    sof_tables: Sequence[SofTable] = (),
 ) -> bytes:
     """Render the review as one self-contained HTML page.
 
@@ -234,6 +241,9 @@ def render_report(
     comparison : pandas.DataFrame, optional
         For a machine-only review, the curated vs machine table per claim
         (:func:`~litreview.workbench.machine.compare_reviews`), shown after the verdicts.
+    sof_tables : sequence of SofTable
+        GRADEpro-style Summary-of-Findings tables (:func:`litreview.synthesis.sof.sof_tables`),
+        shown first with their PICO headers and the GRADE legend.
 
     Returns
     -------
@@ -252,6 +262,9 @@ def render_report(
         csp=f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'",
         legend=[(code, VERDICT_WORDS[code], *VERDICT_LEGEND[code]) for code in VERDICT_CODES],
         rows=[_verdict_row(c, by_claim[c.id]) for c in present],
+        sof_tables=[{"id": f"sof-{t.title.split()[0].lower()}", "title": t.title, "pico": t.pico,
+                     "columns": list(t.frame.columns), "rows": t.frame.to_dict("records"), "legend": t.legend}
+                    for t in sof_tables],
         sections=[_claim_view(c, by_claim[c.id], studies, records) for c in present],
         figures=[{"id": f"figure-{name.replace('_', '-')}", "number": i,
                   "caption": FIGURE_CAPTIONS.get(name, name.replace("_", " ").capitalize() + "."),

@@ -6,6 +6,8 @@ know about each (study, claim) assessment first, and says why in words:
 - **stream**: ``human``, ``animal`` or ``in_vitro`` (a study of mixed
   populations, such as a review of human and rodent work, joins the human
   stream: it holds human data);
+- **design**: a review whose text reports a systematic search counts as a
+  systematic review, whatever design the record gave it;
 - **votes**: whether the study counts towards the direction of the body.
   Context items (a study that informs but does not test the claim), studies
   with no direction, narrative reviews and editorials, retracted studies and
@@ -18,7 +20,15 @@ know about each (study, claim) assessment first, and says why in words:
   a laboratory experiment (animal, in vitro) starts high; for a
   ``disease_biology`` claim every human study is a group comparison and
   starts low, whatever design carried it;
-- **risk of bias**: concerns read from the design and the text (no control
+- **counted n**: a review counts the studies and participants of the
+  comparison it reports for the claim ("7 RCTs, 185 participants"), not its
+  total; ``n_counted_span`` is the sentence it came from;
+- **effect**: the first effect estimate the text reports (ratio or
+  difference, with its 95% CI when given) and its sentence; whether the text
+  reports a dose-response gradient;
+- **risk of bias**: preclinical studies get SYRCLE's reportable items
+  (randomisation, blinding, sample size not reported); human studies get
+  concerns read from the design and the text (no control
   group, open label or single blind, fewer than 20 participants, post hoc or
   secondary analysis, interim analysis or stopped early, not peer reviewed,
   and a review's own finding of high risk of bias in its trials);
@@ -27,7 +37,8 @@ know about each (study, claim) assessment first, and says why in words:
   (only another drug the review's ``litreview.toml`` lists as indirect, e.g. an
   enantiomer or another drug of the class, instead of the intervention) and outcome (a
   surrogate the protocol names; the outcome not measured at all);
-- what a review says about itself: its own certainty rating, heterogeneity,
+- what a review says about itself: its own certainty rating for the claim's
+  outcome (a rating of another outcome does not count), heterogeneity,
   publication or reporting bias;
 - **weight**: design factor x sqrt(participants) (n capped at 2,500, a study
   with no stated n counts at the median n of its design in the snapshot),
@@ -35,7 +46,7 @@ know about each (study, claim) assessment first, and says why in words:
   indirectness. A 158-person RCT weighs 12.6, a 10-person uncontrolled study
   0.5.
 
-Every rule is in ``docs/scoring.md``.
+Every rule is in ``docs/synthesis.md``.
 """
 
 from __future__ import annotations
@@ -87,9 +98,9 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 
 #: Columns :func:`appraise` adds, in order.
 APPRAISAL_COLUMNS = [
-    "stream", "votes", "votes_if_resolved", "role", "randomised", "rob", "indirectness", "indirect_levels",
-    "review_certainty",
-    "heterogeneity", "publication_bias", "parts", "n_used", "base_weight", "weight", "label",
+    "stream", "votes", "votes_if_resolved", "vote_note", "randomised", "rob", "indirectness", "indirect_levels",
+    "review_certainty", "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span",
+    "effect", "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label",
 ]
 
 _flags = re.IGNORECASE
@@ -114,6 +125,31 @@ _NON_RANDOMISED = re.compile(
     r"\bnon-?randomi[sz]ed\b|\bopen[- ]label\b|\buncontrolled\b|\bcase reports?\b|\bobservational\b|\bcohorts?\b"
     r"|\bchart review\b", _flags)
 _NEGATED = re.compile(r"\b(?:no|not|without|absence of|little)\b(?:\W+\w+){0,3}\W*$", _flags)
+_SYSTEMATIC_SEARCH = re.compile(
+    r"\bsystematic(?:ally)? (?:literature )?search|\bsystematically searched\b|\bsystematic review\b"
+    r"|\bsearched (?:PubMed|MEDLINE|Embase|PsycINFO|CENTRAL|the Cochrane|electronic databases|databases)", _flags)
+_RANDOMISED_ANIMALS = re.compile(r"\brandomi[sz]", _flags)
+_BLINDED = re.compile(r"\bblind", _flags)
+_NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+#: "7 RCTs, 185 participants", "three trials (n = 103)": the comparison a review reports for the claim.
+_COMPARISON = re.compile(
+    _NUMBER + r"\s+(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:RCTs?|trials?|studies|cohorts?)\b[^.;]{0,60}?"
+    r"(?:\(\s*)?(?:n\s*=\s*(\d[\d,]*)|(\d[\d,]*)\s+(?:participants|patients|subjects|people|individuals|adults))",
+    _flags)
+_NUM = r"[-−]?\d+(?:\.\d+)?"
+#: An effect estimate: a ratio (OR, RR, HR, IRR) or a difference (SMD, MD, g, d), then an optional 95% CI.
+_EFFECT = re.compile(
+    r"\b(?P<m>OR|RR|HR|IRR|SMD|MD|RD)\s*[=:]?\s*(?P<v>" + _NUM + r")"
+    r"|\b(?P<m2>Hedges'? ?g|Cohen'?s ?d|g|d)\s*=\s*(?P<v2>" + _NUM + r")")
+_CI = re.compile(r"^[^.;]{0,25}?(?:95\s*%\s*CI[:,]?\s*|\()\s*(?P<lo>" + _NUM + r")\s*(?:-|–|to|,)\s*(?P<hi>" + _NUM
+                 + r")")
+_DOSE = re.compile(r"\bdose[- ](?:dependent|response|related)\b|\bdose[- ]dependently\b", _flags)
+#: Words before a count that make it the review's whole scope, not one comparison.
+_SCOPE = re.compile(r"\b(?:review|meta-analys[ie]s|analysis|overview|search) (?:of|found|identified)\s*$"
+                    r"|\bincluded\s*$|\bincluding\s*$", _flags)
+_WORD_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_SENTENCE = re.compile(r"(?<=[.;])\s+")
 
 
 def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
@@ -177,6 +213,15 @@ def _risk_of_bias(design: str, stream: str, n: int | None, text: str) -> list[st
         if _affirmed(_REVIEW_BIAS, text):
             concerns.append("review finds high risk of bias in its studies")
         return concerns
+    if stream in ("animal", "in_vitro"):
+        # SYRCLE's risk-of-bias items a finding can state: allocation, blinding, sample size
+        if not _RANDOMISED_ANIMALS.search(text):
+            concerns.append("randomisation not reported")
+        if not _BLINDED.search(text):
+            concerns.append("blinding not reported")
+        if n is None:
+            concerns.append("sample size not reported")
+        return concerns
     if stream != "human":
         return concerns
     randomised_design = design in ("rct", "controlled_trial")
@@ -233,6 +278,57 @@ def _review_certainty(design: str, text: str, claim: Claim) -> str:
         return ""
     found = review_certainty(text, outcome_pattern(claim))
     return found[0].lower() if found else ""
+
+
+def _number(text: str) -> int:
+    """``"1,205"`` or ``"seven"`` as an int."""
+    return _WORD_NUMBERS.get(text.lower()) or int(text.replace(",", ""))
+
+
+def _comparison(design: str, text: str, claim: Claim) -> tuple[int | None, int | None, str]:
+    """(studies, participants, sentence) of the comparison a review reports for the claim; Nones when unstated.
+
+    A review often states its whole scope first ("Cochrane review of 64 RCTs (5299 adults)") and the comparison
+    that answers the claim later ("7 trials, 185 people"): the scope is passed over when a comparison is given;
+    sentences naming the claim's outcome come first, then the order of the text.
+    """
+    if design not in REVIEWS:
+        return None, None, ""
+    found = []
+    for sentence in _SENTENCE.split(text):
+        names = bool(claim.outcome_terms and matches_any(claim.outcome_terms, sentence))
+        for match in _COMPARISON.finditer(sentence):
+            scope = bool(_SCOPE.search(sentence[max(0, match.start() - 40):match.start()]))
+            found.append((scope, not names, len(found), _number(match.group(1)),
+                          _number(match.group(2) or match.group(3)), sentence.strip()))
+    if not found:
+        return None, None, ""
+    *_, k, n, sentence = min(found)
+    return k, n, sentence
+
+
+def _effect(text: str, claim: Claim) -> tuple[str, str]:
+    """(``"OR 3.94 (95% CI 1.2 to 8.1)"``, sentence) of the first effect estimate, sentences naming the claim's
+    outcome first; ("", "") when the text reports none."""
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z(])", text)
+    ranked = sorted(sentences, key=lambda s: not (claim.outcome_terms and matches_any(claim.outcome_terms, s)))
+    for sentence in ranked:
+        found = _EFFECT.search(sentence)
+        if not found:
+            continue
+        measure = found.group("m") or found.group("m2")
+        value = (found.group("v") or found.group("v2")).replace("−", "-")
+        ci = _CI.search(sentence[found.end():])
+        interval = f" (95% CI {ci.group('lo')} to {ci.group('hi')})".replace("−", "-") if ci else ""
+        return f"{measure} {value}{interval}", sentence.strip()
+    return "", ""
+
+
+def _design(design: str, text: str) -> str:
+    """The design synthesis uses: a review that reports a systematic search is a systematic review."""
+    if design in ("narrative_review", "other") and _SYSTEMATIC_SEARCH.search(text):
+        return "systematic_review"
+    return design
 
 
 def _study_label(article: Article | None, key: str) -> str:
@@ -320,24 +416,29 @@ def appraise(
     rows = []
     for row in studies.to_dict("records"):
         claim = by_claim[row["claim_id"]]
-        design = str(row["design"] or "other")
         stream = _stream(row["population"])
         text = _study_text(by_key.get(row["key"]), claim.id, findings, row["key"])
-        n = None if pd.isna(row["sample_size"]) else int(row["sample_size"])
+        design = _design(str(row["design"] or "other"), text)
+        stated = None if pd.isna(row["sample_size"]) else int(row["sample_size"])
+        k, n_comparison, span = _comparison(design, text, claim)
+        n = n_comparison if n_comparison is not None else stated
         judged = _person_rob((person_rob or {}).get((row["key"], claim.id)))
         rob = judged if judged is not None else _risk_of_bias(design, stream, n, text)
         reasons, levels = _indirectness(claim, stream, text, intervention)
         n_used = n if n is not None else medians.get(design, FALLBACK_N["other"])
         base = DESIGN_FACTOR.get(design, DESIGN_FACTOR["other"]) * math.sqrt(max(min(n_used, N_CAP), 1))
         weight = base * (0.5 if rob else 1.0) * 0.5 ** levels
-        role = _role(row, design, claim.kind)
+        role = _role({**row, "sample_size": n}, design, claim.kind)
         undisputed = role == "vote" or (row.get("review_status") == "disputed"
-                                        and _role({**row, "review_status": None}, design, claim.kind) == "vote")
+                                        and _role({**row, "sample_size": n, "review_status": None}, design,
+                                                  claim.kind) == "vote")
+        effect, effect_sentence = _effect(text, claim)
         rows.append({
+            "design": design,
             "stream": stream,
             "votes": role == "vote" and stream != "unknown",
             "votes_if_resolved": undisputed and stream != "unknown",
-            "role": role if stream != "unknown" or role != "vote" else "population not recorded",
+            "vote_note": role if stream != "unknown" or role != "vote" else "population not recorded",
             "randomised": _randomised(design, stream, claim.kind, text),
             "rob": "; ".join(rob),
             "indirectness": "; ".join(reasons),
@@ -346,10 +447,20 @@ def appraise(
             "heterogeneity": design in REVIEWS and _affirmed(_HETEROGENEITY, text),
             "publication_bias": design in REVIEWS and _affirmed(_PUBLICATION_BIAS, text),
             "parts": "; ".join(p.label for p in claim.parts if matches_any(p.terms, text)),
+            "k_comparison": k,
+            "n_counted": n,
+            "n_counted_span": span,
+            "effect": effect,
+            "effect_sentence": effect_sentence,
+            "dose_response": bool(_DOSE.search(text)),
             "n_used": n_used,
             "base_weight": round(base, 3),
             "weight": round(weight, 3),
             "label": _study_label(by_key.get(row["key"]), row["key"]),
         })
-    added = pd.DataFrame(rows, columns=APPRAISAL_COLUMNS, index=studies.index)
-    return pd.concat([studies.drop(columns=[c for c in APPRAISAL_COLUMNS if c in studies.columns]), added], axis=1)
+    added = pd.DataFrame(rows, columns=["design", *APPRAISAL_COLUMNS], index=studies.index)
+    for name in ("k_comparison", "n_counted"):
+        added[name] = added[name].astype("Int64")
+    dropped = [c for c in ("design", *APPRAISAL_COLUMNS) if c in studies.columns]
+    out = pd.concat([studies.drop(columns=dropped), added], axis=1)
+    return out[[*(c for c in studies.columns if c not in APPRAISAL_COLUMNS), *APPRAISAL_COLUMNS]]

@@ -1,7 +1,7 @@
-"""Per-claim synthesis after GRADE: evidence streams, weighed direction, domains, verdict.
+"""Per-claim synthesis after GRADE: evidence streams, representation, the verdict and its rules.
 
-For each claim the appraised study assessments (:func:`litreview.appraisal.appraise`)
-become a verdict a GRADE-trained reviewer can follow line by line:
+For each claim the appraised study assessments (:func:`litreview.synthesis.appraisal.appraise`)
+become a verdict a GRADE-trained reviewer can recompute from the review table:
 
 1. **Checkable facts** are not graded: the claim's ``fact`` check (verdict,
    reason, cited sources) is the verdict.
@@ -9,37 +9,57 @@ become a verdict a GRADE-trained reviewer can follow line by line:
    in vitro) stream. For molecular pharmacology every stream is direct and one
    body holds them all. For claims about people each stream is rated; the
    verdict rests on the stream with the higher certainty, the human stream on
-   a tie (preclinical evidence starts two levels down for indirectness), and
-   the other stream is named beside it.
-3. **Reviews represent their studies.** A systematic review or meta-analysis
-   in the body stands for the primary studies of the same stream published
-   before it with the same directness (and, for bundled claims, a shared
-   part); those are shown as represented, not counted twice.
-4. **Weigh, don't count.** The direction of the body is the weighted share of
-   support (mixed findings count half): >= 75 % supported, >= 50 % partly
-   supported; when supporting and contrary studies each carry >= 25 % the body
-   is contested; otherwise contradicted (opposite effects outweigh null ones)
-   or not supported.
-5. **Certainty** starts high when randomised evidence (or laboratory
-   experiments) carries at least half the weight, low otherwise, and is rated
-   down per domain, each with a footnote: risk of bias, inconsistency,
-   indirectness, imprecision, publication bias, and machine-only judgements.
-   A review's own certainty rating caps ours when that review carries at
-   least half the weight.
+   a tie, and the other stream is named beside it.
+3. **Reviews represent the studies they could contain**: primary studies of
+   the same stream and population, published before the review, with the
+   same indirectness (intervention, outcome), at most as many as the review
+   says it pooled for the claim's comparison; those are shown as represented,
+   not counted twice.
+4. **The body** is rated by :mod:`litreview.synthesis.grade_rules` (direction from one
+   support share, start, six domains, a review's cap scoped to what it rated).
+5. **Claim-level rules**: a bundled claim is as strong as its weakest part; a
+   claim about people supported only by preclinical work is at most partly
+   supported; a single study at very low certainty is insufficient; a
+   low-harm claim facing harm evidence with no adequately sized supporting
+   study is not supported.
+6. **Robustness** (:mod:`litreview.synthesis.robustness`): the verdict with each deciding
+   study left out and with the machine's readings in place of the reviewers'.
 
-``docs/scoring.md`` gives every threshold with a worked example.
+``docs/synthesis.md`` explains every rule with a worked claim.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ..corpus.claims import Claim
-from .appraisal import APPRAISAL_COLUMNS, REVIEWS
+from ..corpus.decisions import GRADE_JUDGEMENTS, Outcome
+from .appraisal import APPRAISAL_COLUMNS, PEOPLE_KINDS, REVIEWS
+from .grade_rules import (
+    CERTAINTY_LEVELS,
+    DOMAIN_LABELS,
+    DOMAINS,
+    MAJORITY_SHARE,
+    Domain,
+    PartVerdict,
+    _design_summary,
+    _direction_code,
+    _label,
+    _names,
+    _share,
+    direction_code,
+    direction_shares,
+    directions_text,
+    grade_domains,
+    rating_up,
+    review_cap,
+    same_side,
+)
+from .robustness import Robustness, assess_robustness
 
 __all__ = [
     "CERTAINTY_LEVELS",
@@ -48,11 +68,13 @@ __all__ = [
     "VERDICT_CODES",
     "ClaimVerdict",
     "Domain",
+    "PartVerdict",
+    "direction_code",
+    "direction_shares",
     "synthesize_claim",
     "synthesize",
 ]
 
-CERTAINTY_LEVELS = ("very low", "low", "moderate", "high")
 CERTAINTY_SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯"}
 VERDICT_CODES = (
     "supported", "partly_supported", "contested", "not_supported", "contradicted", "insufficient", "no_evidence",
@@ -63,45 +85,15 @@ VERDICT_WORDS = {
     "not_supported": "Not supported", "contradicted": "Contradicted", "insufficient": "Insufficient evidence",
     "no_evidence": "No evidence found", "true": "True", "partly_true": "Partly true", "false": "False",
 }
-DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias", "other")
-DOMAIN_LABELS = {
-    "risk_of_bias": "Risk of bias", "inconsistency": "Inconsistency", "indirectness": "Indirectness",
-    "imprecision": "Imprecision", "publication_bias": "Publication bias", "other": "Other considerations",
-}
 STUDY_COLUMNS = ("key", "pmid", "claim_id", "design", "population", "sample_size", "direction", "score", "excluded")
-#: Shares of the body's weight that decide the verdict and the domains.
-SUPPORTED_SHARE, PARTLY_SHARE, CONTEST_SHARE, MAJORITY_SHARE = 0.75, 0.5, 0.25, 0.5
-#: Participants below which a body is imprecise (GRADE's rule of thumb for an optimal information size).
-OIS = 400
-#: Participants below which imprecision is very serious (far below the OIS: GRADE guidance 34).
-SMALL_BODY = 100
-PUBLICATION_BIAS_MIN_STUDIES = 10
+#: Optional columns synthesis reads when present.
+OPTIONAL_COLUMNS = ("review_status", "auto_direction")
+#: A claim's reviewer overrides: GRADE domain or ``verdict`` -> the decided grade-stage outcome.
+Overrides = Mapping[str, Outcome]
+#: Claim effects that assert a harm is low (a low-harm claim).
+LOW_HARM_EFFECTS = ("is_low",)
 _STRENGTH = ("supported", "partly_supported", "contested", "not_supported", "contradicted")
-_DESIGN_NAMES = {"rct": "RCT", "meta_analysis": "meta-analysis", "experimental": "laboratory experiment"}
 _DIRECTION_WORDS = {"supports": "support", "mixed": "mixed", "no_effect": "no effect", "contradicts": "opposite"}
-
-
-@dataclass(frozen=True)
-class Domain:
-    """One GRADE domain's judgement for a body of evidence.
-
-    Attributes
-    ----------
-    name : str
-        One of :data:`DOMAINS`.
-    judgement : str
-        ``not serious``, ``serious``, ``very serious``, ``suspected``,
-        ``not assessed`` or ``none``.
-    change : int
-        Levels rated down (0, -1 or -2).
-    reason : str
-        The footnote in words ("" when there is nothing to add).
-    """
-
-    name: str
-    judgement: str
-    change: int
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -132,8 +124,9 @@ class ClaimVerdict:
         Assessed studies kept / excluded (retracted) for the claim.
     n_body : int
         Studies the verdict rests on (voting, basis stream, not represented by a review).
-    n_participants : int
-        Participants stated by those studies.
+    n_participants : int or None
+        Participants stated by those studies (a review counts those of the
+        comparison it reports for the claim); None when none states a size.
     n_size_unknown : int
         Studies in the body that state no size.
     body_counts : dict of str to int
@@ -142,8 +135,8 @@ class ClaimVerdict:
         Every stream's voting directions and context items, in words.
     design_summary : str
         Designs in the body ("2 RCT, 1 meta-analysis").
-    parts : tuple of (str, str, str)
-        For bundled claims: (part label, verdict code, directions in words).
+    parts : tuple of PartVerdict
+        For bundled claims: part label, verdict code, directions in words, certainty.
     represented : dict of str to str
         Study key -> key of the review that represents it.
     by_design, by_population, by_direction : dict of str to int
@@ -161,6 +154,26 @@ class ClaimVerdict:
         The verdict code the claim would get if the disputed studies voted
         (their robustness: equal to ``verdict_code`` when they change
         nothing); ``""`` when no disputed study would vote.
+    shares : dict of str to float
+        Weight shares of the body (:func:`litreview.synthesis.grade_rules.direction_shares`).
+    body_code : str
+        The direction code of the body from its shares, before the claim-level rules.
+    human_code : str
+        The human stream's own direction code ("" when it has no vote).
+    rated_up : int
+        Levels rated up (large effect, dose-response).
+    rated, cap, scoped : str
+        Certainty after the domains and any rating up; the cap from a review's own rating ("" when
+        none); the rating of the studies outside that review's scope when it
+        decides ("" otherwise). ``certainty = max(min(rated, cap), scoped)``.
+    deciding : tuple of str
+        Keys of the studies in the body.
+    robustness : str
+        ``stable``, or ``fragile: ...`` naming what flips the verdict code.
+    needs_reviewer : tuple of str
+        Keys of machine judgements that carry >= 25 % of the weight or flip the verdict.
+    overrides : str
+        Reviewer overrides in force (``risk_of_bias: serious (alice); verdict: contested (bob)``).
     """
 
     claim_id: str
@@ -178,12 +191,12 @@ class ClaimVerdict:
     n_studies: int
     n_excluded: int
     n_body: int
-    n_participants: int
+    n_participants: int | None
     n_size_unknown: int
     body_counts: dict[str, int]
     streams: str
     design_summary: str
-    parts: tuple[tuple[str, str, str], ...]
+    parts: tuple[PartVerdict, ...]
     represented: dict[str, str]
     by_design: dict[str, int]
     by_population: dict[str, int]
@@ -195,6 +208,17 @@ class ClaimVerdict:
     source_disagreement: str
     fact_sources: tuple[str, ...] = ()
     verdict_with_disputed: str = ""
+    shares: dict[str, float] = field(default_factory=dict)
+    body_code: str = ""
+    human_code: str = ""
+    rated_up: int = 0
+    rated: str = ""
+    cap: str = ""
+    scoped: str = ""
+    deciding: tuple[str, ...] = ()
+    robustness: str = ""
+    needs_reviewer: tuple[str, ...] = ()
+    overrides: str = ""
 
     @property
     def symbols(self) -> str:
@@ -213,310 +237,302 @@ class _Rating:
     basis: str
     body: pd.DataFrame
     represented: dict[str, str]
+    code: str
+    shares: dict[str, float]
+    parts: tuple[PartVerdict, ...]
     start: int
     domains: tuple[Domain, ...]
-    cap: tuple[int | None, str] | None
+    up: int
+    up_note: str
+    rated: int
+    cap: int | None
+    scoped: int | None
+    cap_note: str
     level: int
 
 
-# -- small helpers ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Decision:
+    """The verdict code of a claim and the ratings it came from."""
 
-
-def _label(study: pd.Series) -> str:
-    """``Zarate 2006`` style label of a study (falls back to its key)."""
-    return str(study.get("label") or study["key"])
-
-
-def _names(rows: pd.DataFrame, limit: int = 4) -> str:
-    """Labels of up to ``limit`` studies, heaviest first."""
-    ordered = rows.sort_values(["weight", "key"], ascending=[False, True])
-    labels = [_label(r) for _, r in ordered.head(limit).iterrows()]
-    more = len(rows) - len(labels)
-    return ", ".join(labels) + (f" and {more} more" if more > 0 else "")
-
-
-def _share(rows: pd.DataFrame, mask: pd.Series, column: str = "base_weight") -> float:
-    """Share of ``column``'s total carried by the rows where ``mask`` holds."""
-    total = float(rows[column].sum())
-    return float(rows.loc[mask, column].sum()) / total if total else 0.0
-
-
-def _directions_text(directions: Sequence[str]) -> str:
-    """``["supports", "supports", "mixed"]`` -> ``"2 support, 1 mixed"`` (fixed order)."""
-    counts = Counter(directions)
-    return ", ".join(f"{counts[d]} {w}" for d, w in _DIRECTION_WORDS.items() if counts[d])
-
-
-def _design_summary(body: pd.DataFrame) -> str:
-    """``"2 RCT, 1 meta-analysis"`` for the designs in a body."""
-    counts = Counter(body["design"])
-    return ", ".join(f"{n} {_DESIGN_NAMES.get(d, d.replace('_', ' '))}" for d, n in sorted(counts.items()))
-
-
-# -- direction ----------------------------------------------------------------------------
-
-
-def _direction_code(body: pd.DataFrame) -> tuple[str, dict[str, float]]:
-    """Verdict code from the weighted directions of a body, and the weight shares."""
-    total = float(body["weight"].sum())
-    shares = {d: float(body.loc[body["direction"] == d, "weight"].sum()) / total for d in _DIRECTION_WORDS}
-    support = shares["supports"] + shares["mixed"] / 2
-    against = shares["contradicts"] + shares["no_effect"]
-    if shares["supports"] >= CONTEST_SHARE and against >= CONTEST_SHARE and support < SUPPORTED_SHARE:
-        return "contested", shares
-    if support >= SUPPORTED_SHARE:
-        return "supported", shares
-    if support >= PARTLY_SHARE:
-        return "partly_supported", shares
-    return ("contradicted" if shares["contradicts"] >= shares["no_effect"] else "not_supported"), shares
+    chosen: _Rating
+    others: tuple[_Rating, ...]
+    code: str
+    rules_code: str
+    failing: tuple[PartVerdict, ...]
+    human_code: str
+    rule_notes: tuple[str, ...]
 
 
 # -- representation -----------------------------------------------------------------------
 
 
+def _could_contain(review: dict[str, object], study: dict[str, object], has_parts: bool) -> bool:
+    """Whether ``review`` could contain ``study``: published before it, same population, indirectness and part."""
+    mine = set(filter(None, str(study["parts"]).split("; ")))
+    return bool(review["year"] > study["year"] and review["indirectness"] == study["indirectness"]
+                and review["population"] in (study["population"], "mixed")
+                and (not has_parts or mine & set(str(review["parts"]).split("; "))))
+
+
 def _represent(stream: pd.DataFrame, has_parts: bool) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Drop primary studies a review in the same stream stands for; return the body and who represents whom."""
-    reviews = stream[stream["design"].isin(REVIEWS) & stream["year"].notna()]
-    represented: dict[str, str] = {}
-    for idx, study in stream.iterrows():
-        if study["design"] in REVIEWS or pd.isna(study["year"]):
-            continue
-        covering = reviews[(reviews["year"] > study["year"]) & (reviews["indirectness"] == study["indirectness"])]
-        if has_parts:
-            mine = set(filter(None, str(study["parts"]).split("; ")))
-            covering = covering[[bool(mine & set(str(p).split("; "))) for p in covering["parts"]]]
-        if len(covering):
-            heaviest = covering.sort_values(["weight", "key"], ascending=[False, True]).iloc[0]
-            represented[idx] = str(heaviest["key"])
+    """Drop the studies a review in the same stream could contain; return the body and who represents whom.
+
+    A review could contain a study published before it, of the same population and indirectness (intervention,
+    outcome) and, for a bundled claim, a shared part; a review stating how many studies it pooled for the claim's
+    comparison represents at most that many (the earliest first). An earlier review of the same comparison is
+    represented by a later one that pools at least as many studies (both counts stated), and uses up that many:
+    no study is counted twice.
+    """
+    names = ("key", "design", "year", "indirectness", "population", "parts", "weight", "k_comparison")
+    rows = [dict(zip(names, values)) for values in zip(*(stream[n] for n in names))]
+    index = list(stream.index)
+    reviews = [(i, r) for i, r in zip(index, rows) if r["design"] in REVIEWS and not pd.isna(r["year"])]
+    if not reviews:
+        return stream, {}
+    reviews.sort(key=lambda ir: (-ir[1]["weight"], ir[1]["key"]))
+    room = {r["key"]: (int(r["k_comparison"]) if not pd.isna(r["k_comparison"]) else None) for _, r in reviews}
+    represented: dict[object, str] = {}
+    for idx, earlier in sorted(reviews, key=lambda ir: (ir[1]["year"], ir[1]["key"])):
+        need = room[earlier["key"]]
+        for _, later in reviews:
+            space = room[later["key"]]
+            if (need is not None and space is not None and space >= need and _could_contain(later, earlier, has_parts)):
+                represented[idx] = str(later["key"])
+                room[later["key"]] = space - need
+                break
+    standing = [(i, r) for i, r in reviews if i not in represented]
+    primaries = sorted((ir for ir in zip(index, rows) if ir[1]["design"] not in REVIEWS and not pd.isna(ir[1]["year"])),
+                       key=lambda ir: (ir[1]["year"], ir[1]["key"]))
+    for idx, study in primaries:
+        for _, review in standing:
+            space = room[review["key"]]
+            if (space is None or space > 0) and _could_contain(review, study, has_parts):
+                represented[idx] = str(review["key"])
+                if space is not None:
+                    room[review["key"]] = space - 1
+                break
+    if not represented:
+        return stream, {}
     body = stream.drop(index=list(represented))
     return body, {str(stream.loc[i, "key"]): k for i, k in represented.items()}
 
 
-# -- the GRADE domains --------------------------------------------------------------------
+# -- rating -------------------------------------------------------------------------------
 
 
-def _start(body: pd.DataFrame) -> int:
-    """Starting level index: high (3) when randomised evidence carries half the weight, else low (1)."""
-    return 3 if _share(body, body["randomised"].astype(bool)) >= MAJORITY_SHARE else 1
+def _level(start: int, domains: Sequence[Domain]) -> int:
+    """Start plus the domains' changes, never below very low."""
+    return max(0, start + sum(d.change for d in domains))
 
 
-def _risk_of_bias(body: pd.DataFrame, basis: str) -> Domain:
-    """Serious when studies with a concern carry at least half the weight."""
-    if basis == "preclinical":
-        return Domain("risk_of_bias", "not assessed", 0,
-                      "Laboratory studies: randomisation and blinding of animal and in-vitro work are not graded.")
-    flagged = body[body["rob"] != ""]
-    if flagged.empty:
-        return Domain("risk_of_bias", "not serious", 0, "")
-    share = _share(body, body["rob"] != "")
-    concerns = Counter(c for text in flagged["rob"] for c in text.split("; "))
-    detail = "; ".join(
-        f"{c} ({_names(flagged[flagged['rob'].str.contains(c, regex=False)], 3)})" for c, _ in concerns.most_common()
-    )
-    if share >= MAJORITY_SHARE:
-        return Domain("risk_of_bias", "serious", -1,
-                      f"Studies carrying {share:.0%} of the weight have concerns: {detail}.")
-    return Domain("risk_of_bias", "not serious", 0,
-                  f"Concerns only in studies carrying {share:.0%} of the weight: {detail}.")
+def _overridden(domains: Sequence[Domain], overrides: Overrides) -> tuple[Domain, ...]:
+    """The domains with each reviewer override in place, the rules' judgement kept in the footnote."""
+    out = []
+    for domain in domains:
+        decided = overrides.get(domain.name)
+        if decided is None or decided.decided_by is None:
+            out.append(domain)
+            continue
+        judgement = decided.values["judgement"]
+        said = domain.judgement + (f" ({domain.change})" if domain.change else "")
+        out.append(Domain(domain.name, judgement, GRADE_JUDGEMENTS[judgement],
+                          f"set to {judgement} by reviewer {decided.decided_by.reviewer}: {decided.reason} (the rules "
+                          f"said {said}{': ' + domain.reason if domain.reason else ''})"))
+    return tuple(out)
 
 
-def _inconsistency(body: pd.DataFrame, code: str, shares: dict[str, float],
-                   parts: Sequence[tuple[str, str, str]]) -> Domain:
-    """Serious when studies of comparable weight disagree, or the reviews that carry the body report heterogeneity.
-
-    Disagreement that follows a bundled claim's parts (each part consistent on its own) is explained, as a
-    subgroup difference would be, and is not rated down.
-    """
-    if code == "contested" and parts and not any(c == "contested" for _, c, _ in parts):
-        return Domain("inconsistency", "not serious", 0, "Studies disagree only between the claim's parts ("
-                      + "; ".join(f"{label}: {c.replace('_', ' ')}" for label, c, _ in parts if c != "no_evidence")
-                      + "), each consistent on its own.")
-    if code == "contested":
-        support = body[body["direction"] == "supports"]
-        against = body[body["direction"].isin(["contradicts", "no_effect"])]
-        return Domain("inconsistency", "serious", -1,
-                      f"Studies of comparable weight disagree: {len(support)} support ({shares['supports']:.0%} of the "
-                      f"weight: {_names(support, 3)}), {len(against)} find no effect or the opposite "
-                      f"({shares['contradicts'] + shares['no_effect']:.0%}: {_names(against, 3)}).")
-    hetero = body["heterogeneity"].astype(bool)
-    if hetero.any() and _share(body, hetero) >= MAJORITY_SHARE:
-        return Domain("inconsistency", "serious", -1,
-                      f"The reviews that carry the body report heterogeneous results ({_names(body[hetero], 3)}).")
-    mixed = body[body["direction"] == "mixed"]
-    if len(mixed):
-        return Domain("inconsistency", "not serious", 0,
-                      f"{len(mixed)} {'study reports' if len(mixed) == 1 else 'studies report'} mixed results "
-                      f"({_names(mixed, 3)}): a study's own caveats, not disagreement between studies.")
-    return Domain("inconsistency", "not serious", 0, "")
-
-
-def _indirectness(body: pd.DataFrame) -> Domain:
-    """Levels held by studies carrying at least half the weight (weighted median of the study levels)."""
-    level = max((lv for lv in (1, 2) if _share(body, body["indirect_levels"] >= lv) >= MAJORITY_SHARE), default=0)
-    flagged = body[body["indirectness"] != ""]
-    reasons = Counter(r for text in flagged["indirectness"] for r in text.split("; "))
-    detail = "; ".join(
-        f"{r} ({_names(flagged[flagged['indirectness'].str.contains(r, regex=False)], 3)})"
-        for r, _ in reasons.most_common()
-    )
-    if level:
-        return Domain("indirectness", "very serious" if level == 2 else "serious", -level, f"{detail}.")
-    if len(flagged):
-        return Domain("indirectness", "not serious", 0, f"Only in studies carrying a minority of the weight: {detail}.")
-    return Domain("indirectness", "not serious", 0, "")
+def _rate_body(body: pd.DataFrame, basis: str, represented: dict[str, str],
+               parts: tuple[PartVerdict, ...] = (), overrides: Overrides | None = None) -> _Rating:
+    """Rate one body: direction, domains (with any reviewer override), and a review's cap scoped to its comparison."""
+    code, shares = _direction_code(body)
+    start, domains = grade_domains(body, basis, code, shares, parts)
+    domains = _overridden(domains, overrides or {})
+    up, up_note = rating_up(body, start, domains)
+    rated = level = min(len(CERTAINTY_LEVELS) - 1, _level(start, domains) + up)
+    cap = scoped = None
+    note = ""
+    found = review_cap(body)
+    if found is not None:
+        cap, says, outside = found
+        level = min(rated, cap)
+        note = f"Capped: {says} for the comparison it reviewed: our rating cannot be higher."
+        if outside.any():
+            sub = body[outside]
+            sub_code, sub_shares = _direction_code(sub)
+            sub_level = _level(*grade_domains(sub, basis, sub_code, sub_shares))
+            who = f"{len(sub)} {'study' if len(sub) == 1 else 'studies'} outside it ({_names(sub, 3)})"
+            rate, point = ("rates", "points") if len(sub) == 1 else ("rate", "point")
+            if same_side(sub_code, code) and sub_level > level:
+                scoped = level = sub_level
+                note = (f"Not capped: {says} for the comparison it reviewed; {who}, published later or in another "
+                        f"population or intervention, {rate} {CERTAINTY_LEVELS[sub_level]} on their own and {point} "
+                        "the same way, so the body takes the better-supported rating.")
+            else:
+                note = (f"Capped: {says} for the comparison it reviewed; {who} {rate} "
+                        f"{CERTAINTY_LEVELS[sub_level]} on their own ({sub_code.replace('_', ' ')}), which does not "
+                        "lift the cap.")
+    return _Rating(basis, body, represented, code, shares, parts, start, domains, up, up_note, rated, cap, scoped,
+                   note, level)
 
 
-def _size_driven_bias(body: pd.DataFrame, rob: Domain) -> bool:
-    """Whether the risk-of-bias downgrade came from small studies alone (size is then counted once)."""
-    other = body["rob"].map(lambda text: any(c and not c.startswith("n=") for c in text.split("; ")))
-    return rob.change < 0 and _share(body, other) < MAJORITY_SHARE
-
-
-def _imprecision(body: pd.DataFrame, basis: str, size_counted: bool = False) -> Domain:
-    """Participants against the OIS rule of thumb; far below it is very serious unless small size was already
-    counted under risk of bias."""
-    if basis == "preclinical":
-        if len(body) < 2:
-            return Domain("imprecision", "serious", -1, "A single laboratory study, not replicated in the snapshot.")
-        return Domain("imprecision", "not serious", 0,
-                      f"{len(body)} independent laboratory studies (animal numbers are rarely stated; not pooled).")
-    stated = body["sample_size"].dropna()
-    total = int(stated.sum())
-    unknown = len(body) - len(stated)
-    note = f" ({unknown} {'study does' if unknown == 1 else 'studies do'} not state a size)" if unknown else ""
-    if not len(stated):
-        return Domain("imprecision", "serious", -1, f"No study in the body states its size{note}.")
-    if total < SMALL_BODY:
-        studies = "a single study" if len(body) == 1 else f"{len(body)} studies"
-        if size_counted:
-            return Domain("imprecision", "serious", -1,
-                          f"{total} participants in {studies}, far below an optimal information size{note}; one level "
-                          "only, because small size already counted under risk of bias.")
-        return Domain("imprecision", "very serious", -2,
-                      f"{total} participants in {studies}, far below an optimal information size{note}.")
-    if total < OIS:
-        return Domain("imprecision", "serious", -1,
-                      f"{total:,} participants in {len(body)} {'study' if len(body) == 1 else 'studies'}, fewer than "
-                      f"the {OIS} GRADE suggests as an optimal information size{note}.")
-    if len(body) == 1:
-        return Domain("imprecision", "serious", -1, f"A single study ({total:,} participants), not replicated.")
-    return Domain("imprecision", "not serious", 0, f"{total:,} participants in {len(body)} studies{note}.")
-
-
-def _publication_bias(body: pd.DataFrame) -> Domain:
-    """Suspected when a review in the body reports it; otherwise not assessed, and why."""
-    flagged = body[body["publication_bias"].astype(bool)]
-    if len(flagged):
-        return Domain("publication_bias", "suspected", -1,
-                      f"Reported by {_names(flagged, 3)} (publication, small-study or selective reporting bias).")
-    if len(body) < PUBLICATION_BIAS_MIN_STUDIES:
-        return Domain("publication_bias", "not assessed", 0,
-                      f"Not assessed: {len(body)} {'study' if len(body) == 1 else 'studies'} (a funnel plot needs "
-                      f"{PUBLICATION_BIAS_MIN_STUDIES}).")
-    return Domain("publication_bias", "not assessed", 0, "Not assessable: effect sizes are not extracted.")
-
-
-def _other(body: pd.DataFrame) -> Domain:
-    """Rated down once when any judgement in the body is the machine's alone."""
-    machine = body[body["review_status"] == "unverified"] if "review_status" in body else body.iloc[0:0]
-    if len(machine):
-        return Domain("other", "serious", -1,
-                      f"{len(machine)} of {len(body)} judgements in the body are the machine's proposals, not checked "
-                      f"by a person ({_names(machine, 3)}).")
-    return Domain("other", "none", 0, "")
-
-
-def _review_cap(body: pd.DataFrame) -> tuple[int | None, str] | None:
-    """A review's own certainty rating caps ours, unless studies published after it carry half the weight.
-
-    Returns None when no review in the body rates itself, else (level or None when the newer evidence
-    outweighs the review, footnote).
-    """
-    rated = body[body["review_certainty"] != ""]
-    if rated.empty:
-        return None
-    lowest = min(rated["review_certainty"], key=CERTAINTY_LEVELS.index)
-    who = rated[rated["review_certainty"] == lowest]
-    says = f"{_names(who, 2)} {'rates' if len(who) == 1 else 'rate'} the evidence {lowest} certainty"
-    # a study of unknown year, or a review of unknown year, is never "newer"
-    newer = (body["year"] > rated["year"].max()).fillna(False).astype(bool)
-    if newer.any() and _share(body, newer) >= MAJORITY_SHARE:
-        return None, (f"{says}; studies published since ({_names(body[newer], 3)}) carry {_share(body, newer):.0%} "
-                      "of the weight, so the body is rated on its own.")
-    later = f"; studies published since carry {_share(body, newer):.0%} of the weight" if newer.any() else ""
-    return CERTAINTY_LEVELS.index(lowest), f"{says}{later}: our rating cannot be higher."
-
-
-def _rate(claim: Claim, stream: pd.DataFrame, basis: str) -> _Rating:
+def _rate(claim: Claim, stream: pd.DataFrame, basis: str, overrides: Overrides) -> _Rating:
     """Represent, weigh and rate one stream."""
     body, represented = _represent(stream, bool(claim.parts))
-    code, shares = _direction_code(body)
-    rob = _risk_of_bias(body, basis)
-    domains = (
-        rob, _inconsistency(body, code, shares, _parts(claim, body)), _indirectness(body),
-        _imprecision(body, basis, _size_driven_bias(body, rob)), _publication_bias(body), _other(body),
-    )
-    start = _start(body)
-    level = max(0, start + sum(d.change for d in domains))
-    cap = _review_cap(body)
-    if cap is not None and cap[0] is not None:
-        level = min(level, cap[0])
-    return _Rating(basis, body, represented, start, domains, cap, level)
+    return _rate_body(body, basis, represented, _parts(claim, body, basis), overrides)
 
 
-# -- the verdict --------------------------------------------------------------------------
-
-
-def _parts(claim: Claim, body: pd.DataFrame) -> tuple[tuple[str, str, str], ...]:
-    """Verdict code and directions per part of a bundled claim (``no_evidence`` when no study speaks to it)."""
+def _parts(claim: Claim, body: pd.DataFrame, basis: str) -> tuple[PartVerdict, ...]:
+    """Verdict and certainty per part of a bundled claim (``no_evidence`` when no study speaks to it)."""
     out = []
     for part in claim.parts:
         rows = body[[part.label in str(p).split("; ") for p in body["parts"]]]
         if rows.empty:
-            out.append((part.label, "no_evidence", "no study"))
+            out.append(PartVerdict(part.label, "no_evidence", "no study", ""))
             continue
-        out.append((part.label, _direction_code(rows)[0], _directions_text(list(rows["direction"]))))
+        rating = _rate_body(rows, basis, {})
+        out.append(PartVerdict(part.label, rating.code, directions_text(list(rows["direction"])),
+                               CERTAINTY_LEVELS[rating.level]))
     return tuple(out)
 
 
-def _claim_code(code: str, parts: Sequence[tuple[str, str, str]]) -> tuple[str, list[tuple[str, str, str]]]:
+# -- the verdict code ---------------------------------------------------------------------
+
+
+def _claim_code(code: str, parts: Sequence[PartVerdict]) -> tuple[str, tuple[PartVerdict, ...]]:
     """A bundled claim is only as strong as its weakest part with evidence; name the parts that fall short."""
-    judged = [p for p in parts if p[1] != "no_evidence"]
+    judged = [p for p in parts if p.code != "no_evidence"]
     if not judged:
-        return code, []
-    weakest = max(judged, key=lambda p: _STRENGTH.index(p[1]))[1]
-    short = [p for p in judged if _STRENGTH.index(p[1]) > _STRENGTH.index("supported")]
+        return code, ()
+    weakest = max(judged, key=lambda p: _STRENGTH.index(p.code)).code
+    short = tuple(p for p in judged if _STRENGTH.index(p.code) > _STRENGTH.index("supported"))
     if weakest == "supported" or not short:
-        return code, []
-    if any(p[1] in ("supported", "partly_supported") for p in judged):
+        return code, ()
+    if any(p.code in ("supported", "partly_supported") for p in judged):
         return "partly_supported", short
     return weakest, short
 
 
-def _footnotes(rating: _Rating, basis_note: str) -> tuple[str, ...]:
-    """Start, each domain with something to say, the cap and the other stream, in order."""
-    body = rating.body
-    randomised = int(body["randomised"].astype(bool).sum())
-    if rating.basis == "preclinical":
-        start = "Starts high: controlled laboratory experiments."
-    elif rating.start == 3:
-        start = (f"Starts high: randomised evidence ({randomised} of {len(body)} studies) carries "
-                 f"{_share(body, body['randomised'].astype(bool)):.0%} of the weight.")
+def _low_harm_without_support(claim: Claim, voting: pd.DataFrame, kept: pd.DataFrame) -> bool:
+    """A low-harm claim facing harm evidence, with no adequately sized study supporting low harm."""
+    if claim.kind != "harms" or claim.effect not in LOW_HARM_EFFECTS:
+        return False
+    supported = voting["direction"].isin(["supports", "mixed"]).any()
+    return not supported and bool((kept["direction"] == "contradicts").any())
+
+
+_LOW_HARM_NOTE = ("Low-harm claim: studies report the harm and no study large enough to rule it out (n >= 100) "
+                  "finds it low, so the claim is not supported.")
+
+
+@dataclass
+class _Context:
+    """What every rating of one claim shares: the claim, its kept studies, reviewer overrides, a rating cache."""
+
+    claim: Claim
+    kept: pd.DataFrame
+    overrides: Overrides
+    cache: dict[object, _Rating] = field(default_factory=dict)
+
+    def rate(self, stream: pd.DataFrame, basis: str) -> _Rating:
+        """:func:`_rate`, remembered per (basis, studies, directions): robustness re-rates unchanged streams."""
+        key = (basis, tuple(stream.index), tuple(stream["direction"]))
+        if key not in self.cache:
+            self.cache[key] = _rate(self.claim, stream, basis, self.overrides)
+        return self.cache[key]
+
+
+def _decide(context: _Context, voting: pd.DataFrame) -> _Decision:
+    """Rate the streams, choose the basis and apply the claim-level rules (the reviewer's verdict, when set, last)."""
+    claim, kept = context.claim, context.kept
+    if claim.kind == "molecular_pharmacology":
+        human_weight = _share(voting, voting["stream"] == "human", "weight")
+        ratings = [context.rate(voting, "human" if human_weight >= MAJORITY_SHARE else "preclinical")]
     else:
-        start = ("Starts low: observational or uncontrolled evidence carries most of the weight "
-                 f"({_design_summary(body)}).")
-    notes = [start]
+        human = voting["stream"] == "human"
+        ratings = [context.rate(voting[mask], basis)
+                   for mask, basis in ((human, "human"), (~human, "preclinical")) if mask.any()]
+    chosen = max(ratings, key=lambda r: (r.level, r.basis == "human"))
+    human_code = next((r.code for r in ratings if r.basis == "human"), "")
+    code, failing = _claim_code(chosen.code, chosen.parts)
+    notes = []
+    if (claim.kind in PEOPLE_KINDS and chosen.basis == "preclinical" and code == "supported"
+            and human_code != "supported"):
+        code = "partly_supported"
+        notes.append("A claim about people: the support comes from animal or in-vitro work and the human evidence "
+                     f"falls short ({human_code.replace('_', ' ') or 'none votes'}), so at most partly supported.")
+    if chosen.level == 0 and len(chosen.body) + len(chosen.represented) == 1:
+        code = "insufficient"
+    if _low_harm_without_support(claim, voting, kept) and code != "contradicted":
+        code = "not_supported"
+        notes.append(_LOW_HARM_NOTE)
+    rules_code = code
+    decided = context.overrides.get("verdict")
+    if decided is not None and decided.decided_by is not None:
+        code = decided.values["verdict"]
+        notes.append(f"Verdict set to {code.replace('_', ' ')} by reviewer {decided.decided_by.reviewer}: "
+                     f"{decided.reason} (the rules gave {rules_code.replace('_', ' ')}).")
+    return _Decision(chosen, tuple(r for r in ratings if r is not chosen), code, rules_code, failing, human_code,
+                     tuple(notes))
+
+
+# -- footnotes and words -------------------------------------------------------------------
+
+
+def _start_note(rating: _Rating) -> str:
+    """Footnote 1: the starting level and why."""
+    body = rating.body
+    if rating.basis == "preclinical" and rating.start == 3:
+        return "Starts high: controlled laboratory experiments."
+    if rating.start == 3:
+        randomised = int(body["randomised"].astype(bool).sum())
+        return (f"Starts high: randomised evidence ({randomised} of {len(body)} studies) carries "
+                f"{_share(body, body['randomised'].astype(bool)):.0%} of the weight.")
+    return f"Starts low: observational or uncontrolled evidence carries most of the weight ({_design_summary(body)})."
+
+
+def _weights_note(decision: _Decision, voting: pd.DataFrame) -> str:
+    """Each stream's share of the voting weight, the body's direction shares and the studies that decide."""
+    total = float(voting["weight"].sum())
+    streams = []
+    for rating in (decision.chosen, *decision.others):
+        weight = float(rating.body["weight"].sum()) + float(
+            voting[voting["key"].isin(list(rating.represented))]["weight"].sum())
+        streams.append(f"{rating.basis} {weight / total:.0%}" if total else rating.basis)
+    body, s = decision.chosen.body, decision.chosen.shares
+    total_body = float(body["weight"].sum())
+    ranked = sorted(zip(body["weight"], body["key"], body["label"], body["direction"]), key=lambda r: (-r[0], r[1]))
+    deciding = ", ".join(f"{label or key} ({_DIRECTION_WORDS.get(d, d)}, {w / total_body:.0%})"
+                         for w, key, label, d in ranked[:5]) if total_body else ""
+    more = f" and {len(ranked) - 5} more" if len(ranked) > 5 else ""
+    return (f"Weight: streams {', '.join(streams)} of the voting weight; in the {decision.chosen.basis} body support "
+            f"{s['support']:.0%} (support {s['supports']:.0%} + half of mixed {s['mixed']:.0%}), contrary "
+            f"{s['contrary']:.0%} (opposite {s['contradicts']:.0%}, no effect {s['no_effect']:.0%}) -> "
+            f"{decision.chosen.code.replace('_', ' ')}; deciding: {deciding}{more}.")
+
+
+def _footnotes(decision: _Decision, voting: pd.DataFrame, robust: Robustness) -> tuple[str, ...]:
+    """Start, each domain with something to say, the cap, representation, weights, rules and robustness."""
+    rating = decision.chosen
+    notes = [_start_note(rating)]
     notes += [f"{DOMAIN_LABELS[d.name]}: {d.reason}" for d in rating.domains if d.reason]
-    if rating.cap is not None:
-        notes.append(("Capped: " if rating.cap[0] is not None else "Not capped: ") + rating.cap[1])
+    if rating.up_note:
+        notes.append(rating.up_note)
+    if rating.cap_note:
+        notes.append(rating.cap_note)
     if rating.represented:
-        labels = dict(zip(body["key"], body["label"]))
+        labels = dict(zip(voting["key"], voting["label"]))
         pairs = Counter(rating.represented.values())
         notes.append("Represented by a review, not counted twice: " + "; ".join(
             f"{n} earlier {'study' if n == 1 else 'studies'} by {labels.get(key, key)}"
             for key, n in sorted(pairs.items())))
-    if basis_note:
-        notes.append(basis_note)
+    notes.append(_weights_note(decision, voting))
+    for o in decision.others:
+        notes.append(f"The verdict rests on the {rating.basis} evidence ({CERTAINTY_LEVELS[rating.level]} certainty); "
+                     f"{o.basis} evidence: {directions_text(list(o.body['direction']))} "
+                     f"({CERTAINTY_LEVELS[o.level]} certainty, {o.code.replace('_', ' ')}).")
+    notes += decision.rule_notes
+    notes.append(f"Robustness: {robust.detail}")
     return tuple(notes)
 
 
@@ -526,10 +542,10 @@ def _not_voting(kept: pd.DataFrame) -> str:
     if quiet.empty:
         return ""
     groups = []
-    for role, rows in quiet.groupby("role", sort=True):
+    for why, rows in quiet.groupby("vote_note", sort=True):
         items = ", ".join(f"{_label(r)} ({_DIRECTION_WORDS.get(r['direction'], r['direction'])})"
                           for _, r in rows.sort_values("key").iterrows())
-        groups.append(f"{role}: {items}")
+        groups.append(f"{why}: {items}")
     return "Inform but do not vote: " + "; ".join(groups) + "."
 
 
@@ -540,7 +556,7 @@ def _streams_text(kept: pd.DataFrame) -> str:
         rows = kept[kept["stream"] == stream]
         if rows.empty:
             continue
-        votes = _directions_text(list(rows.loc[rows["votes"].astype(bool), "direction"])) or "no vote"
+        votes = directions_text(list(rows.loc[rows["votes"].astype(bool), "direction"])) or "no vote"
         others = int((~rows["votes"].astype(bool)).sum())
         parts.append(f"{stream.replace('_', '-')}: {votes}" + (f" ({others} not voting)" if others else ""))
     return "; ".join(parts)
@@ -558,12 +574,15 @@ def _key_studies(body: pd.DataFrame, code: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _words(code: str, counts: str, certainty: str, basis: str, failing: Sequence[tuple[str, str, str]]) -> str:
+def _words(code: str, counts: str, certainty: str, basis: str, failing: Sequence[PartVerdict],
+           unverified: str) -> str:
     """The verdict sentence, from the code and the same counts the tables show."""
     text = f"{VERDICT_WORDS[code]}: {counts} ({certainty} certainty, {basis} evidence)"
     if failing:
         text += "; falls short for " + "; ".join(
-            f"{label} ({VERDICT_WORDS[c].lower()}: {d})" for label, c, d in failing)
+            f"{p.label} ({VERDICT_WORDS[p.code].lower()}: {p.directions})" for p in failing)
+    if unverified:
+        text += f"; rests on unverified machine reading ({unverified}) until a reviewer confirms it"
     return text
 
 
@@ -587,12 +606,13 @@ def _ungraded(base: dict[str, object], code: str, words: str, sources: tuple[str
     """A verdict without a GRADE rating (facts, no evidence, nothing voting)."""
     return ClaimVerdict(
         **base, verdict_code=code, verdict=words, certainty="", basis="", start="", domains=(), footnotes=footnotes,
-        n_body=0, n_participants=0, n_size_unknown=0, body_counts={}, design_summary="", parts=(), represented={},
-        key_pmids=tuple(s for s in sources if not s.startswith("http")), fact_sources=sources,
+        n_body=0, n_participants=None, n_size_unknown=0, body_counts={}, design_summary="", parts=(),
+        represented={}, key_pmids=tuple(s for s in sources if not s.startswith("http")), fact_sources=sources,
     )
 
 
-def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bool = False) -> ClaimVerdict:
+def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bool = False,
+                     overrides: Overrides | None = None) -> ClaimVerdict:
     """Verdict for one claim from its appraised study assessments, with and without the disputed studies.
 
     Disputed studies (``review_status == "disputed"``) never vote; when one
@@ -604,16 +624,19 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
     claim : Claim
     studies : pandas.DataFrame
         This claim's assessments with the appraisal columns
-        (:func:`litreview.appraisal.appraise`) and ``year``.
+        (:func:`litreview.synthesis.appraisal.appraise`) and ``year``.
     exclude_unverified : bool
-        Leave machine-only judgements out of the body instead of rating the
-        body down for them.
+        Leave machine-only judgements out of the body instead of weighing them.
+    overrides : mapping of str to Outcome, optional
+        Reviewers' grade-stage decisions on this claim (GRADE domain or
+        ``verdict`` -> outcome, :meth:`litreview.corpus.decisions.DecisionLog.grade_overrides`):
+        each replaces the rules' judgement, which the footnote keeps.
 
     Returns
     -------
     ClaimVerdict
     """
-    verdict = _synthesize_claim(claim, studies, exclude_unverified)
+    verdict = _synthesize_claim(claim, studies, exclude_unverified, overrides)
     if "review_status" not in studies or "votes_if_resolved" not in studies:
         return verdict
     kept = studies[~studies["excluded"].astype(bool)]
@@ -624,7 +647,7 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
     mask = settled["key"].isin(disputed["key"]) & (settled["review_status"] == "disputed")
     settled.loc[mask, "votes"] = settled.loc[mask, "votes_if_resolved"]
     settled.loc[mask, "review_status"] = "verified"
-    code = _synthesize_claim(claim, settled, exclude_unverified).verdict_code
+    code = _synthesize_claim(claim, settled, exclude_unverified, overrides).verdict_code
     labels = ", ".join(_label(r) for _, r in disputed.sort_values("key").iterrows())
     effect = ("the verdict stays the same" if code == verdict.verdict_code
               else f"the verdict would be {VERDICT_WORDS[code].lower()} instead")
@@ -633,7 +656,8 @@ def synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bo
     return replace(verdict, verdict_with_disputed=code, footnotes=(*verdict.footnotes, note))
 
 
-def _synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bool) -> ClaimVerdict:
+def _synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: bool,
+                      overrides: Overrides | None) -> ClaimVerdict:
     """Verdict for one claim from the studies that vote."""
     kept = studies[~studies["excluded"].astype(bool)]
     base = _base(claim, kept, studies)
@@ -646,56 +670,53 @@ def _synthesize_claim(claim: Claim, studies: pd.DataFrame, exclude_unverified: b
     if voting.empty:
         if kept.empty:
             return _ungraded(base, "no_evidence", "No evidence found: no study in the snapshot is about this claim")
+        if _low_harm_without_support(claim, voting, kept):
+            return _ungraded(base, "not_supported", f"Not supported: {_LOW_HARM_NOTE[:-1].split(': ', 1)[1]}",
+                             footnotes=(_LOW_HARM_NOTE, _not_voting(kept)))
         return _ungraded(base, "insufficient",
                          f"Insufficient evidence: {len(kept)} {'study informs' if len(kept) == 1 else 'studies inform'}"
                          " the claim but none tests it", footnotes=(_not_voting(kept),))
-    if claim.kind == "molecular_pharmacology":
-        human_weight = _share(voting, voting["stream"] == "human", "weight")
-        ratings = [_rate(claim, voting, "human" if human_weight >= MAJORITY_SHARE else "preclinical")]
-    else:
-        ratings = _stream_ratings(claim, voting)
-    chosen = max(ratings, key=lambda r: (r.level, r.basis == "human"))
-    other = [r for r in ratings if r is not chosen]
-    basis_note = ""
-    if other:
-        o = other[0]
-        basis_note = (f"The verdict rests on the {chosen.basis} evidence ({CERTAINTY_LEVELS[chosen.level]} certainty); "
-                      f"{o.basis} evidence: {_directions_text(list(o.body['direction']))} "
-                      f"({CERTAINTY_LEVELS[o.level]} certainty, {_direction_code(o.body)[0].replace('_', ' ')}).")
+    context = _Context(claim, kept, overrides or {})
+    decision = _decide(context, voting)
+    chosen, code = decision.chosen, decision.code
     body = chosen.body
-    parts = _parts(claim, body)
-    code, failing = _claim_code(_direction_code(body)[0], parts)
-    if chosen.level == 0 and len(body) + len(chosen.represented) == 1:
-        code = "insufficient"
+    # robustness tests the rules, not a reviewer's verdict
+    robust = assess_robustness(voting, body, decision.rules_code, lambda rows: _decide(context, rows).rules_code)
     certainty = CERTAINTY_LEVELS[chosen.level]
-    counts = _directions_text(list(body["direction"]))
-    stated = body["sample_size"].dropna()
+    stated = body["n_counted"].dropna()
+    labels = dict(zip(body["key"], body["label"]))
     return ClaimVerdict(
         **base,
         verdict_code=code,
-        verdict=_words(code, counts, certainty, chosen.basis, failing),
+        verdict=_words(code, directions_text(list(body["direction"])), certainty, chosen.basis, decision.failing,
+                       ", ".join(str(labels.get(k, k)) for k in robust.needs_reviewer)),
         certainty=certainty,
         basis=chosen.basis,
         start=CERTAINTY_LEVELS[chosen.start],
         domains=chosen.domains,
-        footnotes=tuple(filter(None, (*_footnotes(chosen, basis_note), _not_voting(kept)))),
+        footnotes=tuple(filter(None, (*_footnotes(decision, voting, robust), _not_voting(kept)))),
         n_body=len(body),
-        n_participants=int(stated.sum()),
+        n_participants=int(stated.sum()) if len(stated) else None,
         n_size_unknown=len(body) - len(stated),
         body_counts=dict(Counter(body["direction"])),
         design_summary=_design_summary(body),
-        parts=parts,
+        parts=chosen.parts,
         represented=chosen.represented,
         key_pmids=_key_studies(body, code),
+        shares={k: round(v, 4) for k, v in chosen.shares.items()},
+        body_code=chosen.code,
+        human_code=decision.human_code,
+        rated_up=chosen.up,
+        rated=CERTAINTY_LEVELS[chosen.rated],
+        cap="" if chosen.cap is None else CERTAINTY_LEVELS[chosen.cap],
+        scoped="" if chosen.scoped is None else CERTAINTY_LEVELS[chosen.scoped],
+        deciding=tuple(body["key"]),
+        robustness=robust.summary,
+        needs_reviewer=robust.needs_reviewer,
+        overrides="; ".join(f"{target}: {o.values.get('judgement') or o.values.get('verdict')} "
+                            f"({o.decided_by.reviewer})" for target, o in sorted(context.overrides.items())
+                            if o.decided_by is not None),
     )
-
-
-def _stream_ratings(claim: Claim, voting: pd.DataFrame) -> list[_Rating]:
-    """A rating for the human stream and one for the preclinical stream, where each has votes."""
-    human = voting[voting["stream"] == "human"]
-    preclinical = voting[voting["stream"] != "human"]
-    return [_rate(claim, rows, basis) for rows, basis in ((human, "human"), (preclinical, "preclinical"))
-            if not rows.empty]
 
 
 def _disagreement(claim: Claim) -> str:
@@ -708,7 +729,8 @@ def _disagreement(claim: Claim) -> str:
     return "; ".join(parts)
 
 
-def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverified: bool = False) -> list[ClaimVerdict]:
+def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverified: bool = False,
+               overrides: Mapping[str, Overrides] | None = None) -> list[ClaimVerdict]:
     """Verdicts for every claim, in register order.
 
     Parameters
@@ -717,7 +739,9 @@ def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverifie
     studies : pandas.DataFrame
         Appraised assessments of every claim (see :func:`synthesize_claim`).
     exclude_unverified : bool
-        Leave machine-only judgements out instead of rating down for them.
+        Leave machine-only judgements out instead of weighing them.
+    overrides : mapping of str to mapping, optional
+        Claim id -> the reviewers' grade-stage overrides (see :func:`synthesize_claim`).
 
     Returns
     -------
@@ -732,7 +756,11 @@ def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverifie
     missing = [c for c in needed if c not in studies.columns]
     if missing:
         raise ValueError(f"studies table lacks columns: {', '.join(missing)} (run litreview.appraise first)")
-    # only the columns synthesis reads: row selections on the full assessment table cost five times more
-    narrow = studies[[*needed, *(["review_status"] if "review_status" in studies.columns else [])]]
+    # only the columns synthesis reads, as plain objects: row selections on pandas' string columns cost more
+    narrow = studies[[*needed, *(c for c in OPTIONAL_COLUMNS if c in studies.columns)]].astype(
+        {c: object for c in (*needed, *OPTIONAL_COLUMNS) if c in studies.columns
+         and pd.api.types.is_string_dtype(studies[c])})
     groups = {cid: rows for cid, rows in narrow.groupby("claim_id", sort=False)}
-    return [synthesize_claim(c, groups.get(c.id, narrow.iloc[0:0]), exclude_unverified) for c in claims]
+    overrides = overrides or {}
+    return [synthesize_claim(c, groups.get(c.id, narrow.iloc[0:0]), exclude_unverified, overrides.get(c.id))
+            for c in claims]

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .grade import DOMAINS, ClaimVerdict, Domain, _directions_text
+from .grade import DOMAINS, ClaimVerdict, Domain
+from .grade_rules import directions_text
 
-__all__ = ["SOF_COLUMNS", "numbered_domains", "studies_cell", "verdicts_to_frame", "summary_of_findings"]
+__all__ = ["SOF_COLUMNS", "numbered_domains", "parts_text", "studies_cell", "verdicts_to_frame", "summary_of_findings"]
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -45,6 +46,21 @@ def _numbered(footnotes: Sequence[str]) -> str:
     return " ".join(f"[{i}] {text}" for i, text in enumerate(footnotes, start=1))
 
 
+_SHARES = (("support", "support"), ("contrary", "contrary"), ("opposite", "contradicts"),
+           ("no_effect", "no_effect"))
+
+
+def _share_cell(verdict: ClaimVerdict, key: str) -> float | None:
+    """A weight share of the body, rounded to 4 places; None when the claim was not graded."""
+    return round(verdict.shares[key], 4) if verdict.shares else None
+
+
+def parts_text(verdict: ClaimVerdict) -> str:
+    """``"depression: supported (2 support; low); PTSD: contradicted (1 opposite; very low)"``."""
+    return "; ".join(f"{p.label}: {p.code.replace('_', ' ')} ({p.directions}"
+                     + (f"; {p.certainty})" if p.certainty else ")") for p in verdict.parts)
+
+
 def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
     """The review table: one row per claim, codes beside words.
 
@@ -52,13 +68,19 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``claim_id, mechanism, kind, statement, articles, verdict_code,
-        certainty, basis, verdict, verdict_with_disputed (the code the
-        disputed studies would give, "" when none would vote), n_studies, n_body, n_participants, body,
-        streams, design, risk_of_bias, inconsistency, indirectness,
-        imprecision, publication_bias, other, footnotes, parts, key_pmids,
+        certainty, basis, robustness, verdict, verdict_with_disputed (the
+        code the disputed studies would give, "" when none would vote),
+        n_studies, n_body, n_represented, n_participants, body, support_share,
+        contrary_share, opposite_share, no_effect_share, body_code, human_code,
+        streams, design, start, risk_of_bias, inconsistency, indirectness,
+        imprecision, publication_bias, other, rated_up, rated, cap, scoped,
+        footnotes, parts, needs_reviewer, overrides, key_pmids,
         n_verified, n_unverified, n_conflicts, by_design, by_population,
-        by_direction, source_disagreement``. ``key_pmids`` stays a list;
-        counts are text; ``footnotes`` is numbered text.
+        by_direction, source_disagreement``. Every rating step has a column:
+        ``certainty = max(min(rated, cap), scoped)`` where ``rated`` is
+        ``start`` plus the domains' changes (at least very low) plus ``rated_up``. ``n_participants`` is empty (None)
+        when no study states a size. ``key_pmids`` stays a list; counts are
+        text; ``footnotes`` is numbered text.
     """
     rows = []
     for v in verdicts:
@@ -72,17 +94,29 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "verdict_code": v.verdict_code,
             "certainty": v.certainty,
             "basis": v.basis,
+            "robustness": v.robustness,
             "verdict": v.verdict,
             "verdict_with_disputed": v.verdict_with_disputed,
             "n_studies": v.n_studies,
             "n_body": v.n_body,
+            "n_represented": len(v.represented),
             "n_participants": v.n_participants,
-            "body": _directions_text([d for d, n in v.body_counts.items() for _ in range(n)]),
+            "body": directions_text([d for d, n in v.body_counts.items() for _ in range(n)]),
+            **{f"{name}_share": _share_cell(v, key) for name, key in _SHARES},
+            "body_code": v.body_code,
+            "human_code": v.human_code,
             "streams": v.streams,
             "design": v.design_summary,
+            "start": v.start,
             **{name: cells.get(name, "") for name in DOMAINS},
+            "rated_up": v.rated_up if v.certainty else None,
+            "rated": v.rated,
+            "cap": v.cap,
+            "scoped": v.scoped,
             "footnotes": _numbered(v.footnotes),
-            "parts": "; ".join(f"{label}: {code.replace('_', ' ')} ({d})" for label, code, d in v.parts),
+            "parts": parts_text(v),
+            "needs_reviewer": ", ".join(v.needs_reviewer),
+            "overrides": v.overrides,
             "key_pmids": list(v.key_pmids),
             "n_verified": v.n_verified,
             "n_unverified": v.n_unverified,
@@ -92,13 +126,17 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "by_direction": _counts_text(v.by_direction),
             "source_disagreement": v.source_disagreement,
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for name in ("n_participants", "rated_up"):
+        if name in frame:
+            frame[name] = frame[name].astype("Int64")
+    return frame
 
 
 #: Columns of :func:`summary_of_findings`, as GRADEpro prints them.
 SOF_COLUMNS = [
     "Claim", "Kind", "№ of studies (participants)", "Design", "Risk of bias", "Inconsistency", "Indirectness",
-    "Imprecision", "Other considerations", "Certainty", "Verdict", "Footnotes",
+    "Imprecision", "Other considerations", "Certainty", "Verdict", "Robustness", "Footnotes",
 ]
 
 
@@ -109,7 +147,7 @@ def studies_cell(verdict: ClaimVerdict) -> str:
     if verdict.n_size_unknown == verdict.n_body:
         return f"{verdict.n_body} (n not stated)"
     unknown = f"; {verdict.n_size_unknown} not stated" if verdict.n_size_unknown else ""
-    return f"{verdict.n_body} ({verdict.n_participants:,}{unknown})"
+    return f"{verdict.n_body} ({verdict.n_participants or 0:,}{unknown})"
 
 
 def summary_of_findings(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
@@ -126,8 +164,7 @@ def summary_of_findings(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
         cells = _domain_cells(v)
         other = "; ".join(c for c in (cells.get("publication_bias", ""), cells.get("other", "")) if c and c != "none")
         if v.parts:
-            other = "; ".join(filter(None, (other, "parts: " + "; ".join(
-                f"{label} {code.replace('_', ' ')}" for label, code, _ in v.parts))))
+            other = "; ".join(filter(None, (other, "parts: " + parts_text(v))))
         studies = studies_cell(v)
         rows.append({
             "Claim": v.claim_id,
@@ -141,6 +178,7 @@ def summary_of_findings(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "Other considerations": other,
             "Certainty": f"{v.symbols} {v.certainty}".strip(),
             "Verdict": v.verdict,
+            "Robustness": v.robustness,
             "Footnotes": _numbered(v.footnotes) if v.footnotes else "; ".join(v.fact_sources),
         })
     return pd.DataFrame(rows, columns=SOF_COLUMNS)

@@ -33,6 +33,8 @@ from ..screening.rules import ScreeningResult, screen_records
 from ..settings import judge_min_confidence
 from ..synthesis.appraisal import appraise
 from ..synthesis.grade import ClaimVerdict, synthesize
+from ..synthesis.roles import study_roles
+from ..synthesis.sof import SofTable, sof_tables
 from ..synthesis.summary import summary_of_findings, verdicts_to_frame
 from .machine import compare_reviews, machine_pairs, machine_snapshot
 
@@ -51,7 +53,8 @@ class Review:
     screening : ScreeningResult
     assessments : list of StudyAssessment
     appraised : pandas.DataFrame
-        The assessments with bibliographic and appraisal columns (what synthesis read).
+        The assessments with bibliographic and appraisal columns (what synthesis read), plus ``role``
+        (decides / represented / shown only) and ``needs_reviewer``.
     verdicts : list of ClaimVerdict
     decisions : DecisionLog
         The reviewers' decisions, with the curator's register judgements merged.
@@ -95,6 +98,15 @@ class Review:
     def sof(self) -> pd.DataFrame:
         """The Summary-of-Findings table (see :func:`summary_of_findings`)."""
         return summary_of_findings(self.verdicts)
+
+    @property
+    def sof_tables(self) -> tuple[SofTable, SofTable]:
+        """The GRADEpro-style Summary-of-Findings tables, clinical then mechanistic (see :func:`sof_tables`)."""
+        config = self.config
+        return sof_tables(self.claims, self.verdicts, self.appraised,
+                          setting=f"the {len(self.snapshot.records)} records of the snapshot in {self.corpus_name}",
+                          population=config.population if config and config.population else None,
+                          intervention=config.intervention.name if config and config.intervention else None)
 
     @property
     def studies(self) -> pd.DataFrame:
@@ -171,7 +183,9 @@ def build_review(
                          {a.key: a for a in snapshot.records}, snapshot.curated,
                          person_rob(decisions.outcomes("rob").values()), intervention)
     appraised = _with_extraction(appraised, snapshot, claims)
-    verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified)
+    verdicts = synthesize(claims, appraised, exclude_unverified=exclude_unverified,
+                          overrides=decisions.grade_overrides())
+    appraised = study_roles(appraised, verdicts)
     comparison = (compare_reviews(curated.verdicts, verdicts, curated.studies, appraised) if machine_only else None)
     return Review(mechanisms, claims, snapshot, screening, assessments, appraised, verdicts, decisions,
                   root.resolve().name, comparison, load_protocol(CorpusPaths(root).protocol), inputs.config,
@@ -275,8 +289,9 @@ def write_review(
         sof=review.sof,
         html_report=render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
                                   cited=review.cited, context=report_context(review), figures=pngs,
-                                  comparison=review.comparison)
+                                  comparison=review.comparison, sof_tables=review.sof_tables)
         if html else None,
         files=files,
+        sof_tables=review.sof_tables,
     )
     return sorted(written.values())
