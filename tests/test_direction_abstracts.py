@@ -6,12 +6,15 @@ the issue.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from litreview.corpus.claims import Claim
 from litreview.evidence.claim_spec import OUTCOME_SYNONYMS, parse_claim
 from litreview.evidence.direction import split_conclusion
 from litreview.evidence.relevance import relevance, unreadable
+from litreview.evidence.results import results_sentences
 from litreview.evidence.scoring import judge_direction
 
 
@@ -130,3 +133,78 @@ def test_unreadable_codes() -> None:
     assert unreadable(MOOD, "") == "no_text"
     assert unreadable(MOOD, "Ketamine and mood") == "title_only"
     assert unreadable(MOOD, OUTLOOK) == ""
+
+
+# Round 4: the finding stands in the results part when the conclusion does not state it
+HORMONE = _claim("decreases", "ketamine", "cortisol", "Ketamine lowers cortisol.")
+UNLABELLED_HORMONE = (
+    "Dosing time and the adrenal response to ketamine\n"
+    "Stress hormones are often raised in depression. Here, we measured plasma corticosterone (CORT) in adult mice. "
+    "Blood was collected every hour for two days. Ketamine (10 mg/kg) significantly raised CORT at both dosing times. "
+    "The rise was larger when the dose was given in the light phase. "
+    "Ketamine has a marked effect on adrenal function. The hour of dosing may prove important for future studies.")
+
+
+def test_results_sentences_of_unlabelled_abstract_start_after_the_last_method() -> None:
+    found = results_sentences(UNLABELLED_HORMONE, parse_claim(HORMONE).agent_pattern)
+    assert found[0].startswith("Ketamine (10 mg/kg) significantly raised")
+    assert not any("Blood was collected" in s or "we measured" in s for s in found)
+    assert not any("adrenal function" in s for s in found)  # a conclusion sentence is not a result
+
+
+def test_results_sentences_of_labelled_abstract_are_its_results_section() -> None:
+    text = ("A trial\nBACKGROUND: Ketamine may help. METHODS: Thirty adults were randomised. RESULTS: Ketamine "
+            "lowered scores. Saline did not. CONCLUSIONS: Further work is needed.")
+    assert results_sentences(text) == ["Ketamine lowered scores.", "Saline did not."]
+    assert results_sentences("Title\nOne sentence. Two sentences.") == []
+
+
+def test_generic_conclusion_falls_back_to_results_sentence() -> None:
+    judged = judge_direction(HORMONE, UNLABELLED_HORMONE)
+    assert judged.direction == "contradicts" and "significantly raised CORT" in judged.sentence
+
+
+def test_conclusion_on_another_question_falls_back_to_results() -> None:
+    claim = _claim("increases", "ketamine", "BDNF levels", "Ketamine increases BDNF levels.")
+    text = ("Neurotrophin response to two treatments\nWe treated 20 patients with ketamine infusions and 20 with "
+            "electroconvulsive therapy. Serum samples were taken before and after treatment. Plasma BDNF rose "
+            "after the first ketamine infusion and returned to baseline by the third. Mood ratings fell in both "
+            "groups. Electroconvulsive therapy did not change BDNF. Symptom relief was independent of neurotrophin "
+            "normalisation. Both treatments were well tolerated.")
+    judged = judge_direction(claim, text)
+    assert judged.direction == "mixed" and "first ketamine infusion" in judged.sentence
+
+
+def test_results_sentence_about_another_intervention_does_not_decide() -> None:
+    claim = _claim("increases", "ketamine", "BDNF levels", "Ketamine increases BDNF levels.")
+    text = ("Two treatments and serum neurotrophin\nWe compared ketamine with electroconvulsive therapy in 30 "
+            "patients. Samples were collected weekly. Electroconvulsive therapy was not associated with a change in "
+            "BDNF. Mood improved in both groups. Symptom relief appears independent of neurotrophin levels.")
+    assert judge_direction(claim, text).direction != "no_effect"
+
+
+def test_stated_conclusion_is_not_overridden_by_results() -> None:
+    text = ("Ketamine and mood\nWe randomised 40 adults to ketamine or saline. Scores were rated daily. Depression "
+            "scores did not differ between groups on day 1. Ketamine improved depressive symptoms at one week.")
+    # the conclusion (the last two finding sentences) speaks to the claim's outcome: no fallback needed
+    assert judge_direction(MOOD, text).direction in ("mixed", "supports")
+
+
+def test_stress_model_abbreviation_sets_the_scene_for_a_reversal() -> None:
+    claim = _claim("increases", "ketamine", "synapse formation", "Ketamine increases synapse formation.")
+    text = ("Stress and spines\nWe exposed rats to three weeks of stress. Spines were counted by microscopy. "
+            "We found that CUS reduces spine density in prefrontal neurons and that this loss is reversed by "
+            "ketamine within a day. Synaptic changes may offer new targets. Further research is needed.")
+    assert judge_direction(claim, text).direction == "supports"
+
+
+def test_none_of_the_patients_experienced_a_response_is_null() -> None:
+    claim = _claim("improves", "ketamine", "OCD symptoms", "Ketamine is effective for OCD.")
+    text = "Ketamine in OCD\nNone of the twelve patients experienced a response in OCD symptoms after ketamine."
+    assert judge_direction(claim, text).direction == "no_effect"
+
+
+@pytest.mark.parametrize("word", ["sBDNF", "pBDNF"])
+def test_serum_and_plasma_bdnf_abbreviations_name_bdnf(word: str) -> None:
+    spec = parse_claim(_claim("increases", "ketamine", "BDNF levels", "Ketamine increases BDNF levels."))
+    assert re.search(rf"\b(?:{spec.outcome_pattern})", f"{word} was raised", re.IGNORECASE)

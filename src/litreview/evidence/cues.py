@@ -19,7 +19,8 @@ from .direction import _BETTER, _DOWN_STRICT, _UP_STRICT, _WORSE
 CLAUSE_SPLIT = re.compile(
     r"\s*;\s*|:\s+|,?\s+\b(?:but|whereas|while|although|though|yet|however)\b,?\s+|"
     r",\s+(?:versus|vs\.?|compared with|as opposed to|in contrast to|unlike)\s+|"
-    r",\s+(?=(?:with|and) (?:no|little)\b)|,\s+(?=which\b)|,\s+and\s+(?=(?:[\w-]+\s+){1,3}?(?:was|were|is|are|"
+    r",\s+(?=(?:with|and) (?:no|little)\b)|,?\s+and that\s+|,\s+(?=which\b)|"
+    r",\s+and\s+(?=(?:[\w-]+\s+){1,3}?(?:was|were|is|are|"
     r"did|had|rose|fell|\w+ed)\b)|,?\s+(?=without (?:\w+ly )?\w+ing\b|without (?:any |a )?(?:\w+ )?"
     r"(?:change|alteration|effect|difference|increase|decrease))|"
     r"\s+and\s+(?=(?:\w+\s+){0,4}?(?:after|with|in|on|under|for|among)\s+(?:the\s+)?"
@@ -59,7 +60,7 @@ NULL = re.compile(
     r"\bno (?:statistically )?significant|\bnot (?:statistically )?(?:significant|different)|\bnon-?significant|"
     rf"\b(?:no|without|nor|lack of|absence of) (?:[\w-]+ ){{0,2}}{NULL_NOUN}\b|"
     r"\b(?:none|no one|nobody|not (?:one|a single)|no (?:patients?|participants?|subjects?)) (?:[\w-]+ ){0,5}?"
-    r"(?:met|reached|achieved|responded|remitted|improved|showed|had)\b|"
+    r"(?:met|reached|achieved|responded|remitted|improved|showed|had|experienced|attained|exhibited)\b|"
     r"\bdid not (?:differ|change|alter|affect|move|shift)|\bunchanged\b|\bunaltered\b|\bunaffected\b|\bcomparable\b|"
     r"\b(?:similar|identical) (?:to|in|between|across|for|with)\b|\bnot (?:associated|related|correlated|changed|"
     r"altered|affected)\b|\bon no (?:\w+ ){0,2}(?:outcomes?|measures?|endpoints?|scales?)\b|"
@@ -118,7 +119,9 @@ ABOLITION = re.compile(r"\b(?:abolish\w*|prevent\w*|block(?:ed|s)?|blunt\w*|atte
 #: A stressor or disease model (chronic stress, LPS, maternal deprivation): a clause about what it did,
 #: without the agent, sets the scene and does not decide.
 INDUCER = re.compile(r"\b(?:stress\w*|social defeat|restraint|lipopolysaccharide|lps|deprivation|separation|"
-                     r"isolation|corticosterone|injur\w*|lesion\w*|sepsis|surgery|(?:disease|depression|pain) model)\b",
+                     r"isolation|corticosterone|injur\w*|lesion\w*|sepsis|surgery|(?:disease|depression|pain) model|"
+                     # chronic (unpredictable / mild / variable / social defeat) stress models, abbreviated
+                     r"c?u?cms|cus|cvs|csds)\b",
                      re.IGNORECASE)
 UP_CHANGE = r"rises?|increases?|elevations?|surges?|upregulation|hyperactivity|overactivity|excess|spikes?"
 DOWN_CHANGE = (r"loss(?:es)?|deficits?|decreases?|declines?|reductions?|drops?|falls?|atrophy|depletion|"

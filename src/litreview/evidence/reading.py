@@ -40,7 +40,9 @@ Each remaining clause is read for the claim's effect kind (see
 - ``lasting``: relapse or return of symptoms contradicts; a sustained effect supports.
 
 Clauses weigh by where they stand (conclusion, title) and what they name (the
-claim's outcome, its subject). The result is a :class:`Reading`: a direction,
+claim's outcome, its subject). When neither title nor conclusion states a
+finding on the claim's outcome, the results sentences that name the claim's
+subject or intervention are read as well. The result is a :class:`Reading`: a direction,
 or none when nothing decisive was found, with a confidence and the deciding
 sentence.
 """
@@ -54,6 +56,8 @@ from functools import cached_property, lru_cache
 from . import cues as lex
 from .claim_spec import ClaimSpec
 from .direction import _DOWN_STRICT, _HEDGE, _NOT_NEGATION, _UP_STRICT, negated_at, split_conclusion
+from .results import clear_caches as clear_results_caches
+from .results import results_sentences
 
 #: Weights: where a clause stands and what it names.
 _W_CONCLUSION, _W_TITLE, _W_SCOPED, _W_HEDGED = 1.5, 0.5, 0.6, 0.7
@@ -489,15 +493,19 @@ def _other_outcomes_only(spec: ClaimSpec, text: str) -> bool:
     return any(m.lastgroup in spec.other_outcomes for m in lex.DOMAIN.finditer(text))
 
 
-def _read_clauses(spec: ClaimSpec, text: str) -> tuple[list[_Clause], bool]:
-    """Every clause with a signal, and whether the text names the claim's subject or outcome at all."""
+def _read_clauses(spec: ClaimSpec, text: str, results: bool = False) -> tuple[list[_Clause], bool]:
+    """Every clause with a signal (title and conclusion, or the results part), and whether a clause names the claim."""
     patterns = {name: _compiled(getattr(spec, f"{name}_pattern")) for name in ("subject", "outcome", "agent")}
     lines = text.splitlines()
     title = lines[0].strip() if len(lines) > 1 else ""
     body, conclusion = split_conclusion(text, spec.agent_pattern)
     out: list[_Clause] = []
     speaks = False
-    for position, sentence in [(0, s) for s in body if s == title] + [(1, s) for s in conclusion]:
+    placed = ([(1, s) for s in results_sentences(text, spec.agent_pattern)] if results else
+              [(0, s) for s in body if s == title] + [(1, s) for s in conclusion])
+    for position, sentence in placed:
+        if results and not (_found(patterns["subject"], sentence) or _found(patterns["agent"], sentence)):
+            continue  # a result on another intervention or group
         weight = _W_TITLE if title and sentence == title else (_W_CONCLUSION if position else 1.0)
         hedged, primary, clauses = _sentence(sentence)
         sentence_outcome = primary or bool(_found(patterns["outcome"], sentence))
@@ -570,6 +578,11 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
         time course for a durability claim).
     """
     clauses, speaks = _read_clauses(spec, text)
+    if not any(c.relevance == _W_OUTCOME and c.signal != "unclear" for c in clauses):
+        # no finding on the claim's outcome in title or conclusion (an outlook, a hedge, another question):
+        # read the results part (:mod:`litreview.evidence.results`)
+        found, named = _read_clauses(spec, text, results=True)
+        clauses, speaks = clauses + found, speaks or named
     context = bool(lex.CONTEXT_TEXT.search(text))
     if not clauses:
         if not speaks:
@@ -598,3 +611,4 @@ def clear_caches() -> None:
     """Forget cached clause readings (for timing a cold run)."""
     _sentence.cache_clear()
     _directional.cache_clear()
+    clear_results_caches()
