@@ -64,7 +64,7 @@ from judge_data import (  # noqa: E402
     majority,
     register_claim_ids,
 )
-from relevance_fit import held_out_gates  # noqa: E402
+from relevance_fit import healthver_cv, held_out_gates  # noqa: E402
 
 from litreview.corpus.layout import load_corpus
 from litreview.corpus.records import Article
@@ -323,6 +323,11 @@ def all_datasets(corpus: Path | None) -> None:
         print(line(f"judge (shipped) {ms:.2f} ms", gold, predicted, labels, kappa=True))
         for label, gated in held_out_gate(gates.get(fit_name), pairs, predicted, labels):
             print(line(label, gold, gated, labels, kappa=True))
+        if fit_name == "healthver":
+            prob, cautious = healthver_cv()
+            for label, threshold in (("0.50", np.full(len(prob), 0.5)), ("cautious", cautious)):
+                gated = ["unclear" if q < t else d for q, t, d in zip(prob, threshold, predicted)]
+                print(line(f"+ claim-fold CV gate {label}", gold, gated, labels, kappa=True))
         for grouping, groups in groupings:
             folds = group_folds(groups, FOLDS, SEED)
             print(line(f"majority (5 folds {grouping})", gold, majority(gold, groups, folds), labels))

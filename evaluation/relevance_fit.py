@@ -39,6 +39,7 @@ from judge_data import (  # noqa: E402
     ABSTRACTS,
     HEALTHVER,
     complete_abstracts,
+    group_folds,
     load_healthver,
     load_register_pairs,
     register_claim_ids,
@@ -116,6 +117,27 @@ def held_out_gates(kind: str = "embedding") -> dict[str, tuple[LogisticRegressio
         model = fit(parts)
         out[held] = (model, recall_threshold(model, parts))
     return out
+
+
+@lru_cache(maxsize=2)
+def healthver_cv(kind: str = "embedding", folds: int = 5, seed: int = 20190906) -> tuple[np.ndarray, ...]:
+    """HealthVer: P(addresses) per pair from models fitted without its claim's fold (+ register + abstracts).
+
+    Returns the probabilities and, per pair, the cautious threshold of the model that scored it.
+    """
+    if kind == "embedding" and not embedding.available():
+        kind = "lexical"
+    feats = EMBEDDING_FEATURES if kind == "embedding" else LEXICAL_FEATURES
+    mats = {name: matrix(rows, feats) for name, rows in datasets().items()}
+    x, y = mats["healthver"]
+    fold = group_folds([str(p.claim) for p in load_healthver()], folds, seed)
+    prob, cautious = np.zeros(len(y)), np.zeros(len(y))
+    for k in range(folds):
+        parts = [(x[fold != k], y[fold != k])] + [m for n, m in mats.items() if n != "healthver"]
+        model = fit(parts)
+        prob[fold == k] = model.predict_proba(x[fold == k])[:, 1]
+        cautious[fold == k] = recall_threshold(model, parts)
+    return prob, cautious
 
 
 def toml_section(name: str, model: LogisticRegression, features: Sequence[str]) -> list[str]:

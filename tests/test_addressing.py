@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from litreview.corpus.claims import Claim
+from litreview.corpus.records import Article
 from litreview.errors import CorpusError
 from litreview.evidence import embedding
 from litreview.evidence.addressing import (
@@ -15,10 +17,11 @@ from litreview.evidence.addressing import (
     LEXICAL_FEATURES,
     address_probability,
     addressing_features,
-    encoded_parts,
     packaged_model,
     read_model,
 )
+from litreview.evidence.embedding import encoded_parts
+from litreview.evidence.relevance import COSINE_WEIGHT, pair_score
 from litreview.evidence.scoring import judge_direction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +67,8 @@ def test_lexical_features_separate_on_and_off_topic() -> None:
 
 @pytest.mark.parametrize("use", [False, pytest.param(True, marks=needs_model)])
 def test_probability_is_higher_for_the_text_that_addresses_the_claim(use: bool) -> None:
-    on, off = address_probability(CLAIM, ON_TOPIC, embeddings=use), address_probability(CLAIM, OFF_TOPIC, embeddings=use)
+    on = address_probability(CLAIM, ON_TOPIC, embeddings=use)
+    off = address_probability(CLAIM, OFF_TOPIC, embeddings=use)
     model = packaged_model("embedding" if use else "lexical")
     assert on >= model.threshold > off
     assert address_probability(CLAIM, "   ") == 0.0
@@ -127,3 +131,19 @@ def test_gate_makes_an_off_topic_text_unclear() -> None:
     gated = judge_direction(CLAIM, OFF_TOPIC, min_relevance=0.5)
     assert gated.direction == "unclear" and gated.reason.startswith("does not address the claim")
     assert judge_direction(CLAIM, ON_TOPIC, min_relevance=0.5).direction == "supports"
+
+
+@needs_model
+def test_pair_score_adds_the_conclusion_cosine(monkeypatch: pytest.MonkeyPatch) -> None:
+    record = Article(pmid="1", title=ON_TOPIC.split("\n")[0], abstract=ON_TOPIC.split("\n", 1)[1])
+    claim = Claim(id="cortisol", mechanism="m", kind="mechanism_in_people", statement=CLAIM, subject="ketamine",
+                  effect="decreases", outcome="cortisol release", sources=())
+    with_cosine, found = pair_score(claim, record)
+    _, best = embedding.conclusion_similarity(claim, f"{record.title}\n{record.abstract}")
+    monkeypatch.setattr(embedding, "available", lambda: False)
+    lexical, _ = pair_score(claim, record)
+    assert found.addresses and lexical > 0
+    assert with_cosine == pytest.approx(lexical + COSINE_WEIGHT * best, abs=2e-3)
+    off = Article(pmid="2", title=OFF_TOPIC.split("\n")[0], abstract=OFF_TOPIC.split("\n", 1)[1])
+    monkeypatch.undo()
+    assert pair_score(claim, off)[0] == 0.0  # no cosine bonus without lexical evidence

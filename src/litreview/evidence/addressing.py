@@ -31,11 +31,10 @@ from typing import Any
 from ..errors import CorpusError
 from . import embedding
 from .claim_spec import parse_claim
-from .direction import split_conclusion, split_sentences
 from .relevance import _coverage, _focus, _outcome, _sentences, _terms, relevance, unreadable
 
 __all__ = ["LEXICAL_FEATURES", "EMBEDDING_FEATURES", "WEIGHTS_FILE", "AddressingModel", "addressing_features",
-           "read_model", "packaged_model", "address_probability", "claim_text", "encoded_parts"]
+           "read_model", "packaged_model", "address_probability"]
 
 LEXICAL_FEATURES = ("lexical", "intervention", "outcome", "focus")
 EMBEDDING_FEATURES = (*LEXICAL_FEATURES, "cos_title", "cos_conclusion", "cos_max")
@@ -69,24 +68,6 @@ class AddressingModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-def claim_text(claim: Any) -> str:
-    """The sentence a claim is encoded as: its statement (a plain claim as written)."""
-    return claim if isinstance(claim, str) else getattr(claim, "statement", "") or str(claim)
-
-
-def encoded_parts(text: str) -> tuple[str, list[str]]:
-    """(title, conclusion sentences): the only parts of a text that are encoded.
-
-    The title is the first line (or the first sentence when the text is one
-    paragraph); the conclusion is a labelled ``CONCLUSION(S)`` section, else
-    the last two sentences that state a finding.
-    """
-    sentences = split_sentences(text)
-    title = sentences[0] if sentences else ""
-    _, conclusion = split_conclusion(text)
-    return title, [s for s in conclusion if s != title] or [title]
-
-
 def addressing_features(claim: Any, text: str, embeddings: bool = False) -> dict[str, float]:
     """Feature row of a (claim, text) pair.
 
@@ -115,13 +96,8 @@ def addressing_features(claim: Any, text: str, embeddings: bool = False) -> dict
         "focus": _focus(claim, text) if readable else 0.0,
     }
     if embeddings:
-        title, conclusion = encoded_parts(text or "")
-        if not title:
-            row.update(cos_title=0.0, cos_conclusion=0.0, cos_max=0.0)
-            return row
-        vectors = embedding.encode([claim_text(claim), title, *conclusion])
-        sims = embedding.cosine(vectors[:1], vectors[1:])[0]
-        row.update(cos_title=float(sims[0]), cos_conclusion=float(sims[1:].max()), cos_max=float(sims.max()))
+        title, best = embedding.conclusion_similarity(claim, text or "")
+        row.update(cos_title=title, cos_conclusion=best, cos_max=max(title, best))
     return row
 
 

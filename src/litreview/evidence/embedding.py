@@ -25,7 +25,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DIMENSIONS", "MODEL", "available", "cache_dir", "encode", "cosine"]
+from .direction import split_conclusion, split_sentences
+
+__all__ = ["DIMENSIONS", "MODEL", "available", "cache_dir", "encode", "cosine", "claim_text", "encoded_parts",
+           "conclusion_similarity"]
 
 #: Width of one vector.
 DIMENSIONS = 384
@@ -143,3 +146,31 @@ def encode(texts: Sequence[str], cache: Path | None = None) -> np.ndarray:
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarity of unit vectors: every row of ``a`` against every row of ``b``."""
     return np.asarray(a, dtype=np.float32) @ np.asarray(b, dtype=np.float32).T
+
+
+def claim_text(claim: Any) -> str:
+    """The sentence a claim is encoded as: its statement (a plain claim as written)."""
+    return claim if isinstance(claim, str) else getattr(claim, "statement", "") or str(claim)
+
+
+def encoded_parts(text: str) -> tuple[str, list[str]]:
+    """(title, conclusion sentences): the only parts of a text that are encoded.
+
+    The title is the first line (or the first sentence when the text is one
+    paragraph); the conclusion is a labelled ``CONCLUSION(S)`` section, else
+    the last two sentences that state a finding.
+    """
+    sentences = split_sentences(text)
+    title = sentences[0] if sentences else ""
+    _, conclusion = split_conclusion(text)
+    return title, [s for s in conclusion if s != title] or [title]
+
+
+def conclusion_similarity(claim: Any, text: str) -> tuple[float, float]:
+    """(cosine with the title, best cosine with a conclusion sentence) of a claim and a text; (0, 0) for no text."""
+    title, conclusion = encoded_parts(text or "")
+    if not title:
+        return 0.0, 0.0
+    vectors = encode([claim_text(claim), title, *conclusion])
+    sims = cosine(vectors[:1], vectors[1:])[0]
+    return float(sims[0]), float(sims[1:].max())
