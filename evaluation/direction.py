@@ -158,17 +158,18 @@ def feature_matrix(items: Sequence[tuple[str, str, str, str]]) -> tuple[np.ndarr
     return x, np.array([GOLD.index(g) for *_, g in items])
 
 
-def cross_validate(items: Sequence[tuple[str, str, str, str]]) -> list[str]:
-    """Predicted gold labels, each from weights fitted without the item's fold."""
+def cross_validate(items: Sequence[tuple[str, str, str, str]]) -> tuple[list[str], list[float]]:
+    """Predicted gold labels and confidences, each from weights fitted without the item's fold."""
     x, y = feature_matrix(items)
     folds = folds_of(len(items))
-    predicted = [""] * len(items)
+    predicted, confidence = [""] * len(items), [0.0] * len(items)
     for k in range(FOLDS):
         weights = as_weights(fit_weights(x[folds != k], y[folds != k]))
         for i in np.flatnonzero(folds == k):
             _, question, text, _ = items[i]
-            predicted[i] = TO_GOLD[judge_direction(question, text, weights=weights).direction]
-    return predicted
+            judged = judge_direction(question, text, weights=weights)
+            predicted[i], confidence[i] = TO_GOLD[judged.direction], judged.confidence
+    return predicted, confidence
 
 
 def print_confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> None:
@@ -438,8 +439,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"majority baseline (always 'yes'): {gold.count('yes') / len(gold):.1%}")
     print(f"== PubMedQA: {FOLDS}-fold cross-validated direction judgement "
           f"({'conclusion labelled' if not args.unlabelled else 'conclusion = last two sentences'}) ==")
-    predicted = cross_validate(items)
+    predicted, confidence = cross_validate(items)
     report(gold, predicted)
+    reliability("PubMedQA", gold, predicted, confidence)
     pubmedqa = [Pair(question, text, {"yes": "supports", "no": "not_supported", "maybe": "unclear"}[g], pmid)
                 for pmid, question, text, g in items]
     as_three = [{"yes": "supports", "no": "not_supported", "maybe": "unclear"}[p] for p in predicted]
