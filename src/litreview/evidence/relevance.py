@@ -12,9 +12,12 @@ background half (an abstract's first sentences say what is already known about
 everything).
 
 The direction judge calls it first: unreadable input (:data:`UNREADABLE`) is
-``unclear``, and with a relevance gate (``min_relevance``, e.g.
-:data:`THRESHOLD`) so is a text below it ("does not address the claim").
-:func:`pair_record` uses it to decide which claims a record speaks to.
+``unclear``; with a relevance gate (``min_relevance``) so is a text whose
+fitted probability of addressing the claim (:mod:`litreview.evidence.addressing`,
+built on these scores) is below it ("does not address the claim").
+:func:`pair_record` uses it to decide which claims a record speaks to (with
+sentence embeddings installed, :mod:`litreview.evidence.embedding`, the
+cosine with the conclusion also ranks the review's claims).
 
 Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
 ``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
