@@ -127,7 +127,7 @@ def run_one(size: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = _write_xml(folder, size)
-        for name in ("claims.toml", "mechanisms.toml"):
+        for name in ("litreview.toml", "claims.toml", "mechanisms.toml"):
             shutil.copy(ROOT / "corpus" / name, folder / name)
         mechanisms = load_mechanisms(folder / "mechanisms.toml")
         claims = load_claims(folder / "claims.toml", mechanisms)

@@ -64,13 +64,18 @@ from judge_data import (  # noqa: E402
     majority,
     register_claim_ids,
 )
+from relevance_fit import healthver_cv, held_out_gates  # noqa: E402
 
 from litreview.corpus.layout import load_corpus
 from litreview.corpus.records import Article
 from litreview.evidence import direction as _direction
 from litreview.evidence import reading as _reading
+from litreview.evidence.addressing import (
+    EMBEDDING_FEATURES,
+    LEXICAL_FEATURES,
+    addressing_features,
+)
 from litreview.evidence.direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
-from litreview.evidence.relevance import THRESHOLD as RELEVANCE_THRESHOLD
 from litreview.evidence.relevance import pair_record
 from litreview.evidence.scoring import direction_features, judge_direction, score_evidence
 from litreview.screening.rules import screen_records
@@ -153,17 +158,18 @@ def feature_matrix(items: Sequence[tuple[str, str, str, str]]) -> tuple[np.ndarr
     return x, np.array([GOLD.index(g) for *_, g in items])
 
 
-def cross_validate(items: Sequence[tuple[str, str, str, str]]) -> list[str]:
-    """Predicted gold labels, each from weights fitted without the item's fold."""
+def cross_validate(items: Sequence[tuple[str, str, str, str]]) -> tuple[list[str], list[float]]:
+    """Predicted gold labels and confidences, each from weights fitted without the item's fold."""
     x, y = feature_matrix(items)
     folds = folds_of(len(items))
-    predicted = [""] * len(items)
+    predicted, confidence = [""] * len(items), [0.0] * len(items)
     for k in range(FOLDS):
         weights = as_weights(fit_weights(x[folds != k], y[folds != k]))
         for i in np.flatnonzero(folds == k):
             _, question, text, _ = items[i]
-            predicted[i] = TO_GOLD[judge_direction(question, text, weights=weights).direction]
-    return predicted
+            judged = judge_direction(question, text, weights=weights)
+            predicted[i], confidence[i] = TO_GOLD[judged.direction], judged.confidence
+    return predicted, confidence
 
 
 def print_confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> None:
@@ -265,10 +271,10 @@ def speed(corpus: Path | None) -> None:
               f"({elapsed / len(jobs) * 1e6:.0f} us wall clock)")
 
 
-def _judged(pairs: Sequence[Pair], gate: float = 0.0) -> tuple[list[Any], float]:
-    """Judgements of the shipped judge (optionally behind a relevance gate) and CPU ms per pair."""
+def _judged(pairs: Sequence[Pair]) -> tuple[list[Any], float]:
+    """Judgements of the shipped judge and CPU ms per pair."""
     start = time.process_time()
-    out = [judge_direction(p.claim, p.text, min_relevance=gate) for p in pairs]
+    out = [judge_direction(p.claim, p.text) for p in pairs]
     return out, (time.process_time() - start) * 1000 / max(len(pairs), 1)
 
 
@@ -308,15 +314,21 @@ def all_datasets(corpus: Path | None) -> None:
         by_topic = [p.group for p in load_healthver(group_by="topic")]
         pairs = load_healthver()
         sets.append(("HealthVer dev", pairs, THREE, [("by claim", [p.group for p in pairs]), ("by topic", by_topic)]))
+    gates = held_out_gates()
     for name, pairs, labels, groupings in sets:
+        fit_name = {"real": "abstracts", "register": "register", "HealthVer": "healthver"}[name.split()[0]]
         gold = [p.gold for p in pairs]
         judged, ms = _judged(pairs)
-        gated, gated_ms = _judged(pairs, gate=RELEVANCE_THRESHOLD)
         predicted = _as(labels, [j.direction for j in judged])
         print(f"-- {name}: {len(pairs)} pairs; gold " + "/".join(f"{g} {gold.count(g)}" for g in labels))
         print(line(f"judge (shipped) {ms:.2f} ms", gold, predicted, labels, kappa=True))
-        print(line(f"+ relevance gate {RELEVANCE_THRESHOLD} {gated_ms:.2f} ms", gold,
-                   _as(labels, [j.direction for j in gated]), labels, kappa=True))
+        for label, gated in held_out_gate(gates.get(fit_name), pairs, predicted, labels):
+            print(line(label, gold, gated, labels, kappa=True))
+        if fit_name == "healthver":
+            prob, cautious = healthver_cv()
+            for label, threshold in (("0.50", np.full(len(prob), 0.5)), ("cautious", cautious)):
+                gated = ["unclear" if q < t else d for q, t, d in zip(prob, threshold, predicted)]
+                print(line(f"+ claim-fold CV gate {label}", gold, gated, labels, kappa=True))
         for grouping, groups in groupings:
             folds = group_folds(groups, FOLDS, SEED)
             print(line(f"majority (5 folds {grouping})", gold, majority(gold, groups, folds), labels))
@@ -328,6 +340,27 @@ def all_datasets(corpus: Path | None) -> None:
                            [predicted[i] for i in keep], labels, kappa=True))
     if ABSTRACTS.is_file():
         pairing(claims)
+
+
+def held_out_gate(gate: tuple[Any, float] | None, pairs: Sequence[Pair], predicted: Sequence[str],
+                  labels: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """The judge's calls behind a relevance gate fitted without the dataset: at 0.5 and at the cautious threshold.
+
+    A pair whose probability of addressing the claim is below the threshold is
+    ``unclear`` (what ``judge_direction(min_relevance=...)`` does with the shipped model).
+    """
+    if gate is None:
+        return []
+    model, cautious = gate
+    kind = "embedding" if model.n_features_in_ == len(EMBEDDING_FEATURES) else "lexical"
+    x = np.array([[f[n] for n in (EMBEDDING_FEATURES if kind == "embedding" else LEXICAL_FEATURES)]
+                  for f in (addressing_features(p.claim, p.text, embeddings=kind == "embedding") for p in pairs)])
+    prob = model.predict_proba(x)[:, 1]
+    out = []
+    for threshold in (0.5, cautious):
+        gated = ["unclear" if q < threshold else d for q, d in zip(prob, predicted)]
+        out.append((f"+ held-out {kind} gate {threshold:.2f}", gated))
+    return out
 
 
 def rule_half(pmid: str) -> str:
@@ -406,8 +439,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"majority baseline (always 'yes'): {gold.count('yes') / len(gold):.1%}")
     print(f"== PubMedQA: {FOLDS}-fold cross-validated direction judgement "
           f"({'conclusion labelled' if not args.unlabelled else 'conclusion = last two sentences'}) ==")
-    predicted = cross_validate(items)
+    predicted, confidence = cross_validate(items)
     report(gold, predicted)
+    reliability("PubMedQA", gold, predicted, confidence)
+    pubmedqa = [Pair(question, text, {"yes": "supports", "no": "not_supported", "maybe": "unclear"}[g], pmid)
+                for pmid, question, text, g in items]
+    as_three = [{"yes": "supports", "no": "not_supported", "maybe": "unclear"}[p] for p in predicted]
+    for label, gated in held_out_gate(held_out_gates()["pubmedqa"], pubmedqa, as_three, THREE):
+        print(line(label, [p.gold for p in pubmedqa], gated, THREE))
     print("\n== every dataset: shipped judge, majority baseline and relevance-gated variant ==")
     all_datasets(args.corpus)
     print("\n== curator agreement (shipped weights, committed snapshot) ==")

@@ -60,7 +60,7 @@ def _rows(path: Path) -> list[dict]:
 
 def _corpus(folder: Path, corpus: Path, abstracts: dict[str, dict]) -> None:
     """A corpus of the committed claims and mechanisms whose snapshot holds only the abstracts' records."""
-    for name in ("claims.toml", "mechanisms.toml"):
+    for name in ("litreview.toml", "claims.toml", "mechanisms.toml"):
         shutil.copy(corpus / name, folder / name)
     _, claims, snapshot = load_corpus(corpus)
     cited = {k for c in claims if c.fact for k in c.fact.sources}  # a fact check's sources stay, as they are

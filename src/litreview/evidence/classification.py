@@ -53,8 +53,7 @@ _RCT = _rx(r"\brandomi[sz]ed(?:,)? (?:\w+[ -]){0,4}(?:trial|study|crossover|cros
            r"\bplacebo-?controlled,? (?:\w+[ -]){0,2}(?:crossover|cross-over|trial|study)\b|"
            r"\bdouble-?blind,? (?:\w+[ -]){0,2}(?:crossover|cross-over)\b")
 _CONTROLLED = _rx(r"\bplacebo-?controlled\b|\bcontrolled (?:clinical )?trial\b|\bnon-?randomi[sz]ed\b|"
-                  r"\bdouble-?blind\b|\b(?:either )?(?:placebo|saline) or ketamine\b|"
-                  r"\bketamine or (?:placebo|saline)\b")
+                  r"\bdouble-?blind\b|\b(?:placebo|saline) or [a-z][\w-]+|[\w-]+ or (?:placebo|saline)\b")
 #: A treatment study without a control arm (open label, single arm, before and after): a prospective cohort.
 _UNCONTROLLED = _rx(r"\bopen-?label\b|\bsingle-?arm\b|\buncontrolled\b|\bclinical trial\b|\bphase (?:I{1,3}|[123])\b|"
                     r"\b(?:compared (?:to|with)|from|at|relative to|versus) (?:pre-?treatment )?baseline\b|"

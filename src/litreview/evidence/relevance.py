@@ -12,9 +12,12 @@ background half (an abstract's first sentences say what is already known about
 everything).
 
 The direction judge calls it first: unreadable input (:data:`UNREADABLE`) is
-``unclear``, and with a relevance gate (``min_relevance``, e.g.
-:data:`THRESHOLD`) so is a text below it ("does not address the claim").
-:func:`pair_record` uses it to decide which claims a record speaks to.
+``unclear``; with a relevance gate (``min_relevance``) so is a text whose
+fitted probability of addressing the claim (:mod:`litreview.evidence.addressing`,
+built on these scores) is below it ("does not address the claim").
+:func:`pair_record` uses it to decide which claims a record speaks to (with
+sentence embeddings installed, :mod:`litreview.evidence.embedding`, the
+cosine with the conclusion also ranks the review's claims).
 
 Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
 ``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
@@ -32,6 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..corpus.records import Article
+from . import embedding
 from .claim_spec import (
     _THESAURUS,
     ANAPHORS,
@@ -42,7 +46,8 @@ from .claim_spec import (
     stem,
 )
 
-__all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "REASONS", "UNREADABLE",
+__all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "COSINE_WEIGHT",
+           "RIVAL_SHARE_EMBEDDING", "REASONS", "UNREADABLE",
            "relevance", "unreadable", "pair_score", "pair_record"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
@@ -51,6 +56,10 @@ THRESHOLD = 0.45
 PAIR_THRESHOLD = 0.3
 #: With rivals, a claim is paired only at this share of the best rival's pairing score or above.
 RIVAL_SHARE = 0.9
+#: With embeddings installed: weight of the claim's cosine with the best conclusion sentence in the pairing
+#: score, and the rival share (chosen on the register's curated findings, see docs/scoring.md).
+COSINE_WEIGHT = 0.5
+RIVAL_SHARE_EMBEDDING = 0.95
 REASONS = ("addresses_claim", "no_text", "title_only", "not_english", "no_subject", "no_intervention", "no_outcome",
            "not_together", "no_timeframe")
 #: Reason codes of a text (or claim) that cannot be read at all: the judge answers ``unclear`` for them.
@@ -303,11 +312,25 @@ def _focus(claim: Any, text: str) -> float:
     return (0.5 + 0.5 * _outcome(terms, title)) * min(1.0, 3 * share)
 
 
-def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
-    """Pairing score of a record for a claim (relevance x focus) and the relevance behind it."""
-    text = f"{article.title}\n{article.abstract or ''}"
+def _lexical_pair(claim: Any, text: str) -> tuple[float, Relevance]:
+    """Lexical pairing score (relevance x focus; 0 when the text does not address the claim) and its relevance."""
     found = relevance(claim, text)
-    return (round(found.score * _focus(claim, text), 3) if found.addresses else 0.0), found
+    return (found.score * _focus(claim, text) if found.addresses else 0.0), found
+
+
+def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
+    """Pairing score of a record for a claim and the relevance behind it.
+
+    Lexical: relevance x focus (0 when the text does not address the claim);
+    with embeddings installed, a lexically addressed claim also gets
+    :data:`COSINE_WEIGHT` x its best cosine with the conclusion sentences, so
+    that among the review's claims the one the record concludes about wins.
+    """
+    text = f"{article.title}\n{article.abstract or ''}"
+    score, found = _lexical_pair(claim, text)
+    if score > 0 and embedding.available():
+        score += COSINE_WEIGHT * max(embedding.conclusion_similarity(claim, text)[1], 0.0)
+    return round(score, 3), found
 
 
 def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pairing | None:
@@ -322,22 +345,26 @@ def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pai
         has no abstract).
     rivals : sequence of Claim, optional
         The review's other claims. When given, the record is paired only with
-        the claims it is most about: a score below :data:`RIVAL_SHARE` of the
-        best rival's is not paired (a trial of ketamine for depression also
-        names anxiety and side effects in passing).
+        the claims it is most about: a score below :data:`RIVAL_SHARE` (with
+        embeddings :data:`RIVAL_SHARE_EMBEDDING`) of the best rival's is not
+        paired (a trial of ketamine for depression also names anxiety and side
+        effects in passing).
 
     Returns
     -------
     Pairing or None
-        The pairing score (relevance x focus: the outcome named in the title
-        and in a third of the sentences), the sentence that shows it and its
-        span in ``title + "\\n" + abstract``, when the score reaches
-        :data:`PAIR_THRESHOLD`; else None.
+        The pairing score (:func:`pair_score`: relevance x focus, the outcome
+        named in the title and in a third of the sentences, plus the cosine
+        term with embeddings), the sentence that shows it and its
+        span in ``title + "\\n" + abstract``, when the lexical part reaches
+        :data:`PAIR_THRESHOLD` (and, with rivals, the score the rival share);
+        else None.
     """
-    score, found = pair_score(claim, article)
-    if score < PAIR_THRESHOLD:
+    lexical, _ = _lexical_pair(claim, f"{article.title}\n{article.abstract or ''}")
+    if lexical < PAIR_THRESHOLD:
         return None
+    score, found = pair_score(claim, article)
     best = max((pair_score(other, article)[0] for other in rivals), default=0.0)
-    if score < RIVAL_SHARE * best:
+    if score < (RIVAL_SHARE_EMBEDDING if embedding.available() else RIVAL_SHARE) * best:
         return None
     return Pairing(getattr(claim, "id", str(claim)), score, found.sentence, found.span)

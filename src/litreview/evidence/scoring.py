@@ -35,6 +35,7 @@ from ..corpus.snapshot import CuratedJudgement, curated_fields
 from ..corpus.vocabulary import DESIGNS, DIRECTIONS, FLAGS, POPULATIONS
 from ..errors import CorpusError
 from . import direction as _direction
+from .addressing import address_probability
 from .claim_spec import parse_claim
 from .classification import (
     SampleSize,
@@ -131,13 +132,13 @@ def judge_direction(
         Model weights (feature -> one score per class); the packaged
         ``direction_weights.toml`` when omitted.
     min_relevance : float, optional
-        Relevance gate (:func:`litreview.evidence.relevance.relevance`): a text scoring
-        below it does not address the claim and is ``unclear`` with the reason
-        "does not address the claim (<code>)". Off by default: measured on the
-        four evaluation sets, the lexical gate at :data:`~litreview.evidence.relevance.THRESHOLD`
-        lowered agreement on every one (``docs/scoring.md``). A text that
-        cannot be read (non-English, a claim with no recognisable subject) is
-        ``unclear`` whatever the gate.
+        Relevance gate: a text whose probability of addressing the claim
+        (:func:`litreview.evidence.addressing.address_probability`, the fitted
+        model, with embeddings when they are installed) is below it is
+        ``unclear`` with the reason "does not address the claim (<code>, p=...)".
+        Off by default (``docs/scoring.md`` gives the figures with and without).
+        A text that cannot be read (non-English, a claim with no recognisable
+        subject) is ``unclear`` whatever the gate.
     min_confidence : float, optional
         Abstention: a call below this confidence is returned as ``unclear``
         for a reviewer, its reason naming the call it would have made
@@ -175,11 +176,13 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
     # only behind a gate (off by default): below it the text does not address the claim
     code = unreadable(claim, text)
     found = Relevance(0.0, reason=code) if code or not min_relevance else relevance(claim, text)
-    if code or (min_relevance or 0.0) > found.score:
+    addressed = 0.0 if code or not min_relevance else address_probability(claim, text)
+    if code or (min_relevance or 0.0) > addressed:
         gate = min_relevance or 1.0
-        confidence = round(0.5 + 0.4 * (1 - min(found.score / gate, 1.0)), 3)
-        return DirectionJudgement("unclear", found.sentence, found.score, confidence,
-                                  f"does not address the claim ({found.reason})")
+        confidence = round(0.5 + 0.4 * (1 - min(addressed / gate, 1.0)), 3)
+        reason = found.reason if found.reason != "addresses_claim" else "model"
+        return DirectionJudgement("unclear", found.sentence, addressed, confidence,
+                                  f"does not address the claim ({reason}, p={addressed:.2f})")
     spec = parse_claim(claim)
     # a claim asserts an effect and is read clause by clause against it; a yes/no question asserts
     # none, so the linear model fitted on expert-answered questions (PubMedQA) answers it
