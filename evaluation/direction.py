@@ -66,6 +66,7 @@ from judge_data import (  # noqa: E402
 )
 from relevance_fit import healthver_cv, held_out_gates  # noqa: E402
 
+from litreview.corpus.agreement import cohen_kappa
 from litreview.corpus.layout import load_corpus
 from litreview.corpus.records import Article
 from litreview.evidence import direction as _direction
@@ -180,15 +181,6 @@ def print_confusion(gold: Sequence[str], predicted: Sequence[str], labels: Seque
     print(" " * width + "".join(f"{label:>{width}}" for label in labels))
     for g in labels:
         print(f"{g:>{width}}" + "".join(f"{int(((gold_a == g) & (pred_a == p)).sum()):>{width}}" for p in labels))
-
-
-def cohen_kappa(gold: Sequence[str], predicted: Sequence[str]) -> float:
-    """Cohen's kappa: agreement beyond what the two label distributions give by chance."""
-    gold_a, pred_a = np.array(gold), np.array(predicted)
-    observed = float((gold_a == pred_a).mean())
-    labels = sorted(set(gold) | set(predicted))
-    chance = sum(float((gold_a == label).mean()) * float((pred_a == label).mean()) for label in labels)
-    return (observed - chance) / (1 - chance) if chance < 1 else 1.0
 
 
 def report(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]:

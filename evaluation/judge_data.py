@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from litreview.corpus.agreement import cohen_kappa
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 ABSTRACTS = SHARED / "data" / "ketamine-abstracts" / "abstracts_dev.jsonl"
@@ -122,15 +124,6 @@ def group_folds(groups: Sequence[str], folds: int, seed: int) -> np.ndarray:
     order = np.random.default_rng(seed).permutation(len(names))
     fold_of = {names[i]: rank % folds for rank, i in enumerate(order)}
     return np.array([fold_of[g] for g in groups])
-
-
-def cohen_kappa(gold: Sequence[str], predicted: Sequence[str]) -> float:
-    """Cohen's kappa: agreement beyond what the two label distributions give by chance."""
-    gold_a, pred_a = np.array(gold), np.array(predicted)
-    observed = float((gold_a == pred_a).mean())
-    labels = sorted(set(gold) | set(predicted))
-    chance = sum(float((gold_a == label).mean()) * float((pred_a == label).mean()) for label in labels)
-    return (observed - chance) / (1 - chance) if chance < 1 else 1.0
 
 
 def scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
