@@ -100,7 +100,7 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 APPRAISAL_COLUMNS = [
     "stream", "votes", "votes_if_resolved", "vote_note", "randomised", "rob", "indirectness", "indirect_levels",
     "review_certainty", "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span",
-    "effect", "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label",
+    "effect", "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label", "rob_judged_by",
 ]
 
 _flags = re.IGNORECASE
@@ -444,7 +444,8 @@ def appraise(
         stated = None if pd.isna(row["sample_size"]) else int(row["sample_size"])
         k, n_comparison, span = _comparison(design, text, claim)
         n = n_comparison if n_comparison is not None else stated
-        judged = _person_rob((person_rob or {}).get((row["key"], claim.id)))
+        domains = (person_rob or {}).get((row["key"], claim.id))
+        judged = _person_rob(domains)
         rob = judged if judged is not None else _risk_of_bias(design, stream, n, text)
         reasons, levels = _indirectness(claim, stream, text, intervention)
         n_used = n if n is not None else medians.get(design, FALLBACK_N["other"])
@@ -479,6 +480,7 @@ def appraise(
             "base_weight": round(base, 3),
             "weight": round(weight, 3),
             "label": labels[row["key"]],
+            "rob_judged_by": ", ".join(sorted({who for _, _, who in domains or ()})),
         })
     added = pd.DataFrame(rows, columns=["design", *APPRAISAL_COLUMNS], index=studies.index)
     for name in ("k_comparison", "n_counted"):
