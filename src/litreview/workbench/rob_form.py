@@ -46,11 +46,11 @@ class RobForm:
         self._decisions = decisions
         self.pair: tuple[str, str] | None = None
         self.proposals: dict[str, RobProposal] = {}
-        self.domain = widgets.Dropdown(description="RoB domain", layout=widgets.Layout(width="34em"),
+        self.domain = widgets.Dropdown(description="RoB domain", layout=widgets.Layout(width="30em"),
                                        style={"description_width": "initial"})
         self.judgement = widgets.Dropdown(options=JUDGEMENTS, value=None, description="Judgement")
         self.quote = widgets.Text(description="Quote", placeholder="the study's words that support the judgement",
-                                  layout=widgets.Layout(width="40em"))
+                                  layout=widgets.Layout(width="34em"))
         self.save_button = widgets.Button(description="Save risk of bias", button_style="info",
                                           layout=widgets.Layout(width="auto"))
         self.info = widgets.HTML()
