@@ -186,3 +186,15 @@ def test_matches_any_is_word_start_and_case_insensitive() -> None:
     assert matches_any(("spine", "synap"), "Synaptic density") == "synap"
     assert matches_any(("MRS",), "humerus") is None
     assert matches_any((), "anything") is None
+
+
+def test_study_labels_are_unique_in_pmid_order() -> None:
+    people = {"11": "Murrough", "3": "Murrough", "7": "Murrough", "5": "Zarate"}
+    records = [Article(pmid=k, title="T", year=2013, authors=(Author(last_name=name),)) for k, name in people.items()]
+    frame = pd.DataFrame([{"key": k, "pmid": k, "claim_id": CLAIM.id, "design": "rct", "population": "human",
+                           "sample_size": 20, "direction": "supports", "excluded": False,
+                           "review_status": "verified"} for k in (*people, "11")])
+    frame["sample_size"] = frame["sample_size"].astype("Int64")
+    labels = appraise(frame, [CLAIM], records, intervention=KETAMINE)[["key", "label"]].drop_duplicates()
+    assert dict(zip(labels["key"], labels["label"])) == {"11": "Murrough 2013c", "3": "Murrough 2013a",
+                                                         "7": "Murrough 2013b", "5": "Zarate 2013"}

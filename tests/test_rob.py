@@ -76,3 +76,21 @@ def test_decide_rob_and_the_appraisal_uses_the_persons_judgement(tmp_path: Path,
     assert after == "RoB 2: bias due to missing outcome data high (judged by alice)"
     notes = [note for v in review.verdicts if v.claim_id == rct["claim_id"] for note in v.footnotes]
     assert any("judged by alice" in note for note in notes)  # the GRADE footnote says who judged
+
+
+def test_the_footnote_says_a_person_judged_even_when_every_domain_is_low(tmp_path: Path) -> None:
+    corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    review = build_review(corpus)
+    represented = {(v.claim_id, key) for v in review.verdicts for key in v.represented}
+    kinds = {c.id for c in review.claims if c.kind == "clinical_efficacy"}
+    before = review.studies
+    efficacy = next(row for _, row in before[(before["design"] == "rct") & before["votes"]].iterrows()
+                    if row["claim_id"] in kinds and (row["claim_id"], row["key"]) not in represented)
+    for domain in ("rob2:randomisation", "rob2:measurement"):
+        assert main(["decide", efficacy["key"], "--stage", "rob", "--claim", efficacy["claim_id"], "--domain", domain,
+                     "--judgement", "low", "--reviewer", "alice", "--corpus", str(corpus)]) == 0
+    review = build_review(corpus)
+    row = review.studies.set_index(["key", "claim_id"]).loc[(efficacy["key"], efficacy["claim_id"])]
+    assert (row["rob"], row["rob_judged_by"]) == ("", "alice")
+    notes = [n for v in review.verdicts if v.claim_id == efficacy["claim_id"] for n in v.footnotes]
+    assert any(f"A person judged risk of bias domain by domain for {row['label']} (alice)" in n for n in notes)

@@ -67,6 +67,28 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--kappa", action="store_true", help="Cohen's kappa between reviewers, per stage")
     s.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
     s.set_defaults(func=_cmd_decisions)
+    tools = s.add_subparsers(dest="action", required=False, metavar="ACTION", action=type(sub))
+    i = tools.add_parser("import", help="log another tool's screening labels (ASReview CSV/RIS, Rayyan CSV) as one "
+                                        "reviewer's decisions, matching records by PMID, DOI or title")
+    i.add_argument("file", type=Path, metavar="FILE")
+    i.add_argument("--format", dest="tool", choices=("asreview", "rayyan"), required=True)
+    i.add_argument("--reviewer", metavar="NAME", help=reviewer_help)
+    i.add_argument("--tool-reviewer", metavar="NAME", help="rayyan: whose decisions in the notes to import (default: "
+                                                           "the note's only reviewer, else the one named --reviewer)")
+    i.add_argument("--stage", choices=("screen", "fulltext"), default="screen", help="default: screen")
+    i.add_argument("--default-reason", metavar="REASON", help="reason for an exclusion whose reason the file lacks "
+                                                              "or the protocol does not offer (default: the stage's "
+                                                              "first reason to exclude)")
+    i.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
+    i.set_defaults(func=_cmd_decisions_import)
+    e = tools.add_parser("export", help="write the screening decisions as ASReview's labelled CSV")
+    e.add_argument("--format", dest="tool", choices=("asreview",), required=True)
+    e.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+    e.add_argument("--reviewer", metavar="NAME", help="this reviewer's decisions (default: the decided outcomes; "
+                                                      "records in conflict stay unlabelled)")
+    e.add_argument("--stage", choices=("screen", "fulltext"), default="screen", help="default: screen")
+    e.add_argument("--review", "--corpus", dest="corpus", type=Path, default=None, metavar="DIR", help=corpus_help)
+    e.set_defaults(func=_cmd_decisions_export)
 
     p = sub.add_parser("screen", help="prioritised screening: the next records to screen, or a simulation")
     # the same sub-command table as the top level: descriptions and --debug for nested commands too
@@ -169,6 +191,53 @@ def _cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(logged)} decisions in {paths.decisions} by {len(reviewers)} reviewers "
               f"({', '.join(reviewers) or 'none yet'}), {len(conflicts)} unresolved conflicts; "
               f"the curator's register adds {len(history) - len(logged)} decisions")
+    return 0
+
+
+def _cmd_decisions_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Log another tool's labels as the reviewer's decisions; report unmatched rows in one line."""
+    from ..corpus.decisions import load_decisions
+    from ..corpus.interop import read_tool_decisions
+    from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.snapshot import load_snapshot
+
+    reviewer = settings.require_reviewer(args.reviewer)
+    paths = CorpusPaths(find_review(args.corpus))
+    snapshot = load_snapshot(paths.snapshot)
+    log = load_decisions(paths.decisions, snapshot)
+    found = read_tool_decisions(args.file, args.tool, reviewer, snapshot, log, stage=args.stage,
+                                default_reason=args.default_reason, tool_reviewer=args.tool_reviewer)
+    for decision in found.decisions:
+        log = log.append(decision)
+    included = sum(d.decision == "include" for d in found.decisions)
+    print(f"{args.file}: {found.rows} rows; logged {len(found.decisions)} {args.stage} decisions by {reviewer} "
+          f"({included} include, {len(found.decisions) - included} exclude) -> {log.file_for(reviewer)}; "
+          f"{found.unscreened} matched rows without a decision; "
+          f"{found.rows - len(found.unmatched) - found.unscreened - len(found.decisions)} already logged")
+    if found.default_reasons:
+        print(f"  {found.default_reasons} exclusions had no reason the protocol offers: given "
+              f"{args.default_reason or log.reasons[args.stage]['exclude'][0]!r}, the file's words kept as a note")
+    if found.unmatched:
+        print(f"litreview: warning: {found.describe_unmatched(args.file)}")
+    return 0
+
+
+def _cmd_decisions_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the decisions as ASReview's labelled CSV through the exports' formula-safe writer."""
+    from ..corpus.decisions import load_decisions
+    from ..corpus.interop import asreview_frame
+    from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.snapshot import load_snapshot
+    from ..outputs.export import export_csv
+
+    paths = CorpusPaths(find_review(args.corpus))
+    snapshot = load_snapshot(paths.snapshot)
+    frame = asreview_frame(load_decisions(paths.decisions, snapshot), snapshot, stage=args.stage,
+                           reviewer=args.reviewer)
+    export_csv(args.out, frame)
+    labelled = int(frame["included"].notna().sum())
+    print(f"{args.out}: {len(frame)} records, {labelled} labelled ({int((frame['included'] == 1).sum())} include), "
+          f"{len(frame) - labelled} not decided{' or in conflict' if args.reviewer is None else ''}")
     return 0
 
 

@@ -100,7 +100,7 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 APPRAISAL_COLUMNS = [
     "stream", "votes", "votes_if_resolved", "vote_note", "randomised", "rob", "indirectness", "indirect_levels",
     "review_certainty", "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span",
-    "effect", "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label",
+    "effect", "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label", "rob_judged_by",
 ]
 
 _flags = re.IGNORECASE
@@ -343,6 +343,27 @@ def _study_label(article: Article | None, key: str) -> str:
     return f"{key} ({year})" if year else key
 
 
+def _study_labels(by_key: Mapping[str, Article], keys: Iterable[str]) -> dict[str, str]:
+    """Unique labels for ``keys``: ``Murrough 2013a``, ``Murrough 2013b``... where first author and year repeat
+    (lettered in PMID order, as the records entered PubMed)."""
+    keys = sorted(set(keys), key=lambda k: (0, int(k), k) if k.isdigit() else (1, 0, k))
+    base = {key: _study_label(by_key.get(key), key) for key in keys}
+    shared: dict[str, list[str]] = {}
+    for key in keys:
+        shared.setdefault(base[key], []).append(key)
+    out = {}
+    for label, group in shared.items():
+        for index, key in enumerate(group):
+            letter = _letters(index)
+            out[key] = label if len(group) == 1 else f"{label}{letter}" if label[-1].isdigit() else f"{label} {letter}"
+    return out
+
+
+def _letters(index: int) -> str:
+    """a, b, ..., z, aa, ab, ... for 0, 1, ..."""
+    return (_letters(index // 26 - 1) if index >= 26 else "") + "abcdefghijklmnopqrstuvwxyz"[index % 26]
+
+
 def _person_rob(judged: Sequence[tuple[str, str, str]] | None) -> list[str] | None:
     """A person's risk-of-bias concerns (domains judged above low), or None when nobody judged the study."""
     if not judged:
@@ -413,6 +434,7 @@ def appraise(
     by_claim = {c.id: c for c in claims}
     findings = {(j.key, j.claim_id): j.finding for j in curated}
     medians = _median_n(studies)
+    labels = _study_labels(by_key, studies["key"])
     rows = []
     for row in studies.to_dict("records"):
         claim = by_claim[row["claim_id"]]
@@ -422,7 +444,8 @@ def appraise(
         stated = None if pd.isna(row["sample_size"]) else int(row["sample_size"])
         k, n_comparison, span = _comparison(design, text, claim)
         n = n_comparison if n_comparison is not None else stated
-        judged = _person_rob((person_rob or {}).get((row["key"], claim.id)))
+        domains = (person_rob or {}).get((row["key"], claim.id))
+        judged = _person_rob(domains)
         rob = judged if judged is not None else _risk_of_bias(design, stream, n, text)
         reasons, levels = _indirectness(claim, stream, text, intervention)
         n_used = n if n is not None else medians.get(design, FALLBACK_N["other"])
@@ -456,7 +479,8 @@ def appraise(
             "n_used": n_used,
             "base_weight": round(base, 3),
             "weight": round(weight, 3),
-            "label": _study_label(by_key.get(row["key"]), row["key"]),
+            "label": labels[row["key"]],
+            "rob_judged_by": ", ".join(sorted({who for _, _, who in domains or ()})),
         })
     added = pd.DataFrame(rows, columns=["design", *APPRAISAL_COLUMNS], index=studies.index)
     for name in ("k_comparison", "n_counted"):

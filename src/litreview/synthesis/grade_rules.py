@@ -207,17 +207,23 @@ def _start(body: pd.DataFrame) -> int:
 
 
 def _risk_of_bias(body: pd.DataFrame) -> Domain:
-    """Serious when studies with a concern carry at least half the weight (preclinical: SYRCLE's items)."""
+    """Serious when studies with a concern carry at least half the weight (preclinical: SYRCLE's items); the note
+    names the studies whose domains a person judged (the others' concerns come from text cues)."""
     mask = body["rob"] != ""
+    by_person = body[body["rob_judged_by"] != ""] if "rob_judged_by" in body else body.iloc[0:0]
+    people = "" if by_person.empty else (
+        " A person judged risk of bias domain by domain for "
+        + ", ".join(f"{label} ({who})" for label, who in zip(by_person["label"], by_person["rob_judged_by"]))
+        + ("; the other studies' concerns are read from the text." if len(by_person) < len(body) else "."))
     if not mask.any():
-        return Domain("risk_of_bias", "not serious", 0, "")
+        return Domain("risk_of_bias", "not serious", 0, f"No concerns.{people}" if people else "")
     share = _share(body, mask)
     detail = _by_item(body[mask], "rob")
     if share >= MAJORITY_SHARE:
         return Domain("risk_of_bias", "serious", -1,
-                      f"Studies carrying {share:.0%} of the weight have concerns: {detail}.")
+                      f"Studies carrying {share:.0%} of the weight have concerns: {detail}.{people}")
     return Domain("risk_of_bias", "not serious", 0,
-                  f"Concerns only in studies carrying {share:.0%} of the weight: {detail}.")
+                  f"Concerns only in studies carrying {share:.0%} of the weight: {detail}.{people}")
 
 
 def _inconsistency(body: pd.DataFrame, code: str, shares: dict[str, float],

@@ -43,6 +43,7 @@ from ..errors import LitreviewError
 from ..evidence.scoring import StudyAssessment, judge_direction
 from ..screening.priority import DRY_RUN, Prioritizer, ScreeningQueue
 from ..screening.rules import content_words, screen_records, term_pattern
+from .rob_form import RobForm
 
 __all__ = ["ScreeningPanel", "JudgingPanel", "highlight"]
 
@@ -398,6 +399,7 @@ class JudgingPanel(_Panel):
         self.buttons["confirm"].on_click(lambda _: self.confirm())
         self.buttons["accept"].on_click(lambda _: self.accept())
         self.buttons["save"].on_click(lambda _: self.save())
+        self.rob = RobForm(self._log, lambda: self.decisions)
         self.order = sorted(self.assessments, key=self._priority)
         self.next()
 
@@ -506,13 +508,14 @@ class JudgingPanel(_Panel):
 
     def _controls(self) -> list[widgets.Widget]:
         return [widgets.HBox([self.direction, self.design]), widgets.HBox([self.population, self.n]), self.reason,
-                widgets.HBox([self.buttons["confirm"], self.buttons["save"], self.buttons["accept"]])]
+                widgets.HBox([self.buttons["confirm"], self.buttons["save"], self.buttons["accept"]]), self.rob.widget]
 
     def _render(self) -> None:
         self.progress.value = html.escape(self._counts())
         pair = self.current
         if pair is None:
             self.body.value = "<p><b>Nothing left to judge.</b></p>"
+            self.rob.show(None, "", None, None)
             return
         a, proposal, claim = self.assessments[pair], self.proposals[pair], self.claims[pair[1]]
         article = self.snapshot.record(pair[0])
@@ -532,3 +535,4 @@ class JudgingPanel(_Panel):
             f"<b>Decisions so far:</b> {html.escape(outcome.describe()) if outcome else 'hidden until you decide'}</p>")
         self.direction.value, self.design.value = values["direction"], values["design"]
         self.population.value, self.n.value = values["population"], "" if values["n"] is None else str(values["n"])
+        self.rob.show(pair, self._text(pair), values["design"], values["population"])
