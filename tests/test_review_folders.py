@@ -14,8 +14,10 @@ import pytest
 from conftest import ROOT
 from litreview.cli.main import main
 from litreview.corpus.claim_suggest import load_suggestions, suggest_claims
+from litreview.corpus.claims import Mechanism, load_mechanisms
 from litreview.corpus.layout import find_review, load_review
 from litreview.corpus.review_config import load_review_config
+from litreview.corpus.review_folder import set_mechanism_terms
 from litreview.errors import CorpusError
 
 ARTICLE_HTML = """<!doctype html>
@@ -219,6 +221,8 @@ def test_from_an_article_file_to_a_review_table_with_commands_only(review: Path,
     drafted = capsys.readouterr().out
     assert "(triptans[tiab] OR sumatriptan[tiab] OR rizatriptan[tiab] OR triptan*[tiab] OR" in drafted
     assert (review / "queries.toml").is_file()
+    assert main(["queries", "draft", "--apply", *r]) == 0  # the drafted terms become what fetch searches
+    assert "mechanisms.toml (litreview fetch searches them)" in capsys.readouterr().out
     assert main(["check", *r]) == 0
     assert main(["run", *r, "--out", str(tmp_path / "out")]) == 0
     table = (tmp_path / "out" / "review.csv").read_text(encoding="utf-8-sig")
@@ -246,3 +250,42 @@ def test_nothing_in_the_package_names_the_shipped_reviews_drug() -> None:
     offenders += [str(p.relative_to(package)) for p in package.rglob("*") if p.suffix in (".j2", ".toml")
                   and "ketamine" in p.read_text(encoding="utf-8").lower()]
     assert offenders == []
+
+
+MECHANISMS = """# Mechanisms of the review (a comment that must survive).
+
+[[mechanism]]
+key = "relief"
+label = "Pain relief"
+synonyms = ["pain"]  # the first draft
+description = "Relief of migraine pain."
+
+[[mechanism]]
+key = "harms"
+label = "Harms"
+synonyms = ["adverse events"]
+mesh = ["Drug-Related Side Effects and Adverse Reactions"]
+"""
+
+
+def test_set_mechanism_terms_replaces_terms_keeps_comments_and_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+    path = tmp_path / "mechanisms.toml"
+    path.write_text(MECHANISMS, encoding="utf-8")
+    wider = Mechanism("relief", "Pain relief", ("pain", "pain-free", "headache relief"), ("Pain Measurement",))
+    written = set_mechanism_terms(path, {"relief": wider})
+    text = path.read_text(encoding="utf-8")
+    assert "# Mechanisms of the review (a comment that must survive)." in text and 'description = "Relief' in text
+    assert written["relief"].synonyms == ("pain", "pain-free", "headache relief")
+    assert written["relief"].mesh == ("Pain Measurement",)
+    assert load_mechanisms(path)["harms"].synonyms == ("adverse events",)  # other mechanisms untouched
+    before = path.read_bytes()
+    with pytest.raises(CorpusError, match="no mechanism sleep"):
+        set_mechanism_terms(path, {"sleep": Mechanism("sleep", "Sleep", ("sleep",))})
+    with pytest.raises(CorpusError, match="synonyms"):  # validated like the rest of the file: no terms at all
+        set_mechanism_terms(path, {"harms": Mechanism("harms", "Harms", ())})
+    path.write_text(MECHANISMS.replace('synonyms = ["adverse events"]', 'synonyms = [\n  "adverse events",\n]'),
+                    encoding="utf-8")
+    with pytest.raises(CorpusError, match="spans several lines"):
+        set_mechanism_terms(path, {"harms": Mechanism("harms", "Harms", ("harm",))})
+    assert path.read_bytes() != before  # (the file written just above), and nothing half-written by the refusals
+    assert 'synonyms = [\n  "adverse events",\n]' in path.read_text(encoding="utf-8")

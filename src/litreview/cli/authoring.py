@@ -89,6 +89,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        help="count each query's hits in this local mirror")
     draft.add_argument("--out", type=Path, default=None,
                        help="write the drafts here (default: queries.toml in the review folder)")
+    draft.add_argument("--apply", action="store_true",
+                       help="also write the drafted terms and MeSH headings into mechanisms.toml (what `litreview "
+                            "fetch` searches); comments are kept")
     _review_option(draft)
     draft.set_defaults(func=_cmd_queries_draft)
 
@@ -229,9 +232,9 @@ def _cmd_claims_add(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_queries_draft(args: argparse.Namespace, settings: Settings) -> int:
     """Draft and print one query per mechanism; write them as TOML for editing."""
     from .._io import atomic_write_text
-    from ..corpus.layout import load_review
+    from ..corpus.layout import CorpusPaths, load_review
     from ..corpus.queries import build_query, draft_mechanism
-    from ..corpus.review_folder import toml_table
+    from ..corpus.review_folder import set_mechanism_terms, toml_table
 
     review = load_review(args.corpus)
     intervention = review.config.intervention
@@ -242,8 +245,9 @@ def _cmd_queries_draft(args: argparse.Namespace, settings: Settings) -> int:
         from ..sources.mirror import mirror_hits
 
         hits = mirror_hits(args.mirror, drafts, intervention)
-    tables = ["# Drafted by `litreview queries draft`: one PubMed query per mechanism. Edit the terms, then copy",
-              "# them into mechanisms.toml (synonyms, mesh): `litreview fetch` searches what mechanisms.toml says.", ""]
+    tables = ["# Drafted by `litreview queries draft`: one PubMed query per mechanism. `litreview fetch` searches",
+              "# what mechanisms.toml says: `queries draft --apply` writes these terms there, or copy the ones you keep.",
+              ""]
     for key, mechanism in drafts.items():
         query = build_query(mechanism, intervention)
         count = f"{hits[key]} hits in the mirror" if key in hits else "no mirror given: hits not counted"
@@ -255,4 +259,8 @@ def _cmd_queries_draft(args: argparse.Namespace, settings: Settings) -> int:
     out = args.out or review.root / "queries.toml"
     atomic_write_text(out, "\n".join(tables))
     print(f"{len(drafts)} queries -> {out}")
+    if args.apply:
+        paths = CorpusPaths(review.root)
+        set_mechanism_terms(paths.mechanisms, drafts)
+        print(f"{len(drafts)} mechanisms' terms -> {paths.mechanisms} (litreview fetch searches them)")
     return 0

@@ -9,6 +9,7 @@ before it replaces the old one, so a bad entry never reaches the disk.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -150,6 +151,59 @@ def add_mechanism(path: str | Path, key: str, label: str, synonyms: Sequence[str
     mechanisms = _validated(path, text, lambda tmp: load_mechanisms(tmp))
     atomic_write_text(path, text)
     return mechanisms[key]
+
+
+def set_mechanism_terms(path: str | Path, terms: Mapping[str, Mechanism]) -> dict[str, Mechanism]:
+    """Replace the search terms and MeSH headings of mechanisms in ``mechanisms.toml``, comments kept.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``mechanisms.toml``.
+    terms : mapping of str to Mechanism
+        Mechanism key -> the mechanism whose ``synonyms`` and ``mesh`` replace
+        the file's (e.g. the drafts of ``litreview queries draft``).
+
+    Returns
+    -------
+    dict of str to Mechanism
+        Every mechanism of the file as written.
+
+    Raises
+    ------
+    CorpusError
+        A key the file does not hold, an array written over several lines, or
+        any field :func:`load_mechanisms` rejects: nothing is written.
+    """
+    path = Path(path)
+    blocks = re.split(r"(?m)^(?=\[\[mechanism\]\])", read_text(path))
+    done: set[str] = set()
+    for i, block in enumerate(blocks):
+        key = re.search(r'(?m)^key\s*=\s*"([^"]*)"', block)
+        if key is None or key.group(1) not in terms:
+            continue
+        mechanism = terms[key.group(1)]
+        for field, values in (("synonyms", mechanism.synonyms), ("mesh", mechanism.mesh)):
+            line = f"{field} = {_toml_value(list(values))}"
+            found = re.search(rf"(?m)^{field}\s*=.*$", block)
+            one_line = re.fullmatch(rf"{field}\s*=\s*\[.*\]\s*(#.*)?", found.group(0)) if found else None
+            if found is None:
+                block = re.sub(r"(?m)^(synonyms\s*=.*)$", lambda m, extra=line: f"{m.group(1)}\n{extra}", block, 1)
+            elif one_line is None:
+                raise CorpusError(f"mechanism {key.group(1)!r}: {field} spans several lines; write it on one line "
+                                  "to replace it", str(path))
+            else:  # a comment after the array stays
+                comment = f"  {one_line.group(1)}" if one_line.group(1) else ""
+                block = block[:found.start()] + line + comment + block[found.end():]
+        blocks[i] = block
+        done.add(key.group(1))
+    missing = sorted(set(terms) - done)
+    if missing:
+        raise CorpusError(f"no mechanism {', '.join(missing)} in the file", str(path))
+    text = "".join(blocks)
+    mechanisms = _validated(path, text, lambda tmp: load_mechanisms(tmp))
+    atomic_write_text(path, text)
+    return mechanisms
 
 
 def add_claims(path: str | Path, mechanisms: Mapping[str, Mechanism], entries: Sequence[Mapping[str, Any]],
