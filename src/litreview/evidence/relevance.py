@@ -86,8 +86,9 @@ _EARLY = re.compile(r"\b(?:hours?|minutes?|min\b|\d+\s?h\b|24\s?h|day 1|first da
 _LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w*|maintenance|maintain\w*|"
                       r"persist\w*|lasting|long[- ]term|follow[- ]up|repeated)", re.IGNORECASE)
 _KEEP = frozenset({"resistant", "lateral", "burst"})
-#: Claim kinds about people's clinical outcomes: a study of animals or cells is not paired with them.
-CLINICAL_KINDS = frozenset({"clinical_efficacy", "harms"})
+#: Claim kinds about people (clinical outcomes, harms, a disease's biology): a study of animals or cells is not
+#: paired with them.
+CLINICAL_KINDS = frozenset({"clinical_efficacy", "harms", "disease_biology"})
 #: Words that name an adverse effect itself. Pairing reads a safety claim on these, not on the judge's wider
 #: harm words: every trial names a "risk", and "dissociative anaesthetic" names a drug class, not a side effect.
 _ADVERSE = re.compile(r"\b(?:side[- ]effects?|adverse|toxic\w*|safety|safe\b|tolerab\w*|cystitis|uropath\w*)",
@@ -365,14 +366,31 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
     if code:
         return 0.0, Relevance(0.0, reason=code)
     text = text[:MAX_CHARS]
-    terms = _pair_terms(parse_claim(claim))
+    spec = parse_claim(claim)
+    terms = _pair_terms(spec)
     found = _score(terms, text)
     if not found.addresses:
         return 0.0, found
     if getattr(claim, "kind", "") in CLINICAL_KINDS and classify_population(
             article.title, article.abstract, article.mesh_headings) in ("animal", "in_vitro"):
         return 0.0, found
+    if not getattr(spec, "agent", "") and _names_agent(tuple(getattr(claim, "agents", ())), article.title):
+        # a claim about a condition ("in depression BDNF is low") is not answered by a study of the review's
+        # intervention, which the title names
+        return 0.0, found
     return found.score * _pair_focus(terms, text), found
+
+
+@lru_cache(maxsize=64)
+def _agent_names(agents: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Regex of the review's intervention under any of its names (None when the claim names none)."""
+    return re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in agents)})", re.IGNORECASE) if agents else None
+
+
+def _names_agent(agents: tuple[str, ...], title: str) -> bool:
+    """True when a title names the review's intervention."""
+    pattern = _agent_names(agents)
+    return pattern is not None and pattern.search(title) is not None
 
 
 def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
