@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -36,7 +38,12 @@ def test_relevance_pairing_pairs_each_record_with_the_claims_it_is_about() -> No
     assert ("1", "suicidality_reduction") in pairs and ("2", "bdnf_increase") in pairs
     assert ("2", "bdnf_low_in_depression") not in pairs  # a rat study of ketamine, not of depressed people's BDNF
     assert not any(key == "3" for key, _ in pairs)  # screening excluded it
-    assert ("1", "approval_2019") in pairs  # a fact check keeps screening's pairs
+    assert ("1", "approval_2019") not in pairs  # a fact check is not paired with a record its check does not cite
+
+
+def test_a_fact_check_keeps_screenings_pairs_of_the_sources_it_cites() -> None:
+    claims = [replace(c, fact=replace(c.fact, sources=("1",))) if c.fact else c for c in CLAIMS]
+    assert ("1", "approval_2019") in machine_pairs(SCREENED, SNAPSHOT, claims)
 
 
 def test_screening_pairing_is_kept_for_comparison() -> None:

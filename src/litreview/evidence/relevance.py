@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from ..corpus.records import Article
 from . import embedding
+from .classification import classify_population
 from .claim_spec import (
+    _HARM_ABUSE,
     _THESAURUS,
     ANAPHORS,
     OUTCOME_SYNONYMS,
@@ -84,6 +86,16 @@ _EARLY = re.compile(r"\b(?:hours?|minutes?|min\b|\d+\s?h\b|24\s?h|day 1|first da
 _LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w*|maintenance|maintain\w*|"
                       r"persist\w*|lasting|long[- ]term|follow[- ]up|repeated)", re.IGNORECASE)
 _KEEP = frozenset({"resistant", "lateral", "burst"})
+#: Claim kinds about people (clinical outcomes, harms, a disease's biology): a study of animals or cells is not
+#: paired with them.
+CLINICAL_KINDS = frozenset({"clinical_efficacy", "harms", "disease_biology"})
+#: Words that name an adverse effect itself. Pairing reads a safety claim on these, not on the judge's wider
+#: harm words: every trial names a "risk", and "dissociative anaesthetic" names a drug class, not a side effect.
+_ADVERSE = re.compile(r"\b(?:side[- ]effects?|adverse|toxic\w*|safety|safe\b|tolerab\w*|cystitis|uropath\w*)",
+                      re.IGNORECASE)
+_ABUSE = re.compile(rf"\b(?:{_HARM_ABUSE})", re.IGNORECASE)
+#: Separators of a list of conditions or outcomes ("depression, anxiety and PTSD").
+_LIST = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,8 @@ class _Terms:
     outcome: tuple[re.Pattern[str], ...]
     outcome_any: re.Pattern[str] | None
     timeframe: re.Pattern[str] | None
+    #: Other readings of the outcome, each enough alone ("synapse formation and neurogenesis": either part).
+    alternatives: tuple[tuple[re.Pattern[str], ...], ...] = ()
 
 
 def _group(word: str) -> str:
@@ -212,7 +226,35 @@ def _outcome(terms: _Terms, text: str) -> float:
     """How fully a text names the claim's outcome (its words, or one of the claim's outcome terms)."""
     if terms.outcome_any is not None and terms.outcome_any.search(text):
         return 1.0
-    return _coverage(terms.outcome, text)
+    return max(_coverage(groups, text) for groups in (terms.outcome, *terms.alternatives))
+
+
+def _score(terms: _Terms, text: str) -> Relevance:
+    """Relevance of a readable text to a claim's word groups (the best sentence)."""
+    intervention_in_text = _coverage(terms.intervention, text) > 0 if terms.intervention else True
+    best = Relevance(0.0, reason="no_intervention" if not intervention_in_text else "no_outcome")
+    outcome_in_text = False
+    for a, b, weight in _sentences(text):
+        sentence = text[a:b]
+        outcome = _outcome(terms, sentence)
+        outcome_in_text = outcome_in_text or outcome >= 0.5
+        if terms.intervention and _coverage(terms.intervention, sentence) > 0:
+            named = 1.0
+        elif intervention_in_text and _ANAPHOR.search(sentence):
+            named = 0.8
+        else:
+            named = 0.5 if intervention_in_text else 0.0
+        score = weight * named * outcome
+        if terms.timeframe is not None and not terms.timeframe.search(sentence):
+            score *= 0.7 if terms.timeframe.search(text) else 0.5
+        if score > best.score:
+            best = Relevance(round(score, 3), sentence.strip(), (a, b), "addresses_claim")
+    if best.score < THRESHOLD:
+        reason = ("no_intervention" if not intervention_in_text else "no_outcome" if not outcome_in_text
+                  else "no_timeframe" if terms.timeframe is not None and not terms.timeframe.search(text)
+                  else "not_together")
+        return Relevance(best.score, best.sentence, best.span, reason)
+    return best
 
 
 def unreadable(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> str:
@@ -275,32 +317,7 @@ def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ())
     code = unreadable(claim, text, outcome_terms)
     if code or not text:
         return Relevance(0.0, reason=code or "no_text")
-    text = text[:MAX_CHARS]
-    terms = _terms(parse_claim(claim), tuple(outcome_terms))
-    intervention_in_text = _coverage(terms.intervention, text) > 0 if terms.intervention else True
-    best = Relevance(0.0, reason="no_intervention" if not intervention_in_text else "no_outcome")
-    outcome_in_text = False
-    for a, b, weight in _sentences(text):
-        sentence = text[a:b]
-        outcome = _outcome(terms, sentence)
-        outcome_in_text = outcome_in_text or outcome >= 0.5
-        if terms.intervention and _coverage(terms.intervention, sentence) > 0:
-            named = 1.0
-        elif intervention_in_text and _ANAPHOR.search(sentence):
-            named = 0.8
-        else:
-            named = 0.5 if intervention_in_text else 0.0
-        score = weight * named * outcome
-        if terms.timeframe is not None and not terms.timeframe.search(sentence):
-            score *= 0.7 if terms.timeframe.search(text) else 0.5
-        if score > best.score:
-            best = Relevance(round(score, 3), sentence.strip(), (a, b), "addresses_claim")
-    if best.score < THRESHOLD:
-        reason = ("no_intervention" if not intervention_in_text else "no_outcome" if not outcome_in_text
-                  else "no_timeframe" if terms.timeframe is not None and not terms.timeframe.search(text)
-                  else "not_together")
-        return Relevance(best.score, best.sentence, best.span, reason)
-    return best
+    return _score(_terms(parse_claim(claim), tuple(outcome_terms)), text[:MAX_CHARS])
 
 
 def _focus(claim: Any, text: str) -> float:
@@ -312,10 +329,68 @@ def _focus(claim: Any, text: str) -> float:
     return (0.5 + 0.5 * _outcome(terms, title)) * min(1.0, 3 * share)
 
 
-def _lexical_pair(claim: Any, text: str) -> tuple[float, Relevance]:
-    """Lexical pairing score (relevance x focus; 0 when the text does not address the claim) and its relevance."""
-    found = relevance(claim, text)
-    return (found.score * _focus(claim, text) if found.addresses else 0.0), found
+@lru_cache(maxsize=2048)
+def _pair_terms(spec: ClaimSpec) -> _Terms:
+    """Word groups pairing reads a claim on: a harm by its own words, each part of a listed outcome alone."""
+    terms = _terms(spec, ())
+    if spec.effect == "low_harm":
+        return replace(terms, outcome=(_ABUSE if spec.outcome_pattern == _HARM_ABUSE else _ADVERSE,))
+    if not terms.outcome and not spec.agent and " in " in spec.subject:
+        # "BDNF levels in depression, anxiety and PTSD": the measure, in any one of the conditions
+        head, _, tail = spec.subject.partition(" in ")
+        parts = tuple(groups for part in _LIST.split(tail) if (groups := _groups(part)))
+        return replace(terms, intervention=_groups(head), alternatives=parts) if parts else terms
+    if spec.effect != "required" and _LIST.search(spec.outcome):
+        # "synapse formation and neurogenesis": a study of either part addresses the claim
+        exclude = frozenset(stem(w) for w in _pattern_words(spec.subject))
+        parts = tuple(groups for part in _LIST.split(spec.outcome) if (groups := _groups(part, exclude)))
+        return replace(terms, alternatives=parts) if len(parts) > 1 else terms
+    return terms
+
+
+def _pair_focus(terms: _Terms, text: str) -> float:
+    """How much of a text is about the claim's outcome: named in the title, and in a third of its sentences."""
+    sentences = _sentences(text)
+    title = text.split("\n", 1)[0]
+    share = sum(1 for a, b, _ in sentences if _outcome(terms, text[a:b]) >= 0.5) / max(len(sentences), 1)
+    return (0.5 + 0.5 * _outcome(terms, title)) * min(1.0, 3 * share)
+
+
+def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
+    """Lexical pairing score (relevance x focus; 0 when the text does not address the claim) and its relevance.
+
+    A claim about people's clinical outcomes (:data:`CLINICAL_KINDS`) scores 0 on a study of animals or cells.
+    """
+    text = f"{article.title}\n{article.abstract or ''}"
+    code = unreadable(claim, text)
+    if code:
+        return 0.0, Relevance(0.0, reason=code)
+    text = text[:MAX_CHARS]
+    spec = parse_claim(claim)
+    terms = _pair_terms(spec)
+    found = _score(terms, text)
+    if not found.addresses:
+        return 0.0, found
+    if getattr(claim, "kind", "") in CLINICAL_KINDS and classify_population(
+            article.title, article.abstract, article.mesh_headings) in ("animal", "in_vitro"):
+        return 0.0, found
+    if not getattr(spec, "agent", "") and _names_agent(tuple(getattr(claim, "agents", ())), article.title):
+        # a claim about a condition ("in depression BDNF is low") is not answered by a study of the review's
+        # intervention, which the title names
+        return 0.0, found
+    return found.score * _pair_focus(terms, text), found
+
+
+@lru_cache(maxsize=64)
+def _agent_names(agents: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Regex of the review's intervention under any of its names (None when the claim names none)."""
+    return re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in agents)})", re.IGNORECASE) if agents else None
+
+
+def _names_agent(agents: tuple[str, ...], title: str) -> bool:
+    """True when a title names the review's intervention."""
+    pattern = _agent_names(agents)
+    return pattern is not None and pattern.search(title) is not None
 
 
 def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
@@ -326,8 +401,8 @@ def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
     :data:`COSINE_WEIGHT` x its best cosine with the conclusion sentences, so
     that among the review's claims the one the record concludes about wins.
     """
+    score, found = _lexical_pair(claim, article)
     text = f"{article.title}\n{article.abstract or ''}"
-    score, found = _lexical_pair(claim, text)
     if score > 0 and embedding.available():
         score += COSINE_WEIGHT * max(embedding.conclusion_similarity(claim, text)[1], 0.0)
     return round(score, 3), found
@@ -360,7 +435,7 @@ def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pai
         :data:`PAIR_THRESHOLD` (and, with rivals, the score the rival share);
         else None.
     """
-    lexical, _ = _lexical_pair(claim, f"{article.title}\n{article.abstract or ''}")
+    lexical, _ = _lexical_pair(claim, article)
     if lexical < PAIR_THRESHOLD:
         return None
     score, found = pair_score(claim, article)

@@ -79,7 +79,8 @@ def machine_pairs(screening: ScreeningResult, snapshot: Snapshot, claims: Sequen
         with each claim :func:`litreview.evidence.relevance.pair_record`
         pairs it with, the review's other claims as rivals (a record is
         paired only with the claims it is most about); a fact check's claim
-        keeps screening's pairs (its sources are checked, not graded).
+        keeps screening's pairs of the sources its check cites (checked,
+        not graded; no other record is paired with it).
         ``screening``: screening's own pairing (an included record with each
         claim of its mechanism whose outcome words it mentions), kept to
         measure one against the other.
@@ -94,12 +95,13 @@ def machine_pairs(screening: ScreeningResult, snapshot: Snapshot, claims: Sequen
     if pairing != "relevance":
         raise ValueError(f"pairing must be 'relevance' or 'screening', not {pairing!r}")
     graded = [c for c in claims if not c.fact]
-    facts = {c.id for c in claims if c.fact}
+    # a fact check is checked against the sources it cites, not graded: screening's pairs of those sources only
+    sources = {(key, c.id) for c in claims if c.fact for key in c.fact.sources}
     log = screening.log
     included = sorted(set(log.loc[log["decision"] == "included", "key"]))
     pairs = [(key, c.id) for key, c in ((k, c) for k in included for c in graded)
              if pair_record(c, snapshot.record(key), [r for r in graded if r.id != c.id]) is not None]
-    return tuple(sorted({*pairs, *((k, c) for k, c in screening.pairs if c in facts)},
+    return tuple(sorted({*pairs, *(p for p in screening.pairs if p in sources)},
                         key=lambda p: (p[0], [c.id for c in claims].index(p[1]))))
 
 

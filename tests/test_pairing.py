@@ -1,0 +1,76 @@
+"""Pairing records with claims on what distinguishes the claims (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from litreview.corpus.claims import Claim
+from litreview.corpus.records import Article
+from litreview.evidence.relevance import pair_record
+
+AGENTS = ("ketamine", "esketamine")
+
+
+def _claim(cid: str, kind: str, subject: str, effect: str, outcome: str, statement: str) -> Claim:
+    """A register claim of the review of ``AGENTS``, with only the fields pairing reads."""
+    return Claim(id=cid, mechanism="m", kind=kind, statement=statement, subject=subject, effect=effect,
+                 outcome=outcome, sources=(), agents=AGENTS)
+
+
+def _article(title: str, abstract: str) -> Article:
+    """A record with only a title and an abstract."""
+    return Article(pmid="1", title=title, abstract=abstract)
+
+
+SAFETY = _claim("safety", "harms", "serious or lasting adverse effects of ketamine", "is_low", "at antidepressant doses",
+                "Ketamine's side effects are minor and transient.")
+ABUSE = _claim("abuse", "harms", "abuse and addiction liability of ketamine", "is_low", "in therapeutic use",
+               "Ketamine has a low potential for abuse and addiction.")
+PLASTICITY = _claim("plasticity", "mechanism_in_people", "ketamine", "increases", "synapse formation and neurogenesis",
+                    "Ketamine triggers synapse formation and neurogenesis.")
+LOW_BDNF = _claim("low_bdnf", "disease_biology", "BDNF levels in depression, anxiety and PTSD", "is_low",
+                  "compared with healthy people", "BDNF is lower than normal in depression, anxiety and PTSD.")
+PAIN = _claim("pain", "clinical_efficacy", "ketamine", "improves", "chronic pain", "Ketamine relieves chronic pain.")
+
+
+def test_a_drug_class_and_a_risk_are_not_side_effects() -> None:
+    record = _article("Dissociative anaesthetics and cortical neurons",
+                      "RESULTS: Ketamine, a dissociative anaesthetic, reduced firing at the risk of over-inhibition. "
+                      "CONCLUSIONS: Ketamine lowers excitation of cortical neurons.")
+    assert pair_record(SAFETY, record) is None
+
+
+def test_reported_side_effects_pair_with_the_safety_claim_not_the_abuse_claim() -> None:
+    record = _article("Side effects of ketamine infusions for depression",
+                      "METHODS: Adverse events were recorded after each ketamine infusion. RESULTS: Side effects "
+                      "of ketamine were mild and resolved within two hours. CONCLUSIONS: Ketamine was safe and "
+                      "well tolerated; adverse effects were transient.")
+    assert pair_record(SAFETY, record, rivals=[ABUSE]) is not None
+    assert pair_record(ABUSE, record, rivals=[SAFETY]) is None
+
+
+def test_either_part_of_a_listed_outcome_addresses_the_claim() -> None:
+    record = _article("Ketamine and neurogenesis in the adult hippocampus",
+                      "RESULTS: Ketamine increased neurogenesis in the dentate gyrus. CONCLUSIONS: Neurogenesis "
+                      "rose within a day of one ketamine dose.")
+    found = pair_record(PLASTICITY, record)
+    assert found is not None and "neurogenesis" in found.sentence
+
+
+def test_a_measure_in_any_one_listed_condition_addresses_the_claim() -> None:
+    record = _article("Serum BDNF in post-traumatic stress disorder",
+                      "RESULTS: Serum BDNF was lower in patients with PTSD than in healthy controls. "
+                      "CONCLUSIONS: Low BDNF marks PTSD.")
+    assert pair_record(LOW_BDNF, record) is not None
+
+
+def test_a_study_of_the_intervention_does_not_answer_a_claim_about_the_condition() -> None:
+    record = _article("Ketamine raises serum BDNF in depression",
+                      "RESULTS: Serum BDNF rose after ketamine in patients with depression. "
+                      "CONCLUSIONS: BDNF in depression rose with ketamine.")
+    assert pair_record(LOW_BDNF, record) is None
+
+
+def test_a_clinical_claim_is_not_paired_with_a_study_of_animals() -> None:
+    abstract = ("RESULTS: Ketamine reduced chronic pain behaviour in {who} with nerve injury. "
+                "CONCLUSIONS: Ketamine relieves chronic pain in {who}.")
+    assert pair_record(PAIN, _article("Ketamine in chronic pain", abstract.format(who="mice"))) is None
+    assert pair_record(PAIN, _article("Ketamine in chronic pain", abstract.format(who="patients"))) is not None
