@@ -36,7 +36,6 @@ from typing import Any
 
 from ..corpus.records import Article
 from . import embedding
-from .classification import classify_population
 from .claim_spec import (
     _HARM_ABUSE,
     _THESAURUS,
@@ -47,6 +46,7 @@ from .claim_spec import (
     parse_claim,
     stem,
 )
+from .classification import classify_population
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "COSINE_WEIGHT",
            "RIVAL_SHARE_EMBEDDING", "REASONS", "UNREADABLE",
