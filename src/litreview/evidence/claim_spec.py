@@ -162,6 +162,9 @@ _HAS_VERB = re.compile(r"\b(?:has|have|had|carries|carry|shows?|is|are)\b", re.I
 _QUESTION_LEAD = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|should|will|would|has|have)\s+",
                             re.IGNORECASE)
 _NEG_Q = re.compile(r"\b(?:not|no|n't|without|never)\b", re.IGNORECASE)
+#: A plain statement that denies an effect ("X does not cause Y", "there is no evidence that X works").
+_DENIES = re.compile(r"\b(?:not|no|never|cannot|nothing|neither|nor)\b|n't\b|\b(?:un|in)(?:likely|effective)\b",
+                     re.IGNORECASE)
 _DIFF_Q = re.compile(r"\b(?:differ\w*|distinct|same|vary|varies|change\w*|influence\w*|affect\w*|impact\w*)\b",
                      re.IGNORECASE)
 _SAME_Q = re.compile(r"\b(?:same|similar|equal\w*|equivalent|identical|interchangeabl\w+|replace\w*|substitut\w+|"
@@ -215,6 +218,10 @@ class ClaimSpec:
         asks, it does not assert an effect.
     negated, asks_difference, asks_same, asks_need : bool
         Question cues of a plain-language claim (PubMedQA-style questions).
+    denies : bool
+        A plain-language statement that denies an effect ("Animals do not
+        spread the virus", "There is no evidence that X works"): a finding of
+        no effect supports it, an effect contradicts it.
     """
 
     subject: str
@@ -237,6 +244,7 @@ class ClaimSpec:
     asks_difference: bool = False
     asks_same: bool = False
     asks_need: bool = False
+    denies: bool = False
 
     @property
     def polarity(self) -> str:
@@ -352,6 +360,7 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
         asks_difference=not register and bool(_DIFF_Q.search(statement)),
         asks_same=not register and question and bool(_SAME_Q.search(statement)),
         asks_need=not register and question and bool(_NEED_Q.search(statement)),
+        denies=not register and not question and bool(_DENIES.search(statement)),
     )
 
 

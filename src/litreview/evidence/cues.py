@@ -144,6 +144,17 @@ INSUFFICIENT = re.compile(r"\binsufficient (?:evidence|data|for|to)\b|"
                           r"lacking|sparse)|\binconclusive\b|"
                           r"\bno firm conclusions?\b|\bcannot (?:yet )?be (?:drawn|established|determined)|"
                           r"\btoo (?:few|small|limited) to\b", re.IGNORECASE)
+#: A finding denied outright: "no evidence that", "did not find evidence", "no effective therapy",
+#: "not effective", "ineffective", "failed to" (any verb), "unlikely to": the claim's effect is not there.
+REFUTED = re.compile(
+    r"\bno (?:[\w-]+ ){0,3}?evidence (?:that|of|for|to|linking|supporting)\b|"
+    r"\b(?:do|does|did|could|can) not (?:find|show|provide|support|reveal) (?:any )?(?:[\w-]+ ){0,2}?evidence\b|"
+    r"\bno (?:definite|definitive|effective|proven|specific|approved|established|known|curative) "
+    r"(?:[\w-]+ ){0,2}?(?:therap(?:y|ies)|treatments?|cures?|vaccines?|drugs?|remed(?:y|ies))\b|"
+    r"\b(?:not|neither|nor) (?:\w+ly )?(?:effective|efficacious|protective|beneficial)\b|\bineffective\b|"
+    r"\bfailed to \w+|\bunlikely to\b",
+    re.IGNORECASE,
+)
 WITHOUT = re.compile(r"without\b", re.IGNORECASE)
 SIDE_EFFECTS = re.compile(r"\b(?:side|adverse|dissociative|psychotomimetic) effects?\b", re.IGNORECASE)
 ANY_EFFECT = re.compile(r"\b(?:alter|chang|modulat|shift|associat|correlat|differ|reorganiz|disrupt|normaliz)",

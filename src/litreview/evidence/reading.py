@@ -231,6 +231,9 @@ def _directional(clause: str, effect: str, timeframe: str = "") -> tuple[str, st
     insufficient = lex.INSUFFICIENT.search(plain)
     if insufficient:
         return "unclear", insufficient.group(0)
+    refuted = lex.REFUTED.search(plain)
+    if refuted:
+        return "null", refuted.group(0)
     caveat = lex.CAVEAT.search(plain) or lex.NULL.search(plain) or lex.ELLIPTIC_NOT.match(plain)
     if caveat:
         return "null", caveat.group(0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,7 +37,8 @@ from ..corpus.vocabulary import DESIGNS, DIRECTIONS, FLAGS, POPULATIONS
 from ..errors import CorpusError
 from . import direction as _direction
 from .addressing import address_probability
-from .claim_spec import parse_claim
+from . import cues as lex
+from .claim_spec import ANAPHORS, ClaimSpec, parse_claim
 from .classification import (
     SampleSize,
     classify_design,
@@ -75,6 +77,8 @@ RUBRIC_FILE = "scoring.toml"
 _COMPARABLE_DIRECTION = {"context": "unclear"}
 #: The linear model's fallback is trusted less than a claim-aware reading: confidence = this x its probability.
 _MODEL_CONFIDENCE = 0.6
+#: A reading's direction for a claim that denies the effect ("X does not cause Y").
+_DENIED = {"supports": "contradicts", "contradicts": "supports", "no_effect": "supports"}
 _NO_READING = Reading(None, 0.0, "", "")
 _LABELS = {"rct": "RCT", "meta_analysis": "meta-analysis", "in_vitro": "in vitro", "healthy_human": "healthy humans"}
 
@@ -189,7 +193,11 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
     reading = read_claim(spec, text) if not spec.question else _NO_READING
     if reading.direction is not None:
         sentence = reading.sentence or _direction.split_conclusion(text)[1][-1]
-        return DirectionJudgement(reading.direction, sentence, reading.confidence, reading.confidence, reading.reason)
+        direction = _DENIED.get(reading.direction, reading.direction) if spec.denies else reading.direction
+        reason = f"claim denies the effect; {reading.reason}" if direction != reading.direction else reading.reason
+        return DirectionJudgement(direction, sentence, reading.confidence, reading.confidence, reason)
+    if not spec.question and not isinstance(claim, Claim) and not _names_together(spec, text):
+        return _plain_fallback(spec, text)
     weights = weights if weights is not None else _direction.packaged_weights()
     features = direction_features(spec, text)
     scores = _direction.class_scores(features, weights)
@@ -204,6 +212,41 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
         confidence=round(_MODEL_CONFIDENCE * probability, 3),
         reason=f"linear model: {model_class.replace('_', ' ')} (p={probability:g})",
     )
+
+
+def _names_together(spec: ClaimSpec, text: str) -> bool:
+    """True when one sentence names the claim's subject (or "the drug") and its outcome.
+
+    With no outcome parsed (a free-form claim) two different words of the
+    claim must be named in the sentence.
+    """
+    subject = re.compile(rf"\b(?:{spec.subject_pattern}|{ANAPHORS})", re.IGNORECASE) if spec.subject_pattern else None
+    outcome = re.compile(rf"\b(?:{spec.outcome_pattern})", re.IGNORECASE) if spec.outcome_pattern else None
+    if subject is None or outcome is None:
+        return False
+    same = spec.outcome_pattern == spec.subject_pattern
+    for sentence in _direction.split_sentences(text):
+        if same:
+            if len({m.group(0).lower() for m in outcome.finditer(sentence)}) > 1:
+                return True
+        elif subject.search(sentence) and outcome.search(sentence):
+            return True
+    return False
+
+
+def _plain_fallback(spec: ClaimSpec, text: str) -> DirectionJudgement:
+    """A plain statement no clause reads a finding on: unclear, unless the text denies a finding outright.
+
+    The linear model answers yes/no questions (it was fitted on PubMedQA); on a
+    statement whose subject and outcome no clause names together its effect
+    words are about something else, so it is not asked.
+    """
+    denial = next((m for regex in (lex.REFUTED, lex.NULL) for m in [regex.search(text)] if m), None)
+    if denial is None:
+        return DirectionJudgement("unclear", "", 0.0, 0.5, "no clause names the claim's subject and outcome "
+                                                           "with a finding")
+    direction = "supports" if spec.denies else "no_effect"
+    return DirectionJudgement(direction, "", 0.4, 0.4, f"null: '{denial.group(0)}' (not in a clause on the claim)")
 
 
 # -- rubric -------------------------------------------------------------------------------
