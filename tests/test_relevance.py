@@ -83,6 +83,7 @@ def test_mechanism_claim_needs_the_factor_and_the_effect() -> None:
     ("", "no_text"),
     ("   ", "no_text"),
     ("Ketamine and cortisol", "title_only"),
+    ("Ketamine and cortisol in depressed patients: a pilot study", "title_only"),
     ("Die Wirkung von Ketamin auf das Cortisol im Blut wurde bei zwanzig Patienten mit schwerer Depression "
      "untersucht; nach der Gabe zeigte sich eine deutliche Abnahme des Cortisols im Vergleich zur Kontrollgruppe "
      "ohne Behandlung.", "not_english"),
@@ -142,3 +143,11 @@ def test_rivals_keep_the_claim_the_record_is_most_about() -> None:
     assert pair_record(PAIN, record, rivals=[PAIN, depression]) is not None
     assert pair_score(depression, record)[0] < pair_score(PAIN, record)[0]
     assert pair_record(depression, record, rivals=[PAIN, depression]) is None
+
+
+def test_a_clause_cut_from_a_sentence_is_read_not_taken_for_a_title() -> None:
+    """Evidence quoted as one clause ends in a comma or semicolon: it states a finding, so it is read."""
+    for clause in ("ketamine lowered salivary cortisol in the patients compared with placebo,",
+                   "ketamine lowered salivary cortisol in the patients compared with placebo;"):
+        assert relevance(CORTISOL, clause).reason != "title_only"
+        assert judge_direction(CORTISOL, clause).direction == "supports"

@@ -281,7 +281,8 @@ def unreadable(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()
         return "no_text"
     text = text[:MAX_CHARS]
     words = len(text.split())
-    if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?]\s*$", text):
+    # a title ends without punctuation; a clause cut from a sentence ("..., which was not effective;") does not
+    if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?,;]\s*$", text):
         return "title_only"
     if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
         return "not_english"
