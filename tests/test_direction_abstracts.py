@@ -208,3 +208,42 @@ def test_none_of_the_patients_experienced_a_response_is_null() -> None:
 def test_serum_and_plasma_bdnf_abbreviations_name_bdnf(word: str) -> None:
     spec = parse_claim(_claim("increases", "ketamine", "BDNF levels", "Ketamine increases BDNF levels."))
     assert re.search(rf"\b(?:{spec.outcome_pattern})", f"{word} was raised", re.IGNORECASE)
+
+
+# round 6: a claim that names a comparison or an onset is decided by the sentences that name it
+NGF_LOW = _claim("is_low", "NGF levels in schizophrenia", "compared with healthy people",
+                 "NGF is lower in schizophrenia than in healthy people.")
+NGF_TEXT = ("Plasma NGF and antipsychotic response\nWe recruited 50 inpatients with schizophrenia and 40 healthy "
+            "volunteers. Plasma NGF was measured before and after six weeks of risperidone. Plasma NGF in the "
+            "schizophrenia group was significantly lower than in the healthy controls (p = 0.003). Risperidone "
+            "did not change plasma NGF over six weeks. These findings indicate no relation between plasma NGF and "
+            "the antipsychotic response in schizophrenia.")
+
+
+def test_a_comparison_claim_parses_its_comparison_and_an_onset_claim_its_time_frame() -> None:
+    assert re.search(parse_claim(NGF_LOW).scope_pattern, "lower than in the healthy controls")
+    onset = _claim("improves", "ketamine", "depressive symptoms within hours", "Ketamine lifts mood within hours.")
+    assert re.search(parse_claim(onset).scope_pattern, "at 4 hours after the dose")
+    assert parse_claim(MOOD).scope_pattern == ""
+
+
+def test_a_conclusion_not_naming_the_claims_comparison_gives_way_to_the_results_that_do() -> None:
+    judged = judge_direction(NGF_LOW, NGF_TEXT)
+    assert judged.direction == "supports" and "healthy controls" in judged.sentence
+
+
+def test_a_conclusion_naming_the_comparison_still_decides() -> None:
+    text = NGF_TEXT.replace("These findings indicate no relation between plasma NGF and the antipsychotic response "
+                            "in schizophrenia.", "Plasma NGF did not differ between patients and healthy controls.")
+    assert judge_direction(NGF_LOW, text).direction == "no_effect"
+
+
+def test_an_onset_claim_is_decided_by_the_results_at_hours_not_a_conclusion_without_a_time() -> None:
+    claim = _claim("improves", "ketamine", "depressive symptoms within hours",
+                   "Ketamine improves depressive symptoms within hours.")
+    text = ("Ketamine and mood in depressed inpatients\nWe randomised 60 inpatients with major depression to one "
+            "infusion of ketamine or saline and rated mood for two weeks. Depression ratings did not differ "
+            "between ketamine and saline at 4 hours after the infusion. Depression ratings were lower after "
+            "ketamine than after saline at day 7. Ketamine reduced depressive symptoms in these inpatients.")
+    judged = judge_direction(claim, text)
+    assert judged.direction != "supports" and "4 hours" in judged.sentence

@@ -202,6 +202,12 @@ class ClaimSpec:
     subject_pattern, outcome_pattern, agent_pattern : str
         Regex alternations (word prefixes, synonyms, rating scales) that find
         the subject, the outcome and the intervention in a text.
+    scope_pattern : str
+        Regex for what a sentence must name to state the claim's finding when
+        the claim names a comparison ("lower than in healthy people": controls,
+        placebo, "compared with") or an onset time frame ("within hours"), else "".
+        A conclusion that names neither is about another question
+        (:func:`~litreview.evidence.reading.read_claim`).
     agent : str
         The review's intervention when the claim names it ("ketamine"), else "".
     other_outcomes : frozenset of str
@@ -235,6 +241,7 @@ class ClaimSpec:
     subject_pattern: str = ""
     outcome_pattern: str = ""
     agent_pattern: str = ""
+    scope_pattern: str = ""
     agent: str = ""
     other_outcomes: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()
@@ -326,6 +333,24 @@ def _timeframe(effect: str, outcome: str, statement: str) -> str:
     return "early" if _EARLY.search(outcome) or _EARLY.search(statement) else ""
 
 
+#: A claim that compares with a reference group ("lower than in healthy people", "versus placebo").
+_COMPARES = re.compile(r"\b(?:than|compared (?:with|to)|versus|vs\.?|relative to)\s+(?:in\s+|with\s+|those\s+)?"
+                       r"(?:the\s+)?(?:normal|healthy|controls?|placebo|non-?\w+|general population)", re.IGNORECASE)
+#: What a sentence names when it states such a comparison: the reference group or the comparison itself.
+_COMPARISON_SCOPE = (r"healthy|controls?\b|control (?:group|subjects|participants)|placebo|sham|saline|vehicle|"
+                     r"non-?(?:depressed|psychiatric|clinical)|than\b|compared (?:with|to)|versus|vs\b|relative to")
+#: What a sentence names when it states an onset: a time in hours or minutes, a first day, rapidity.
+_ONSET_SCOPE = (r"\d+\s*(?:h|hrs?|hours?|min\w*)\b|hours?\b|minutes?\b|within\b|first (?:day|\d+)|day 1\b|"
+                r"acute\w*|rapid\w*|immediate\w*")
+
+
+def _scope(timeframe: str, outcome: str, statement: str) -> str:
+    """Regex of what a sentence must name to state the claim's finding (comparison, onset), or ""."""
+    parts = [_COMPARISON_SCOPE] if _COMPARES.search(outcome) or _COMPARES.search(statement) else []
+    parts += [_ONSET_SCOPE] if timeframe == "early" else []
+    return "|".join(parts)
+
+
 def _build(subject: str, effect: str, outcome: str, statement: str, register: bool, terms: str = "",
            agents: tuple[str, ...] = ()) -> ClaimSpec:
     """Assemble a spec from its parts (shared by register and plain-language claims).
@@ -345,12 +370,13 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
         outcome_pattern = _pattern(outcome, exclude=agent_stems if subject.strip() else frozenset(), agents=agents)
     outcome_pattern = outcome_pattern or subject_pattern
     question = statement.rstrip().endswith("?")
+    timeframe = _timeframe(effect, outcome, statement)
     return ClaimSpec(
         subject=subject.strip(), effect=effect, outcome=outcome.strip(),
-        population=_population(statement, subject, outcome), timeframe=_timeframe(effect, outcome, statement),
+        population=_population(statement, subject, outcome), timeframe=timeframe,
         statement=statement, harm=harm, factor_blocks=effect == "required" and bool(_FACTOR_ACTION.search(subject)),
         subject_pattern=subject_pattern, outcome_pattern=outcome_pattern,
-        agent_pattern=agent_pattern,
+        agent_pattern=agent_pattern, scope_pattern=_scope(timeframe, outcome, statement),
         agent=agent,
         other_outcomes=_other_outcomes(statement, subject, outcome, subject_pattern, outcome_pattern, terms),
         stems=frozenset(stems(f"{subject} {outcome}") if register else stems(statement)),

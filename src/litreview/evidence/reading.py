@@ -534,6 +534,11 @@ def _read_clauses(spec: ClaimSpec, text: str, results: bool = False) -> tuple[li
     return out, speaks
 
 
+def _in_scope(clauses: list[_Clause], scope: re.Pattern[str] | None) -> list[_Clause]:
+    """The clauses whose sentence names the claim's comparison or time frame (all of them with no scope)."""
+    return clauses if scope is None else [c for c in clauses if scope.search(c.sentence)]
+
+
 def _decide(spec: ClaimSpec, clauses: list[_Clause]) -> tuple[str, list[_Clause]]:
     """Direction from weighted clause signals, and the clauses behind it."""
     if spec.effect == "low_harm":
@@ -581,10 +586,15 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
         time course for a durability claim).
     """
     clauses, speaks = _read_clauses(spec, text)
-    if not any(c.relevance == _W_OUTCOME and c.signal != "unclear" for c in clauses):
-        # no finding on the claim's outcome in title or conclusion (an outlook, a hedge, another question):
-        # read the results part (:mod:`litreview.evidence.results`)
+    scope = _compiled(spec.scope_pattern)
+    if not any(c.relevance == _W_OUTCOME and c.signal != "unclear" for c in _in_scope(clauses, scope)):
+        # no finding on the claim's outcome in title or conclusion (an outlook, a hedge, another question,
+        # or, for a claim with a comparison or onset, a sentence naming neither): read the results part
         found, named = _read_clauses(spec, text, results=True)
+        within = _in_scope(found, scope)
+        if scope is not None and any(c.relevance == _W_OUTCOME and c.signal != "unclear" for c in within):
+            found = _in_scope(clauses, scope) + within  # the results that name the comparison decide
+            clauses = []
         clauses, speaks = clauses + found, speaks or named
     context = bool(lex.CONTEXT_TEXT.search(text))
     if not clauses:
