@@ -247,3 +247,20 @@ def test_an_onset_claim_is_decided_by_the_results_at_hours_not_a_conclusion_with
             "ketamine than after saline at day 7. Ketamine reduced depressive symptoms in these inpatients.")
     judged = judge_direction(claim, text)
     assert judged.direction != "supports" and "4 hours" in judged.sentence
+
+
+def test_a_link_held_only_in_responders_is_not_a_partial_effect() -> None:
+    claim = _claim("increases", "ketamine", "BDNF levels", "Ketamine increases BDNF levels.")
+    text = ("Serum BDNF and sleep after ketamine\nWe measured serum BDNF and sleep EEG in 25 patients with "
+            "depression before and after one ketamine infusion. Serum BDNF rose after ketamine compared with "
+            "baseline. Slow-wave activity rose in the first night. Changes in serum BDNF tracked changes in "
+            "slow-wave activity. The link between serum BDNF and increased slow-wave activity held only in "
+            "patients who responded to ketamine.")
+    assert judge_direction(claim, text).direction == "supports"
+
+
+def test_an_effect_seen_only_in_responders_is_still_partial() -> None:
+    claim = _claim("increases", "ketamine", "BDNF levels", "Ketamine increases BDNF levels.")
+    text = ("Serum BDNF after ketamine\nWe measured serum BDNF in 25 patients with depression before and after one "
+            "ketamine infusion. Serum BDNF rose only in patients who responded to ketamine.")
+    assert judge_direction(claim, text).direction == "mixed"

@@ -43,6 +43,8 @@ LATER = re.compile(r"\b(?:at|by|after|on|from|through|until|over|beyond)\s+(?:da
 HOURS = re.compile(r"\b\d+\s*(?:h|hours?|min)\b", re.IGNORECASE)
 SUBGROUP = re.compile(r"\bsubgroups?\b|\bsubsets?\b|\bonly in\b|\bamong (?:those|the \w+ who)\b|"
                       r"\bin (?:women|men|females|males|responders|non-?responders)\b", re.IGNORECASE)
+#: A link between two measures ("this link", "correlated with", "proportional to"): its scope is not the effect's.
+LINK = re.compile(r"\b(?:link(?:ed|s)?|correlat\w*|proportional|associations?|relationships?)\b", re.IGNORECASE)
 PRIMARY = re.compile(r"\bprimary (?:end-?point|outcome)|\bend-?points?\b", re.IGNORECASE)
 CONTEXT_TEXT = re.compile(r"\b(?:(?:we|this|the present) (?:review|summari[sz]e|discuss|describe|propose|"
                           r"hypothesi[sz]e|outline)|(?:narrative|literature|systematic) review|review (?:of|on)|"

@@ -475,6 +475,8 @@ def _clause_signal(cues: _ClauseCues, sentence: str, spec: ClaimSpec, patterns: 
             return signal
         # an effect at a later time point ("still lower at 4 weeks") speaks to durability
     signal, cue = _directional(clause, spec.effect, spec.timeframe)
+    if signal == "limited" and spec.effect != "any" and lex.LINK.search(clause):
+        return "", ""  # "this link held only in responders": the link's scope, not a partial effect
     if cues.reversed and not signal and spec.effect not in ("up", "down"):
         return "for", cues.reversed  # undoing what a stressor did is relief
     if cues.reversed and not signal and context.induced in _FLIP:
