@@ -35,9 +35,9 @@ from ..corpus.records import Article
 from ..corpus.snapshot import CuratedJudgement, curated_fields
 from ..corpus.vocabulary import DESIGNS, DIRECTIONS, FLAGS, POPULATIONS
 from ..errors import CorpusError
+from . import cues as lex
 from . import direction as _direction
 from .addressing import address_probability
-from . import cues as lex
 from .claim_spec import ANAPHORS, ClaimSpec, parse_claim
 from .classification import (
     SampleSize,
