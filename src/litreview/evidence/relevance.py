@@ -17,7 +17,12 @@ fitted probability of addressing the claim (:mod:`litreview.evidence.addressing`
 built on these scores) is below it ("does not address the claim").
 :func:`pair_record` uses it to decide which claims a record speaks to (with
 sentence embeddings installed, :mod:`litreview.evidence.embedding`, the
-cosine with the conclusion also ranks the review's claims).
+cosine with the conclusion also ranks the review's claims). Pairing reads a
+drug named by its class ("the NMDA receptor antagonist ketamine") as no finding
+about the class's target, and a mediation claim ("Y is required for X's
+effect") as answered by an experiment that removes Y (blocking, knock-out,
+an inhibitor given first): without one it loses to its rivals, with one it
+wins over "X raises Y" (:data:`MEDIATION_FACTOR`).
 
 Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
 ``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
@@ -49,7 +54,7 @@ from .claim_spec import (
 from .classification import classify_population
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "COSINE_WEIGHT",
-           "RIVAL_SHARE_EMBEDDING", "REASONS", "UNREADABLE",
+           "RIVAL_SHARE_EMBEDDING", "MEDIATION_FACTOR", "REASONS", "UNREADABLE",
            "relevance", "unreadable", "pair_score", "pair_record"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
@@ -94,6 +99,18 @@ CLINICAL_KINDS = frozenset({"clinical_efficacy", "harms", "disease_biology"})
 _ADVERSE = re.compile(r"\b(?:side[- ]effects?|adverse|toxic\w*|safety|safe\b|tolerab\w*|cystitis|uropath\w*)",
                       re.IGNORECASE)
 _ABUSE = re.compile(rf"\b(?:{_HARM_ABUSE})", re.IGNORECASE)
+#: A drug named by its class ("an N-methyl-D-aspartate (NMDA) receptor antagonist", "the NMDA channel blocker"):
+#: it says what the drug is, not what a study found about the receptor.
+_DRUG_CLASS = re.compile(r"(?:[\w()/-]+[ -]){1,5}?(?:antagonists?|blockers?|agonists?)\b", re.IGNORECASE)
+#: An experiment that removes a factor (blocking, knock-down or knock-out, an inhibitor given first) and whether
+#: the effect goes with it: what shows that an effect needs (is mediated by) that factor.
+_REMOVAL = re.compile(r"\b(?:block(?:ed|s|ade|ing)?|abolish\w*|attenuat\w*|prevent\w*|knock[- ]?(?:out|down|in)\w*|"
+                      r"deleti\w*|deficien\w*|null\b|sirna|shrna|inhibit\w*|pre-?treat\w*|impair\w*|"
+                      r"dependent|depend\w*|requir\w*|necessary)", re.IGNORECASE)
+#: A mediation (requirement) claim's pairing score is multiplied by this when the text holds no removal
+#: experiment on the claim's factor, and divided by it when it does: among rivals of one mechanism, the
+#: experiment decides between "X raises Y" and "Y is what produces X's effect".
+MEDIATION_FACTOR = 0.75
 #: Separators of a list of conditions or outcomes ("depression, anxiety and PTSD").
 _LIST = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
@@ -369,6 +386,9 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
     text = text[:MAX_CHARS]
     spec = parse_claim(claim)
     terms = _pair_terms(spec)
+    if spec.effect != "required":
+        # a drug's class name is not a finding about its target: blanked, so spans stay where they are
+        text = _DRUG_CLASS.sub(lambda m: " " * len(m.group()), text)
     found = _score(terms, text)
     if not found.addresses:
         return 0.0, found
@@ -379,7 +399,16 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
         # a claim about a condition ("in depression BDNF is low") is not answered by a study of the review's
         # intervention, which the title names
         return 0.0, found
-    return found.score * _pair_focus(terms, text), found
+    score = found.score * _pair_focus(terms, text)
+    if spec.effect == "required":
+        score = score / MEDIATION_FACTOR if _removes_factor(terms, text) else score * MEDIATION_FACTOR
+    return score, found
+
+
+def _removes_factor(terms: _Terms, text: str) -> bool:
+    """True when a sentence removes the claim's factor (blocks, knocks down...) and names it."""
+    return any(_REMOVAL.search(text[a:b]) and _coverage(terms.intervention, text[a:b]) >= 0.5
+               for a, b, _ in _sentences(text))
 
 
 @lru_cache(maxsize=64)
