@@ -111,3 +111,19 @@ def test_a_mediation_claim_needs_an_experiment_that_removes_the_factor() -> None
     assert pair_record(BDNF_NEEDED, correlation, [BDNF_UP]) is None
     assert pair_record(BDNF_NEEDED, knockout, [BDNF_UP]) is not None
     assert pair_record(BDNF_UP, knockout, [BDNF_NEEDED]) is None
+
+
+RAPID = _claim("rapid", "clinical_efficacy", "ketamine", "improves", "depressive symptoms within hours",
+               "Ketamine relieves depressive symptoms within hours.")
+EFFICACY = _claim("efficacy", "clinical_efficacy", "ketamine", "improves", "depressive symptoms in major depression",
+                  "Ketamine relieves depressive symptoms in major depression.")
+
+
+def test_an_onset_claim_reads_hours_up_to_a_day_as_early() -> None:
+    def trial(when: str) -> Article:
+        return _article("Ketamine in major depression: a randomized trial",
+                        "METHODS: Patients with major depression received ketamine or saline. RESULTS: Depressive "
+                        f"symptoms improved {when} after ketamine but not saline. CONCLUSIONS: Ketamine relieves "
+                        "depressive symptoms in major depression.")
+    assert pair_record(RAPID, trial("within 4 hours"), [EFFICACY]) is not None
+    assert pair_record(RAPID, trial("within 72 hours"), [EFFICACY]) is None

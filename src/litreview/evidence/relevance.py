@@ -90,6 +90,11 @@ _EARLY = re.compile(r"\b(?:hours?|minutes?|min\b|\d+\s?h\b|24\s?h|day 1|first da
                     r"immediate\w*|within a day|onset)", re.IGNORECASE)
 _LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w*|maintenance|maintain\w*|"
                       r"persist\w*|lasting|long[- ]term|follow[- ]up|repeated)", re.IGNORECASE)
+#: Pairing's reading of an onset claim ("within hours"): a count of hours is early up to 24 ("within 72 hours"
+#: is days, what every trial of a slow drug reports too).
+_PAIR_EARLY = re.compile(r"\b(?:(?:[1-9]|1\d|2[0-4])\s?(?:h|hrs?|hours?)\b|(?<!\d )(?<!\d)hours?\b|minutes?|"
+                         r"min\b|day 1|first day|next day|rapid\w*|acute\w*|immediate\w*|within a day|onset)",
+                         re.IGNORECASE)
 _KEEP = frozenset({"resistant", "lateral", "burst"})
 #: Claim kinds about people (clinical outcomes, harms, a disease's biology): a study of animals or cells is not
 #: paired with them.
@@ -351,6 +356,8 @@ def _focus(claim: Any, text: str) -> float:
 def _pair_terms(spec: ClaimSpec) -> _Terms:
     """Word groups pairing reads a claim on: a harm by its own words, each part of a listed outcome alone."""
     terms = _terms(spec, ())
+    if spec.timeframe == "early":
+        terms = replace(terms, timeframe=_PAIR_EARLY)
     if spec.effect == "low_harm":
         return replace(terms, outcome=(_ABUSE if spec.outcome_pattern == _HARM_ABUSE else _ADVERSE,))
     if not terms.outcome and not spec.agent and " in " in spec.subject:
