@@ -127,3 +127,22 @@ def test_an_onset_claim_reads_hours_up_to_a_day_as_early() -> None:
                         "depressive symptoms in major depression.")
     assert pair_record(RAPID, trial("within 4 hours"), [EFFICACY]) is not None
     assert pair_record(RAPID, trial("within 72 hours"), [EFFICACY]) is None
+
+
+SUICIDE = _claim("suicide", "clinical_efficacy", "ketamine", "decreases", "suicidal ideation",
+                 "Ketamine reduces suicidal ideation.")
+BIPOLAR = _claim("bipolar", "clinical_efficacy", "ketamine", "improves", "bipolar depression",
+                 "Ketamine relieves bipolar depression.")
+
+
+def test_a_secondary_outcome_reported_with_its_own_estimate_is_a_finding() -> None:
+    def trial(secondary: str) -> Article:
+        return _article("Ketamine in bipolar depression: a randomized placebo-controlled trial",
+                        "BACKGROUND: Bipolar depression lacks rapid treatments. METHODS: Patients with bipolar "
+                        "depression received ketamine or placebo in a crossover design. The primary outcome was "
+                        "the depression rating at day 3. Raters were blind to treatment. Doses were weight-based. "
+                        f"RESULTS: Bipolar depression improved after ketamine (d = 0.89). {secondary} "
+                        "CONCLUSIONS: Ketamine relieves bipolar depression.")
+    assert pair_record(SUICIDE, trial("Suicidal ideation also fell after ketamine (d = 0.98, 95% CI 0.64 to 1.33)."),
+                       [BIPOLAR]) is not None
+    assert pair_record(SUICIDE, trial("Suicidal ideation also fell after ketamine."), [BIPOLAR]) is None

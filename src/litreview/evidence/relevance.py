@@ -22,7 +22,9 @@ drug named by its class ("the NMDA receptor antagonist ketamine") as no finding
 about the class's target, and a mediation claim ("Y is required for X's
 effect") as answered by an experiment that removes Y (blocking, knock-out,
 an inhibitor given first): without one it loses to its rivals, with one it
-wins over "X raises Y" (:data:`MEDIATION_FACTOR`).
+wins over "X raises Y" (:data:`MEDIATION_FACTOR`). An outcome reported with its
+own effect estimate (95% CI, d, OR...) in a sentence naming the intervention is
+paired whatever its rivals score.
 
 Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
 ``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
@@ -116,6 +118,10 @@ _REMOVAL = re.compile(r"\b(?:block(?:ed|s|ade|ing)?|abolish\w*|attenuat\w*|preve
 #: experiment on the claim's factor, and divided by it when it does: among rivals of one mechanism, the
 #: experiment decides between "X raises Y" and "Y is what produces X's effect".
 MEDIATION_FACTOR = 0.75
+#: An effect estimate ("d = .98, 95% confidence interval = .64-1.33"): an outcome reported with its own estimate
+#: in a sentence that names the intervention is a finding of the record, however briefly the rest mentions it.
+_ESTIMATE = re.compile(r"\b(?:95\s?%\s?(?:CI|confidence interval)|confidence interval|(?:d|OR|HR|RR|SMD)\s?=)",
+                       re.IGNORECASE)
 #: Separators of a list of conditions or outcomes ("depression, anxiety and PTSD").
 _LIST = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
@@ -469,14 +475,17 @@ def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pai
         named in the title and in a third of the sentences, plus the cosine
         term with embeddings), the sentence that shows it and its
         span in ``title + "\\n" + abstract``, when the lexical part reaches
-        :data:`PAIR_THRESHOLD` (and, with rivals, the score the rival share);
+        :data:`PAIR_THRESHOLD` (and, with rivals, the score the rival share),
+        or when its best sentence names the intervention and the whole
+        outcome with an effect estimate (a secondary outcome's own result);
         else None.
     """
-    lexical, _ = _lexical_pair(claim, article)
-    if lexical < PAIR_THRESHOLD:
+    lexical, found = _lexical_pair(claim, article)
+    estimated = lexical > 0 and found.score >= 1.0 and _ESTIMATE.search(found.sentence) is not None
+    if lexical < PAIR_THRESHOLD and not estimated:
         return None
     score, found = pair_score(claim, article)
     best = max((pair_score(other, article)[0] for other in rivals), default=0.0)
-    if score < (RIVAL_SHARE_EMBEDDING if embedding.available() else RIVAL_SHARE) * best:
+    if not estimated and score < (RIVAL_SHARE_EMBEDDING if embedding.available() else RIVAL_SHARE) * best:
         return None
     return Pairing(getattr(claim, "id", str(claim)), score, found.sentence, found.span)
