@@ -10,7 +10,7 @@ and prints:
 * pairing precision and recall of the machine's (record, claim) pairs
   (:func:`litreview.workbench.machine.machine_pairs`) against the register's
   ``claim_ids``, for screening's pairing and for relevance pairing (the one
-  the machine-only review uses);
+  the machine-only review uses), for all studies and for each half (below);
 * design, population and stated-n agreement of the machine's reading with the
   register (n over the studies whose register n is stated), for all studies
   and for each half: every PMID of the dev file is even, so the halves split
@@ -138,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         found = {p for p in pairs if p[0] in in_scope}
         print(f"pairing ({pairing}{', used' if pairing == 'relevance' else ''}): precision "
               f"{_share(len(found & truth), len(found))}, recall {_share(len(found & truth), len(truth))}")
+        for label in _HALVES:
+            part, mine = {p for p in truth if _half(p[0]) == label}, {p for p in found if _half(p[0]) == label}
+            print(f"  {label}: precision {_share(len(mine & part), len(mine))}, "
+                  f"recall {_share(len(mine & part), len(part))}")
 
     studies = list({r["pmid"]: r for r in register}.values())
     for name, part in (("all", studies), *((label, [r for r in studies if _half(r["pmid"]) == label])

@@ -74,3 +74,75 @@ def test_a_clinical_claim_is_not_paired_with_a_study_of_animals() -> None:
                 "CONCLUSIONS: Ketamine relieves chronic pain in {who}.")
     assert pair_record(PAIN, _article("Ketamine in chronic pain", abstract.format(who="mice"))) is None
     assert pair_record(PAIN, _article("Ketamine in chronic pain", abstract.format(who="patients"))) is not None
+
+
+BLOCKADE = _claim("blockade", "molecular_pharmacology", "ketamine", "blocks", "NMDA receptors",
+                  "Ketamine blocks NMDA receptors.")
+BDNF_UP = _claim("bdnf_up", "mechanism_in_people", "ketamine", "increases", "BDNF levels",
+                 "Ketamine increases BDNF levels.")
+BDNF_NEEDED = _claim("bdnf_needed", "mechanism_in_people", "BDNF release and TrkB signalling", "mediates",
+                     "ketamine's antidepressant effect",
+                     "BDNF release and TrkB signalling are required for ketamine's antidepressant effect.")
+
+
+def test_a_drug_named_by_its_class_is_not_a_finding_about_its_target() -> None:
+    spines = _article("Ketamine and dendritic spines in stressed rats",
+                      "BACKGROUND: Ketamine, an NMDA receptor antagonist, has rapid antidepressant effects. "
+                      "RESULTS: The NMDA receptor antagonist ketamine increased spine density in the prefrontal "
+                      "cortex of stressed rats. CONCLUSIONS: The NMDA receptor antagonist ketamine restores synapses.")
+    currents = _article("Ketamine inhibits NMDA receptor currents",
+                        "RESULTS: Ketamine blocked NMDA receptor currents in cortical neurons with an IC50 of 0.5 "
+                        "microM. CONCLUSIONS: Ketamine blocks NMDA receptors at clinical concentrations.")
+    assert pair_record(BLOCKADE, spines) is None
+    assert pair_record(BLOCKADE, currents) is not None
+
+
+def test_a_mediation_claim_needs_an_experiment_that_removes_the_factor() -> None:
+    correlation = _article("Plasma BDNF after ketamine in depression",
+                           "RESULTS: Plasma BDNF levels increased after ketamine infusion, and BDNF changes "
+                           "correlated with the antidepressant response to ketamine. CONCLUSIONS: BDNF levels may "
+                           "be part of the mechanism of ketamine's antidepressant effect.")
+    knockout = _article("BDNF knockout mice do not respond to ketamine",
+                        "RESULTS: In BDNF knockout mice the antidepressant effect of ketamine in the forced swim "
+                        "test was abolished, and a TrkB antagonist blocked BDNF signalling and the effect in "
+                        "wild-type mice. CONCLUSIONS: BDNF release and TrkB signalling are required for "
+                        "ketamine's antidepressant effect, although BDNF levels were unchanged.")
+    assert pair_record(BDNF_UP, correlation, [BDNF_NEEDED]) is not None
+    assert pair_record(BDNF_NEEDED, correlation, [BDNF_UP]) is None
+    assert pair_record(BDNF_NEEDED, knockout, [BDNF_UP]) is not None
+    assert pair_record(BDNF_UP, knockout, [BDNF_NEEDED]) is None
+
+
+RAPID = _claim("rapid", "clinical_efficacy", "ketamine", "improves", "depressive symptoms within hours",
+               "Ketamine relieves depressive symptoms within hours.")
+EFFICACY = _claim("efficacy", "clinical_efficacy", "ketamine", "improves", "depressive symptoms in major depression",
+                  "Ketamine relieves depressive symptoms in major depression.")
+
+
+def test_an_onset_claim_reads_hours_up_to_a_day_as_early() -> None:
+    def trial(when: str) -> Article:
+        return _article("Ketamine in major depression: a randomized trial",
+                        "METHODS: Patients with major depression received ketamine or saline. RESULTS: Depressive "
+                        f"symptoms improved {when} after ketamine but not saline. CONCLUSIONS: Ketamine relieves "
+                        "depressive symptoms in major depression.")
+    assert pair_record(RAPID, trial("within 4 hours"), [EFFICACY]) is not None
+    assert pair_record(RAPID, trial("within 72 hours"), [EFFICACY]) is None
+
+
+SUICIDE = _claim("suicide", "clinical_efficacy", "ketamine", "decreases", "suicidal ideation",
+                 "Ketamine reduces suicidal ideation.")
+BIPOLAR = _claim("bipolar", "clinical_efficacy", "ketamine", "improves", "bipolar depression",
+                 "Ketamine relieves bipolar depression.")
+
+
+def test_a_secondary_outcome_reported_with_its_own_estimate_is_a_finding() -> None:
+    def trial(secondary: str) -> Article:
+        return _article("Ketamine in bipolar depression: a randomized placebo-controlled trial",
+                        "BACKGROUND: Bipolar depression lacks rapid treatments. METHODS: Patients with bipolar "
+                        "depression received ketamine or placebo in a crossover design. The primary outcome was "
+                        "the depression rating at day 3. Raters were blind to treatment. Doses were weight-based. "
+                        f"RESULTS: Bipolar depression improved after ketamine (d = 0.89). {secondary} "
+                        "CONCLUSIONS: Ketamine relieves bipolar depression.")
+    assert pair_record(SUICIDE, trial("Suicidal ideation also fell after ketamine (d = 0.98, 95% CI 0.64 to 1.33)."),
+                       [BIPOLAR]) is not None
+    assert pair_record(SUICIDE, trial("Suicidal ideation also fell after ketamine."), [BIPOLAR]) is None

@@ -82,7 +82,7 @@ def test_reviewer_exclusion_shows_in_the_screening_log_with_its_reason() -> None
 
 
 def test_reviewer_inclusion_and_judgement_bring_a_rule_excluded_record_to_scoring() -> None:
-    records = [article("1", "BDNF in depression", abstract="BDNF was lower in patients.")]  # no ketamine: rules out
+    records = [article("1", "BDNF in stressed rats", abstract="BDNF was lower in stressed rats.")]  # no ketamine: out
     log = log_of(make_decision("1", "screen", "alice", decision="include", time=T1),
                  make_decision("1", "judge", "alice", claim="bdnf_increase", direction="no_effect", time=T1))
     plain = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE)

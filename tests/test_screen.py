@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conftest import KETAMINE
 from litreview.corpus.claims import Claim, ClaimSource, Mechanism
 from litreview.corpus.records import Article, MeshHeading
@@ -49,7 +51,7 @@ def test_inclusion_rules_log_a_reason_for_every_exclusion() -> None:
         article("1", "Ketamine increases BDNF in depression"),
         article("2", "Ketamine and BDNF", languages=("ger",)),
         article("3", "Ketamine and BDNF signalling", abstract=None),
-        article("4", "BDNF in depression", abstract="BDNF was lower in patients."),
+        article("4", "BDNF in rats", abstract="BDNF rose in the hippocampus."),
         article("5", "Ketamine anaesthesia in children", abstract="Ketamine was safe."),
         article("6", "Ketamine serum study", abstract="Serum levels.",
                 mesh_headings=(MeshHeading("Brain-Derived Neurotrophic Factor"),)),
@@ -89,3 +91,31 @@ def test_pubmed_records_pair_with_claims_whose_outcome_they_mention() -> None:
     records = [article("1", "Ketamine increases BDNF levels")]
     result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE)
     assert result.pairs == (("1", "bdnf_increase"), ("1", "bdnf_low_in_depression"))
+
+
+def test_a_claim_without_the_intervention_does_not_require_it_at_screening() -> None:
+    records = [
+        article("1", "Serum BDNF in depression", abstract="BDNF was lower in patients than in healthy controls."),
+        article("2", "Serum BDNF in obesity", abstract="BDNF was lower in obese adults."),
+        article("3", "Mood in depression", abstract="Patients had low mood."),
+    ]
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS, intervention=KETAMINE)
+    reasons = dict(zip(result.log["key"], result.log["reason"]))
+    # names the claim's subject (depression) and the mechanism: kept, and paired with that claim alone
+    assert reasons["1"] == "meets inclusion rules for bdnf_low_in_depression (no intervention in the claim)"
+    assert result.pairs == (("1", "bdnf_low_in_depression"),)
+    assert reasons["2"] == "does not mention the intervention"  # not the claim's subject
+    assert reasons["3"] == "mechanism terms absent"  # the subject alone is not enough
+
+
+def test_a_listed_subject_needs_its_head_and_one_listed_condition() -> None:
+    claims = [replace(CLAIMS[1], kind="disease_biology", statement="BDNF is low in depression and PTSD.",
+                      subject="BDNF levels in depression and PTSD", outcome="compared with healthy people")]
+    records = [article("1", "Plasma BDNF in PTSD", abstract="BDNF was lower in veterans with PTSD."),
+               article("2", "Neurotrophic factor in PTSD", abstract="Brain-derived neurotrophic factor fell."),
+               article("3", "BDNF in schizophrenia", abstract="BDNF was lower in patients.")]
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, claims, intervention=KETAMINE)
+    assert result.included("bdnf") == ["1"]
+    # a claim that names the intervention still requires it
+    result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS[:1], intervention=KETAMINE)
+    assert result.included("bdnf") == []

@@ -17,7 +17,14 @@ fitted probability of addressing the claim (:mod:`litreview.evidence.addressing`
 built on these scores) is below it ("does not address the claim").
 :func:`pair_record` uses it to decide which claims a record speaks to (with
 sentence embeddings installed, :mod:`litreview.evidence.embedding`, the
-cosine with the conclusion also ranks the review's claims).
+cosine with the conclusion also ranks the review's claims). Pairing reads a
+drug named by its class ("the NMDA receptor antagonist ketamine") as no finding
+about the class's target, and a mediation claim ("Y is required for X's
+effect") as answered by an experiment that removes Y (blocking, knock-out,
+an inhibitor given first): without one it loses to its rivals, with one it
+wins over "X raises Y" (:data:`MEDIATION_FACTOR`). An outcome reported with its
+own effect estimate (95% CI, d, OR...) in a sentence naming the intervention is
+paired whatever its rivals score.
 
 Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
 ``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
@@ -49,7 +56,7 @@ from .claim_spec import (
 from .classification import classify_population
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "COSINE_WEIGHT",
-           "RIVAL_SHARE_EMBEDDING", "REASONS", "UNREADABLE",
+           "RIVAL_SHARE_EMBEDDING", "MEDIATION_FACTOR", "REASONS", "UNREADABLE",
            "relevance", "unreadable", "pair_score", "pair_record"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
@@ -85,6 +92,11 @@ _EARLY = re.compile(r"\b(?:hours?|minutes?|min\b|\d+\s?h\b|24\s?h|day 1|first da
                     r"immediate\w*|within a day|onset)", re.IGNORECASE)
 _LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w*|maintenance|maintain\w*|"
                       r"persist\w*|lasting|long[- ]term|follow[- ]up|repeated)", re.IGNORECASE)
+#: Pairing's reading of an onset claim ("within hours"): a count of hours is early up to 24 ("within 72 hours"
+#: is days, what every trial of a slow drug reports too).
+_PAIR_EARLY = re.compile(r"\b(?:(?:[1-9]|1\d|2[0-4])\s?(?:h|hrs?|hours?)\b|(?<!\d )(?<!\d)hours?\b|minutes?|"
+                         r"min\b|day 1|first day|next day|rapid\w*|acute\w*|immediate\w*|within a day|onset)",
+                         re.IGNORECASE)
 _KEEP = frozenset({"resistant", "lateral", "burst"})
 #: Claim kinds about people (clinical outcomes, harms, a disease's biology): a study of animals or cells is not
 #: paired with them.
@@ -94,6 +106,22 @@ CLINICAL_KINDS = frozenset({"clinical_efficacy", "harms", "disease_biology"})
 _ADVERSE = re.compile(r"\b(?:side[- ]effects?|adverse|toxic\w*|safety|safe\b|tolerab\w*|cystitis|uropath\w*)",
                       re.IGNORECASE)
 _ABUSE = re.compile(rf"\b(?:{_HARM_ABUSE})", re.IGNORECASE)
+#: A drug named by its class ("an N-methyl-D-aspartate (NMDA) receptor antagonist", "the NMDA channel blocker"):
+#: it says what the drug is, not what a study found about the receptor.
+_DRUG_CLASS = re.compile(r"(?:[\w()/-]+[ -]){1,5}?(?:antagonists?|blockers?|agonists?)\b", re.IGNORECASE)
+#: An experiment that removes a factor (blocking, knock-down or knock-out, an inhibitor given first) and whether
+#: the effect goes with it: what shows that an effect needs (is mediated by) that factor.
+_REMOVAL = re.compile(r"\b(?:block(?:ed|s|ade|ing)?|abolish\w*|attenuat\w*|prevent\w*|knock[- ]?(?:out|down|in)\w*|"
+                      r"deleti\w*|deficien\w*|null\b|sirna|shrna|inhibit\w*|pre-?treat\w*|impair\w*|"
+                      r"dependent|depend\w*|requir\w*|necessary)", re.IGNORECASE)
+#: A mediation (requirement) claim's pairing score is multiplied by this when the text holds no removal
+#: experiment on the claim's factor, and divided by it when it does: among rivals of one mechanism, the
+#: experiment decides between "X raises Y" and "Y is what produces X's effect".
+MEDIATION_FACTOR = 0.75
+#: An effect estimate ("d = .98, 95% confidence interval = .64-1.33"): an outcome reported with its own estimate
+#: in a sentence that names the intervention is a finding of the record, however briefly the rest mentions it.
+_ESTIMATE = re.compile(r"\b(?:95\s?%\s?(?:CI|confidence interval)|confidence interval|(?:d|OR|HR|RR|SMD)\s?=)",
+                       re.IGNORECASE)
 #: Separators of a list of conditions or outcomes ("depression, anxiety and PTSD").
 _LIST = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
@@ -334,6 +362,8 @@ def _focus(claim: Any, text: str) -> float:
 def _pair_terms(spec: ClaimSpec) -> _Terms:
     """Word groups pairing reads a claim on: a harm by its own words, each part of a listed outcome alone."""
     terms = _terms(spec, ())
+    if spec.timeframe == "early":
+        terms = replace(terms, timeframe=_PAIR_EARLY)
     if spec.effect == "low_harm":
         return replace(terms, outcome=(_ABUSE if spec.outcome_pattern == _HARM_ABUSE else _ADVERSE,))
     if not terms.outcome and not spec.agent and " in " in spec.subject:
@@ -369,6 +399,9 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
     text = text[:MAX_CHARS]
     spec = parse_claim(claim)
     terms = _pair_terms(spec)
+    if spec.effect != "required":
+        # a drug's class name is not a finding about its target: blanked, so spans stay where they are
+        text = _DRUG_CLASS.sub(lambda m: " " * len(m.group()), text)
     found = _score(terms, text)
     if not found.addresses:
         return 0.0, found
@@ -379,7 +412,16 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
         # a claim about a condition ("in depression BDNF is low") is not answered by a study of the review's
         # intervention, which the title names
         return 0.0, found
-    return found.score * _pair_focus(terms, text), found
+    score = found.score * _pair_focus(terms, text)
+    if spec.effect == "required":
+        score = score / MEDIATION_FACTOR if _removes_factor(terms, text) else score * MEDIATION_FACTOR
+    return score, found
+
+
+def _removes_factor(terms: _Terms, text: str) -> bool:
+    """True when a sentence removes the claim's factor (blocks, knocks down...) and names it."""
+    return any(_REMOVAL.search(text[a:b]) and _coverage(terms.intervention, text[a:b]) >= 0.5
+               for a, b, _ in _sentences(text))
 
 
 @lru_cache(maxsize=64)
@@ -433,14 +475,17 @@ def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pai
         named in the title and in a third of the sentences, plus the cosine
         term with embeddings), the sentence that shows it and its
         span in ``title + "\\n" + abstract``, when the lexical part reaches
-        :data:`PAIR_THRESHOLD` (and, with rivals, the score the rival share);
+        :data:`PAIR_THRESHOLD` (and, with rivals, the score the rival share),
+        or when its best sentence names the intervention and the whole
+        outcome with an effect estimate (a secondary outcome's own result);
         else None.
     """
-    lexical, _ = _lexical_pair(claim, article)
-    if lexical < PAIR_THRESHOLD:
+    lexical, found = _lexical_pair(claim, article)
+    estimated = lexical > 0 and found.score >= 1.0 and _ESTIMATE.search(found.sentence) is not None
+    if lexical < PAIR_THRESHOLD and not estimated:
         return None
     score, found = pair_score(claim, article)
     best = max((pair_score(other, article)[0] for other in rivals), default=0.0)
-    if score < (RIVAL_SHARE_EMBEDDING if embedding.available() else RIVAL_SHARE) * best:
+    if not estimated and score < (RIVAL_SHARE_EMBEDDING if embedding.available() else RIVAL_SHARE) * best:
         return None
     return Pairing(getattr(claim, "id", str(claim)), score, found.sentence, found.span)

@@ -6,7 +6,12 @@ For each mechanism, the records its search returned go through, in order:
    title; a duplicate points to the record it repeats (``duplicate_of``).
 2. **Inclusion rules**, first failing rule wins, each with a logged reason:
    ``not in English``, ``no abstract or curated summary``, ``does not mention
-   the intervention`` (the review's, from ``litreview.toml``), ``mechanism terms absent``. A curated record the
+   the intervention`` (the review's, from ``litreview.toml``), ``mechanism terms absent``. A claim that
+   does not involve the intervention (a condition's own biology: ``disease_biology``, or a statement that
+   names none of the intervention's names, e.g. "BDNF is low in depression") does not require it: a record
+   that names such a claim's subject ("BDNF" and one of "depression, anxiety and PTSD") is not excluded
+   for lacking the intervention (reason ``meets inclusion rules for <claim> (no intervention in the
+   claim)``) and is paired only with those claims. A curated record the
    curator linked to a claim of the mechanism is included on that link
    (reason ``curator linked to <claim>``): the curator's reading outranks a
    term match, and some claims (e.g. BDNF low in depression) concern studies
@@ -185,6 +190,31 @@ def _relevance(article: Article, mechanism: Mechanism,
     return float(score), names_drug, bool(hits_title or hits_body or mesh)
 
 
+def _without_intervention(claims: Sequence[Claim], intervention: Intervention | None) -> list[Claim]:
+    """Claims that do not involve the review's intervention: a condition's biology, or a statement naming none
+    of its names (never any without an intervention, when every claim is about whatever the records study)."""
+    if intervention is None:
+        return []
+    names = term_pattern(tuple(t.lower() for t in (*intervention.terms, *intervention.aliases)))
+    out = []
+    for claim in claims:
+        agents = term_pattern(claim.agents) if claim.agents else None
+        text = f"{claim.statement} {claim.subject} {claim.outcome}".lower()
+        if claim.kind == "disease_biology" or not (names.search(text) or (agents and agents.search(text))):
+            out.append(claim)
+    return out
+
+
+def _names_subject(article: Article, claim: Claim) -> bool:
+    """True when a record names a claim's subject: every word of its head and, for a subject "X in A, B and C",
+    any one of the listed conditions."""
+    head, _, tail = claim.subject.partition(" in ")
+    text = article.text.lower()
+    words, conditions = content_words(head), content_words(tail)
+    return bool(words) and all(_names_word(w, text) for w in words) and (
+        not conditions or any(_names_word(w, text) for w in conditions))
+
+
 def _exclusion(article: Article, names_drug: bool, has_terms: bool) -> str | None:
     """First inclusion rule the record fails, or None."""
     if article.languages and "eng" not in article.languages:
@@ -204,11 +234,16 @@ def content_words(text: str, ignore: Iterable[str] = ()) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9-]{4,}", text.lower()) if w not in skip}
 
 
+def _names_word(word: str, text: str) -> bool:
+    """True when a lower-case text holds a word starting with the first six letters of ``word``."""
+    return re.search(r"(?<!\w)" + re.escape(word[:6]), text) is not None
+
+
 def _mentions_outcome(article: Article, claim: Claim) -> bool:
     """True when the record's text names a content word of the claim's outcome (not the intervention's names)."""
     words = content_words(claim.outcome, claim.agents) or content_words(claim.statement, claim.agents)
     text = article.text.lower()
-    return any(re.search(r"(?<!\w)" + re.escape(w[:6]), text) for w in words)
+    return any(_names_word(w, text) for w in words)
 
 
 def _reviewed_row(outcome: Outcome, stage: str) -> dict[str, str]:
@@ -264,6 +299,8 @@ def screen_records(
         if mech is not None:
             curated_links.setdefault((judgement.key, mech), []).append(judgement.claim_id)
     rows = []
+    free = {m: [c for c in _without_intervention(claims, intervention) if c.mechanism == m] for m in mechanisms}
+    only: dict[str, set[str]] = {}
     for mech_key, mechanism in mechanisms.items():
         search = snapshot.searches.get(mech_key)
         for key in search.keys if search else ():
@@ -286,9 +323,15 @@ def screen_records(
                 row.update(decision="included", stage=TITLE_ABSTRACT,
                            reason="curator linked to " + ", ".join(sorted(links)), screened_by="curator")
             else:
-                reason = _exclusion(article, names_drug, has_terms)
+                # a claim without the intervention is answered by a record without it
+                answers = [c.id for c in free[mech_key] if not names_drug and _names_subject(article, c)]
+                reason = _exclusion(article, names_drug or bool(answers), has_terms)
+                passed = "meets inclusion rules"
+                if answers and not reason:
+                    passed += f" for {', '.join(answers)} (no intervention in the claim)"
+                    only.setdefault(key, set()).update(answers)
                 row.update(decision="excluded" if reason else "included", stage=TITLE_ABSTRACT,
-                           reason=reason or "meets inclusion rules", screened_by="rules")
+                           reason=reason or passed, screened_by="rules")
             if row["decision"] == "included" and key in full_text:
                 row.update(_reviewed_row(full_text[key], FULL_TEXT))
             rows.append(row)
@@ -298,7 +341,7 @@ def screen_records(
     log = log.reset_index(drop=True)
     judged = [(k, c) for k, c, _ in (decisions.outcomes("judge") if decisions else {})]
     return ScreeningResult(log=log, counts=_prisma_counts(log, mechanisms),
-                           pairs=_pairs(log, snapshot, claims, judged))
+                           pairs=_pairs(log, snapshot, claims, judged, only))
 
 
 def _prisma_counts(log: pd.DataFrame, mechanisms: Iterable[str]) -> pd.DataFrame:
@@ -349,8 +392,10 @@ def _exclusion_reasons(log: pd.DataFrame, stage: str = TITLE_ABSTRACT) -> list[s
 
 
 def _pairs(log: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim],
-           judged: Iterable[tuple[str, str | None]] = ()) -> tuple[tuple[str, str], ...]:
-    """(record key, claim id) pairs to score for the included and disputed records (curated, judged, or matching)."""
+           judged: Iterable[tuple[str, str | None]] = (),
+           only: Mapping[str, set[str]] | None = None) -> tuple[tuple[str, str], ...]:
+    """(record key, claim id) pairs to score for the included and disputed records (curated, judged, or matching);
+    a record ``only`` lists (included without the intervention) pairs with the claims listed for it alone."""
     included = log[log["decision"].isin(("included", "disputed"))]
     included_keys = set(included["key"])
     claim_ids = {c.id for c in claims}
@@ -364,5 +409,6 @@ def _pairs(log: pd.DataFrame, snapshot: Snapshot, claims: Sequence[Claim],
         if key in curated_keys:
             continue
         article = snapshot.record(key)
-        pairs.update((key, c.id) for c in by_mechanism.get(mech, ()) if _mentions_outcome(article, c))
+        pairs.update((key, c.id) for c in by_mechanism.get(mech, ())
+                     if _mentions_outcome(article, c) and (not only or key not in only or c.id in only[key]))
     return tuple(sorted(pairs))
