@@ -11,9 +11,10 @@ import pytest
 
 from conftest import CORPUS
 from litreview.cli.main import main
-from litreview.errors import ConfigError
+from litreview.corpus.layout import load_review
+from litreview.corpus.review_config import CONFIG_NAME, judge_min_confidence, load_review_config
+from litreview.errors import ConfigError, CorpusError
 from litreview.evidence.scoring import judge_direction
-from litreview.settings import PROJECT_FILE, judge_min_confidence
 
 TEXT = "Ketamine and stress\nCONCLUSIONS: Ketamine lowered cortisol compared with placebo in 40 patients."
 
@@ -27,19 +28,35 @@ def test_a_call_below_min_confidence_is_unclear_and_names_the_call() -> None:
     assert judge_direction("Ketamine lowers cortisol.", TEXT, min_confidence=judged.confidence) == judged
 
 
-def test_setting_from_the_project_file_and_the_flag(tmp_path: Path) -> None:
-    assert judge_min_confidence(tmp_path) == 0.0
-    (tmp_path / PROJECT_FILE).write_text("[judge]\nmin_confidence = 0.6\n", encoding="utf-8")
-    assert judge_min_confidence(tmp_path) == 0.6
-    assert judge_min_confidence(tmp_path, 0.3) == 0.3
+def _settings(tmp_path: Path, judge: str) -> Path:
+    """The shipped review's litreview.toml with a ``[judge]`` table appended."""
+    path = tmp_path / CONFIG_NAME
+    path.write_text((CORPUS / CONFIG_NAME).read_text(encoding="utf-8") + judge, encoding="utf-8")
+    return path
 
 
-@pytest.mark.parametrize("body", ["[judge]\nmin_confidence = 'high'\n", "[judge]\nmin_confidence = 1.5\n",
-                                  "[judge\n"])
+def test_setting_from_the_review_file_and_the_flag(tmp_path: Path) -> None:
+    assert judge_min_confidence(load_review_config(_settings(tmp_path, ""))) == 0.0
+    config = load_review_config(_settings(tmp_path, "\n[judge]\nmin_confidence = 0.6\n"))
+    assert judge_min_confidence(config) == 0.6
+    assert judge_min_confidence(config, 0.3) == 0.3
+    with pytest.raises(ConfigError, match="--min-confidence must be a number between 0 and 1"):
+        judge_min_confidence(config, 1.5)
+
+
+def test_the_setting_is_part_of_a_loadable_review(tmp_path: Path) -> None:
+    """``[judge]`` sits in the review's own litreview.toml, which load_review validates as a whole."""
+    review = tmp_path / "corpus"
+    shutil.copytree(CORPUS, review)
+    _settings(review, "\n[judge]\nmin_confidence = 0.6\n")
+    assert load_review(review).config.min_confidence == 0.6
+
+
+@pytest.mark.parametrize("body", ["\n[judge]\nmin_confidence = 'high'\n", "\n[judge]\nmin_confidence = 1.5\n",
+                                  "\n[judge]\nthreshold = 0.5\n", "\n[judge\n"])
 def test_bad_setting_is_a_one_line_error(tmp_path: Path, body: str) -> None:
-    (tmp_path / PROJECT_FILE).write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError, match=PROJECT_FILE) as raised:
-        judge_min_confidence(tmp_path)
+    with pytest.raises(CorpusError, match=CONFIG_NAME) as raised:
+        load_review_config(_settings(tmp_path, body))
     assert "\n" not in str(raised.value)
 
 

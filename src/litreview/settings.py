@@ -22,16 +22,12 @@ __all__ = [
     "DEFAULT_CORPUS_DIR",
     "DEFAULT_OUTPUT_DIR",
     "Settings",
-    "PROJECT_FILE",
-    "judge_min_confidence",
 ]
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 DEFAULT_TOOL = "litreview"
 DEFAULT_CORPUS_DIR = "corpus"
 DEFAULT_OUTPUT_DIR = "output"
-#: Optional project settings in a corpus folder (``[judge] min_confidence = 0.6``).
-PROJECT_FILE = "litreview.toml"
 
 
 @dataclass(frozen=True)
@@ -132,41 +128,3 @@ def _url_problem(url: str) -> str | None:
     except ValueError:  # out of range or not a number
         port_ok = False
     return None if port_ok else "has an invalid port (1-65535)"
-
-
-def judge_min_confidence(corpus: Path, override: float | None = None) -> float:
-    """The judge's abstention threshold: ``override`` (a CLI flag), else ``[judge] min_confidence``, else 0.
-
-    Parameters
-    ----------
-    corpus : Path
-        Corpus folder; its ``litreview.toml`` is read when present.
-    override : float, optional
-        A value given on the command line; wins over the file.
-
-    Returns
-    -------
-    float
-        Between 0 and 1.
-
-    Raises
-    ------
-    ConfigError
-        The file is not valid TOML, or the value is not a number between 0 and 1.
-    """
-    import tomllib
-
-    where = "--min-confidence"
-    value: object = override
-    path = Path(corpus) / PROJECT_FILE
-    if value is None and path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
-        value, where = data.get("judge", {}).get("min_confidence", 0.0), f"{path}: [judge] min_confidence"
-    if value is None:
-        return 0.0
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= float(value) <= 1.0:
-        raise ConfigError(f"{where} must be a number between 0 and 1, got {value!r}")
-    return float(value)

@@ -270,7 +270,7 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     from ..evidence.scoring import assessments_to_frame, load_rubric, score_evidence
     from ..outputs.export import export_csv
     from ..screening.rules import screen_records
-    from ..settings import judge_min_confidence
+    from ..corpus.review_config import judge_min_confidence
 
     inputs = load_review(args.corpus)
     mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot
@@ -281,7 +281,7 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     _report_warnings(caught)
     screening = screen_records(snapshot, mechanisms, claims, decisions, inputs.config.intervention)
     assessments = score_evidence(snapshot.records, claims, screening.pairs, snapshot.curated, load_rubric(args.rubric),
-                                 decisions, judge_min_confidence(inputs.root, args.min_confidence))
+                                 decisions, judge_min_confidence(inputs.config, args.min_confidence))
     curated = [a for a in assessments if a.judged_by == "curator"]
     fields = ("design", "population", "n", "direction")
     counts = ", ".join(f"{f} {sum(f in a.disagreements for a in curated)}" for f in fields)

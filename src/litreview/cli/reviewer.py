@@ -22,7 +22,7 @@ def min_confidence_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--min-confidence``."""
     parser.add_argument("--min-confidence", type=float, default=None, metavar="C",
                         help="machine direction calls below this confidence (0-1) become 'unclear' for a reviewer "
-                             "(default: [judge] min_confidence in the corpus's litreview.toml, else 0)")
+                             "(default: [judge] min_confidence in the review's litreview.toml, else 0)")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

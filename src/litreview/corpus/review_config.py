@@ -28,14 +28,16 @@ from typing import Any
 
 from .._io import read_toml
 from .._validate import did_you_mean
-from ..errors import CorpusError
+from ..errors import ConfigError, CorpusError
 
-__all__ = ["CONFIG_NAME", "Intervention", "ReviewConfig", "load_review_config", "render_review_config"]
+__all__ = ["CONFIG_NAME", "Intervention", "ReviewConfig", "load_review_config", "render_review_config",
+           "judge_min_confidence"]
 
 #: File name of a review's settings inside its folder.
 CONFIG_NAME = "litreview.toml"
 
-_TOP = {"title": True, "population": False, "intervention": True}
+_TOP = {"title": True, "population": False, "intervention": True, "judge": False}
+_JUDGE = {"min_confidence": False}
 _INTERVENTION = {"name": True, "terms": True, "mesh": False, "aliases": False, "indirect": False}
 
 
@@ -97,11 +99,15 @@ class ReviewConfig:
     intervention : Intervention
     population : str
         The population of interest, in words ("" when not set).
+    min_confidence : float
+        ``[judge] min_confidence``: the direction judge's calls below this
+        confidence are ``unclear`` for a reviewer (0: every call stands).
     """
 
     title: str
     intervention: Intervention
     population: str = ""
+    min_confidence: float = 0.0
 
 
 def _words_pattern(terms: Sequence[str]) -> re.Pattern[str]:
@@ -172,7 +178,39 @@ def load_review_config(path: str | Path) -> ReviewConfig:
         indirect=_terms(entry.get("indirect", []), "intervention.indirect", path),
     )
     population = _text(data["population"], "population", path) if data.get("population") else ""
-    return ReviewConfig(title=_text(data["title"], "title", path), intervention=intervention, population=population)
+    judge = _check_table(data.get("judge", {}), _JUDGE, "[judge]", path)
+    return ReviewConfig(title=_text(data["title"], "title", path), intervention=intervention, population=population,
+                        min_confidence=_share(judge.get("min_confidence", 0.0), "judge.min_confidence", str(path)))
+
+
+def judge_min_confidence(config: ReviewConfig, override: float | None = None) -> float:
+    """The judge's abstention threshold: ``override`` (``--min-confidence``), else the review's setting.
+
+    Parameters
+    ----------
+    config : ReviewConfig
+    override : float, optional
+        A value given on the command line; wins over ``[judge] min_confidence``.
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+
+    Raises
+    ------
+    ConfigError
+        ``override`` is not a number between 0 and 1.
+    """
+    return config.min_confidence if override is None else _share(override, "--min-confidence")
+
+
+def _share(value: Any, what: str, path: str | None = None) -> float:
+    """A number between 0 and 1 (a bad one: CorpusError naming the file, or ConfigError for a flag)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= float(value) <= 1.0:
+        message = f"{what} must be a number between 0 and 1, got {value!r}"
+        raise CorpusError(message, path) if path else ConfigError(message)
+    return float(value)
 
 
 def _toml_list(values: Sequence[str]) -> str:

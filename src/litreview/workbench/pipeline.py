@@ -19,6 +19,7 @@ from ..corpus.articles import SourceArticle, article_label, load_articles
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog, load_decisions, warn_orphans
 from ..corpus.layout import CorpusPaths, load_review
+from ..corpus.review_config import judge_min_confidence
 from ..corpus.protocol import Protocol, load_protocol
 from ..corpus.records import Article
 from ..corpus.review_config import ReviewConfig
@@ -30,7 +31,6 @@ from ..outputs.export import ALL_FORMATS, export_review, png_bytes, render_csv
 from ..outputs.plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from ..outputs.report import ReportContext, render_report
 from ..screening.rules import ScreeningResult, screen_records
-from ..settings import judge_min_confidence
 from ..synthesis.appraisal import appraise
 from ..synthesis.grade import ClaimVerdict, synthesize
 from ..synthesis.roles import study_roles
@@ -146,7 +146,7 @@ def build_review(
         Leave machine-only judgements out of verdicts instead of rating them down.
     min_confidence : float, optional
         The direction judge's abstention threshold (machine calls below it are
-        ``unclear``); default ``[judge] min_confidence`` of the corpus's
+        ``unclear``); default ``[judge] min_confidence`` of the review's
         ``litreview.toml``, else 0.
     machine_only : bool
         Ignore every curator-written field and the decisions log; work from
@@ -178,7 +178,7 @@ def build_review(
     screening = screen_records(snapshot, mechanisms, claims, decisions, intervention)
     pairs = machine_pairs(screening, snapshot, claims) if machine_only else screening.pairs
     assessments = score_evidence(snapshot.records, claims, pairs, snapshot.curated, rubric, decisions,
-                                 judge_min_confidence(root, min_confidence))
+                                 judge_min_confidence(inputs.config, min_confidence))
     appraised = appraise(_with_bibliography(assessments_to_frame(assessments), snapshot), claims,
                          {a.key: a for a in snapshot.records}, snapshot.curated,
                          person_rob(decisions.outcomes("rob").values()), intervention)
