@@ -267,10 +267,10 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Screen, score and print a summary (and optionally write the assessments CSV)."""
     from ..corpus.decisions import load_decisions, warn_orphans
     from ..corpus.layout import CorpusPaths, load_review
+    from ..corpus.review_config import judge_min_confidence
     from ..evidence.scoring import assessments_to_frame, load_rubric, score_evidence
     from ..outputs.export import export_csv
     from ..screening.rules import screen_records
-    from ..corpus.review_config import judge_min_confidence
 
     inputs = load_review(args.corpus)
     mechanisms, claims, snapshot = inputs.mechanisms, inputs.claims, inputs.snapshot

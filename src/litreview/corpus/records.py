@@ -47,6 +47,7 @@ curated_summary     for curated records: the project's one-sentence summary of t
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "normalize_title",
     "AbstractSection",
     "Author",
     "PubDate",
@@ -383,3 +385,8 @@ def records_to_frame(articles: Iterable[Article]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     return frame
+
+
+def normalize_title(title: str) -> str:
+    """Lower-case, strip punctuation and collapse spaces, for duplicate detection."""
+    return " ".join(re.sub(r"[^\w\s]", " ", title.lower()).split())

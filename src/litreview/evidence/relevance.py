@@ -350,12 +350,8 @@ def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ())
 
 
 def _focus(claim: Any, text: str) -> float:
-    """How much of a text is about the claim's outcome: named in the title, and in a third of its sentences."""
-    terms = _terms(parse_claim(claim), ())
-    sentences = _sentences(text)
-    title = text.split("\n", 1)[0]
-    share = sum(1 for a, b, _ in sentences if _outcome(terms, text[a:b]) >= 0.5) / max(len(sentences), 1)
-    return (0.5 + 0.5 * _outcome(terms, title)) * min(1.0, 3 * share)
+    """How much of a text is about the claim's outcome (:func:`_pair_focus` on the claim's own word groups)."""
+    return _pair_focus(_terms(parse_claim(claim), ()), text)
 
 
 @lru_cache(maxsize=2048)
@@ -444,9 +440,13 @@ def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
     :data:`COSINE_WEIGHT` x its best cosine with the conclusion sentences, so
     that among the review's claims the one the record concludes about wins.
     """
-    score, found = _lexical_pair(claim, article)
-    text = f"{article.title}\n{article.abstract or ''}"
+    return _with_cosine(claim, article, *_lexical_pair(claim, article))
+
+
+def _with_cosine(claim: Any, article: Article, score: float, found: Relevance) -> tuple[float, Relevance]:
+    """A lexical pairing score with the cosine term added when embeddings are installed (see :func:`pair_score`)."""
     if score > 0 and embedding.available():
+        text = f"{article.title}\n{article.abstract or ''}"
         score += COSINE_WEIGHT * max(embedding.conclusion_similarity(claim, text)[1], 0.0)
     return round(score, 3), found
 
@@ -484,7 +484,7 @@ def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pai
     estimated = lexical > 0 and found.score >= 1.0 and _ESTIMATE.search(found.sentence) is not None
     if lexical < PAIR_THRESHOLD and not estimated:
         return None
-    score, found = pair_score(claim, article)
+    score, found = _with_cosine(claim, article, lexical, found)
     best = max((pair_score(other, article)[0] for other in rivals), default=0.0)
     if not estimated and score < (RIVAL_SHARE_EMBEDDING if embedding.available() else RIVAL_SHARE) * best:
         return None

@@ -20,6 +20,7 @@ from bibtexparser.model import Entry, Field
 
 from .._io import atomic_write_bytes
 from ..corpus.records import Article, Author
+from ..synthesis.appraisal import letter_suffix
 
 __all__ = ["UNRESOLVED", "CURATED_LABEL", "bibtex_key", "export_bibtex", "export_ris"]
 
@@ -99,16 +100,11 @@ def _bibtex_keys(articles: Sequence[Article]) -> dict[str, str]:
         if len(record_keys) == 1:
             result[record_keys[0]] = base
             continue
-        fresh = (c for c in (base + _suffix(n) for n in itertools.count()) if c not in taken)
+        fresh = (c for c in (base + letter_suffix(n) for n in itertools.count()) if c not in taken)
         for record_key in record_keys:
             result[record_key] = next(fresh)
             taken.add(result[record_key])
     return result
-
-
-def _suffix(n: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa, ..."""
-    return _suffix(n // 26 - 1) + chr(97 + n % 26) if n >= 26 else chr(97 + n)
 
 
 def _latex(text: str) -> str:

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..corpus.claims import Claim, Mechanism
-from ..corpus.records import Article
+from ..corpus.records import Article, normalize_title
 from ..corpus.review_config import Intervention
 from ..corpus.snapshot import Snapshot
 
@@ -128,11 +128,6 @@ class ScreeningResult:
     def disputed(self) -> list[str]:
         """Keys of records reviewers disagree on (unresolved), by relevance."""
         return list(dict.fromkeys(self.log.loc[self.log["decision"] == "disputed", "key"]))
-
-
-def normalize_title(title: str) -> str:
-    """Lower-case, strip punctuation and collapse spaces, for duplicate detection."""
-    return " ".join(re.sub(r"[^\w\s]", " ", title.lower()).split())
 
 
 def find_duplicates(records: Sequence[Article]) -> dict[str, str]:

@@ -43,7 +43,7 @@ import rispy
 
 from ..corpus.claims import Mechanism
 from ..corpus.queries import build_query
-from ..corpus.records import Article, Author, Keyword, MeshHeading, MeshQualifier, PublicationType
+from ..corpus.records import Article, Author, Keyword, MeshHeading, MeshQualifier, PublicationType, normalize_title
 from ..corpus.review_config import Intervention
 from ..corpus.snapshot import Provenance, SearchResult, Snapshot
 from ..errors import ParseError
@@ -367,7 +367,7 @@ def read_records(path: str | Path) -> list[Article]:
 
 def _title_key(article: Article) -> str | None:
     """Normalised title + year, the third duplicate test."""
-    title = " ".join(re.sub(r"[^\w\s]", " ", article.title.lower()).split())
+    title = normalize_title(article.title)
     return f"{title}|{article.year}" if title and article.year else None
 
 

@@ -354,14 +354,14 @@ def _study_labels(by_key: Mapping[str, Article], keys: Iterable[str]) -> dict[st
     out = {}
     for label, group in shared.items():
         for index, key in enumerate(group):
-            letter = _letters(index)
+            letter = letter_suffix(index)
             out[key] = label if len(group) == 1 else f"{label}{letter}" if label[-1].isdigit() else f"{label} {letter}"
     return out
 
 
-def _letters(index: int) -> str:
-    """a, b, ..., z, aa, ab, ... for 0, 1, ..."""
-    return (_letters(index // 26 - 1) if index >= 26 else "") + "abcdefghijklmnopqrstuvwxyz"[index % 26]
+def letter_suffix(index: int) -> str:
+    """a, b, ..., z, aa, ab, ... for 0, 1, ... (study labels, citation keys)."""
+    return (letter_suffix(index // 26 - 1) if index >= 26 else "") + "abcdefghijklmnopqrstuvwxyz"[index % 26]
 
 
 def _person_rob(judged: Sequence[tuple[str, str, str]] | None) -> list[str] | None:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..corpus.claims import Claim
 from .grade import CERTAINTY_SYMBOLS, ClaimVerdict, PartVerdict
+from .summary import numbered_footnotes
 
 __all__ = ["GRADE_LEGEND", "SOF_TABLE_COLUMNS", "SofTable", "plain_language", "sof_tables"]
 
@@ -193,7 +194,6 @@ def _row(claim: Claim, verdict: ClaimVerdict, studies: pd.DataFrame, part: PartV
         participants = _participants(int(counted.sum()) if len(counted) else None, len(mine), len(mine) - len(counted))
     else:
         participants = _participants(verdict.n_participants, verdict.n_body, verdict.n_size_unknown)
-    notes = [f"[{i}] {text}" for i, text in enumerate(verdict.footnotes, start=1)]
     return {
         "Outcome": f"{claim.id}: {part.label}" if part else claim.id,
         "Measure and time point": measure,
@@ -205,7 +205,7 @@ def _row(claim: Claim, verdict: ClaimVerdict, studies: pd.DataFrame, part: PartV
         "Importance": _IMPORTANCE.get(claim.kind, "mechanistic"),
         "What happens": plain_language(claim, code, certainty),
         "Robustness": verdict.robustness,
-        "Footnotes": " ".join(filter(None, (effect_note, *notes))),
+        "Footnotes": " ".join(filter(None, (effect_note, numbered_footnotes(verdict.footnotes)))),
     }
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from .grade import DOMAINS, ClaimVerdict, Domain
 from .grade_rules import directions_text
 
-__all__ = ["SOF_COLUMNS", "numbered_domains", "parts_text", "studies_cell", "verdicts_to_frame", "summary_of_findings"]
+__all__ = ["SOF_COLUMNS", "numbered_domains", "numbered_footnotes", "parts_text", "studies_cell", "verdicts_to_frame", "summary_of_findings"]
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -41,7 +41,7 @@ def _domain_cells(verdict: ClaimVerdict) -> dict[str, str]:
             for d, note in numbered_domains(verdict)}
 
 
-def _numbered(footnotes: Sequence[str]) -> str:
+def numbered_footnotes(footnotes: Sequence[str]) -> str:
     """``"[1] ... [2] ..."`` on one line."""
     return " ".join(f"[{i}] {text}" for i, text in enumerate(footnotes, start=1))
 
@@ -113,7 +113,7 @@ def verdicts_to_frame(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "rated": v.rated,
             "cap": v.cap,
             "scoped": v.scoped,
-            "footnotes": _numbered(v.footnotes),
+            "footnotes": numbered_footnotes(v.footnotes),
             "parts": parts_text(v),
             "needs_reviewer": ", ".join(v.needs_reviewer),
             "overrides": v.overrides,
@@ -179,7 +179,7 @@ def summary_of_findings(verdicts: Sequence[ClaimVerdict]) -> pd.DataFrame:
             "Certainty": f"{v.symbols} {v.certainty}".strip(),
             "Verdict": v.verdict,
             "Robustness": v.robustness,
-            "Footnotes": _numbered(v.footnotes) if v.footnotes else "; ".join(v.fact_sources),
+            "Footnotes": numbered_footnotes(v.footnotes) if v.footnotes else "; ".join(v.fact_sources),
         })
     return pd.DataFrame(rows, columns=SOF_COLUMNS)
 

@@ -19,10 +19,9 @@ from ..corpus.articles import SourceArticle, article_label, load_articles
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog, load_decisions, warn_orphans
 from ..corpus.layout import CorpusPaths, load_review
-from ..corpus.review_config import judge_min_confidence
 from ..corpus.protocol import Protocol, load_protocol
 from ..corpus.records import Article
-from ..corpus.review_config import ReviewConfig
+from ..corpus.review_config import ReviewConfig, judge_min_confidence
 from ..corpus.rob import person_rob
 from ..corpus.snapshot import Snapshot, provenance_to_frame
 from ..evidence.extraction import extract, extraction_columns
@@ -278,20 +277,22 @@ def write_review(
         files["screening_counts.csv"] = render_csv(review.screening.counts)
     if review.comparison is not None:
         files["curated_vs_machine.csv"] = render_csv(review.comparison)
+    # each derived table once: the exports and the report share them
+    studies, cited, sof_tables = review.studies, review.cited, review.sof_tables
     written = export_review(
         out_dir,
         review=review.table,
-        studies=review.studies,
+        studies=studies,
         screening=review.screening.log,
         provenance=review.provenance,
-        cited=review.cited,
+        cited=cited,
         formats=formats,
         sof=review.sof,
-        html_report=render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
-                                  cited=review.cited, context=report_context(review), figures=pngs,
-                                  comparison=review.comparison, sof_tables=review.sof_tables)
+        html_report=render_report(claims=review.claims, verdicts=review.verdicts, studies=studies,
+                                  cited=cited, context=report_context(review), figures=pngs,
+                                  comparison=review.comparison, sof_tables=sof_tables)
         if html else None,
         files=files,
-        sof_tables=review.sof_tables,
+        sof_tables=sof_tables,
     )
     return sorted(written.values())
