@@ -39,7 +39,7 @@ _REREAD_PAUSE = 0.05
 __all__ = [
     "atomic_open", "atomic_write_bytes", "atomic_write_text", "atomic_write_files", "dump_jsonl", "write_jsonl",
     "append_jsonl", "write_file_set", "read_file_set", "verify_file_set",
-    "read_text", "read_toml", "read_json", "read_jsonl", "parse_json", "parse_jsonl",
+    "read_text", "read_toml", "read_json", "read_jsonl", "parse_json", "parse_jsonl", "toml_value",
 ]
 
 
@@ -508,3 +508,12 @@ def _write_error(path: Path, exc: OSError) -> CorpusError:
     if isinstance(exc, IsADirectoryError) or path.is_dir():
         return CorpusError("is a directory, not a file: nothing was appended", str(path))
     return CorpusError(f"cannot be written ({exc.strerror or exc}): nothing was appended", str(path))
+
+
+def toml_value(value: Any) -> str:
+    """A TOML value for a string (one line), a list of strings or a table of strings."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
+    return "[" + ", ".join(toml_value(v) for v in value) + "]"

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._io import atomic_write_files, read_toml
+from .._io import atomic_write_files, read_toml, toml_value
 from .._validate import identifier, iso_date
 from ..errors import CorpusError
 
@@ -150,17 +150,12 @@ def load_articles(articles_dir: str | Path) -> dict[str, SourceArticle]:
     return articles
 
 
-def _toml(value: str) -> str:
-    """A TOML basic string."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
 def _render(articles: Mapping[str, SourceArticle]) -> str:
     """The text of ``articles.toml``."""
     out = ["# Articles of this review, added with `litreview articles add`; claims cite them by id.", ""]
     for a in articles.values():
-        out += ["[[article]]", f"id = {_toml(a.id)}", f"title = {_toml(a.title)}", f"url = {_toml(a.url)}",
-                f"date = {_toml(a.date)}", f"file = {_toml(a.file)}", ""]
+        out += ["[[article]]", f"id = {toml_value(a.id)}", f"title = {toml_value(a.title)}",
+                f"url = {toml_value(a.url)}", f"date = {toml_value(a.date)}", f"file = {toml_value(a.file)}", ""]
     return "\n".join(out)
 
 

@@ -22,6 +22,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
+from .._io import toml_value
 from ..errors import CorpusError
 from .claims import MAX_QUOTE_WORDS, Mechanism
 from .review_config import Intervention
@@ -282,11 +283,6 @@ def suggest_claims(text: str, article: str, intervention: Intervention | None,
     return out
 
 
-def _toml_string(value: str) -> str:
-    """A TOML basic string."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
 def suggestions_to_toml(suggestions: Sequence[Suggestion]) -> str:
     """The suggestions as reviewable TOML: one ``[[suggestion]]`` table each, with the sentence as a comment."""
     out = ["# Claims proposed by `litreview claims suggest`: read each, fix the draft if needed, and keep the",
@@ -302,10 +298,8 @@ def suggestions_to_toml(suggestions: Sequence[Suggestion]) -> str:
                 out.append(f"{name} = {'true' if value else 'false'}")
             elif isinstance(value, int):
                 out.append(f"{name} = {value}")
-            elif isinstance(value, tuple):
-                out.append(f"{name} = [{', '.join(_toml_string(v) for v in value)}]")
             else:
-                out.append(f"{name} = {_toml_string(value)}")
+                out.append(f"{name} = {toml_value(value)}")
         out.append("")
     return "\n".join(out)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._io import read_toml
+from .._io import read_toml, toml_value
 from .._validate import did_you_mean
 from ..errors import ConfigError, CorpusError
 
@@ -213,33 +213,23 @@ def _share(value: Any, what: str, path: str | None = None) -> float:
     return float(value)
 
 
-def _toml_list(values: Sequence[str]) -> str:
-    """A TOML inline array of basic strings."""
-    return "[" + ", ".join(_toml_string(v) for v in values) + "]"
-
-
-def _toml_string(value: str) -> str:
-    """A TOML basic string."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def render_review_config(config: ReviewConfig) -> str:
     """The text of a ``litreview.toml`` for ``config``, commented for editing."""
     i = config.intervention
     return "\n".join([
         "# This review's settings: read by every litreview command run on this folder.",
-        f"title = {_toml_string(config.title)}",
+        f"title = {toml_value(config.title)}",
         "# The population of interest, in words (shown in the report).",
-        f"population = {_toml_string(config.population)}",
+        f"population = {toml_value(config.population)}",
         "",
         "[intervention]",
         "# What the claims are about; every PubMed query is (terms [tiab] OR mesh [mh]) AND a mechanism's terms.",
-        f"name = {_toml_string(i.name)}",
-        f"terms = {_toml_list(i.terms)}",
-        f"mesh = {_toml_list(i.mesh)}",
+        f"name = {toml_value(i.name)}",
+        f"terms = {toml_value(i.terms)}",
+        f"mesh = {toml_value(i.mesh)}",
         "# Other names under which a study still tests a claim about it (enantiomers, brands).",
-        f"aliases = {_toml_list(i.aliases)}",
+        f"aliases = {toml_value(i.aliases)}",
         "# Other interventions: a study that names only these is indirect evidence.",
-        f"indirect = {_toml_list(i.indirect)}",
+        f"indirect = {toml_value(i.indirect)}",
         "",
     ])

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._io import atomic_write_text, read_text
+from .._io import atomic_write_text, read_text, toml_value
 from ..errors import CorpusError
 from .claims import Claim, Mechanism, load_claims, load_mechanisms
 from .review_config import CONFIG_NAME, ReviewConfig, render_review_config
@@ -111,19 +111,10 @@ def _umask() -> int:
     return mask
 
 
-def _toml_value(value: Any) -> str:
-    """A TOML value for a string, a list of strings or a table of strings."""
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-
-
 def toml_table(header: str, fields: Mapping[str, Any]) -> str:
     """One ``[[header]]`` table with the given (non-empty) fields, as TOML text."""
     lines = [f"[[{header}]]"]
-    lines += [f"{name} = {_toml_value(value)}" for name, value in fields.items() if value not in ("", [], (), None)]
+    lines += [f"{name} = {toml_value(value)}" for name, value in fields.items() if value not in ("", [], (), None)]
     return "\n".join(lines) + "\n"
 
 
@@ -184,7 +175,7 @@ def set_mechanism_terms(path: str | Path, terms: Mapping[str, Mechanism]) -> dic
             continue
         mechanism = terms[key.group(1)]
         for field, values in (("synonyms", mechanism.synonyms), ("mesh", mechanism.mesh)):
-            line = f"{field} = {_toml_value(list(values))}"
+            line = f"{field} = {toml_value(list(values))}"
             found = re.search(rf"(?m)^{field}\s*=.*$", block)
             one_line = re.fullmatch(rf"{field}\s*=\s*\[.*\]\s*(#.*)?", found.group(0)) if found else None
             if found is None:
