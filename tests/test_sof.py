@@ -78,3 +78,28 @@ def test_the_tables_reach_xlsx_md_csv_and_html(review: Review, tmp_path) -> None
     assert (tmp_path / "sof_clinical.csv").exists() and (tmp_path / "sof_mechanistic.csv").exists()
     page = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert 'id="sof-clinical"' in page and 'id="sof-mechanistic"' in page and "Very low certainty" in page
+
+
+def test_the_notebook_fragment_holds_pico_table_footnotes_and_legend(review: Review) -> None:
+    import html as html_module
+
+    from litreview import sof_table_html
+
+    clinical = review.sof_tables[0]
+    fragment = sof_table_html(clinical)
+    text = html_module.unescape(fragment.replace("\u00ad", "").replace("<wbr>", ""))
+    assert "<dt>Population</dt>" in fragment and GRADE_LEGEND[0] in text
+    assert text.count("<tr>") == len(clinical.frame) + 1  # header and one row per outcome
+    assert 'style="table-layout: fixed; width: 100%;"' in fragment and fragment.count("<col ") == 9
+    # the Footnotes column is not a column here: each outcome's footnotes follow the table instead
+    assert "<th scope=\"col\" " in fragment and ">Footnotes<" not in fragment
+    noted = clinical.frame[clinical.frame["Footnotes"] != ""]
+    assert text.count("<dt>") == len(clinical.pico) + len(noted)
+    assert "Im\u00adpor\u00adtance" in fragment  # long words get soft hyphens: JupyterLab drops CSS hyphens
+
+
+def test_a_long_word_may_break_after_a_slash_or_dot() -> None:
+    from litreview.outputs.report import _breakable
+
+    assert str(_breakable("doi:10.1080/20008066.2023.2299124")) == "doi:10.<wbr>1080/<wbr>20008066.<wbr>2023.<wbr>2299124"
+    assert str(_breakable("rapid_onset & co.")) == "rapid_<wbr>onset &amp; co."

@@ -26,7 +26,8 @@ screening   :func:`screen_records`, :class:`Prioritizer` (active-learning queue)
 evidence    :func:`load_rubric`, :func:`score_evidence`, :func:`assessments_to_frame`
 synthesis   :func:`appraise` (stream, GRADE start, risk of bias, indirectness, weight),
             :func:`synthesize`; tables :func:`verdicts_to_frame`, :func:`summary_of_findings`
-outputs     :func:`export_review`, :func:`parse_formats`, the ``plot_*`` figures
+outputs     :func:`export_review`, :func:`parse_formats`, the ``plot_*`` figures,
+            :func:`sof_table_html` (a GRADEpro table for a notebook)
 workbench   :func:`build_review`, :func:`review_figures`, :func:`write_review`,
             :class:`ScreeningPanel`, :class:`JudgingPanel` (ipywidgets),
             :func:`compare_reviews`, :func:`extraction_details` (machine-only review)
@@ -88,6 +89,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("compare_reviews", "extraction_details"), "workbench.machine"),
     **dict.fromkeys(("plot_evidence_map", "plot_prisma_flow", "plot_timeline"), "outputs.plots"),
     **dict.fromkeys(("ALL_FORMATS", "export_review", "parse_formats"), "outputs.export"),
+    "sof_table_html": "outputs.report",
     # offline PubMed mirror (the functions need the ``mirror`` extra)
     **dict.fromkeys(("MirrorBuild", "build_mirror", "search_mirror", "open_mirror"), "sources.mirror"),
 }

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
+from functools import cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyphen
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -45,7 +48,7 @@ from ..synthesis.summary import numbered_domains, studies_cell
 from .bibliography import CURATED_LABEL, UNRESOLVED
 from .export import _doi_url, _key_url, _reference_line, png_bytes
 
-__all__ = ["FIGURE_CAPTIONS", "VERDICT_LEGEND", "ReportContext", "render_report"]
+__all__ = ["FIGURE_CAPTIONS", "VERDICT_LEGEND", "ReportContext", "render_report", "sof_table_html"]
 
 #: Symbol and meaning of each verdict code: the symbol and the words carry the legend, colour only repeats it.
 VERDICT_LEGEND = {
@@ -105,9 +108,29 @@ class ReportContext:
     article_titles: Mapping[str, str] = field(default_factory=dict)
 
 
-def _breakable(text: str) -> Markup:
-    """Escaped text that may wrap after each underscore (long claim ids in narrow columns)."""
-    return Markup(str(escape(text)).replace("_", "_<wbr>"))
+#: Relative widths of the GRADEpro table's columns (the plain-language verdict gets the most room).
+_SOF_WIDTHS = {"Outcome": 12, "Measure and time point": 11, "№ of participants (studies)": 10,
+               "Relative effect (95% CI)": 9, "Absolute effect (95% CI)": 11,
+               "Certainty of the evidence (GRADE)": 9, "Importance": 9, "What happens": 19, "Robustness": 10}
+
+
+def _breakable(text: object, hyphenate: bool = False) -> Markup:
+    """Escaped text that may wrap after each underscore, and after ``/`` or ``.`` inside a long word (a DOI).
+
+    With ``hyphenate``, long words also get soft hyphens (pyphen's English patterns). Both survive where CSS
+    does not: JupyterLab's sanitizer drops ``overflow-wrap`` and ``hyphens`` from notebook outputs.
+    """
+    escaped = str(escape(str(text))).replace("_", "_<wbr>")
+    if hyphenate:
+        escaped = re.sub(r"[A-Za-z]{10,}", lambda word: _hyphenator().inserted(word.group(0), hyphen="\u00ad"),
+                         escaped)
+    return Markup(re.sub(r"\S{16,}", lambda word: re.sub(r"(?<=[/.])(?=\w)", "<wbr>", word.group(0)), escaped))
+
+
+@cache
+def _hyphenator() -> pyphen.Pyphen:
+    """English hyphenation patterns, loaded once."""
+    return pyphen.Pyphen(lang="en_US")
 
 
 def _environment() -> Environment:
@@ -138,6 +161,37 @@ def _link(key: str, doi: str | None = None) -> str:
 def _anchor(key: str) -> str:
     """A safe id for a record key."""
     return "ref-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in key)
+
+
+def _sof_view(table: SofTable, footnotes: bool) -> dict[str, Any]:
+    """What ``sof_table.html.j2`` shows of one table: columns with their widths, rows, footnotes when asked."""
+    shown = [c for c in table.frame.columns if c != "Footnotes"]
+    total = sum(_SOF_WIDTHS.get(c, 10) for c in shown)
+    notes = [(r["Outcome"], r["Footnotes"]) for r in table.frame.to_dict("records") if footnotes and r["Footnotes"]]
+    return {"id": f"sof-{table.title.split()[0].lower()}", "title": table.title, "pico": table.pico,
+            "columns": [(c, round(100 * _SOF_WIDTHS.get(c, 10) / total, 1)) for c in shown],
+            "rows": table.frame.to_dict("records"), "footnotes": notes, "legend": table.legend, "hyphenate": footnotes}
+
+
+def sof_table_html(table: SofTable) -> str:
+    """One Summary-of-Findings table as an HTML fragment for a notebook, footnotes under it.
+
+    The columns have fixed shares of the width and their text wraps, so the
+    certainty and "what happens" columns show without scrolling sideways
+    (JupyterLab at 1400 px is tested). Styles are inline: JupyterLab drops
+    ``<style>`` elements from notebooks it does not trust.
+
+    Parameters
+    ----------
+    table : SofTable
+        One of :attr:`litreview.workbench.pipeline.Review.sof_tables`.
+
+    Returns
+    -------
+    str
+        The fragment the report shows for the same table, plus its footnotes.
+    """
+    return _environment().get_template("sof_table.html.j2").render(t=_sof_view(table, footnotes=True))
 
 
 def _domains(verdict: ClaimVerdict) -> list[dict[str, Any]]:
@@ -262,9 +316,7 @@ def render_report(
         csp=f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'",
         legend=[(code, VERDICT_WORDS[code], *VERDICT_LEGEND[code]) for code in VERDICT_CODES],
         rows=[_verdict_row(c, by_claim[c.id]) for c in present],
-        sof_tables=[{"id": f"sof-{t.title.split()[0].lower()}", "title": t.title, "pico": t.pico,
-                     "columns": list(t.frame.columns), "rows": t.frame.to_dict("records"), "legend": t.legend}
-                    for t in sof_tables],
+        sof_tables=[_sof_view(t, footnotes=False) for t in sof_tables],
         sections=[_claim_view(c, by_claim[c.id], studies, records) for c in present],
         figures=[{"id": f"figure-{name.replace('_', '-')}", "number": i,
                   "caption": FIGURE_CAPTIONS.get(name, name.replace("_", " ").capitalize() + "."),
