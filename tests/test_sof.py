@@ -52,9 +52,11 @@ def test_one_row_per_outcome_with_effect_participants_and_importance() -> None:
     assert list(clinical.frame["Outcome"]) == ["pain", "pain: neuropathic", "pain: migraine"]
     whole, neuro, migraine = clinical.frame.to_dict("records")
     assert whole["№ of participants (studies)"] == "300 (2 studies; 1 without a size)"
-    assert neuro["Relative effect (95% CI)"] == "RR 0.50 (95% CI 0.30 to 0.80) (Study 1)"
+    assert neuro["Relative effect (95% CI)"] == "RR 0.50 (0.30 to 0.80) — Study 1"
+    assert neuro["Absolute effect (95% CI)"] == "not reported (no comparator risk in the text)"
     assert "“Pain halved (RR 0.50, 95% CI 0.30-0.80).”" in neuro["Footnotes"]
-    assert migraine["Absolute effect (95% CI)"] == "SMD -0.4 (Study 2)"
+    assert migraine["Relative effect (95% CI)"] == "not applicable (continuous outcome)"
+    assert migraine["Absolute effect (95% CI)"] == "SMD 0.4 lower — Study 2"
     assert migraine["№ of participants (studies)"] == "not stated (1 study)"
     assert whole["Importance"] == "critical" and whole["Certainty of the evidence (GRADE)"].startswith("⊕")
     assert list(mech.frame["Outcome"]) == ["bdnf"] and mech.frame.loc[0, "Importance"] == "mechanistic"
