@@ -66,6 +66,8 @@ _FILLER = re.compile(r"\b(?:with|in|the|a|an|group|groups|arm|arms|for|on|receiv
                      r"those|given|treated|respectively|responded|remitted|relapsed|improved|responders|remitters)\b|[^\w\s]", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:(\[]")
 _SENTENCE = re.compile(r"(?<=\.)\s+(?=[A-Z(])")
+_ESTIMATE_TEXT = re.compile(r"^(?P<m>\S.*?) (?P<v>-?\d+(?:\.\d+)?)(?: \(95% CI (?P<lo>-?\d+(?:\.\d+)?) to "
+                            r"(?P<hi>-?\d+(?:\.\d+)?)\))?$")
 _ARMS_TEXT = re.compile(r"^(?:(?P<e1>\d+)/(?P<n1>\d+)|(?P<p1>\d+(?:\.\d+)?)%(?: \(n = (?P<m1>\d+)\))?) vs "
                         r"(?:(?P<e2>\d+)/(?P<n2>\d+)|(?P<p2>\d+(?:\.\d+)?)%(?: \(n = (?P<m2>\d+)\))?)$")
 
@@ -95,13 +97,19 @@ class Estimate:
     low: str | None = None
     high: str | None = None
 
+    @classmethod
+    def parse(cls, text: str) -> Estimate | None:
+        """Read back the text :meth:`__str__` writes (``"RR 2.9 (95% CI 1.1 to 7.6)"``, ``"d 0.48"``)."""
+        found = _ESTIMATE_TEXT.match(text.strip())
+        return cls(found.group("m"), found.group("v"), found.group("lo"), found.group("hi")) if found else None
+
     @property
     def is_ratio(self) -> bool:
         """Whether the measure is a ratio (OR, RR, HR, IRR)."""
         return self.measure in RATIOS
 
     def __str__(self) -> str:
-        """``"RR 2.9 (95% CI 1.1 to 7.6)"``; re-read by :func:`read_estimate`."""
+        """``"RR 2.9 (95% CI 1.1 to 7.6)"``; read back by :meth:`parse`."""
         ci = f" (95% CI {self.low} to {self.high})" if self.low is not None else ""
         return f"{self.measure} {self.value}{ci}"
 

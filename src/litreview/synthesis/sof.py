@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..corpus.claims import Claim
-from ..evidence.effects import Arms, read_estimate
+from ..evidence.effects import Arms, Estimate
 from .absolute import effect_cells
 from .grade import CERTAINTY_SYMBOLS, ClaimVerdict, PartVerdict
 from .summary import numbered_footnotes
@@ -179,13 +179,13 @@ def _effect_cells(verdict: ClaimVerdict, studies: pd.DataFrame, part: str | None
         return "not reported", "not reported", ""
     top = rows.sort_values(["weight", "key"], ascending=[False, True]).iloc[0]
     arms_text = _text(top["arms"])
-    cells = effect_cells(read_estimate(_text(top["effect"])), Arms.parse(arms_text) if arms_text else None)
+    cells = effect_cells(Estimate.parse(_text(top["effect"])), Arms.parse(arms_text) if arms_text else None)
     quoted = dict.fromkeys(s for s in (_text(top["effect_sentence"]), _text(top["arms_sentence"])) if s)
     note = f"Effect from {top['label']}: {' '.join(f'“{s}”' for s in quoted)} {cells.method}".strip()
     relative, absolute = cells.relative, cells.absolute
     if relative.startswith("not applicable"):
         absolute = f"{absolute} — {top['label']}"
-    else:
+    elif relative != "not reported":
         relative = f"{relative} — {top['label']}"
     return relative, absolute, note
 
