@@ -74,6 +74,11 @@ def test_the_tables_reach_xlsx_md_csv_and_html(review: Review, tmp_path) -> None
     write_review(review, tmp_path, formats=("csv", "xlsx", "md", "html"), write_figures=False)
     book = openpyxl.load_workbook(tmp_path / "review.xlsx", read_only=True)
     assert book.sheetnames[:3] == ["SoF clinical", "SoF mechanistic", "SoF PICO and legend"]
+    rows = list(book["SoF clinical"].iter_rows(values_only=True))
+    clinical = review.sof_tables[0].frame
+    column = rows[0].index("Absolute effect (95% CI)")
+    assert [r[column] for r in rows[1:len(clinical) + 1]] == list(clinical["Absolute effect (95% CI)"])
+    assert any("per 1,000 vs" in cell for cell in clinical["Absolute effect (95% CI)"])  # computed, not only quoted
     markdown = (tmp_path / "review.md").read_text(encoding="utf-8")
     assert "## Summary of findings: clinical claims" in markdown and "**Population:**" in markdown
     assert "GRADE Working Group grades of evidence" in markdown

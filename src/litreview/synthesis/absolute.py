@@ -152,8 +152,9 @@ def _from_ratio(estimate: Estimate, arms: Arms | None) -> EffectCells:
     return EffectCells(relative, absolute,
                        f"Comparator risk (CR) {_per_1000(cr):,} per 1,000 from the comparator arm (intervention vs "
                        f"comparator: {arms}); "
-                       f"intervention risk and difference from the reported {estimate.measure} and its 95% CI "
-                       f"({conversion}), as GRADEpro computes them.")
+                       f"intervention risk and difference from the reported {estimate.measure}"
+                       f"{' and its 95% CI' if bounds else ' (no CI reported)'} ({conversion}), as GRADEpro computes "
+                       "them.")
 
 
 def _from_arms(arms: Arms) -> EffectCells:
