@@ -42,7 +42,7 @@ def test_rct_fields_and_spans_point_at_their_sentences() -> None:
     assert (ex.intervention.value, ex.route.value, ex.dosing.value) == ("ketamine", "intravenous", "single")
     assert (ex.n_randomised.value, ex.n_analysed.value) == (73, 68)
     assert ex.instrument.value == "MADRS" and ex.time_point.value == "at 24 hours"
-    assert ex.effect.value == "SMD -0.8, 95% CI -1.2 to -0.4"
+    assert ex.effect.value == "SMD -0.8 (95% CI -1.2 to -0.4)" and ex.arms is None
     assert "73 patients" in text[ex.n_randomised.start:ex.n_randomised.end]
     assert "MADRS" in text[ex.instrument.start:ex.instrument.end]
     assert ex.systematic_search is None and ex.included_studies is None and ex.healthy is None

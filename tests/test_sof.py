@@ -52,9 +52,11 @@ def test_one_row_per_outcome_with_effect_participants_and_importance() -> None:
     assert list(clinical.frame["Outcome"]) == ["pain", "pain: neuropathic", "pain: migraine"]
     whole, neuro, migraine = clinical.frame.to_dict("records")
     assert whole["№ of participants (studies)"] == "300 (2 studies; 1 without a size)"
-    assert neuro["Relative effect (95% CI)"] == "RR 0.50 (95% CI 0.30 to 0.80) (Study 1)"
+    assert neuro["Relative effect (95% CI)"] == "RR 0.50 (0.30 to 0.80) — Study 1"
+    assert neuro["Absolute effect (95% CI)"] == "not reported (no comparator risk in the text)"
     assert "“Pain halved (RR 0.50, 95% CI 0.30-0.80).”" in neuro["Footnotes"]
-    assert migraine["Absolute effect (95% CI)"] == "SMD -0.4 (Study 2)"
+    assert migraine["Relative effect (95% CI)"] == "not applicable (continuous outcome)"
+    assert migraine["Absolute effect (95% CI)"] == "SMD 0.4 lower — Study 2"
     assert migraine["№ of participants (studies)"] == "not stated (1 study)"
     assert whole["Importance"] == "critical" and whole["Certainty of the evidence (GRADE)"].startswith("⊕")
     assert list(mech.frame["Outcome"]) == ["bdnf"] and mech.frame.loc[0, "Importance"] == "mechanistic"
@@ -72,6 +74,11 @@ def test_the_tables_reach_xlsx_md_csv_and_html(review: Review, tmp_path) -> None
     write_review(review, tmp_path, formats=("csv", "xlsx", "md", "html"), write_figures=False)
     book = openpyxl.load_workbook(tmp_path / "review.xlsx", read_only=True)
     assert book.sheetnames[:3] == ["SoF clinical", "SoF mechanistic", "SoF PICO and legend"]
+    rows = list(book["SoF clinical"].iter_rows(values_only=True))
+    clinical = review.sof_tables[0].frame
+    column = rows[0].index("Absolute effect (95% CI)")
+    assert [r[column] for r in rows[1:len(clinical) + 1]] == list(clinical["Absolute effect (95% CI)"])
+    assert any("per 1,000 vs" in cell for cell in clinical["Absolute effect (95% CI)"])  # computed, not only quoted
     markdown = (tmp_path / "review.md").read_text(encoding="utf-8")
     assert "## Summary of findings: clinical claims" in markdown and "**Population:**" in markdown
     assert "GRADE Working Group grades of evidence" in markdown

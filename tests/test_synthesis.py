@@ -41,7 +41,7 @@ def study(key: str, design: str = "rct", population: str = "human", n: int | Non
         "vote_note": "vote", "randomised": design in ("rct", "experimental", "meta_analysis"), "rob": "",
         "indirectness": "", "indirect_levels": 0, "review_certainty": "", "heterogeneity": False,
         "publication_bias": False, "parts": "", "k_comparison": None, "n_counted": n, "n_counted_span": "",
-        "effect": "", "effect_sentence": "", "dose_response": False,
+        "effect": "", "effect_sentence": "", "arms": "", "arms_sentence": "", "dose_response": False,
         "n_used": n or 25, "base_weight": weight, "weight": weight,
         "label": f"Study {key}",
     }

@@ -8,7 +8,9 @@ intervention (which of the review's names for it the text uses: the
 intervention itself or an alias such as an enantiomer or a brand; route;
 single or repeated dosing), comparator, outcome with
 instrument and time point, n randomised and analysed, an effect estimate with
-its 95% CI, and a review's own certainty *for the claim's outcome*. Every
+its 95% CI and the per-arm risks of a dichotomous outcome (both read by
+:func:`litreview.evidence.effects.find_effect`, the outcome's sentences
+first), and a review's own certainty *for the claim's outcome*. Every
 value is a :class:`Found`: the value and the character span of the sentence
 it came from in ``title + "\\n" + abstract``. What the text does not state
 stays None: nothing is guessed.
@@ -28,6 +30,7 @@ from functools import lru_cache
 from ..corpus.claims import Claim
 from ..corpus.records import Article
 from .classification import _NUMBER, _parse_number
+from .effects import find_effect
 
 __all__ = [
     "Found",
@@ -102,11 +105,6 @@ _ANALYSED_VERB = re.compile(r"\bcompleted\b|\banaly[sz]ed\b|\bevaluable\b|\banal
 #: A count inside a subgroup ("of whom 12", "among responders") is not the study's n.
 _SUBGROUP = re.compile(r"\b(?:of whom|of these|of them|among (?:them|these|the|responders)|subgroup|subset|"
                        r"responders|remitters|completers?)\b[^.;]{0,40}$", _I)
-_EFFECT = re.compile(
-    r"\b(?P<measure>SMD|MD|WMD|OR|RR|HR|Hedges'? ?g|Cohen'?s d|g|d|mean difference|standardi[sz]ed mean difference|"
-    r"risk ratio|odds ratio|hazard ratio|effect size)\s*[=:,]?\s*(?P<est>[-−–]?\d+(?:\.\d+)?)\s*[,;]?\s*"
-    r"[(\[]?\s*95\s*%\s*(?:CI|confidence interval)\s*[:=,]?\s*(?P<lo>[-−–]?\d+(?:\.\d+)?)\s*(?:to|,|[-–—]|;)\s*"
-    r"(?P<hi>[-−–]?\d+(?:\.\d+)?)", _I)
 _LEVEL = r"(very low|low|moderate|high)"
 _CERTAINTY_NOUN = r"(?:certainty|quality|confidence)(?: of (?:the )?evidence)?"
 _CERTAINTY_PAIRS = re.compile(
@@ -155,6 +153,7 @@ class Extraction:
     n_randomised: Found | None = None
     n_analysed: Found | None = None
     effect: Found | None = None
+    arms: Found | None = None
     review_certainty: Found | None = None
 
 
@@ -339,11 +338,7 @@ def extract(article: Article, claim: Claim) -> Extraction:
                 included = Found(number, start, end)
                 break
     certainty = review_certainty(text, outcome_rx) if is_review or included else None
-    effect = None
-    for start, end, sentence in spans:
-        if match := _EFFECT.search(sentence):
-            effect = Found(" ".join(match.group(0).split()), start, end)
-            break
+    estimate, arms = find_effect(text, claim.agents or (claim.subject,), outcome_rx, spans)
     return Extraction(
         randomised=_first(_RANDOMISED, spans, True),
         blinding=blinding,
@@ -362,7 +357,8 @@ def extract(article: Article, claim: Claim) -> Extraction:
         time_point=_first(_TIME, outcome_spans),
         n_randomised=_count(spans, _RANDOMISED_VERB),
         n_analysed=_count(spans, _ANALYSED_VERB),
-        effect=effect,
+        effect=Found(str(estimate[0]), estimate[1], estimate[2]) if estimate else None,
+        arms=Found(str(arms[0]), arms[1], arms[2]) if arms else None,
         review_certainty=_span_at(spans, certainty),
     )
 

@@ -24,8 +24,11 @@ know about each (study, claim) assessment first, and says why in words:
   comparison it reports for the claim ("7 RCTs, 185 participants"), not its
   total; ``n_counted_span`` is the sentence it came from;
 - **effect**: the first effect estimate the text reports (ratio or
-  difference, with its 95% CI when given) and its sentence; whether the text
-  reports a dose-response gradient;
+  difference, with its 95% CI when given) and its sentence; **arms**: the
+  per-arm risks of a dichotomous outcome ("12/30 vs 4/28", intervention
+  first) and their sentence (both read by
+  :func:`litreview.evidence.effects.find_effect`); whether the text reports a
+  dose-response gradient;
 - **risk of bias**: preclinical studies get SYRCLE's reportable items
   (randomisation, blinding, sample size not reported); human studies get
   concerns read from the design and the text (no control
@@ -62,6 +65,7 @@ from ..corpus.claims import Claim
 from ..corpus.records import Article
 from ..corpus.review_config import Intervention
 from ..corpus.snapshot import CuratedJudgement
+from ..evidence.effects import find_effect
 from ..evidence.extraction import defining_phrases, outcome_pattern, review_certainty
 
 __all__ = [
@@ -100,7 +104,7 @@ PEOPLE_KINDS = ("mechanism_in_people", "disease_biology", "clinical_efficacy", "
 APPRAISAL_COLUMNS = [
     "stream", "votes", "votes_if_resolved", "vote_note", "randomised", "rob", "indirectness", "indirect_levels",
     "review_certainty", "heterogeneity", "publication_bias", "parts", "k_comparison", "n_counted", "n_counted_span",
-    "effect", "effect_sentence", "dose_response", "n_used", "base_weight", "weight", "label", "rob_judged_by",
+    "effect", "effect_sentence", "arms", "arms_sentence", "dose_response", "n_used", "base_weight", "weight", "label", "rob_judged_by",
 ]
 
 _flags = re.IGNORECASE
@@ -136,13 +140,6 @@ _COMPARISON = re.compile(
     _NUMBER + r"\s+(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:RCTs?|trials?|studies|cohorts?)\b[^.;]{0,60}?"
     r"(?:\(\s*)?(?:n\s*=\s*(\d[\d,]*)|(\d[\d,]*)\s+(?:participants|patients|subjects|people|individuals|adults))",
     _flags)
-_NUM = r"[-−]?\d+(?:\.\d+)?"
-#: An effect estimate: a ratio (OR, RR, HR, IRR) or a difference (SMD, MD, g, d), then an optional 95% CI.
-_EFFECT = re.compile(
-    r"\b(?P<m>OR|RR|HR|IRR|SMD|MD|RD)\s*[=:]?\s*(?P<v>" + _NUM + r")"
-    r"|\b(?P<m2>Hedges'? ?g|Cohen'?s ?d|g|d)\s*=\s*(?P<v2>" + _NUM + r")")
-_CI = re.compile(r"^[^.;]{0,25}?(?:95\s*%\s*CI[:,]?\s*|\()\s*(?P<lo>" + _NUM + r")\s*(?:-|–|to|,)\s*(?P<hi>" + _NUM
-                 + r")")
 _DOSE = re.compile(r"\bdose[- ](?:dependent|response|related)\b|\bdose[- ]dependently\b", _flags)
 #: Words before a count that make it the review's whole scope, not one comparison.
 _SCOPE = re.compile(r"\b(?:review|meta-analys[ie]s|analysis|overview|search) (?:of|found|identified)\s*$"
@@ -307,21 +304,12 @@ def _comparison(design: str, text: str, claim: Claim) -> tuple[int | None, int |
     return k, n, sentence
 
 
-def _effect(text: str, claim: Claim) -> tuple[str, str]:
-    """(``"OR 3.94 (95% CI 1.2 to 8.1)"``, sentence) of the first effect estimate, sentences naming the claim's
-    outcome first; ("", "") when the text reports none."""
-    sentences = re.split(r"(?<=\.)\s+(?=[A-Z(])", text)
-    ranked = sorted(sentences, key=lambda s: not (claim.outcome_terms and matches_any(claim.outcome_terms, s)))
-    for sentence in ranked:
-        found = _EFFECT.search(sentence)
-        if not found:
-            continue
-        measure = found.group("m") or found.group("m2")
-        value = (found.group("v") or found.group("v2")).replace("−", "-")
-        ci = _CI.search(sentence[found.end():])
-        interval = f" (95% CI {ci.group('lo')} to {ci.group('hi')})".replace("−", "-") if ci else ""
-        return f"{measure} {value}{interval}", sentence.strip()
-    return "", ""
+def _effect(text: str, claim: Claim) -> tuple[str, str, str, str]:
+    """(estimate, its sentence, arms, their sentence) as :func:`litreview.evidence.effects.find_effect` reads the
+    text, sentences naming the claim's outcome first; "" for what the text does not report."""
+    estimate, arms = find_effect(text, claim.agents or (claim.subject,), outcome_pattern(claim))
+    return (str(estimate[0]) if estimate else "", text[estimate[1]:estimate[2]].strip() if estimate else "",
+            str(arms[0]) if arms else "", text[arms[1]:arms[2]].strip() if arms else "")
 
 
 def _design(design: str, text: str) -> str:
@@ -455,7 +443,7 @@ def appraise(
         undisputed = role == "vote" or (row.get("review_status") == "disputed"
                                         and _role({**row, "sample_size": n, "review_status": None}, design,
                                                   claim.kind) == "vote")
-        effect, effect_sentence = _effect(text, claim)
+        effect, effect_sentence, arms, arms_sentence = _effect(text, claim)
         rows.append({
             "design": design,
             "stream": stream,
@@ -475,6 +463,8 @@ def appraise(
             "n_counted_span": span,
             "effect": effect,
             "effect_sentence": effect_sentence,
+            "arms": arms,
+            "arms_sentence": arms_sentence,
             "dose_response": bool(_DOSE.search(text)),
             "n_used": n_used,
             "base_weight": round(base, 3),

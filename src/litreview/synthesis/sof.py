@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..corpus.claims import Claim
+from ..evidence.effects import Arms, Estimate
+from .absolute import effect_cells
 from .grade import CERTAINTY_SYMBOLS, ClaimVerdict, PartVerdict
 from .summary import numbered_footnotes
 
@@ -42,13 +44,18 @@ GRADE_LEGEND = (
     "different from it.",
     "Very low certainty (⊕◯◯◯): we have very little confidence in the effect estimate; the true effect is likely to be "
     "substantially different from it.",
-    "Relative effects are ratios (OR, RR, HR) and absolute effects differences (SMD, MD, g, d) as the heaviest "
-    "deciding study reports them; 'not reported' when none does. CI: confidence interval.",
+    "Effects are those of the heaviest deciding study that reports one (named in the cell; its sentence in the "
+    "footnote), not pooled. Relative effect: the ratio it reports (RR, OR, HR) with its 95% CI, else the RR "
+    "computed from its arms' counts (log method). Absolute effect: risk with the intervention vs risk with the "
+    "comparator per 1,000, then the difference per 1,000 with its 95% CI, computed as GRADEpro does from the "
+    "comparator arm's risk (the reported ratio applied to it, an OR converted through it; with counts only, "
+    "Newcombe's interval); for a continuous outcome the difference in means (SMD, MD, g, d) in GRADEpro's words. "
+    "'not reported' when the text gives none. CI: confidence interval; RR: risk ratio; OR: odds ratio; HR: hazard "
+    "ratio; SMD: standardised mean difference; MD: mean difference.",
 )
 CLINICAL_KINDS = ("clinical_efficacy", "harms")
 MECHANISTIC_KINDS = ("mechanism_in_people", "disease_biology", "molecular_pharmacology")
 _IMPORTANCE = {"clinical_efficacy": "critical", "harms": "critical"}
-_RATIOS = ("OR", "RR", "HR", "IRR")
 _TIME = re.compile(r"\b(?:within (?:\w+ )?(?:minutes|hours|days|weeks)|after (?:a |one |\w+ )?(?:single )?(?:dose|"
                    r"infusion)s?|\d+(?:-| to )?\d* (?:hours?|days?|weeks?|months?)|(?:for|over) (?:weeks|months|years)"
                    r"|lasting|long[- ]term|sustained|rapid(?:ly)?|transient)\b", re.IGNORECASE)
@@ -157,20 +164,30 @@ def plain_language(claim: Claim, code: str, certainty: str) -> str:
     return f"{subject} {said} {rest}{tail}."
 
 
+def _text(value: object) -> str:
+    """A cell's text; "" for None or NaN."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def _effect_cells(verdict: ClaimVerdict, studies: pd.DataFrame, part: str | None) -> tuple[str, str, str]:
-    """(relative, absolute, footnote) from the heaviest deciding study that reports an effect."""
-    rows = studies[(studies["claim_id"] == verdict.claim_id) & studies["key"].isin(verdict.deciding)
-                   & (studies["effect"] != "")]
+    """(relative, absolute, footnote) from the heaviest deciding study that reports an effect or per-arm risks."""
+    rows = studies[(studies["claim_id"] == verdict.claim_id) & studies["key"].isin(verdict.deciding)]
+    rows = rows[[bool(_text(e) or _text(a)) for e, a in zip(rows["effect"], rows["arms"])]]
     if part is not None:
         rows = rows[[part in str(p).split("; ") for p in rows["parts"]]]
     if rows.empty:
         return "not reported", "not reported", ""
     top = rows.sort_values(["weight", "key"], ascending=[False, True]).iloc[0]
-    cell = f"{top['effect']} ({top['label']})"
-    note = f"Effect from {top['label']}: “{top['effect_sentence']}”"
-    if str(top["effect"]).split(" ")[0] in _RATIOS:
-        return cell, "not reported", note
-    return "not reported", cell, note
+    arms_text = _text(top["arms"])
+    cells = effect_cells(Estimate.parse(_text(top["effect"])), Arms.parse(arms_text) if arms_text else None)
+    quoted = dict.fromkeys(s for s in (_text(top["effect_sentence"]), _text(top["arms_sentence"])) if s)
+    note = f"Effect from {top['label']}: {' '.join(f'“{s}”' for s in quoted)} {cells.method}".strip()
+    relative, absolute = cells.relative, cells.absolute
+    if relative.startswith("not applicable"):
+        absolute = f"{absolute} — {top['label']}"
+    elif relative != "not reported":
+        relative = f"{relative} — {top['label']}"
+    return relative, absolute, note
 
 
 def _participants(n: int | None, studies: int, unknown: int) -> str:
