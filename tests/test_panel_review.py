@@ -133,3 +133,8 @@ def test_grade_override_needs_a_level_and_a_reviewer(corpus: Path) -> None:
     form.save_button.click()  # no reviewer named: the panel's status says why, nothing is written
     assert "not recorded" in form.message.value and "reviewer" in panel.status.value
     assert not (corpus / "decisions").exists() and load_decisions(corpus / "decisions.jsonl").decisions == ()
+
+
+def test_counts_line_when_no_pair_needs_a_reviewer(corpus: Path) -> None:
+    panel = JudgingPanel.from_review(build_review(corpus), reviewer="alice")  # the curator judged every pair
+    assert panel.needs_reviewer == () and panel.progress.value.endswith("; no unverified pair needs a reviewer")

@@ -555,9 +555,10 @@ class JudgingPanel(_Panel):
         statuses = [outcomes[(*pair, "judge")].status if (*pair, "judge") in outcomes else "unverified"
                     for pair in self.order]
         waiting = sum((*pair, "judge") not in outcomes for pair in self.needs_reviewer)
-        needs = (f"{waiting} unverified {'pair needs' if waiting == 1 else 'pairs need'} a reviewer before "
-                 "their verdict stands (listed first)" if self.needs_known
-                 else "which need a reviewer is not known (build the panel with JudgingPanel.from_review)")
+        needs = ("which need a reviewer is not known (build the panel with JudgingPanel.from_review)"
+                 if not self.needs_known else "no unverified pair needs a reviewer" if not waiting else
+                 f"{waiting} unverified {'pair needs' if waiting == 1 else 'pairs need'} a reviewer before "
+                 "their verdict stands (listed first)")
         return (f"{len(mine & set(self.order))} of {len(self.order)} pairs judged by this reviewer; in the review "
                 f"{statuses.count('decided')} decided, {statuses.count('unverified')} unverified, "
                 f"{statuses.count('conflict')} disputed; {needs}")
