@@ -240,3 +240,13 @@ def test_a_resolution_needs_a_conflict_and_settles_it(tmp_path: Path) -> None:
                                    note="outcome in table 2", time="2026-01-03T00:00:00Z"))
     assert log.disputed_records() == {} and load_decisions(tmp_path / "d.jsonl").outcome(
         "1", None, "fulltext").judged_by == "reviewer:carol"
+
+
+def test_a_grade_override_is_an_orphan_only_when_its_claim_is_gone(tmp_path: Path) -> None:
+    """A GRADE override's key is its claim, not a record: it counts as an orphan only once the claim is removed."""
+    log = load_decisions(tmp_path / "decisions.jsonl")
+    for claim in ("rapid_onset", "gone_claim"):
+        log = log.append(make_decision(claim, "grade", "alice", claim=claim, domain="imprecision",
+                                       judgement="serious", reason="small trials"))
+    assert [(d.key, why) for d, why in log.orphans(["10686270"], ["rapid_onset"])] == [
+        ("gone_claim", "claim 'gone_claim' is not in the claims register")]

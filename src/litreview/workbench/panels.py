@@ -5,12 +5,13 @@
 highlighted and the rules' proposal; *Include* and *Exclude* append a decision
 with the chosen reason to the decisions log and bring up the next record the
 retrained model ranks first. :class:`JudgingPanel` walks the (study, claim)
-pairs, least certain machine judgements first; its form starts from the
-judgement in use (and says who set it: the curator, a reviewer or the
-machine) beside the machine's proposal (direction with its deciding sentence,
-design, population, n). *Confirm* (the primary action) logs the judgement in
-use as the reviewer's, *Save my changes* logs only the fields the reviewer
-changed, *Accept machine proposal* logs the machine's values.
+pairs, the machine judgements that *need a reviewer* first (the verdict rests
+on them), then the least certain; its form starts from the judgement in use
+(and who set it) beside the machine's proposal. *Confirm* (the primary action)
+logs the judgement in use as the reviewer's, *Save my changes* only the fields
+changed, *Accept machine proposal* the machine's values. Below sit the
+risk-of-bias form (:mod:`.rob_form`) and the GRADE override form for the
+pair's claim (:mod:`.grade_form`).
 
 Both panels count decided, unverified and disputed items live (after each
 click) and have a resolution queue (*Show: conflicts*): every decision on the
@@ -29,9 +30,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
+import pandas as pd
 
 from ..corpus.claims import Claim, Mechanism
 from ..corpus.decisions import DecisionLog
@@ -43,7 +45,14 @@ from ..errors import LitreviewError
 from ..evidence.scoring import StudyAssessment, judge_direction
 from ..screening.priority import DRY_RUN, Prioritizer, ScreeningQueue
 from ..screening.rules import content_words, screen_records, term_pattern
+from ..synthesis.grade import ClaimVerdict
+from ..synthesis.grade_rules import INFLUENCE_SHARE
+from ..synthesis.roles import judge_queue
+from .grade_form import GradeForm
 from .rob_form import RobForm
+
+if TYPE_CHECKING:
+    from .pipeline import Review
 
 __all__ = ["ScreeningPanel", "JudgingPanel", "highlight"]
 
@@ -159,11 +168,12 @@ class _Panel:
             return self.decisions.outcome(key, claim, self._stage)
         return self.decisions.visible(key, claim, self._stage, self.reviewer.value.strip())
 
-    def _log(self, stage: str, **values: Any) -> bool:
-        """Append one decision by this reviewer; report errors in the status line instead of raising."""
+    def _log(self, stage: str, key: str | None = None, **values: Any) -> bool:
+        """Append one decision by this reviewer (on ``key``, else the item shown's); report errors in the status
+        line instead of raising."""
         what = self._label(self.current) if self.current is not None else "nothing shown"
         try:
-            decision = self.decisions.make(self._key(), stage, self.reviewer.value.strip(), **values)
+            decision = self.decisions.make(key or self._key(), stage, self.reviewer.value.strip(), **values)
             self.decisions = self.decisions.append(decision)
         except (LitreviewError, OSError) as exc:
             # An OSError escaping a button callback would only reach JupyterLab's log console, leaving the
@@ -354,7 +364,7 @@ class ScreeningPanel(_Panel):
 
 
 class JudgingPanel(_Panel):
-    """Judge (study, claim) pairs one at a time, the machine's least certain proposals first.
+    """Judge (study, claim) pairs one at a time: those a verdict rests on first, then the least certain.
 
     Parameters
     ----------
@@ -366,20 +376,30 @@ class JudgingPanel(_Panel):
         The log to append to, with the curator's judgements merged.
     reviewer : str
         Whose judgements these are.
+    studies : pandas.DataFrame, optional
+        The review's studies table (:attr:`litreview.workbench.pipeline.Review.studies`, with
+        ``needs_reviewer``): the machine judgements that need a reviewer come first, in the order of
+        :func:`~litreview.synthesis.roles.judge_queue`. Without it no pair is marked.
+    verdicts : sequence of ClaimVerdict, optional
+        The review's verdicts: the GRADE override form shows the claim's rating.
 
     Notes
     -----
-    Order: pairs this reviewer has not judged, in conflict first, then
-    unverified (machine only), then those where the machine disagrees with
-    the judgement in use, then the rest; within each, the machine's least
-    confident direction first.
+    Order: pairs this reviewer has not judged; first the machine judgements
+    that *need a reviewer* (>= 25 % of a verdict's weight, or flipping it when
+    dropped: ``litreview screen next --stage judge`` lists the same first),
+    then pairs in conflict, then unverified (machine only), then those where
+    the machine disagrees with the judgement in use, then the rest; within
+    each, the machine's least confident direction first. ``panel.grade`` is the
+    GRADE override form (:class:`~litreview.workbench.grade_form.GradeForm`).
     """
 
     kind = "judging panel"
     _stage = "judge"
 
     def __init__(self, snapshot: Snapshot, claims: Sequence[Claim], assessments: Sequence[StudyAssessment],
-                 decisions: DecisionLog, reviewer: str = "") -> None:
+                 decisions: DecisionLog, reviewer: str = "", studies: pd.DataFrame | None = None,
+                 verdicts: Sequence[ClaimVerdict] | None = None) -> None:
         super().__init__(decisions, reviewer)
         self.snapshot = snapshot
         self.claims = {c.id: c for c in claims}
@@ -400,8 +420,36 @@ class JudgingPanel(_Panel):
         self.buttons["accept"].on_click(lambda _: self.accept())
         self.buttons["save"].on_click(lambda _: self.save())
         self.rob = RobForm(self._log, lambda: self.decisions)
-        self.order = sorted(self.assessments, key=self._priority)
+        self.grade = GradeForm(self._log, lambda: self.decisions)
+        self.verdicts = {v.claim_id: v for v in verdicts or ()}
+        self.needs_known = studies is not None
+        # The machine judgements that need a reviewer, in judge_queue's order: the rule of screen next --stage judge.
+        queue = judge_queue(studies) if studies is not None else None
+        self.needs_reviewer: tuple[tuple[str, str], ...] = () if queue is None else tuple(
+            pair for pair, needs in zip(zip(queue["key"], queue["claim_id"]), queue["needs_reviewer"])
+            if needs and pair in self.assessments)
+        first = set(self.needs_reviewer)
+        self.order = [*self.needs_reviewer, *sorted((p for p in self.assessments if p not in first),
+                                                    key=self._priority)]
         self.next()
+
+    @classmethod
+    def from_review(cls, review: Review, reviewer: str = "") -> JudgingPanel:
+        """The panel over a built review: its pairs, decisions, studies table (who needs a reviewer) and verdicts.
+
+        Parameters
+        ----------
+        review : Review
+            From :func:`~litreview.workbench.pipeline.build_review`.
+        reviewer : str
+            Whose judgements these are.
+
+        Returns
+        -------
+        JudgingPanel
+        """
+        return cls(review.snapshot, review.claims, review.assessments, review.decisions, reviewer,
+                   studies=review.studies, verdicts=review.verdicts)
 
     def _text(self, pair: tuple[str, str]) -> str:
         """The text the machine judges: the curator's finding for this claim, else abstract or summary."""
@@ -496,19 +544,29 @@ class JudgingPanel(_Panel):
     def _label(self, item: tuple[str, str]) -> str:
         return f"record {item[0]} for claim {item[1]}"
 
+    def waiting_reviewer(self, pair: tuple[str, str]) -> bool:
+        """Whether the pair needs a reviewer and no person has judged it since the panel was built."""
+        return pair in self.needs_reviewer and self.decisions.outcome(pair[0], pair[1], "judge") is None
+
     def _counts(self) -> str:
         mine = {(key, claim) for (key, claim, stage, who) in self.decisions.latest()
                 if stage == "judge" and who == self.reviewer.value.strip()}
         outcomes = self.decisions.outcomes("judge")
         statuses = [outcomes[(*pair, "judge")].status if (*pair, "judge") in outcomes else "unverified"
                     for pair in self.order]
+        waiting = sum((*pair, "judge") not in outcomes for pair in self.needs_reviewer)
+        needs = ("which need a reviewer is not known (build the panel with JudgingPanel.from_review)"
+                 if not self.needs_known else "no unverified pair needs a reviewer" if not waiting else
+                 f"{waiting} unverified {'pair needs' if waiting == 1 else 'pairs need'} a reviewer before "
+                 "their verdict stands (listed first)")
         return (f"{len(mine & set(self.order))} of {len(self.order)} pairs judged by this reviewer; in the review "
                 f"{statuses.count('decided')} decided, {statuses.count('unverified')} unverified, "
-                f"{statuses.count('conflict')} disputed")
+                f"{statuses.count('conflict')} disputed; {needs}")
 
     def _controls(self) -> list[widgets.Widget]:
         return [widgets.HBox([self.direction, self.design]), widgets.HBox([self.population, self.n]), self.reason,
-                widgets.HBox([self.buttons["confirm"], self.buttons["save"], self.buttons["accept"]]), self.rob.widget]
+                widgets.HBox([self.buttons["confirm"], self.buttons["save"], self.buttons["accept"]]), self.rob.widget,
+                self.grade.widget]
 
     def _render(self) -> None:
         self.progress.value = html.escape(self._counts())
@@ -516,6 +574,7 @@ class JudgingPanel(_Panel):
         if pair is None:
             self.body.value = "<p><b>Nothing left to judge.</b></p>"
             self.rob.show(None, "", None, None)
+            self.grade.show(None)
             return
         a, proposal, claim = self.assessments[pair], self.proposals[pair], self.claims[pair[1]]
         article = self.snapshot.record(pair[0])
@@ -527,7 +586,7 @@ class JudgingPanel(_Panel):
         values, who = self.in_use(pair)
         in_use = ", ".join(f"{name} {'not stated' if value is None else value}" for name, value in values.items())
         self.body.value = (
-            f"<p><b>Claim {html.escape(claim.id)}:</b> {html.escape(claim.statement)}</p>"
+            self._flag(pair) + f"<p><b>Claim {html.escape(claim.id)}:</b> {html.escape(claim.statement)}</p>"
             + _record_html(article, body, terms)
             + f"<p><b>Machine proposes:</b> {proposal.direction} (probability {proposal.score:.2f}), because "
             f"“{highlight(proposal.sentence, terms)}”; design {a.auto_design}, population {a.auto_population}, "
@@ -536,3 +595,14 @@ class JudgingPanel(_Panel):
         self.direction.value, self.design.value = values["direction"], values["design"]
         self.population.value, self.n.value = values["population"], "" if values["n"] is None else str(values["n"])
         self.rob.show(pair, self._text(pair), values["design"], values["population"])
+        self.grade.show(pair[1], self.verdicts.get(pair[1]))
+
+    def _flag(self, pair: tuple[str, str]) -> str:
+        """The "needs a reviewer" banner of a pair (empty when it does not need one)."""
+        if pair not in self.needs_reviewer:
+            return ""
+        if not self.waiting_reviewer(pair):
+            return "<p style='color:#555'>Needed a reviewer when the panel was built; a person has judged it since.</p>"
+        return (f"<p style='background:#fde8e8;padding:4px'><b>Needs a reviewer:</b> this machine judgement carries "
+                f"at least {INFLUENCE_SHARE:.0%} of the verdict's weight or flips the verdict when dropped; the "
+                "verdict rests on unverified machine reading until a reviewer confirms it.</p>")
