@@ -14,7 +14,8 @@ from litreview.corpus.decisions import load_decisions
 from litreview.corpus.layout import load_corpus
 from litreview.evidence.scoring import score_evidence
 from litreview.screening.rules import screen_records
-from litreview.workbench.panels import JudgingPanel, ScreeningPanel, highlight
+from litreview.workbench.judging_panel import JudgingPanel
+from litreview.workbench.panels import ScreeningPanel, highlight
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from conftest import CORPUS
 from litreview.cli.main import main
 from litreview.corpus.decisions import GRADE_JUDGEMENTS, GRADE_TARGETS, GRADED_VERDICTS, load_decisions
 from litreview.synthesis.roles import judge_queue
-from litreview.workbench.panels import JudgingPanel
+from litreview.workbench.judging_panel import JudgingPanel
 from litreview.workbench.pipeline import build_review
 
 

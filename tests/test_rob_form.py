@@ -15,7 +15,7 @@ from litreview.corpus.rob import person_rob
 from litreview.evidence.rob_cues import propose_rob
 from litreview.evidence.scoring import score_evidence
 from litreview.screening.rules import screen_records
-from litreview.workbench.panels import JudgingPanel
+from litreview.workbench.judging_panel import JudgingPanel
 
 RCT = ("Patients were randomly assigned (2:1) using a computer-generated list. Ketamine or midazolam was given "
        "in a double-blind design. Five patients dropped out before day 7.")

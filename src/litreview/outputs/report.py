@@ -26,9 +26,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from functools import cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
