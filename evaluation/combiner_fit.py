@@ -150,9 +150,12 @@ def fit(parts: Sequence[tuple[np.ndarray, np.ndarray]], c: float = C, balanced: 
     weights = np.concatenate(w) * len(y)
     model = LogisticRegression(C=c, solver="lbfgs", max_iter=5000).fit(x, y, sample_weight=weights)
     coef = np.zeros((len(CLASSES), x.shape[1]))
-    coef[model.classes_] = model.coef_
     intercept = np.full(len(CLASSES), -30.0)  # a class absent from every fitting set is never chosen
-    intercept[model.classes_] = model.intercept_
+    if len(model.classes_) == 2:  # one logit, of the second class against the first
+        intercept[model.classes_[0]] = 0.0
+        coef[model.classes_[1]], intercept[model.classes_[1]] = model.coef_[0], model.intercept_[0]
+    else:
+        coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
     coef[:, FEATURES.index("bias")] += intercept
     return Combiner({f: tuple(float(v) for v in coef[:, i]) for i, f in enumerate(FEATURES)})
 
