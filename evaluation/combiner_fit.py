@@ -38,6 +38,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from combiner import CLASSES, FEATURES, TO_CLASS, Combiner, combiner_features  # noqa: E402
 from judge_data import (  # noqa: E402
     ABSTRACTS,
     FIVE,
@@ -55,7 +56,6 @@ from judge_data import (  # noqa: E402
     majority,
     scores,
 )
-from combiner import CLASSES, FEATURES, TO_CLASS, Combiner, combiner_features  # noqa: E402
 
 from litreview.corpus.layout import load_corpus
 from litreview.evidence.scoring import judge_direction

@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # judge_data beside this file, however it is loaded
+from combiner_fit import report as combiner_report  # noqa: E402
 from judge_data import (  # noqa: E402
     ABSTRACTS,
     FIVE,
@@ -68,7 +69,6 @@ from judge_data import (  # noqa: E402
     majority,
     register_claim_ids,
 )
-from combiner_fit import report as combiner_report  # noqa: E402
 from relevance_fit import healthver_cv, held_out_gates  # noqa: E402
 
 from litreview.corpus.agreement import cohen_kappa
