@@ -24,7 +24,11 @@
    on two halves of the studies, split by a hash of the record key (SHA-256;
    the keys whose hash sorts first make half 1), so a rule that helps only the
    findings it was written against shows up as a gap between the halves.
-3. **Speed**: mean CPU (and wall-clock) time of
+3. **HealthVer combiner** (``evaluation/combiner_fit.py``, an experiment kept
+   out of ``src/``): a logistic model over the rules' call and dataset-agnostic
+   cues, cross-validated within each dataset (grouped folds) and
+   leave-one-dataset-out, beside the rules alone.
+4. **Speed**: mean CPU (and wall-clock) time of
    :func:`~litreview.evidence.scoring.judge_direction` per (record, claim) pair, caches
    cleared first: over the pairs the snapshot's screening produces, and over
    every record against every claim.
@@ -48,6 +52,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # judge_data beside this file, however it is loaded
+from combiner_fit import report as combiner_report  # noqa: E402
 from judge_data import (  # noqa: E402
     ABSTRACTS,
     FIVE,
@@ -441,6 +446,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line(label, [p.gold for p in pubmedqa], gated, THREE))
     print("\n== every dataset: shipped judge, majority baseline and relevance-gated variant ==")
     all_datasets(args.corpus)
+    print("\n== HealthVer combiner (evaluation/combiner.py; not shipped): grouped folds within each dataset, "
+          "and leave-one-dataset-out ==")
+    combiner_report()
     print("\n== curator agreement (shipped weights, committed snapshot) ==")
     curator_agreement(args.corpus, halves=args.halves)
     print("\n== speed: judge_direction per screened (record, claim) pair ==")
