@@ -57,7 +57,7 @@ from .classification import classify_population
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "COSINE_WEIGHT",
            "RIVAL_SHARE_EMBEDDING", "MEDIATION_FACTOR", "REASONS", "UNREADABLE",
-           "relevance", "unreadable", "pair_score", "pair_record"]
+           "relevance", "unreadable", "pair_score", "pair_record", "pair_claims"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
 THRESHOLD = 0.45
@@ -217,8 +217,9 @@ def _terms(spec: ClaimSpec, extra: tuple[str, ...]) -> _Terms:
     return _Terms(intervention, outcome, outcome_any, timeframe)
 
 
-def _sentences(text: str) -> list[tuple[int, int, float]]:
-    """(start, end, weight) of each sentence; the first line (a title) weighs fully."""
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[tuple[int, int, float], ...]:
+    """(start, end, weight) of each sentence; the first line (a title) weighs fully (cached: read for every claim)."""
     spans, start = [], 0
     for found in _BOUNDARY.finditer(text):
         if found.start() > start:
@@ -242,7 +243,7 @@ def _sentences(text: str) -> list[tuple[int, int, float]]:
             first = i == 1 if title_end > 0 else i == 0
             weight = 0.6 if first and len(spans) > 4 else 1.0 if i >= len(spans) - 2 else 0.85
         out.append((a, b, weight))
-    return out
+    return tuple(out)
 
 
 def _coverage(groups: tuple[re.Pattern[str], ...], text: str) -> float:
@@ -307,15 +308,29 @@ def unreadable(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()
     """
     if not text or not text.strip():
         return "no_text"
-    text = text[:MAX_CHARS]
+    code = _text_code(text[:MAX_CHARS])
+    if code:
+        return code
+    terms = _terms(parse_claim(claim), tuple(outcome_terms))
+    return "no_subject" if not terms.intervention and not terms.outcome else ""
+
+
+@lru_cache(maxsize=64)
+def _text_code(text: str) -> str:
+    """``title_only`` or ``not_english`` for a text that cannot be read, else "" (cached: read for every claim)."""
     words = len(text.split())
     # a title ends without punctuation; a clause cut from a sentence ("..., which was not effective;") does not
     if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?,;]\s*$", text):
         return "title_only"
     if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
         return "not_english"
-    terms = _terms(parse_claim(claim), tuple(outcome_terms))
-    return "no_subject" if not terms.intervention and not terms.outcome else ""
+    return ""
+
+
+@lru_cache(maxsize=64)
+def _without_drug_class(text: str) -> str:
+    """The text with each drug-class name blanked (same length, so spans stay; cached: read for every claim)."""
+    return _DRUG_CLASS.sub(lambda m: " " * len(m.group()), text)
 
 
 def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> Relevance:
@@ -397,7 +412,7 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
     terms = _pair_terms(spec)
     if spec.effect != "required":
         # a drug's class name is not a finding about its target: blanked, so spans stay where they are
-        text = _DRUG_CLASS.sub(lambda m: " " * len(m.group()), text)
+        text = _without_drug_class(text)
     found = _score(terms, text)
     if not found.addresses:
         return 0.0, found
@@ -479,13 +494,74 @@ def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pai
         or when its best sentence names the intervention and the whole
         outcome with an effect estimate (a secondary outcome's own result);
         else None.
+
+    See Also
+    --------
+    pair_claims : the same decision for every claim of a review at once, each claim scored once.
     """
     lexical, found = _lexical_pair(claim, article)
-    estimated = lexical > 0 and found.score >= 1.0 and _ESTIMATE.search(found.sentence) is not None
-    if lexical < PAIR_THRESHOLD and not estimated:
+    if not _candidate(lexical, found):
         return None
     score, found = _with_cosine(claim, article, lexical, found)
     best = max((pair_score(other, article)[0] for other in rivals), default=0.0)
+    return _decided(claim, score, found, best)
+
+
+def pair_claims(claims: Sequence[Any], article: Article) -> tuple[Pairing, ...]:
+    """Pair a record with each of a review's claims it is most about, every claim scored once.
+
+    The same decision as :func:`pair_record` for each claim with the others
+    as its rivals, but each claim's pairing score is computed once and reused
+    as every other claim's rival score (K claims cost K scores, not K x K).
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+        The review's claims (distinct ids), each paired with the others as rivals.
+    article : Article
+        The record.
+
+    Returns
+    -------
+    tuple of Pairing
+        One per claim the record is paired with, in the order of ``claims``.
+
+    Examples
+    --------
+    >>> from litreview.corpus.claims import Claim
+    >>> pain = Claim(id="pain", mechanism="m", kind="clinical_efficacy", statement="Ketamine relieves chronic pain.",
+    ...              subject="ketamine", effect="improves", outcome="chronic pain", sources=(), agents=("ketamine",))
+    >>> record = Article(pmid="1", title="Ketamine for chronic pain",
+    ...                  abstract="RESULTS: Chronic pain scores fell after ketamine. CONCLUSIONS: Ketamine eased pain.")
+    >>> [p.claim_id for p in pair_claims([pain], record)]
+    ['pain']
+    """
+    lexical = [_lexical_pair(claim, article) for claim in claims]
+    totals = [_with_cosine(claim, article, *found) for claim, found in zip(claims, lexical)]
+    out = []
+    for i, claim in enumerate(claims):
+        if not _candidate(*lexical[i]):
+            continue
+        best = max((total for j, (total, _) in enumerate(totals) if j != i), default=0.0)
+        pairing = _decided(claim, *totals[i], best)
+        if pairing is not None:
+            out.append(pairing)
+    return tuple(out)
+
+
+def _candidate(lexical: float, found: Relevance) -> bool:
+    """True when a lexical pairing score reaches the threshold, or its sentence reports the outcome's own estimate."""
+    return lexical >= PAIR_THRESHOLD or _estimated(lexical, found)
+
+
+def _estimated(lexical: float, found: Relevance) -> bool:
+    """True when the best sentence names the intervention and the whole outcome with an effect estimate."""
+    return lexical > 0 and found.score >= 1.0 and _ESTIMATE.search(found.sentence) is not None
+
+
+def _decided(claim: Any, score: float, found: Relevance, best: float) -> Pairing | None:
+    """The pairing of a candidate claim whose rivals' best pairing score is ``best`` (None when a rival wins)."""
+    estimated = _estimated(score, found)
     if not estimated and score < (RIVAL_SHARE_EMBEDDING if embedding.available() else RIVAL_SHARE) * best:
         return None
     return Pairing(getattr(claim, "id", str(claim)), score, found.sentence, found.span)
