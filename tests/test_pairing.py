@@ -167,3 +167,19 @@ def test_pair_claims_decides_as_pair_record_with_the_other_claims_as_rivals() ->
         assert tuple(p.claim_id for p in together) == alone and alone
         assert all(p == pair_record(c, record, [r for r in REVIEW if r is not c])
                    for p in together for c in REVIEW if c.id == p.claim_id)
+
+
+TRD = _claim("trd", "clinical_efficacy", "ketamine", "improves", "treatment-resistant depression",
+             "Ketamine is effective in treatment-resistant depression.")
+
+
+def test_of_two_claims_addressed_alike_the_one_the_record_concludes_about_wins() -> None:
+    def study(conclusion: str) -> Article:
+        return _article("Ketamine, serum BDNF levels and treatment-resistant depression",
+                        "METHODS: Patients with treatment-resistant depression received three ketamine infusions. "
+                        "RESULTS: Serum BDNF levels rose after ketamine, and treatment-resistant depression "
+                        f"improved after ketamine. CONCLUSIONS: {conclusion}")
+    about_bdnf = study("Ketamine raises serum BDNF levels.")
+    about_trd = study("Ketamine relieves treatment-resistant depression.")
+    assert [p.claim_id for p in pair_claims([TRD, BDNF_UP], about_bdnf)] == ["bdnf_up"]
+    assert [p.claim_id for p in pair_claims([TRD, BDNF_UP], about_trd)] == ["trd"]

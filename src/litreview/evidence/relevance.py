@@ -54,9 +54,10 @@ from .claim_spec import (
     stem,
 )
 from .classification import classify_population
+from .direction import split_conclusion
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "COSINE_WEIGHT",
-           "RIVAL_SHARE_EMBEDDING", "MEDIATION_FACTOR", "REASONS", "UNREADABLE",
+           "RIVAL_SHARE_EMBEDDING", "MEDIATION_FACTOR", "CONCLUSION_BASE", "REASONS", "UNREADABLE",
            "relevance", "unreadable", "pair_score", "pair_record", "pair_claims"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
@@ -118,6 +119,9 @@ _REMOVAL = re.compile(r"\b(?:block(?:ed|s|ade|ing)?|abolish\w*|attenuat\w*|preve
 #: experiment on the claim's factor, and divided by it when it does: among rivals of one mechanism, the
 #: experiment decides between "X raises Y" and "Y is what produces X's effect".
 MEDIATION_FACTOR = 0.75
+#: A record's pairing score is multiplied by this when its conclusion does not name the claim's outcome, and by up
+#: to 1 as it names more of it: of two claims the text addresses equally, the one the record concludes about wins.
+CONCLUSION_BASE = 0.8
 #: An effect estimate ("d = .98, 95% confidence interval = .64-1.33"): an outcome reported with its own estimate
 #: in a sentence that names the intervention is a finding of the record, however briefly the rest mentions it.
 _ESTIMATE = re.compile(r"\b(?:95\s?%\s?(?:CI|confidence interval)|confidence interval|(?:d|OR|HR|RR|SMD)\s?=)",
@@ -423,10 +427,16 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
         # a claim about a condition ("in depression BDNF is low") is not answered by a study of the review's
         # intervention, which the title names
         return 0.0, found
-    score = found.score * _pair_focus(terms, text)
+    score = found.score * _pair_focus(terms, text) * _concluded(terms, text)
     if spec.effect == "required":
         score = score / MEDIATION_FACTOR if _removes_factor(terms, text) else score * MEDIATION_FACTOR
     return score, found
+
+
+def _concluded(terms: _Terms, text: str) -> float:
+    """:data:`CONCLUSION_BASE` up to 1, by how fully the record's conclusion names the claim's outcome."""
+    conclusion = " ".join(split_conclusion(text)[1])
+    return CONCLUSION_BASE + (1 - CONCLUSION_BASE) * _outcome(terms, conclusion)
 
 
 def _removes_factor(terms: _Terms, text: str) -> bool:
