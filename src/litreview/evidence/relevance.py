@@ -24,7 +24,9 @@ effect") as answered by an experiment that removes Y (blocking, knock-out,
 an inhibitor given first): without one it loses to its rivals, with one it
 wins over "X raises Y" (:data:`MEDIATION_FACTOR`). An outcome reported with its
 own effect estimate (95% CI, d, OR...) in a sentence naming the intervention is
-paired whatever its rivals score.
+paired whatever its rivals score. Of two claims a text addresses alike, the one
+its conclusion names wins (:data:`CONCLUSION_BASE`). :func:`pair_claims` pairs
+a record with all of a review's claims at once, each claim scored once.
 
 Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
 ``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
@@ -460,7 +462,8 @@ def _names_agent(agents: tuple[str, ...], title: str) -> bool:
 def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
     """Pairing score of a record for a claim and the relevance behind it.
 
-    Lexical: relevance x focus (0 when the text does not address the claim);
+    Lexical: relevance x focus x the conclusion factor (:data:`CONCLUSION_BASE`
+    up to 1; 0 when the text does not address the claim);
     with embeddings installed, a lexically addressed claim also gets
     :data:`COSINE_WEIGHT` x its best cosine with the conclusion sentences, so
     that among the review's claims the one the record concludes about wins.
@@ -497,7 +500,8 @@ def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pai
     -------
     Pairing or None
         The pairing score (:func:`pair_score`: relevance x focus, the outcome
-        named in the title and in a third of the sentences, plus the cosine
+        named in the title and in a third of the sentences, x the conclusion
+        factor, plus the cosine
         term with embeddings), the sentence that shows it and its
         span in ``title + "\\n" + abstract``, when the lexical part reaches
         :data:`PAIR_THRESHOLD` (and, with rivals, the score the rival share),
