@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article
-from litreview.evidence.relevance import pair_record
+from litreview.evidence.relevance import pair_claims, pair_record
 
 AGENTS = ("ketamine", "esketamine")
 
@@ -146,3 +146,40 @@ def test_a_secondary_outcome_reported_with_its_own_estimate_is_a_finding() -> No
     assert pair_record(SUICIDE, trial("Suicidal ideation also fell after ketamine (d = 0.98, 95% CI 0.64 to 1.33)."),
                        [BIPOLAR]) is not None
     assert pair_record(SUICIDE, trial("Suicidal ideation also fell after ketamine."), [BIPOLAR]) is None
+
+
+REVIEW = (SAFETY, ABUSE, PLASTICITY, LOW_BDNF, PAIN, BLOCKADE, BDNF_UP, BDNF_NEEDED, RAPID, EFFICACY, SUICIDE, BIPOLAR)
+
+
+def test_pair_claims_decides_as_pair_record_with_the_other_claims_as_rivals() -> None:
+    records = [
+        _article("BDNF knockout mice do not respond to ketamine",
+                 "RESULTS: In BDNF knockout mice the antidepressant effect of ketamine was abolished. CONCLUSIONS: "
+                 "BDNF release and TrkB signalling are required for ketamine's antidepressant effect."),
+        _article("Side effects of ketamine for depression",
+                 "RESULTS: Side effects of ketamine were mild; depressive symptoms improved within 4 hours "
+                 "(d = 0.9, 95% CI 0.5 to 1.3). CONCLUSIONS: Ketamine was safe and relieved major depression."),
+        _article("Ketamine for chronic pain", "RESULTS: Chronic pain fell after ketamine in patients."),
+    ]
+    for record in records:
+        alone = tuple(c.id for c in REVIEW if pair_record(c, record, [r for r in REVIEW if r is not c]) is not None)
+        together = pair_claims(REVIEW, record)
+        assert tuple(p.claim_id for p in together) == alone and alone
+        assert all(p == pair_record(c, record, [r for r in REVIEW if r is not c])
+                   for p in together for c in REVIEW if c.id == p.claim_id)
+
+
+TRD = _claim("trd", "clinical_efficacy", "ketamine", "improves", "treatment-resistant depression",
+             "Ketamine is effective in treatment-resistant depression.")
+
+
+def test_of_two_claims_addressed_alike_the_one_the_record_concludes_about_wins() -> None:
+    def study(conclusion: str) -> Article:
+        return _article("Ketamine, serum BDNF levels and treatment-resistant depression",
+                        "METHODS: Patients with treatment-resistant depression received three ketamine infusions. "
+                        "RESULTS: Serum BDNF levels rose after ketamine, and treatment-resistant depression "
+                        f"improved after ketamine. CONCLUSIONS: {conclusion}")
+    about_bdnf = study("Ketamine raises serum BDNF levels.")
+    about_trd = study("Ketamine relieves treatment-resistant depression.")
+    assert [p.claim_id for p in pair_claims([TRD, BDNF_UP], about_bdnf)] == ["bdnf_up"]
+    assert [p.claim_id for p in pair_claims([TRD, BDNF_UP], about_trd)] == ["trd"]

@@ -119,3 +119,24 @@ def test_a_listed_subject_needs_its_head_and_one_listed_condition() -> None:
     # a claim that names the intervention still requires it
     result = screen_records(snapshot_of(records), {"bdnf": BDNF}, CLAIMS[:1], intervention=KETAMINE)
     assert result.included("bdnf") == []
+
+
+def test_a_record_naming_a_claims_outcome_has_the_mechanisms_terms() -> None:
+    clinical = Mechanism("clinical", "Clinical", ("depression", "chronic pain"), ())
+    pain = Claim("pain", "clinical", "clinical_efficacy", "Ketamine relieves chronic pain", "ketamine", "improves",
+                 "chronic pain", (ClaimSource("a.txt", "q"),), agents=("ketamine",))
+    bladder = replace(pain, id="harm", kind="harms", outcome="at usual doses", outcome_terms=("cystitis",))
+    records = [
+        # "chronic" and "pain" apart: every word of the claim's outcome, not the mechanism's phrase
+        article("1", "Ketamine infusions in a regional pain syndrome",
+                abstract="Pain scores fell after ketamine in patients ill for years with a chronic syndrome."),
+        article("2", "Bladder damage in ketamine users", abstract="Ketamine users developed ulcerative cystitis."),
+        article("3", "Ketamine for acute pain", abstract="Pain scores fell after ketamine in the emergency room."),
+    ]
+    search = SearchResult("clinical", "q", 3, ("1", "2", "3"), "esearch", "2026-11-22")
+    snap = Snapshot(records=tuple(records), searches={"clinical": search}, provenance={}, curated=())
+    reasons = dict(zip(*(screen_records(snap, {"clinical": clinical}, [pain, bladder], intervention=KETAMINE)
+                         .log[c] for c in ("key", "reason"))))
+    assert reasons == {"1": "meets inclusion rules", "2": "meets inclusion rules", "3": "mechanism terms absent"}
+    alone = screen_records(snap, {"clinical": clinical}, [], intervention=KETAMINE).log
+    assert set(alone["reason"]) == {"mechanism terms absent"}

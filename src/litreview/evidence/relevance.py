@@ -24,7 +24,9 @@ effect") as answered by an experiment that removes Y (blocking, knock-out,
 an inhibitor given first): without one it loses to its rivals, with one it
 wins over "X raises Y" (:data:`MEDIATION_FACTOR`). An outcome reported with its
 own effect estimate (95% CI, d, OR...) in a sentence naming the intervention is
-paired whatever its rivals score.
+paired whatever its rivals score. Of two claims a text addresses alike, the one
+its conclusion names wins (:data:`CONCLUSION_BASE`). :func:`pair_claims` pairs
+a record with all of a review's claims at once, each claim scored once.
 
 Reason codes (:data:`REASONS`): ``addresses_claim``, ``no_text``,
 ``title_only`` (one short line, no sentence: nothing to judge), ``not_english``,
@@ -54,10 +56,11 @@ from .claim_spec import (
     stem,
 )
 from .classification import classify_population
+from .direction import split_conclusion
 
 __all__ = ["Relevance", "Pairing", "THRESHOLD", "PAIR_THRESHOLD", "RIVAL_SHARE", "COSINE_WEIGHT",
-           "RIVAL_SHARE_EMBEDDING", "MEDIATION_FACTOR", "REASONS", "UNREADABLE",
-           "relevance", "unreadable", "pair_score", "pair_record"]
+           "RIVAL_SHARE_EMBEDDING", "MEDIATION_FACTOR", "CONCLUSION_BASE", "REASONS", "UNREADABLE",
+           "relevance", "unreadable", "pair_score", "pair_record", "pair_claims"]
 
 #: Below this score the judge answers ``unclear`` ("does not address the claim").
 THRESHOLD = 0.45
@@ -118,6 +121,9 @@ _REMOVAL = re.compile(r"\b(?:block(?:ed|s|ade|ing)?|abolish\w*|attenuat\w*|preve
 #: experiment on the claim's factor, and divided by it when it does: among rivals of one mechanism, the
 #: experiment decides between "X raises Y" and "Y is what produces X's effect".
 MEDIATION_FACTOR = 0.75
+#: A record's pairing score is multiplied by this when its conclusion does not name the claim's outcome, and by up
+#: to 1 as it names more of it: of two claims the text addresses equally, the one the record concludes about wins.
+CONCLUSION_BASE = 0.8
 #: An effect estimate ("d = .98, 95% confidence interval = .64-1.33"): an outcome reported with its own estimate
 #: in a sentence that names the intervention is a finding of the record, however briefly the rest mentions it.
 _ESTIMATE = re.compile(r"\b(?:95\s?%\s?(?:CI|confidence interval)|confidence interval|(?:d|OR|HR|RR|SMD)\s?=)",
@@ -217,8 +223,9 @@ def _terms(spec: ClaimSpec, extra: tuple[str, ...]) -> _Terms:
     return _Terms(intervention, outcome, outcome_any, timeframe)
 
 
-def _sentences(text: str) -> list[tuple[int, int, float]]:
-    """(start, end, weight) of each sentence; the first line (a title) weighs fully."""
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[tuple[int, int, float], ...]:
+    """(start, end, weight) of each sentence; the first line (a title) weighs fully (cached: read for every claim)."""
     spans, start = [], 0
     for found in _BOUNDARY.finditer(text):
         if found.start() > start:
@@ -242,7 +249,7 @@ def _sentences(text: str) -> list[tuple[int, int, float]]:
             first = i == 1 if title_end > 0 else i == 0
             weight = 0.6 if first and len(spans) > 4 else 1.0 if i >= len(spans) - 2 else 0.85
         out.append((a, b, weight))
-    return out
+    return tuple(out)
 
 
 def _coverage(groups: tuple[re.Pattern[str], ...], text: str) -> float:
@@ -307,15 +314,29 @@ def unreadable(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()
     """
     if not text or not text.strip():
         return "no_text"
-    text = text[:MAX_CHARS]
+    code = _text_code(text[:MAX_CHARS])
+    if code:
+        return code
+    terms = _terms(parse_claim(claim), tuple(outcome_terms))
+    return "no_subject" if not terms.intervention and not terms.outcome else ""
+
+
+@lru_cache(maxsize=64)
+def _text_code(text: str) -> str:
+    """``title_only`` or ``not_english`` for a text that cannot be read, else "" (cached: read for every claim)."""
     words = len(text.split())
     # a title ends without punctuation; a clause cut from a sentence ("..., which was not effective;") does not
     if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?,;]\s*$", text):
         return "title_only"
     if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
         return "not_english"
-    terms = _terms(parse_claim(claim), tuple(outcome_terms))
-    return "no_subject" if not terms.intervention and not terms.outcome else ""
+    return ""
+
+
+@lru_cache(maxsize=64)
+def _without_drug_class(text: str) -> str:
+    """The text with each drug-class name blanked (same length, so spans stay; cached: read for every claim)."""
+    return _DRUG_CLASS.sub(lambda m: " " * len(m.group()), text)
 
 
 def relevance(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()) -> Relevance:
@@ -397,7 +418,7 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
     terms = _pair_terms(spec)
     if spec.effect != "required":
         # a drug's class name is not a finding about its target: blanked, so spans stay where they are
-        text = _DRUG_CLASS.sub(lambda m: " " * len(m.group()), text)
+        text = _without_drug_class(text)
     found = _score(terms, text)
     if not found.addresses:
         return 0.0, found
@@ -408,10 +429,16 @@ def _lexical_pair(claim: Any, article: Article) -> tuple[float, Relevance]:
         # a claim about a condition ("in depression BDNF is low") is not answered by a study of the review's
         # intervention, which the title names
         return 0.0, found
-    score = found.score * _pair_focus(terms, text)
+    score = found.score * _pair_focus(terms, text) * _concluded(terms, text)
     if spec.effect == "required":
         score = score / MEDIATION_FACTOR if _removes_factor(terms, text) else score * MEDIATION_FACTOR
     return score, found
+
+
+def _concluded(terms: _Terms, text: str) -> float:
+    """:data:`CONCLUSION_BASE` up to 1, by how fully the record's conclusion names the claim's outcome."""
+    conclusion = " ".join(split_conclusion(text)[1])
+    return CONCLUSION_BASE + (1 - CONCLUSION_BASE) * _outcome(terms, conclusion)
 
 
 def _removes_factor(terms: _Terms, text: str) -> bool:
@@ -435,7 +462,8 @@ def _names_agent(agents: tuple[str, ...], title: str) -> bool:
 def pair_score(claim: Any, article: Article) -> tuple[float, Relevance]:
     """Pairing score of a record for a claim and the relevance behind it.
 
-    Lexical: relevance x focus (0 when the text does not address the claim);
+    Lexical: relevance x focus x the conclusion factor (:data:`CONCLUSION_BASE`
+    up to 1; 0 when the text does not address the claim);
     with embeddings installed, a lexically addressed claim also gets
     :data:`COSINE_WEIGHT` x its best cosine with the conclusion sentences, so
     that among the review's claims the one the record concludes about wins.
@@ -472,20 +500,82 @@ def pair_record(claim: Any, article: Article, rivals: Sequence[Any] = ()) -> Pai
     -------
     Pairing or None
         The pairing score (:func:`pair_score`: relevance x focus, the outcome
-        named in the title and in a third of the sentences, plus the cosine
+        named in the title and in a third of the sentences, x the conclusion
+        factor, plus the cosine
         term with embeddings), the sentence that shows it and its
         span in ``title + "\\n" + abstract``, when the lexical part reaches
         :data:`PAIR_THRESHOLD` (and, with rivals, the score the rival share),
         or when its best sentence names the intervention and the whole
         outcome with an effect estimate (a secondary outcome's own result);
         else None.
+
+    See Also
+    --------
+    pair_claims : the same decision for every claim of a review at once, each claim scored once.
     """
     lexical, found = _lexical_pair(claim, article)
-    estimated = lexical > 0 and found.score >= 1.0 and _ESTIMATE.search(found.sentence) is not None
-    if lexical < PAIR_THRESHOLD and not estimated:
+    if not _candidate(lexical, found):
         return None
     score, found = _with_cosine(claim, article, lexical, found)
     best = max((pair_score(other, article)[0] for other in rivals), default=0.0)
+    return _decided(claim, score, found, best)
+
+
+def pair_claims(claims: Sequence[Any], article: Article) -> tuple[Pairing, ...]:
+    """Pair a record with each of a review's claims it is most about, every claim scored once.
+
+    The same decision as :func:`pair_record` for each claim with the others
+    as its rivals, but each claim's pairing score is computed once and reused
+    as every other claim's rival score (K claims cost K scores, not K x K).
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+        The review's claims (distinct ids), each paired with the others as rivals.
+    article : Article
+        The record.
+
+    Returns
+    -------
+    tuple of Pairing
+        One per claim the record is paired with, in the order of ``claims``.
+
+    Examples
+    --------
+    >>> from litreview.corpus.claims import Claim
+    >>> pain = Claim(id="pain", mechanism="m", kind="clinical_efficacy", statement="Ketamine relieves chronic pain.",
+    ...              subject="ketamine", effect="improves", outcome="chronic pain", sources=(), agents=("ketamine",))
+    >>> record = Article(pmid="1", title="Ketamine for chronic pain",
+    ...                  abstract="RESULTS: Chronic pain scores fell after ketamine. CONCLUSIONS: Ketamine eased pain.")
+    >>> [p.claim_id for p in pair_claims([pain], record)]
+    ['pain']
+    """
+    lexical = [_lexical_pair(claim, article) for claim in claims]
+    totals = [_with_cosine(claim, article, *found) for claim, found in zip(claims, lexical)]
+    out = []
+    for i, claim in enumerate(claims):
+        if not _candidate(*lexical[i]):
+            continue
+        best = max((total for j, (total, _) in enumerate(totals) if j != i), default=0.0)
+        pairing = _decided(claim, *totals[i], best)
+        if pairing is not None:
+            out.append(pairing)
+    return tuple(out)
+
+
+def _candidate(lexical: float, found: Relevance) -> bool:
+    """True when a lexical pairing score reaches the threshold, or its sentence reports the outcome's own estimate."""
+    return lexical >= PAIR_THRESHOLD or _estimated(lexical, found)
+
+
+def _estimated(lexical: float, found: Relevance) -> bool:
+    """True when the best sentence names the intervention and the whole outcome with an effect estimate."""
+    return lexical > 0 and found.score >= 1.0 and _ESTIMATE.search(found.sentence) is not None
+
+
+def _decided(claim: Any, score: float, found: Relevance, best: float) -> Pairing | None:
+    """The pairing of a candidate claim whose rivals' best pairing score is ``best`` (None when a rival wins)."""
+    estimated = _estimated(score, found)
     if not estimated and score < (RIVAL_SHARE_EMBEDDING if embedding.available() else RIVAL_SHARE) * best:
         return None
     return Pairing(getattr(claim, "id", str(claim)), score, found.sentence, found.span)

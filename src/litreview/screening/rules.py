@@ -6,7 +6,9 @@ For each mechanism, the records its search returned go through, in order:
    title; a duplicate points to the record it repeats (``duplicate_of``).
 2. **Inclusion rules**, first failing rule wins, each with a logged reason:
    ``not in English``, ``no abstract or curated summary``, ``does not mention
-   the intervention`` (the review's, from ``litreview.toml``), ``mechanism terms absent``. A claim that
+   the intervention`` (the review's, from ``litreview.toml``), ``mechanism terms absent`` (neither the
+   mechanism's terms or MeSH headings nor the outcome of one of its claims: every content word of it, or one
+   of its ``outcome_terms``, "chronic ... pain" for "chronic pain"). A claim that
    does not involve the intervention (a condition's own biology: ``disease_biology``, or a statement that
    names none of the intervention's names, e.g. "BDNF is low in depression") does not require it: a record
    that names such a claim's subject ("BDNF" and one of "depression, anxiety and PTSD") is not excluded
@@ -234,6 +236,15 @@ def _names_word(word: str, text: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(word[:6]), text) is not None
 
 
+def _names_outcome(article: Article, claim: Claim) -> bool:
+    """True when a record names a claim's outcome: every content word of it, or one of its ``outcome_terms``."""
+    text = article.text.lower()
+    words = content_words(claim.outcome, claim.agents)
+    if words and all(_names_word(w, text) for w in words):
+        return True
+    return bool(claim.outcome_terms) and term_pattern(tuple(t.lower() for t in claim.outcome_terms)).search(text) is not None
+
+
 def _mentions_outcome(article: Article, claim: Claim) -> bool:
     """True when the record's text names a content word of the claim's outcome (not the intervention's names)."""
     words = content_words(claim.outcome, claim.agents) or content_words(claim.statement, claim.agents)
@@ -295,12 +306,15 @@ def screen_records(
             curated_links.setdefault((judgement.key, mech), []).append(judgement.claim_id)
     rows = []
     free = {m: [c for c in _without_intervention(claims, intervention) if c.mechanism == m] for m in mechanisms}
+    of_mechanism = {m: [c for c in claims if c.mechanism == m] for m in mechanisms}
     only: dict[str, set[str]] = {}
     for mech_key, mechanism in mechanisms.items():
         search = snapshot.searches.get(mech_key)
         for key in search.keys if search else ():
             article = snapshot.record(key)
             relevance, names_drug, has_terms = _relevance(article, mechanism, intervention)
+            # a record that names one of the mechanism's claims' outcomes is about the mechanism too
+            has_terms = has_terms or any(_names_outcome(article, c) for c in of_mechanism[mech_key])
             row = {
                 "mechanism": mech_key, "key": key, "pmid": article.pmid or "PMID unresolved",
                 "title": article.title, "year": article.year, "source": article.source,

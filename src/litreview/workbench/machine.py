@@ -9,8 +9,9 @@ decisions log -- and works from title, abstract and PubMed metadata alone:
   (a curated stand-in without an abstract then has nothing to read and is
   excluded at screening as "no abstract or curated summary");
 * :func:`machine_pairs` decides which (record, claim) pairs are scored:
-  relevance pairing (:func:`litreview.evidence.relevance.pair_record`, the
-  review's other claims as rivals) of the records screening included;
+  relevance pairing (:func:`litreview.evidence.relevance.pair_claims`: each
+  claim scored once per record, the review's other claims as its rivals) of
+  the records screening included;
 * every assessment is the machine's (``review_status`` ``unverified``), so
   synthesis marks and rates down each verdict that rests on it.
 
@@ -31,7 +32,7 @@ from ..corpus.claims import Claim
 from ..corpus.records import Article
 from ..corpus.snapshot import Snapshot
 from ..evidence.extraction import EXTRACTION_FIELDS, extract
-from ..evidence.relevance import pair_record
+from ..evidence.relevance import pair_claims
 from ..screening.rules import ScreeningResult
 
 if TYPE_CHECKING:
@@ -76,9 +77,10 @@ def machine_pairs(screening: ScreeningResult, snapshot: Snapshot, claims: Sequen
         The review's claims.
     pairing : {"relevance", "screening"}
         ``relevance`` (default): each record screening included is paired
-        with each claim :func:`litreview.evidence.relevance.pair_record`
+        with each claim :func:`litreview.evidence.relevance.pair_claims`
         pairs it with, the review's other claims as rivals (a record is
-        paired only with the claims it is most about); a fact check's claim
+        paired only with the claims it is most about; each claim is scored
+        once per record and reused as the others' rival); a fact check's claim
         keeps screening's pairs of the sources its check cites (checked,
         not graded; no other record is paired with it).
         ``screening``: screening's own pairing (an included record with each
@@ -99,8 +101,7 @@ def machine_pairs(screening: ScreeningResult, snapshot: Snapshot, claims: Sequen
     sources = {(key, c.id) for c in claims if c.fact for key in c.fact.sources}
     log = screening.log
     included = sorted(set(log.loc[log["decision"] == "included", "key"]))
-    pairs = [(key, c.id) for key, c in ((k, c) for k in included for c in graded)
-             if pair_record(c, snapshot.record(key), [r for r in graded if r.id != c.id]) is not None]
+    pairs = [(key, p.claim_id) for key in included for p in pair_claims(graded, snapshot.record(key))]
     return tuple(sorted({*pairs, *(p for p in screening.pairs if p in sources)},
                         key=lambda p: (p[0], [c.id for c in claims].index(p[1]))))
 
