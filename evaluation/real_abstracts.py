@@ -167,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     full = {v.claim_id: v.verdict_code for v in committed.verdicts}
     same = sum(v.verdict_code == full.get(v.claim_id) for v in machine.verdicts)
     print(f"machine-only verdicts = committed curated review: {_share(same, len(machine.verdicts))}")
+    # every judgement here is the machine's: a verdict resting on studies must say so
+    resting = [v for v in machine.verdicts if v.deciding]
+    unmarked = [v.claim_id for v in resting if "rests on unverified machine reading" not in v.verdict]
+    print(f"machine-only verdicts resting on studies without the 'rests on unverified machine reading' mark: "
+          f"{len(unmarked)} of {len(resting)}{' (' + ', '.join(unmarked) + ')' if unmarked else ''}")
     return 0
 
 
