@@ -138,3 +138,21 @@ def test_approval_words_decide_a_claim_about_approval(finding: str, direction: s
 def test_approval_words_do_not_decide_other_claims() -> None:
     text = "Ketamine in practice\nKetamine, licensed as an anaesthetic, did not improve depression ratings."
     assert judge_direction(MOOD, text).direction == "no_effect"
+
+
+# the confidence: fewer clauses behind a verdict, and a harm found against a low-harm claim, are less sure
+def test_a_verdict_on_one_clause_is_less_confident_than_one_on_several() -> None:
+    one = "Prolactin after ketamine\nPlasma prolactin rose after ketamine."
+    several = ("Ketamine raises prolactin\nPlasma prolactin rose after ketamine; it rose again after the second "
+               "infusion. Ketamine increased prolactin in every patient.")
+    single, many = judge_direction(PROLACTIN_UP, one), judge_direction(PROLACTIN_UP, several)
+    assert single.direction == many.direction == "supports"
+    assert single.confidence < many.confidence
+
+
+def test_a_harm_found_is_less_confident_than_a_harm_absent() -> None:
+    claim = _claim("is_low", "ketamine side effects", "side effects", "Ketamine's side effects are minor.")
+    found = judge_direction(claim, "Side effects of ketamine\nKetamine caused serious cystitis in 12 patients.")
+    absent = judge_direction(claim, "Side effects of ketamine\nKetamine caused no serious adverse effects.")
+    assert (found.direction, absent.direction) == ("contradicts", "supports")
+    assert found.confidence < absent.confidence

@@ -68,6 +68,10 @@ _FLIP = {"for": "against", "against": "for"}
 _READER_KINDS = ("low_harm", "required", "lasting")
 #: A minority reading at least this share of the main one makes the finding mixed.
 _MIXED_SHARE = 0.25
+#: Confidence factors: a verdict resting on one or two clauses (few cues) is less sure than one on several;
+#: a harm found against a low-harm claim is a matter of degree (minor or not) the words rarely settle.
+_FEW_CLAUSES = {1: 0.9, 2: 0.95}
+_HARM_FOUND = 0.75
 
 
 @dataclass(frozen=True)
@@ -658,7 +662,9 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
     direction, deciding = _decide(spec, clauses)
     best = max(deciding, key=lambda c: c.weight)
     share = sum(c.weight for c in deciding) / sum(c.weight for c in clauses) if direction != "mixed" else 0.5
-    confidence = 0.35 + 0.6 * share * best.relevance
+    confidence = (0.35 + 0.6 * share * best.relevance) * _FEW_CLAUSES.get(len(deciding), 1.0)
+    if spec.effect == "low_harm" and direction == "contradicts":
+        confidence *= _HARM_FOUND
     if best.hedged:
         confidence *= 0.8
     if best.caveat:
