@@ -257,7 +257,8 @@ LASTING_TOPIC = re.compile(r"\b(?:symptom|benefit|effect|improv|respon|remission
 DOWN = re.compile(rf"{_DOWN_STRICT.pattern}|\b(?:less|fewer)\b(?! than)|\bcut(?:s|ting)?\b(?![- ]?off)", re.IGNORECASE)
 #: Clinical benefit said without an improvement verb: "beat placebo", "separated from placebo", "anxiolytic
 #: effects", "pain dropped".
-BENEFIT = re.compile(rf"{_BETTER.pattern}|\bcut(?:s|ting)?\b(?![- ]?off)|\b(?:dropp?|beat|outperform\w*|separated from|(?:antidepressant|anxiolytic|"
+BENEFIT = re.compile(rf"{_BETTER.pattern}|\bcut(?:s|ting)?\b(?![- ]?off)|"
+                     r"\b(?:dropp?|beat|outperform\w*|separated from|(?:antidepressant|anxiolytic|"
                      r"analgesic|anti-?suicidal|anti-?obsessional|therapeutic)(?:-like)? (?:effects?|actions?|"
                      r"respons\w+|properties|activity|benefits?))", re.IGNORECASE)
 #: Lexicons (for the claim, against it) per effect kind.

@@ -15,7 +15,12 @@ before a change ("without altering CRP"); the lexicons are in
 - a clause about what a stressor or disease model did sets the scene: an
   agent that then "reversed these changes" moved the outcome the other way;
 - a clause about a subgroup or a later time point weighs less (for an onset
-  claim, later time points are out of scope).
+  claim, later time points are out of scope);
+- a null said of another measure in its own comma or bracket part ("cortisol
+  rose (prolactin unchanged)"), a null link between a level and another
+  measure ("did not correlate with severity") and a null comparing doses
+  ("no advantage of the higher dose") do not decide; a text saying the
+  claim's agent itself was not tested is ``unclear``.
 
 Each remaining clause is read for the claim's effect kind (see
 :mod:`litreview._claim_spec`):
