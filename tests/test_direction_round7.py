@@ -156,3 +156,18 @@ def test_a_harm_found_is_less_confident_than_a_harm_absent() -> None:
     absent = judge_direction(claim, "Side effects of ketamine\nKetamine caused no serious adverse effects.")
     assert (found.direction, absent.direction) == ("contradicts", "supports")
     assert found.confidence < absent.confidence
+
+
+# "without" before a missing benefit on another measure is a check on that measure
+PAIN = _claim("improves", "ketamine", "chronic pain", "Ketamine relieves chronic pain.")
+
+
+def test_relief_without_improvement_of_another_measure_still_supports() -> None:
+    text = ("Ketamine for nerve pain\nA five-day ketamine infusion gave clear pain relief without functional "
+            "improvement.")
+    assert judge_direction(PAIN, text).direction == "supports"
+
+
+def test_given_without_improvement_of_the_claims_outcome_is_a_null() -> None:
+    text = "Ketamine for nerve pain\nA five-day ketamine infusion was given without improvement in pain."
+    assert judge_direction(PAIN, text).direction == "no_effect"

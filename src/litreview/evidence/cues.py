@@ -22,7 +22,7 @@ CLAUSE_SPLIT = re.compile(
     r",\s+(?=(?:with|and) (?:no|little)\b)|,?\s+and that\s+|,\s+(?=which\b)|"
     r",\s+and\s+(?=(?:[\w-]+\s+){1,3}?(?:was|were|is|are|"
     r"did|had|rose|fell|\w+ed)\b)|,?\s+(?=without (?:\w+ly )?\w+ing\b|without (?:any |a )?(?:\w+ )?"
-    r"(?:change|alteration|effect|difference|increase|decrease))|"
+    r"(?:change|alteration|effect|difference|increase|decrease|improvement|benefit|gain|worsening)s?)|"
     r"\s+and\s+(?=(?:\w+\s+){0,4}?(?:after|with|in|on|under|for|among)\s+(?:the\s+)?"
     r"(?:placebo|saline|vehicle|sham|controls?)\b)",
     re.IGNORECASE,
