@@ -228,6 +228,9 @@ class ClaimSpec:
         A plain-language statement that denies an effect ("Animals do not
         spread the virus", "There is no evidence that X works"): a finding of
         no effect supports it, an effect contradicts it.
+    register : bool
+        A register claim: its subject, effect and outcome come split (a plain
+        sentence's split is a guess: "X can prevent Y" reads as ``down``).
     """
 
     subject: str
@@ -252,6 +255,7 @@ class ClaimSpec:
     asks_same: bool = False
     asks_need: bool = False
     denies: bool = False
+    register: bool = False
 
     @property
     def polarity(self) -> str:
@@ -387,6 +391,7 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
         asks_same=not register and question and bool(_SAME_Q.search(statement)),
         asks_need=not register and question and bool(_NEED_Q.search(statement)),
         denies=not register and not question and bool(_DENIES.search(statement)),
+        register=register,
     )
 
 

@@ -22,7 +22,7 @@ CLAUSE_SPLIT = re.compile(
     r",\s+(?=(?:with|and) (?:no|little)\b)|,?\s+and that\s+|,\s+(?=which\b)|"
     r",\s+and\s+(?=(?:[\w-]+\s+){1,3}?(?:was|were|is|are|"
     r"did|had|rose|fell|\w+ed)\b)|,?\s+(?=without (?:\w+ly )?\w+ing\b|without (?:any |a )?(?:\w+ )?"
-    r"(?:change|alteration|effect|difference|increase|decrease))|"
+    r"(?:change|alteration|effect|difference|increase|decrease|improvement|benefit|gain|worsening)s?)|"
     r"\s+and\s+(?=(?:\w+\s+){0,4}?(?:after|with|in|on|under|for|among)\s+(?:the\s+)?"
     r"(?:placebo|saline|vehicle|sham|controls?)\b)",
     re.IGNORECASE,
@@ -44,7 +44,29 @@ HOURS = re.compile(r"\b\d+\s*(?:h|hours?|min)\b", re.IGNORECASE)
 SUBGROUP = re.compile(r"\bsubgroups?\b|\bsubsets?\b|\bonly in\b|\bamong (?:those|the \w+ who)\b|"
                       r"\bin (?:women|men|females|males|responders|non-?responders)\b", re.IGNORECASE)
 #: A link between two measures ("this link", "correlated with", "proportional to"): its scope is not the effect's.
-LINK = re.compile(r"\b(?:link(?:ed|s)?|correlat\w*|proportional|associations?|relationships?)\b", re.IGNORECASE)
+LINK = re.compile(r"\b(?:link(?:ed|s)?|correlat\w*|proportional|associations?|relationships?|predict\w*|"
+                  r"moderat(?:ed?|es|ing|ors?)|(?:track\w*|trend\w*|went|scaled?|covar\w*) with)\b", re.IGNORECASE)
+#: A comparison of doses, regimens or schedules of one treatment ("no advantage of twice- over once-weekly dosing").
+DOSING = re.compile(r"\b(?:dos(?:e|es|ing|ages?)|regimens?|frequenc(?:y|ies)|schedules?|routes?|formulations?)\b",
+                    re.IGNORECASE)
+#: A clause cut at commas and parentheses, to find which part a null finding is said of.
+SEGMENT_SPLIT = re.compile(r",\s+|\s*[()]\s*")
+#: A part naming the groups compared ("no difference between groups"): its null is the claim's own.
+GROUPS = re.compile(r"\b(?:groups?|arms?|conditions?|treatments?|differences?)\b", re.IGNORECASE)
+#: Words of a comparison ("over", "than", "versus", "between").
+COMPARED = re.compile(r"\b(?:over|than|versus|vs\.?|between|compared)\b", re.IGNORECASE)
+#: The agent itself not studied ("the drug itself was not tested"): nothing in the text is a finding on it.
+NOT_TESTED = re.compile(r"\b(?:itself |themselves )?(?:was|were|is|are) not (?:itself )?(?:tested|studied|examined|"
+                        r"assessed|evaluated|administered|given)\s*(?:[.;]|$)", re.IGNORECASE)
+#: Regulatory approval: a finding for a claim about approval ("approved", "licensed", "authorised").
+APPROVAL = re.compile(r"\b(?:approv(?:ed|al)|licen[cs]ed|licen[cs]ing|authori[sz](?:ed|ation)|"
+                      r"marketing authori[sz]ation)\b", re.IGNORECASE)
+#: A title that names its topic ("Efficacy and safety of X in Y", "Effects of X on Y"), not a finding.
+TITLE_TOPIC = re.compile(r"^(?:the |an? )?(?:(?:long-term|short-term|comparative|relative|clinical|acute) )?"
+                         r"(?:efficacy|effectiveness|effects?|safety|tolerability|impact|influence|role|use|outcomes?)"
+                         r"(?: (?:and|&) [\w-]+)?\s+(?:of|on|in)\b", re.IGNORECASE)
+#: People named by their outcome ("responders", "remitters"): a group, not a finding.
+GROUP_NOUN = re.compile(r"(?:respond|remitt)ers?\b", re.IGNORECASE)
 PRIMARY = re.compile(r"\bprimary (?:end-?point|outcome)|\bend-?points?\b", re.IGNORECASE)
 CONTEXT_TEXT = re.compile(r"\b(?:(?:we|this|the present) (?:review|summari[sz]e|discuss|describe|propose|"
                           r"hypothesi[sz]e|outline)|(?:narrative|literature|systematic) review|review (?:of|on)|"
@@ -87,7 +109,8 @@ FADED = re.compile(
     r"\bno longer (?:differ\w*|separat\w*|superior|better|improved|lower|higher|reduced|elevated)|"
     r"\breturned to (?:baseline|pre-?treatment|control)|\b(?:significance|difference|effect|benefit) "
     r"(?:[\w-]+ ){0,5}?(?:was|were) lost\b|"
-    r"\b(?:disappeared|dissipated|faded|waned|wore off|lost (?:statistical )?significance)\b", re.IGNORECASE)
+    r"\b(?:disappeared|dissipated|faded|waned|wore off|lost (?:statistical )?significance)\b|"
+    r"\bnot (?:later|thereafter|afterwards|beyond)\b", re.IGNORECASE)
 EFFECT_NOUN = (r"(?:effects?|benefits?|improvements?|reductions?|increases?|decreases?|rises?|changes?|"
                r"differences?|responses?|advantages?|signals?|gains?|elevations?|drops?|relief)")
 EFFECT_NOUN_RE = re.compile(rf"\b{EFFECT_NOUN}\b", re.IGNORECASE)
@@ -97,6 +120,8 @@ LIMITED = re.compile(
     r"\b(?:small|modest|slight|weak|faint)(?:ly)?\s+(?:lower|higher|better|greater|reduced|increased|improved|"
     r"elevated|decreased)|\b(?:effects?|benefits?|improvements?|changes?|differences?) (?:was|were) "
     r"(?:small|modest|slight|weak)|\bonly (?:in|among|at|on|during|within|when|for)\b|"
+    r"\bonly (?:[\w-]+ ){1,3}?(?:after|post)\b|\b(?:mainly|mostly|largely|predominantly|primarily|chiefly) "
+    r"(?:in|among)\b|"
     r"\bin (?:a|one) (?:subgroup|subset)", re.IGNORECASE)
 #: Results that disagree among themselves: a partial finding whatever effect the clause names.
 INCONSISTENT = re.compile(
@@ -229,10 +254,11 @@ SUSTAINED = re.compile(r"\b(?:sustain\w*|maintain\w*|persist\w*|lasting|long-las
 LASTING_TOPIC = re.compile(r"\b(?:symptom|benefit|effect|improv|respon|remission|depress|mood|relief)",
                            re.IGNORECASE)
 #: Fewer events, less of something: a fall ("less suicidal ideation", "fewer attempts"), not "less than".
-DOWN = re.compile(rf"{_DOWN_STRICT.pattern}|\b(?:less|fewer)\b(?! than)", re.IGNORECASE)
+DOWN = re.compile(rf"{_DOWN_STRICT.pattern}|\b(?:less|fewer)\b(?! than)|\bcut(?:s|ting)?\b(?![- ]?off)", re.IGNORECASE)
 #: Clinical benefit said without an improvement verb: "beat placebo", "separated from placebo", "anxiolytic
 #: effects", "pain dropped".
-BENEFIT = re.compile(rf"{_BETTER.pattern}|\b(?:dropp?|beat|outperform\w*|separated from|(?:antidepressant|anxiolytic|"
+BENEFIT = re.compile(rf"{_BETTER.pattern}|\bcut(?:s|ting)?\b(?![- ]?off)|"
+                     r"\b(?:dropp?|beat|outperform\w*|separated from|(?:antidepressant|anxiolytic|"
                      r"analgesic|anti-?suicidal|anti-?obsessional|therapeutic)(?:-like)? (?:effects?|actions?|"
                      r"respons\w+|properties|activity|benefits?))", re.IGNORECASE)
 #: Lexicons (for the claim, against it) per effect kind.

@@ -15,7 +15,12 @@ before a change ("without altering CRP"); the lexicons are in
 - a clause about what a stressor or disease model did sets the scene: an
   agent that then "reversed these changes" moved the outcome the other way;
 - a clause about a subgroup or a later time point weighs less (for an onset
-  claim, later time points are out of scope).
+  claim, later time points are out of scope);
+- a null said of another measure in its own comma or bracket part ("cortisol
+  rose (prolactin unchanged)"), a null link between a level and another
+  measure ("did not correlate with severity") and a null comparing doses
+  ("no advantage of the higher dose") do not decide; a text saying the
+  claim's agent itself was not tested is ``unclear``.
 
 Each remaining clause is read for the claim's effect kind (see
 :mod:`litreview._claim_spec`):
@@ -68,6 +73,10 @@ _FLIP = {"for": "against", "against": "for"}
 _READER_KINDS = ("low_harm", "required", "lasting")
 #: A minority reading at least this share of the main one makes the finding mixed.
 _MIXED_SHARE = 0.25
+#: Confidence factors: a verdict resting on one or two clauses (few cues) is less sure than one on several;
+#: a harm found against a low-harm claim is a matter of degree (minor or not) the words rarely settle.
+_FEW_CLAUSES = {1: 0.9, 2: 0.95}
+_HARM_FOUND = 0.75
 
 
 @dataclass(frozen=True)
@@ -262,7 +271,8 @@ def _effect_words(plain: str, effect: str) -> tuple[str, str]:
             return "for", found[0].group(0)
         return ("null", negated[0].group(0)) if negated else ("", "")
     pro_re, con_re = lex.DIRECTIONAL["better" if effect == "lasting" else effect]
-    pro, con = _unnegated(pro_re, plain), _unnegated(con_re, plain)
+    pro = [m for m in _unnegated(pro_re, plain) if not lex.GROUP_NOUN.match(plain, m.start())]
+    con = _unnegated(con_re, plain)
     if effect == "better":
         # "reduced anxiety" is relief; a worsening word next to it decides the other way
         con = [m for m in con if not any(p.start() <= m.start() < p.end() for p in pro)]
@@ -474,9 +484,20 @@ def _clause_signal(cues: _ClauseCues, sentence: str, spec: ClaimSpec, patterns: 
         if signal[0] or not lex.LATER.search(clause):
             return signal
         # an effect at a later time point ("still lower at 4 weeks") speaks to durability
+    if lex.APPROVAL.search(spec.statement):
+        approval = lex.APPROVAL.search(clause)
+        if approval:  # a claim about approval: "licensed for" is the finding, "not approved" its denial
+            return ("against" if negated_at(clause, approval.start()) else "for"), approval.group(0)
     signal, cue = _directional(clause, spec.effect, spec.timeframe)
-    if signal == "limited" and spec.effect != "any" and lex.LINK.search(clause):
-        return "", ""  # "this link held only in responders": the link's scope, not a partial effect
+    if signal == "null" and outcome and spec.register:  # (a plain sentence's outcome words are a guess)
+        narrowed = _null_elsewhere(clause, patterns, cues.anaphor)
+        if narrowed:  # "cortisol rose (prolactin unchanged)": the null is another measure's
+            signal, cue = _directional(narrowed, spec.effect, spec.timeframe)
+    if lex.LINK.search(clause) and (signal == "limited" and spec.effect != "any" or signal == "null" and spec.register
+                                    and spec.effect in ("up", "down") and not _agent_acts(clause, patterns["agent"])):
+        return "", ""  # "this link held only in responders", "X did not predict response": a link, not a level
+    if signal == "null" and not outcome and lex.DOSING.search(clause) and lex.COMPARED.search(clause):
+        return "", ""  # "no advantage of twice- over once-weekly dosing": doses compared, not the treatment
     if cues.reversed and not signal and spec.effect not in ("up", "down"):
         return "for", cues.reversed  # undoing what a stressor did is relief
     if cues.reversed and not signal and context.induced in _FLIP:
@@ -484,6 +505,25 @@ def _clause_signal(cues: _ClauseCues, sentence: str, spec: ClaimSpec, patterns: 
     if signal and not outcome and cues.without:
         return "", ""  # "without altering locomotion": a check on another measure
     return signal, cue
+
+
+def _null_elsewhere(clause: str, patterns: dict[str, re.Pattern[str] | None], anaphor: bool) -> str:
+    """The clause without its null parts when they name neither the claim nor the groups compared, else "".
+
+    "Cortisol rose (prolactin unchanged)" and "BDNF was lower, its precursor did not differ" say the null of
+    another measure; "scores fell (no difference between groups)" says it of the claim's comparison.
+    """
+    parts = lex.SEGMENT_SPLIT.split(clause)
+    if len(parts) < 2:
+        return ""
+    names = [bool(_found(patterns["outcome"], p) or _found(patterns["subject"], p) or _found(patterns["agent"], p)
+                  or lex.GROUPS.search(p) or lex.COMPARATOR.search(p) or (anaphor and lex.ANAPHOR.search(p)))
+             for p in parts]
+    nulls = [bool(lex.NULL.search(p) or lex.CAVEAT.search(p)) for p in parts]
+    if not any(null and not named for null, named in zip(nulls, names)):
+        return ""
+    rest = ", ".join(p for p, null, named in zip(parts, nulls, names) if named or not null)
+    return rest if _found(patterns["outcome"], rest) else ""
 
 
 def _other_outcome(cues: _ClauseCues, spec: ClaimSpec, outcome: bool) -> bool:
@@ -512,6 +552,8 @@ def _read_clauses(spec: ClaimSpec, text: str, results: bool = False) -> tuple[li
         if results and not (_found(patterns["subject"], sentence) or _found(patterns["agent"], sentence)):
             continue  # a result on another intervention or group
         weight = _W_TITLE if title and sentence == title else (_W_CONCLUSION if position else 1.0)
+        if weight == _W_TITLE and lex.TITLE_TOPIC.match(sentence) and not lex.TITLE_FINDING.search(sentence):
+            continue  # "Efficacy and safety of X in Y" names the topic, not a finding
         hedged, primary, clauses = _sentence(sentence)
         sentence_outcome = primary or bool(_found(patterns["outcome"], sentence))
         context = _Context()
@@ -534,6 +576,17 @@ def _read_clauses(spec: ClaimSpec, text: str, results: bool = False) -> tuple[li
             out.append(_Clause(signal, cue, w * (_W_HEDGED if hedged else 1.0), relevance, sentence, hedged,
                                signal == "null" and cues.caveat))
     return out, speaks
+
+
+def _not_tested(spec: ClaimSpec, text: str) -> str:
+    """The words saying the claim's agent (or subject) itself was not tested ("the drug itself was not
+    studied"), or ""."""
+    named = _compiled(spec.agent_pattern or spec.subject_pattern)
+    for found in lex.NOT_TESTED.finditer(text) if named is not None and " not " in text else ():
+        before = re.split(r"[.;:]\s", text[max(0, found.start() - 60): found.start()])[-1]
+        if named.search(before):
+            return f"{before.strip()} {found.group(0).strip()}"
+    return ""
 
 
 def _in_scope(clauses: list[_Clause], scope: re.Pattern[str] | None) -> list[_Clause]:
@@ -599,6 +652,9 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
             clauses = []
         clauses, speaks = clauses + found, speaks or named
     context = bool(lex.CONTEXT_TEXT.search(text))
+    untested = _not_tested(spec, text)
+    if untested:
+        return Reading("unclear", 0.6, untested, "the claim's subject was not tested")
     if not clauses:
         if not speaks:
             return Reading("unclear", 0.6, "", "the text names neither the claim's subject nor its outcome")
@@ -611,7 +667,9 @@ def read_claim(spec: ClaimSpec, text: str) -> Reading:
     direction, deciding = _decide(spec, clauses)
     best = max(deciding, key=lambda c: c.weight)
     share = sum(c.weight for c in deciding) / sum(c.weight for c in clauses) if direction != "mixed" else 0.5
-    confidence = 0.35 + 0.6 * share * best.relevance
+    confidence = (0.35 + 0.6 * share * best.relevance) * _FEW_CLAUSES.get(len(deciding), 1.0)
+    if spec.effect == "low_harm" and direction == "contradicts":
+        confidence *= _HARM_FOUND
     if best.hedged:
         confidence *= 0.8
     if best.caveat:
