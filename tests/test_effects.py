@@ -165,3 +165,17 @@ def test_the_sof_row_computes_from_the_appraised_text_and_quotes_it() -> None:
     assert row["Relative effect (95% CI)"] == f"RR 2.80 (1.02 to 7.67) — {appraised.loc[0, 'label']}"
     assert row["Absolute effect (95% CI)"].startswith("400 per 1,000 vs 143 per 1,000; 257 more per 1,000")
     assert f"{sentence}”" in row["Footnotes"] and "Newcombe" in row["Footnotes"]
+
+
+@pytest.mark.parametrize(("ei", "ni", "ec", "nc"), [(12, 30, 4, 28), (1, 5, 9, 10), (50, 50, 3, 200), (7, 300, 2, 290)])
+def test_our_intervals_equal_scipys(ei: int, ni: int, ec: int, nc: int) -> None:
+    from scipy.stats import binomtest
+    from scipy.stats.contingency import relative_risk
+
+    from litreview.synthesis.absolute import log_rr_interval, wilson_interval
+
+    for k, n in ((ei, ni), (ec, nc)):
+        assert wilson_interval(k, n) == pytest.approx(tuple(binomtest(k, n).proportion_ci(method="wilson")), abs=1e-12)
+    reference = relative_risk(ei, ni, ec, nc)
+    assert log_rr_interval(ei, ni, ec, nc) == pytest.approx(
+        (reference.relative_risk, *reference.confidence_interval(0.95)), rel=1e-12)
