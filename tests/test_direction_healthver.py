@@ -1,0 +1,28 @@
+"""Round 8 (HealthVer): plain statements against one- or two-sentence evidence.
+
+Every sentence here is written for the test (zinc, garlic, saunas and colds),
+not taken from any dataset.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from litreview.evidence.scoring import judge_direction
+from litreview.evidence.statements import AIM
+
+
+@pytest.mark.parametrize("text", [
+    "To evaluate whether zinc lozenges shorten the common cold in adults.",
+    "OBJECTIVE: To assess the hypothesis that zinc lozenges shorten colds.",
+    "We aimed to test whether zinc lozenges shorten colds in office workers.",
+])
+def test_an_aim_is_not_a_finding(text: str) -> None:
+    assert AIM.match(text)
+    assert judge_direction("Zinc lozenges shorten the common cold.", text).direction != "supports"
+
+
+def test_a_finding_after_an_aim_still_decides() -> None:
+    text = ("To evaluate whether zinc lozenges shorten colds, we randomised 200 adults. "
+            "Zinc lozenges shortened colds by two days compared with placebo.")
+    assert judge_direction("Zinc lozenges shorten the common cold.", text).direction == "supports"
