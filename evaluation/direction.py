@@ -24,6 +24,9 @@
    on two halves of the studies, split by a hash of the record key (SHA-256;
    the keys whose hash sorts first make half 1), so a rule that helps only the
    findings it was written against shows up as a gap between the halves.
+   HealthVer dev is also reported on two halves by topic
+   (:func:`judge_data.healthver_half`: 'develop', whose misjudged pairs round 8
+   read, and 'check', never read).
 3. **HealthVer combiner** (``evaluation/combiner_fit.py``, an experiment kept
    out of ``src/``): a logistic model over the rules' call and dataset-agnostic
    cues, cross-validated within each dataset (grouped folds) and
@@ -62,6 +65,7 @@ from judge_data import (  # noqa: E402
     Pair,
     complete_abstracts,
     group_folds,
+    healthver_half,
     line,
     load_abstracts,
     load_healthver,
@@ -330,6 +334,11 @@ def all_datasets(corpus: Path | None) -> None:
             folds = group_folds(groups, FOLDS, SEED)
             print(line(f"majority (5 folds {grouping})", gold, majority(gold, groups, folds), labels))
         reliability(name, gold, predicted, [j.confidence for j in judged])
+        if fit_name == "healthver":
+            for half in ("develop", "check"):
+                keep = [i for i, g in enumerate(by_topic) if healthver_half(g) == half]
+                print(line(f"  half '{half}' ({len({by_topic[i] for i in keep})} topics)", [gold[i] for i in keep],
+                           [predicted[i] for i in keep], labels, kappa=True))
         if labels == FIVE and name.startswith("real abstracts"):
             for half in ("develop", "check"):
                 keep = [i for i, p in enumerate(pairs) if rule_half(p.key) == half]

@@ -23,6 +23,7 @@ anywhere.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -103,6 +104,14 @@ def load_healthver(path: Path = HEALTHVER, group_by: str = "claim") -> list[Pair
         rows = list(csv.DictReader(handle))
     column = "claim" if group_by == "claim" else "topic_ip"
     return [Pair(r["claim"].strip(), r["evidence"], gold[r["label"]], str(r[column]), r["id"]) for r in rows]
+
+
+def healthver_half(topic: str) -> str:
+    """Which half of HealthVer a topic is in: 'develop' (its misjudged pairs were read, round 8) or 'check' (never read).
+
+    The first byte of the SHA-256 of the topic id (``topic_ip``) decides: even is 'develop'.
+    """
+    return "develop" if hashlib.sha256(str(topic).encode()).digest()[0] % 2 == 0 else "check"
 
 
 def load_pubmedqa(path: Path = PUBMEDQA) -> list[Pair]:

@@ -151,3 +151,14 @@ def test_a_clause_cut_from_a_sentence_is_read_not_taken_for_a_title() -> None:
                    "ketamine lowered salivary cortisol in the patients compared with placebo;"):
         assert relevance(CORTISOL, clause).reason != "title_only"
         assert judge_direction(CORTISOL, clause).direction == "supports"
+
+
+@pytest.mark.parametrize("sentence", [
+    "the rise in cortisol after ketamine was smaller than after placebo in the treated patients",
+    "There is no evidence that ketamine lowers cortisol in depressed patients",
+    "40% of the patients had lower cortisol after ketamine",
+])
+def test_a_sentence_quoted_without_its_full_stop_is_read_not_taken_for_a_title(sentence: str) -> None:
+    """A one-line sentence that lacks a full stop (lower-case start, a number, or a finite verb) is not a title."""
+    assert relevance(CORTISOL, sentence).reason != "title_only"
+    assert "title_only" not in judge_direction(CORTISOL, sentence).reason

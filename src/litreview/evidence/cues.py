@@ -176,8 +176,10 @@ INSUFFICIENT = re.compile(r"\binsufficient (?:evidence|data|for|to)\b|"
 REFUTED = re.compile(
     r"\bno (?:[\w-]+ ){0,3}?evidence (?:that|of|for|to|linking|supporting)\b|"
     r"\b(?:do|does|did|could|can) not (?:find|show|provide|support|reveal) (?:any )?(?:[\w-]+ ){0,2}?evidence\b|"
-    r"\bno (?:definite|definitive|effective|proven|specific|approved|established|known|curative) "
+    r"\b(?:no|not any) (?:definite|definitive|effective|proven|specific|approved|established|known|curative) "
     r"(?:[\w-]+ ){0,2}?(?:therap(?:y|ies)|treatments?|cures?|vaccines?|drugs?|remed(?:y|ies))\b|"
+    r"\bno (?:[\w-]+ ){0,2}?(?:therap(?:y|ies)|treatments?|cures?|vaccines?|drugs?|remed(?:y|ies)) (?:is|are|has been|"
+    r"have been) (?:yet |currently |so far )?(?:available|approved|licen[cs]ed|known|proven)\b|"
     r"\b(?:not|neither|nor) (?:\w+ly )?(?:effective|efficacious|protective|beneficial)\b|\bineffective\b|"
     r"\bfailed to \w+|\bunlikely to\b",
     re.IGNORECASE,

@@ -63,6 +63,7 @@ from .claim_spec import ClaimSpec
 from .direction import _DOWN_STRICT, _HEDGE, _NOT_NEGATION, _UP_STRICT, negated_at, split_conclusion
 from .results import clear_caches as clear_results_caches
 from .results import results_sentences
+from .statements import AIM
 
 #: Weights: where a clause stands and what it names.
 _W_CONCLUSION, _W_TITLE, _W_SCOPED, _W_HEDGED = 1.5, 0.5, 0.6, 0.7
@@ -554,6 +555,8 @@ def _read_clauses(spec: ClaimSpec, text: str, results: bool = False) -> tuple[li
         weight = _W_TITLE if title and sentence == title else (_W_CONCLUSION if position else 1.0)
         if weight == _W_TITLE and lex.TITLE_TOPIC.match(sentence) and not lex.TITLE_FINDING.search(sentence):
             continue  # "Efficacy and safety of X in Y" names the topic, not a finding
+        if AIM.match(sentence):
+            continue  # a study's aim ("To evaluate whether X lowers Y"), not a finding
         hedged, primary, clauses = _sentence(sentence)
         sentence_outcome = primary or bool(_found(patterns["outcome"], sentence))
         context = _Context()

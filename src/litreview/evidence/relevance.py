@@ -100,6 +100,10 @@ _LASTING = re.compile(r"\b(?:weeks?|months?|years?|sustain\w*|durab\w*|relapse\w
 _PAIR_EARLY = re.compile(r"\b(?:(?:[1-9]|1\d|2[0-4])\s?(?:h|hrs?|hours?)\b|(?<!\d )(?<!\d)hours?\b|minutes?|"
                          r"min\b|day 1|first day|next day|rapid\w*|acute\w*|immediate\w*|within a day|onset)",
                          re.IGNORECASE)
+#: A line with no full stop that is a sentence, not a title: it starts in lower case or with a number (cut from
+#: a longer sentence), or it has a finite verb titles rarely have ("is", "were", "may", "did").
+_QUOTED_SENTENCE = re.compile(r"^\s*[a-z0-9]|\b(?:is|are|was|were|has|have|had|can|could|may|might|must|should|"
+                              r"will|would|did|does)\b")
 _KEEP = frozenset({"resistant", "lateral", "burst"})
 #: Claim kinds about people (clinical outcomes, harms, a disease's biology): a study of animals or cells is not
 #: paired with them.
@@ -325,8 +329,10 @@ def unreadable(claim: Any, text: str | None, outcome_terms: tuple[str, ...] = ()
 def _text_code(text: str) -> str:
     """``title_only`` or ``not_english`` for a text that cannot be read, else "" (cached: read for every claim)."""
     words = len(text.split())
-    # a title ends without punctuation; a clause cut from a sentence ("..., which was not effective;") does not
-    if "\n" not in text.strip() and words < 30 and not re.search(r"[.!?,;]\s*$", text):
+    # a title ends without punctuation; a clause cut from a sentence ("..., which was not effective;") does not,
+    # and a sentence quoted without its full stop starts in lower case or has a finite verb ("there is no ...")
+    if ("\n" not in text.strip() and words < 30 and not re.search(r"[.!?,;]\s*$", text)
+            and not _QUOTED_SENTENCE.search(text)):
         return "title_only"
     if words >= 25 and len(_ENGLISH.findall(text)) < 0.04 * words:
         return "not_english"
