@@ -88,12 +88,12 @@ def split_sentences(text: str) -> list[str]:
     Parameters
     ----------
     text : str
-        A title, an abstract, or both joined by a line break.
+        Any text, cut as :func:`sentence_spans` cuts it.
 
     Returns
     -------
     list of str
-        The sentences in order, white space trimmed.
+        ``text[start:end]`` for each span, in order.
 
     Examples
     --------
