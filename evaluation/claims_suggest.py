@@ -15,8 +15,9 @@ import argparse
 import re
 from pathlib import Path
 
-from litreview.corpus.claim_suggest import split_sentences, suggest_claims
+from litreview.corpus.claim_suggest import suggest_claims
 from litreview.corpus.layout import load_review
+from litreview.corpus.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +45,7 @@ def main() -> None:
     for path in sorted(args.seeds.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         suggestions = suggest_claims(text, path.name, review.config.intervention, review.mechanisms)
-        sentence_of = {s: e for s, e in split_sentences(text)}
+        sentence_of = {s: e for s, e in sentence_spans(text)}
         spans = []
         for s in suggestions:
             assert text[s.start:s.end] == s.quote, s.id  # offsets are checked, not trusted

@@ -9,7 +9,7 @@ from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article
 from litreview.corpus.review_config import Intervention
 from litreview.evidence.classification import classify_design, extract_sample_size
-from litreview.evidence.extraction import extract, extraction_columns, review_certainty, sentences
+from litreview.evidence.extraction import extract, extraction_columns, review_certainty
 from litreview.synthesis.appraisal import appraise
 
 #: The review's intervention (its litreview.toml): the claims are about ketamine; esketamine is an alias
@@ -103,12 +103,6 @@ def test_cochrane_review_of_64_rcts_is_a_systematic_review() -> None:
 ])
 def test_sample_size_is_not_taken_from_a_subgroup(text: str) -> None:
     assert extract_sample_size(text).n == 120
-
-
-def test_sentences_cover_structured_labels() -> None:
-    text = "Title here\nBACKGROUND: One. METHODS: Two things. RESULTS: 3 mice."
-    parts = [s for _, _, s in sentences(text)]
-    assert parts[0] == "Title here" and parts[-1] == "RESULTS: 3 mice."
 
 
 def _studies(design: str, n: int | None, claim: str = "rapid") -> pd.DataFrame:

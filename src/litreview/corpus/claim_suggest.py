@@ -26,8 +26,9 @@ from .._io import toml_value
 from ..errors import CorpusError
 from .claims import MAX_QUOTE_WORDS, Mechanism
 from .review_config import Intervention
+from .sentences import sentence_spans
 
-__all__ = ["Suggestion", "split_sentences", "suggest_claims", "suggestions_to_toml", "load_suggestions",
+__all__ = ["Suggestion", "suggest_claims", "suggestions_to_toml", "load_suggestions",
            "suggestion_to_claim"]
 
 # Effect cues: (regex, claim effect). First match in a sentence decides the effect.
@@ -122,18 +123,6 @@ class Suggestion:
     mechanism: str
     new_mechanism: bool = False
     mechanism_terms: tuple[str, ...] = ()
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence: split at ``. ! ?`` before a capital, and at line breaks."""
-    spans: list[tuple[int, int]] = []
-    for block in re.finditer(r"[^\n]+", text):
-        start = block.start()
-        for cut in re.finditer(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])", block.group(0)):
-            spans.append((start, block.start() + cut.start()))
-            start = block.start() + cut.end()
-        spans.append((start, block.end()))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
 def _effect(match: re.Match[str]) -> str:
@@ -242,7 +231,7 @@ def suggest_claims(text: str, article: str, intervention: Intervention | None,
     named_at = agent.search(text).start() if agent is not None and agent.search(text) else len(text)
     out: list[Suggestion] = []
     used_ids: set[str] = set()
-    for start, end in split_sentences(text):
+    for start, end in sentence_spans(text):
         sentence = text[start:end].strip()
         start = text.index(sentence, start)
         end = start + len(sentence)

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..corpus.sentences import sentence_spans
+from .design_cues import DOUBLE_BLIND, META_ANALYSIS, NOT_RANDOMISED, OPEN_LABEL_WORD
+
 #: Publication type -> design, strongest first; the first type present decides.
 _PUBTYPE_DESIGN = (
     ("meta-analysis", "meta_analysis"),
@@ -41,21 +44,23 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_META = _rx(r"\bmeta-?analy[sz]\w*|\bpooled analysis\b|\bnetwork meta")
 _SYSREV = _rx(r"\bsystematic(?:al)?(?:ally)? review\w*|\bsystematically (?:searched|reviewed)|"
               r"\bumbrella review|\bscoping review|\bCochrane (?:systematic )?review|"
               r"\bsearched\b.{0,120}\b(?:MEDLINE|PubMed|Embase|CENTRAL|PsycINFO|Web of Science)\b|"
               r"\b(?:included|identified) \d+ (?:\w+ ){0,2}(?:RCTs|trials|studies)\b|"
               r"\b\d+ (?:\w+ ){0,3}(?:RCTs|trials|studies) (?:were|was) included\b")
 _RCT = _rx(r"\brandomi[sz]ed(?:,)? (?:\w+[ -]){0,4}(?:trial|study|crossover|cross-over)|\brandomi[sz]ed controlled\b|"
-           r"\bdouble-?blind\w*\b.{0,60}\brandomi[sz]|\brandomi[sz]\w*\b.{0,60}\bdouble-?blind|\bRCTs?\b|"
+           rf"{DOUBLE_BLIND.pattern}.{{0,60}}\brandomi[sz]|\brandomi[sz]\w*\b.{{0,60}}{DOUBLE_BLIND.pattern}|"
+           r"\bRCTs?\b|"
            r"\bwere randomi[sz]ed\b|\brandomi[sz]ed to\b|\brandomly (?:assigned|allocated)\b|"
            r"\bplacebo-?controlled,? (?:\w+[ -]){0,2}(?:crossover|cross-over|trial|study)\b|"
-           r"\bdouble-?blind,? (?:\w+[ -]){0,2}(?:crossover|cross-over)\b")
-_CONTROLLED = _rx(r"\bplacebo-?controlled\b|\bcontrolled (?:clinical )?trial\b|\bnon-?randomi[sz]ed\b|"
-                  r"\bdouble-?blind\b|\b(?:placebo|saline) or [a-z][\w-]+|[\w-]+ or (?:placebo|saline)\b")
+           rf"{DOUBLE_BLIND.pattern},? (?:\w+[ -]){{0,2}}(?:crossover|cross-over)\b")
+_CONTROLLED = _rx(rf"\bplacebo-?controlled\b|\bcontrolled (?:clinical )?trial\b|{NOT_RANDOMISED.pattern}|"
+                  rf"{DOUBLE_BLIND.pattern}|"
+                  r"\b(?:placebo|saline) or [a-z][\w-]+|[\w-]+ or (?:placebo|saline)\b")
 #: A treatment study without a control arm (open label, single arm, before and after): a prospective cohort.
-_UNCONTROLLED = _rx(r"\bopen-?label\b|\bsingle-?arm\b|\buncontrolled\b|\bclinical trial\b|\bphase (?:I{1,3}|[123])\b|"
+_UNCONTROLLED = _rx(rf"{OPEN_LABEL_WORD.pattern}|"
+                    r"\bsingle-?arm\b|\buncontrolled\b|\bclinical trial\b|\bphase (?:I{1,3}|[123])\b|"
                     r"\b(?:compared (?:to|with)|from|at|relative to|versus) (?:pre-?treatment )?baseline\b|"
                     r"\bbefore and (?:after|following)\b|\bpre- and post-?(?:treatment|infusion)\b")
 _CASE_REPORT = _rx(r"\bcase report\b|\bwe (?:report|describe|present) (?:a|an|the case)\b|\ba \d{1,3}-year-old\b|"
@@ -69,7 +74,7 @@ _CASE_CONTROL = _rx(r"\bcase-?control\b|\bmatched controls?\b|"
                     r"healthy (?:controls|volunteers|subjects)\b")
 _CROSS = _rx(r"\bcross-?sectional\b|\bsurvey\b|\bprevalence study\b")
 _COHORT = _rx(r"\bcohort\b|\bprospective\w*\b|\bretrospective\w*\b|\blongitudinal\b|\bfollow-?up study\b|"
-              r"\bregistry\b|\bdatabase study\b|\bobservational\b|\bnaturalistic\b|\bopen-?label\b")
+              rf"\bregistry\b|\bdatabase study\b|\bobservational\b|\bnaturalistic\b|{OPEN_LABEL_WORD.pattern}")
 _REVIEW = _rx(r"\breview\b|\bwe (?:review|summari[sz]e|discuss)\b|\boverview\b|\bperspective\b|\bupdate on\b")
 _EDITORIAL = _rx(r"\beditorial\b|\bcommentary\b|\bletter to the editor\b|\bin reply\b|\bcorrespondence\b")
 _ANIMAL = _rx(r"\b(?:mice|mouse|murine|rats?|rodents?|rabbits?|dogs?|canine|pigs?|piglets?|porcine|swine|sheep|"
@@ -98,7 +103,6 @@ _STUDY_START = _rx(r"\bhere,? we\b|\bwe (?:\w+ ){0,2}(?:show|showed|report|found
                    r"analy[sz]ed|searched|included|randomi[sz]ed|enrolled|recruited|compared|administered|treated|"
                    r"exposed|recorded|identified|sought|aimed|determined|characteri[sz]ed|explored|hypothesi[sz]ed)\b|"
                    r"\b(?:this|the present|the current|our) (?:study|trial|review|work|experiment)s?\b")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\d])")
 
 _MESH_HUMAN = "humans"
 _MESH_ANIMAL = "animals"
@@ -134,12 +138,9 @@ def study_text(title: str, abstract: str | None) -> str:
     abstract = abstract or ""
     if label := _STUDY_LABEL.search(abstract):
         return f"{title}\n{abstract[label.start():]}"
-    offset = 0
-    for part in _SENTENCE.split(abstract):
-        if _STUDY_START.search(part):
-            return f"{title}\n{abstract[offset:]}"
-        offset += len(part)
-        offset += len(abstract[offset:]) - len(abstract[offset:].lstrip())
+    for start, end in sentence_spans(abstract):
+        if _STUDY_START.search(abstract, start, end):
+            return f"{title}\n{abstract[start:]}"
     return f"{title}\n{abstract}"
 
 
@@ -223,7 +224,7 @@ _HUMAN_DESIGN_CUES = (
 
 def _text_design(title: str, text: str) -> str:
     """Design from title and abstract cues (who was studied from the study part, see :func:`study_text`)."""
-    if _META.search(text):
+    if META_ANALYSIS.search(text):
         return "meta_analysis"
     if _SYSREV.search(text):
         return "systematic_review"
@@ -275,7 +276,7 @@ def classify_design(title: str, abstract: str | None, publication_types: Iterabl
             if design == "cohort":
                 guess = _text_design(title, text)
                 return guess if guess in _OBSERVATIONAL else "cohort"
-            if design == "narrative_review" and (_META.search(text) or _SYSREV.search(text)):
+            if design == "narrative_review" and (META_ANALYSIS.search(text) or _SYSREV.search(text)):
                 return _text_design(title, text)
             return design
     return _text_design(title, text)
@@ -301,7 +302,8 @@ _PEOPLE_COUNT = re.compile(rf"(?<![\d.,])\b({_NUMBER})\s+(?:age-? and (?:sex|gen
                            rf"(?:{_SKIP_MODIFIER}[A-Za-z][\w-]*\s+){{0,3}}{_NOUNS}\b", re.IGNORECASE)
 #: A count of comparison people ("51 healthy controls"), added to the patients' count it sits beside.
 _CONTROL_GROUP = re.compile(r"\bhealthy\b|\bcontrols\b", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\d])|\n")
+#: A clause break within a sentence ("ketamine (n = 30); Placebo (n = 28)" are two clauses, each arm its own).
+_CLAUSE = re.compile(r"(?<=;)\s+(?=[A-Z(\d])")
 #: A count inside a subgroup ("of whom 12 patients", "among responders, 8") is not the study's n.
 _SUBGROUP = re.compile(r"\b(?:of whom|of these|among (?:them|these|responders|remitters)|subgroup|subset|"
                        r"responders|remitters)\b[^.;]*$", re.IGNORECASE)
@@ -355,11 +357,13 @@ def _parse_number(token: str) -> int | None:
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence or clause of ``text``."""
-    spans, start = [], 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    return [*spans, (start, len(text))]
+    spans = []
+    for start, end in sentence_spans(text):
+        for match in _CLAUSE.finditer(text, start, end):
+            spans.append((start, match.start()))
+            start = match.end()
+        spans.append((start, end))
+    return spans
 
 
 def _candidates(text: str) -> Iterator[tuple[int, SampleSize, bool]]:

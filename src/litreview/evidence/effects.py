@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..corpus.sentences import sentence_spans
+
 __all__ = ["RATIOS", "Estimate", "Arms", "read_estimate", "read_arms", "find_effect"]
 
 #: Ratio measures (the rest are differences).
@@ -65,7 +67,6 @@ _NOT_AN_ARM = re.compile(r"\b(?:compared (?:with|to)|relative to|versus|vs\.?|th
 _FILLER = re.compile(r"\b(?:with|in|the|a|an|group|groups|arm|arms|for|on|receiving|patients|participants|of|"
                      r"those|given|treated|respectively|responded|remitted|relapsed|improved|responders|remitters)\b|[^\w\s]", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:(\[]")
-_SENTENCE = re.compile(r"(?<=\.)\s+(?=[A-Z(])")
 _ESTIMATE_TEXT = re.compile(r"^(?P<m>\S.*?) (?P<v>-?\d+(?:\.\d+)?)(?: \(95% CI (?P<lo>-?\d+(?:\.\d+)?) to "
                             r"(?P<hi>-?\d+(?:\.\d+)?)\))?$")
 _ARMS_TEXT = re.compile(r"^(?:(?P<e1>\d+)/(?P<n1>\d+)|(?P<p1>\d+(?:\.\d+)?)%(?: \(n = (?P<m1>\d+)\))?) vs "
@@ -353,7 +354,7 @@ def find_effect(text: str, terms: Sequence[str] = (), outcome: re.Pattern[str] |
     outcome : re.Pattern, optional
         The claim's outcome words.
     spans : iterable of (start, end, sentence), optional
-        The sentences of ``text`` (default: split at ". X").
+        The sentences of ``text`` (default: :func:`litreview.corpus.sentences.sentence_spans`).
 
     Returns
     -------
@@ -361,11 +362,7 @@ def find_effect(text: str, terms: Sequence[str] = (), outcome: re.Pattern[str] |
         ``((Estimate, start, end) or None, (Arms, start, end) or None)``.
     """
     if spans is None:
-        spans, start = [], 0
-        for part in _SENTENCE.split(text):
-            start = text.index(part, start)
-            spans.append((start, start + len(part), part))
-            start += len(part)
+        spans = [(start, end, text[start:end]) for start, end in sentence_spans(text)]
     ranked = sorted(spans, key=lambda s: outcome is not None and not outcome.search(s[2]))
     estimate = arms = None
     for start, end, sentence in ranked:

@@ -23,20 +23,21 @@ columns of ``studies.csv``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from ..corpus.claims import Claim
 from ..corpus.records import Article
+from ..corpus.sentences import sentence_spans
 from .classification import _NUMBER, _parse_number
+from .design_cues import DOUBLE_BLIND, OPEN_LABEL, PLACEBO, RANDOMISED, SINGLE_BLIND, SYSTEMATIC_SEARCH
 from .effects import find_effect
 
 __all__ = [
     "Found",
     "Extraction",
     "EXTRACTION_FIELDS",
-    "sentences",
     "extract",
     "review_certainty",
     "outcome_pattern",
@@ -44,22 +45,12 @@ __all__ = [
 ]
 
 _I = re.IGNORECASE
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\d])|\n+|(?<=\.)\s+(?=[A-Z]+:)")
-_RANDOMISED = re.compile(r"(?<!non-)(?<!non)\brandomi[sz](?:ed|ation)\b|\brandomly (?:assigned|allocated)\b", _I)
-_DOUBLE = re.compile(r"\b(?:double|triple|quadruple)[- ]?blind(?:ed)?\b", _I)
-_SINGLE = re.compile(r"\bsingle[- ]?blind(?:ed)?\b", _I)
-#: Open label of the trial itself; an open-label *extension* or *phase* after a blinded trial is not.
-_OPEN = re.compile(r"\bopen[- ]label\b(?! (?:extension|phase|continuation|follow[- ]?up|period))|\bunblinded\b", _I)
 _ACTIVE_PLACEBO = re.compile(r"\bactive placebo\b|\bmidazolam\b", _I)
-_PLACEBO = re.compile(r"\bplacebo\b|\bsaline\b|\bsham\b|\bvehicle\b", _I)
 _ACTIVE = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)) (?:electroconvulsive|ECT\b|escitalopram|"
                      r"electroconvulsive therapy|an? active comparator|standard (?:care|treatment))|"
                      r"\bactive (?:comparator|control)\b", _I)
 _NO_CONTROL = re.compile(r"\bsingle[- ]arm\b|\buncontrolled\b|\bno control group\b|\bcase series\b|"
                          r"\bopen[- ]label,? (?:single|non-?randomi[sz]ed|uncontrolled)", _I)
-_SEARCH = re.compile(r"\bsearched\b.{0,120}\b(?:databases?|MEDLINE|PubMed|Embase|CENTRAL|PsycINFO|Web of Science|"
-                     r"Cochrane|registers?)\b|\bsystematic(?:ally)? (?:review|search|literature search)|"
-                     r"\bCochrane (?:systematic )?review\b|\bliterature search\b", _I)
 _INCLUDED = re.compile(
     rf"\b(?:included|identified|pooled|analy[sz]ed|meta-analy[sz]ed|comprised?|of)\s+({_NUMBER})\s+"
     rf"(?:\w+\s+){{0,2}}(?:RCTs|trials|studies|articles|reports)\b"
@@ -159,17 +150,6 @@ class Extraction:
 
 #: Field names of :class:`Extraction`, in order.
 EXTRACTION_FIELDS = tuple(f.name for f in fields(Extraction))
-
-
-def sentences(text: str) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, sentence)`` for each sentence of ``text`` (split at ``. X``, newlines, ``LABEL:``)."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.start() > start:
-            yield start, match.start(), text[start:match.start()]
-        start = match.end()
-    if start < len(text):
-        yield start, len(text), text[start:]
 
 
 def _first(regex: re.Pattern[str], spans: Sequence[tuple[int, int, str]], value: object = None) -> Found | None:
@@ -320,13 +300,13 @@ def extract(article: Article, claim: Claim) -> Extraction:
     ('double', 40)
     """
     text = f"{article.title}\n{article.abstract or ''}"
-    spans = list(sentences(text))
+    spans = [(start, end, text[start:end]) for start, end in sentence_spans(text)]
     outcome_rx = outcome_pattern(claim)
-    is_review = _first(_SEARCH, spans, True)
-    blinding = _first(_DOUBLE, spans, "double") or _first(_SINGLE, spans, "single") or _first(_OPEN, spans, "open")
-    control = (_first(_ACTIVE_PLACEBO, spans, "active placebo") or _first(_PLACEBO, spans, "placebo")
+    is_review = _first(SYSTEMATIC_SEARCH, spans, True)
+    blinding = _first(DOUBLE_BLIND, spans, "double") or _first(SINGLE_BLIND, spans, "single") or _first(OPEN_LABEL, spans, "open")
+    control = (_first(_ACTIVE_PLACEBO, spans, "active placebo") or _first(PLACEBO, spans, "placebo")
                or _first(_ACTIVE, spans, "active") or _first(_NO_CONTROL, spans, "none"))
-    comparator = _first(_ACTIVE_PLACEBO, spans) or _first(_PLACEBO, spans) or _first(_ACTIVE, spans)
+    comparator = _first(_ACTIVE_PLACEBO, spans) or _first(PLACEBO, spans) or _first(_ACTIVE, spans)
     species = _species(spans)
     outcome = _first(outcome_rx, spans) if outcome_rx is not None else None
     outcome_spans = [s for s in spans if outcome is not None and s[0] == outcome.start] + spans
@@ -340,7 +320,7 @@ def extract(article: Article, claim: Claim) -> Extraction:
     certainty = review_certainty(text, outcome_rx) if is_review or included else None
     estimate, arms = find_effect(text, claim.agents or (claim.subject,), outcome_rx, spans)
     return Extraction(
-        randomised=_first(_RANDOMISED, spans, True),
+        randomised=_first(RANDOMISED, spans, True),
         blinding=blinding,
         control=control,
         systematic_search=is_review,

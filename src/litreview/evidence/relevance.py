@@ -44,6 +44,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..corpus.records import Article
+from ..corpus.sentences import sentence_spans
 from . import embedding
 from .claim_spec import (
     _HARM_ABUSE,
@@ -79,8 +80,6 @@ UNREADABLE = frozenset({"no_text", "title_only", "not_english", "no_subject"})
 #: Longest text read (characters); a longer one is cut, never refused.
 MAX_CHARS = 60_000
 _LABEL = re.compile(r"^([A-Z][A-Z /&-]{2,40}):\s*")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|$)|[^\n]+")
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])|\n+")
 #: Section weight by label prefix; unlabelled sentences weigh by position (see :func:`_weights`).
 _SECTION_WEIGHT = (("BACKGROUND", 0.5), ("INTRODUCTION", 0.5), ("CONTEXT", 0.5), ("RATIONALE", 0.5),
                    ("OBJECTIVE", 1.0), ("AIM", 1.0), ("PURPOSE", 1.0), ("METHOD", 0.7), ("DESIGN", 0.7),
@@ -230,13 +229,7 @@ def _terms(spec: ClaimSpec, extra: tuple[str, ...]) -> _Terms:
 @lru_cache(maxsize=64)
 def _sentences(text: str) -> tuple[tuple[int, int, float], ...]:
     """(start, end, weight) of each sentence; the first line (a title) weighs fully (cached: read for every claim)."""
-    spans, start = [], 0
-    for found in _BOUNDARY.finditer(text):
-        if found.start() > start:
-            spans.append((start, found.start()))
-        start = found.end()
-    if start < len(text):
-        spans.append((start, len(text)))
+    spans = sentence_spans(text)
     labelled = any(_LABEL.match(text[a:b]) for a, b in spans)
     out, section = [], 0.85
     title_end = text.find("\n")

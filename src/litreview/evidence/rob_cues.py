@@ -31,20 +31,16 @@ import re
 from dataclasses import dataclass
 
 from ..corpus.rob import DOMAINS
+from ..corpus.sentences import split_sentences
+from .design_cues import DOUBLE_BLIND, NOT_RANDOMISED, OPEN_LABEL, RANDOMISED, SINGLE_BLIND
 
 __all__ = ["RobProposal", "propose_rob"]
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
-_RANDOM = re.compile(r"\brandomi[sz](?:ed|ation)\b|\brandomly (?:assigned|allocated|divided)\b", re.I)
-_NOT_RANDOM = re.compile(r"\bnon-?randomi[sz]ed\b|\bnot randomi[sz]ed\b|\bwithout randomi[sz]ation\b", re.I)
 _METHOD = re.compile(r"\bcomputer[- ]generated\b|\brandom number\b|\bsealed (?:opaque )?envelopes?\b|"
                      r"\ballocation conceal|\bcentral(?:ly)? randomi|\bblock randomi|\bpermuted blocks?\b|"
                      r"\bstratified randomi", re.I)
-_BLIND = re.compile(r"\b(?:double|triple|quadruple)[- ]blind(?:ed)?\b|\bmasked\b|\bblinded (?:raters?|assessors?|"
+_BLIND = re.compile(rf"{DOUBLE_BLIND.pattern}|\bmasked\b|\bblinded (?:raters?|assessors?|"
                     r"investigators?|evaluators?)\b|\braters? (?:were )?blind(?:ed)?\b", re.I)
-_SINGLE_BLIND = re.compile(r"\bsingle[- ]blind(?:ed)?\b", re.I)
-_OPEN = re.compile(r"\bopen[- ]label\b(?! (?:extension|phase|continuation|follow))|\bunblinded\b|\bnot blinded\b",
-                   re.I)
 _DROPOUT = re.compile(r"\bdrop(?:ped)?[- ]?outs?\b|\bwithdr[ae]w\b|\bwithdrawals?\b|\blost to follow[- ]?up\b|"
                       r"\bdiscontinued\b|\bdid not complete\b", re.I)
 _COMPLETE = re.compile(r"\bintention[- ]to[- ]treat\b|\bITT\b|\ball (?:\w+ )?(?:participants|patients|subjects) "
@@ -88,11 +84,11 @@ def _first(pattern: re.Pattern[str], sentences: list[str]) -> str | None:
 
 def _randomisation(domain: str, sentences: list[str]) -> RobProposal | None:
     """Sequence generation: low with a method named, some concerns without one, high when not randomised."""
-    if quote := _first(_NOT_RANDOM, sentences):
+    if quote := _first(NOT_RANDOMISED, sentences):
         return RobProposal(domain, "high", quote, "not randomised")
     if quote := _first(_METHOD, sentences):
         return RobProposal(domain, "low", quote, "randomisation method or concealment named")
-    if quote := _first(_RANDOM, sentences):
+    if quote := _first(RANDOMISED, sentences):
         return RobProposal(domain, "some_concerns", quote, "randomised, no method named")
     return None
 
@@ -115,7 +111,7 @@ def propose_rob(text: str, design: str | None, population: str | None) -> list[R
         In the tool's domain order; empty when the tool does not apply (a
         review, a cohort: ROBINS-I has no cues here) or the text says nothing.
     """
-    sentences = [s.strip() for s in _SENTENCE.split(" ".join(text.split())) if s.strip()]
+    sentences = split_sentences(" ".join(text.split()))
     out: list[RobProposal | None] = []
     if population == "animal":
         out.append(_randomisation("syrcle:sequence_generation", sentences))
@@ -123,11 +119,11 @@ def propose_rob(text: str, design: str | None, population: str | None) -> list[R
             out.append(RobProposal("syrcle:blinding_assessors", "low", quote, "assessors blind to the groups"))
     elif design == "rct":
         out.append(_randomisation("rob2:randomisation", sentences))
-        if quote := _first(_OPEN, sentences):
+        if quote := _first(OPEN_LABEL, sentences):
             out.append(RobProposal("rob2:measurement", "high", quote, "open label: assessors knew the treatment"))
         elif quote := _first(_BLIND, sentences):
             out.append(RobProposal("rob2:measurement", "low", quote, "blinded outcome assessment"))
-        elif quote := _first(_SINGLE_BLIND, sentences):
+        elif quote := _first(SINGLE_BLIND, sentences):
             out.append(RobProposal("rob2:measurement", "some_concerns", quote, "single blind: assessor unclear"))
         if quote := _first(_DROPOUT, sentences):
             out.append(RobProposal("rob2:missing_data", "some_concerns", quote, "dropouts reported"))

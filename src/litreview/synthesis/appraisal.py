@@ -64,7 +64,16 @@ import pandas as pd
 from ..corpus.claims import Claim
 from ..corpus.records import Article
 from ..corpus.review_config import Intervention
+from ..corpus.sentences import split_sentences
 from ..corpus.snapshot import CuratedJudgement
+from ..evidence.design_cues import (
+    NOT_RANDOMISED,
+    OPEN_LABEL,
+    OPEN_LABEL_WORD,
+    RANDOMISED,
+    SINGLE_BLIND,
+    SYSTEMATIC_SEARCH,
+)
 from ..evidence.effects import find_effect
 from ..evidence.extraction import defining_phrases, outcome_pattern, review_certainty
 
@@ -112,9 +121,6 @@ _NO_CONTROL = re.compile(
     r"\buncontrolled\b|\bsingle[- ]arm\b|\bno (?:control|placebo|comparison)\b|\bwithout (?:a )?(?:control|placebo)"
     r"|\bopen[- ]label (?:study|extension|course|follow|trial|series)|\bextension study\b|\bchart review\b"
     r"|\bcase series\b|\bversus baseline\b|\bfrom baseline\b", _flags)
-#: Open label of the study itself: an open-label extension, phase or follow-up after a blinded trial is not.
-_OPEN_LABEL = re.compile(r"\bopen[- ]label\b(?! (?:extension|phase|continuation|follow[- ]?up|period))|\bunblinded\b"
-                         r"|\bsingle[- ]blind", _flags)
 _POST_HOC = re.compile(r"\bpost[- ]hoc\b|\bsecondary analysis\b", _flags)
 _STOPPED = re.compile(r"\binterim analysis\b|\bstopped early\b|\bterminated early\b", _flags)
 _PREPRINT = re.compile(r"\bpreprint\b|\bunreviewed\b|\bnot peer[- ]reviewed\b", _flags)
@@ -126,13 +132,9 @@ _HETEROGENEITY = re.compile(
     r"\bhigh heterogeneity\b|\bheterogeneous\b|\bvaried widely\b|\binconsistent across\b|\berratic\b", _flags)
 _RANDOMISED_REVIEW = re.compile(r"\bRCTs?\b|\brandomi[sz]ed\b|\bcontrolled trials\b", _flags)
 _NON_RANDOMISED = re.compile(
-    r"\bnon-?randomi[sz]ed\b|\bopen[- ]label\b|\buncontrolled\b|\bcase reports?\b|\bobservational\b|\bcohorts?\b"
-    r"|\bchart review\b", _flags)
+    rf"{NOT_RANDOMISED.pattern}|{OPEN_LABEL_WORD.pattern}|\buncontrolled\b|\bcase reports?\b|\bobservational\b"
+    r"|\bcohorts?\b|\bchart review\b", _flags)
 _NEGATED = re.compile(r"\b(?:no|not|without|absence of|little)\b(?:\W+\w+){0,3}\W*$", _flags)
-_SYSTEMATIC_SEARCH = re.compile(
-    r"\bsystematic(?:ally)? (?:literature )?search|\bsystematically searched\b|\bsystematic review\b"
-    r"|\bsearched (?:PubMed|MEDLINE|Embase|PsycINFO|CENTRAL|the Cochrane|electronic databases|databases)", _flags)
-_RANDOMISED_ANIMALS = re.compile(r"\brandomi[sz]", _flags)
 _BLINDED = re.compile(r"\bblind", _flags)
 _NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 #: "7 RCTs, 185 participants", "three trials (n = 103)": the comparison a review reports for the claim.
@@ -146,7 +148,8 @@ _SCOPE = re.compile(r"\b(?:review|meta-analys[ie]s|analysis|overview|search) (?:
                     r"|\bincluded\s*$|\bincluding\s*$", _flags)
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
-_SENTENCE = re.compile(r"(?<=[.;])\s+")
+#: A clause break within a sentence: a review lists its comparisons "7 RCTs (n = 185); 3 trials (n = 103)".
+_CLAUSE = re.compile(r"(?<=;)\s+")
 
 
 def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
@@ -212,7 +215,7 @@ def _risk_of_bias(design: str, stream: str, n: int | None, text: str) -> list[st
         return concerns
     if stream in ("animal", "in_vitro"):
         # SYRCLE's risk-of-bias items a finding can state: allocation, blinding, sample size
-        if not _RANDOMISED_ANIMALS.search(text):
+        if not RANDOMISED.search(text):
             concerns.append("randomisation not reported")
         if not _BLINDED.search(text):
             concerns.append("blinding not reported")
@@ -224,7 +227,7 @@ def _risk_of_bias(design: str, stream: str, n: int | None, text: str) -> list[st
     randomised_design = design in ("rct", "controlled_trial")
     if design in ("case_series", "case_report") or (not randomised_design and _NO_CONTROL.search(text)):
         concerns.append("no control group")
-    if _OPEN_LABEL.search(text):
+    if OPEN_LABEL.search(text) or SINGLE_BLIND.search(text):
         concerns.append("not double-blind")
     if n is not None and n < SMALL_N:
         concerns.append(f"n={n} (<{SMALL_N})")
@@ -292,7 +295,7 @@ def _comparison(design: str, text: str, claim: Claim) -> tuple[int | None, int |
     if design not in REVIEWS:
         return None, None, ""
     found = []
-    for sentence in _SENTENCE.split(text):
+    for sentence in (c for s in split_sentences(text) for c in _CLAUSE.split(s)):
         names = bool(claim.outcome_terms and matches_any(claim.outcome_terms, sentence))
         for match in _COMPARISON.finditer(sentence):
             scope = bool(_SCOPE.search(sentence[max(0, match.start() - 40):match.start()]))
@@ -314,7 +317,7 @@ def _effect(text: str, claim: Claim) -> tuple[str, str, str, str]:
 
 def _design(design: str, text: str) -> str:
     """The design synthesis uses: a review that reports a systematic search is a systematic review."""
-    if design in ("narrative_review", "other") and _SYSTEMATIC_SEARCH.search(text):
+    if design in ("narrative_review", "other") and SYSTEMATIC_SEARCH.search(text):
         return "systematic_review"
     return design
 
