@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..corpus.sentences import split_sentences
 from ..errors import CorpusError
 from .claim_spec import ClaimSpec, parse_claim, stems
 
@@ -124,7 +125,6 @@ _NOT_NEGATION = re.compile(r"\b(?:not only|not just|not merely|not least|no doub
 _PARTIAL = re.compile(r"\b(?:only|some|selected|certain|subgroups?|subsets?|depend\w*|partial\w*|in part|not all|"
                       r"moderate\w*|if|unless|except|particular(?:ly)?|specific|mixed|varie[sd]|variable|limited)\b",
                       re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[0-9])")
 _CONCLUSION = re.compile(r"\b(?:CONCLUSIONS?|INTERPRETATION|IMPLICATIONS?)\s*(?:AND \w+\s*)?:\s*", re.IGNORECASE)
 _UP_RE = re.compile(_UP, re.IGNORECASE)
 _DOWN_RE = re.compile(r"\b" + _DOWN, re.IGNORECASE)
@@ -138,15 +138,6 @@ _EFFECT_LEXICONS = {"up": _UP_RE, "down": _DOWN_RE, "strict_up": _UP_STRICT, "st
 #: Claim polarity -> lexicons of (effects for the claim, effects against it, the claimed effect stated strictly).
 _POLARITY_LEXICONS = {"up": ("up", "strict_down", "strict_up"), "down": ("down", "strict_up", "strict_down"),
                       "better": ("better", "worse", "better")}
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences; a line break ends one too (a title is a sentence of its own).
-
-    Section labels stay attached to their first sentence.
-    """
-    return [s.strip() for line in text.splitlines() for s in _SENTENCE_END.split(" ".join(line.split()))
-            if s.strip()]
 
 
 #: Closing sentences that are no finding: an outlook ("may serve as a viable therapeutic target"), a

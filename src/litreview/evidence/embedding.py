@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .direction import split_conclusion, split_sentences
+from ..corpus.sentences import split_sentences
+from .direction import split_conclusion
 
 __all__ = ["DIMENSIONS", "MODEL", "available", "cache_dir", "encode", "cosine", "claim_text", "encoded_parts",
            "conclusion_similarity"]

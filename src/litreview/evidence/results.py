@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .direction import split_conclusion, split_sentences
+from ..corpus.sentences import split_sentences
+from .direction import split_conclusion
 
 #: A section label of a structured abstract, one named group per kind of section.
 _LABEL = re.compile(

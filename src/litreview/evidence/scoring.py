@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..corpus.claims import Claim
 from ..corpus.records import Article
+from ..corpus.sentences import split_sentences
 from ..corpus.snapshot import CuratedJudgement, curated_fields
 from ..corpus.vocabulary import DESIGNS, DIRECTIONS, FLAGS, POPULATIONS
 from ..errors import CorpusError
@@ -225,7 +226,7 @@ def _names_together(spec: ClaimSpec, text: str) -> bool:
     if subject is None or outcome is None:
         return False
     same = spec.outcome_pattern == spec.subject_pattern
-    for sentence in _direction.split_sentences(text):
+    for sentence in split_sentences(text):
         if same:
             if len({m.group(0).lower() for m in outcome.finditer(sentence)}) > 1:
                 return True
