@@ -92,7 +92,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("ALL_FORMATS", "export_review", "parse_formats"), "outputs.export"),
     "sof_table_html": "outputs.report",
     # offline PubMed mirror (the functions need the ``mirror`` extra)
-    **dict.fromkeys(("MirrorBuild", "build_mirror", "search_mirror", "open_mirror"), "sources.mirror"),
+    **dict.fromkeys(("MirrorBuild", "build_mirror"), "sources.mirror_build"),
+    **dict.fromkeys(("search_mirror", "open_mirror"), "sources.mirror"),
 }
 
 __version__ = version("litreview")

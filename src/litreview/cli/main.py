@@ -525,7 +525,7 @@ def _cmd_mirror_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build or update the mirror; print a summary and one error line per failed file."""
     import os
 
-    from ..sources.mirror import build_mirror
+    from ..sources.mirror_build import build_mirror
 
     progress = bool(sys.stderr.isatty()) and not os.environ.get("CI")
     done = build_mirror(args.baseline_dir, args.out, updates_dir=args.updates, scheduler=args.scheduler,
