@@ -237,8 +237,9 @@ def _cmd_snapshot_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build and write the snapshot from the register files."""
     from ..corpus.claims import load_claims, load_mechanisms
     from ..corpus.layout import CorpusPaths, find_review
+    from ..corpus.register import build_snapshot_from_register
     from ..corpus.review_config import load_review_config
-    from ..corpus.snapshot import build_snapshot_from_register, write_snapshot
+    from ..corpus.snapshot import write_snapshot
 
     built = args.date or date.today().isoformat()
     paths = CorpusPaths(find_review(args.corpus))
