@@ -60,7 +60,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("Claim", "Mechanism", "load_mechanisms", "load_claims", "claims_to_frame"), "corpus.claims"),
     # search and fetch
     **dict.fromkeys(("build_queries", "queries_to_frame"), "corpus.queries"),
-    **dict.fromkeys(("EutilsClient", "EutilsWarning"), "sources.eutils"),
+    "EutilsClient": "sources.eutils",
+    "EutilsWarning": "sources.eutils_answers",
     **dict.fromkeys(("fetch_query", "refresh_snapshot"), "sources.fetch"),
     # records
     **dict.fromkeys(("Article", "records_to_frame"), "corpus.records"),

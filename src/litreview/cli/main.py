@@ -315,7 +315,8 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the fetch stage; print E-utilities diagnostics as warning lines and a summary."""
     from .._io import write_jsonl
     from ..errors import ConfigError
-    from ..sources.eutils import DEFAULT_BATCH_SIZE, EutilsClient, EutilsWarning
+    from ..sources.eutils import DEFAULT_BATCH_SIZE, EutilsClient
+    from ..sources.eutils_answers import EutilsWarning
     from ..sources.fetch import fetch_query, refresh
 
     if (args.query is None) != (args.out is None):
@@ -452,7 +453,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def _report_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
     """Print E-utilities and decisions-log diagnostics as ``litreview: warning:`` lines; re-issue any other."""
     from ..corpus.decisions import OrphanDecisionWarning
-    from ..sources.eutils import EutilsWarning
+    from ..sources.eutils_answers import EutilsWarning
 
     for warning in caught:
         if issubclass(warning.category, (EutilsWarning, OrphanDecisionWarning)):
@@ -467,7 +468,7 @@ def _fetch_from_mirror(args: argparse.Namespace) -> int:
     from ..corpus.layout import CorpusPaths, find_review
     from ..corpus.review_config import load_review_config
     from ..corpus.snapshot import load_snapshot, write_snapshot
-    from ..sources.eutils import EutilsWarning
+    from ..sources.eutils_answers import EutilsWarning
     from ..sources.mirror import refresh_from_mirror
 
     paths = CorpusPaths(find_review(args.corpus))

@@ -336,7 +336,7 @@ def refresh_from_mirror(snapshot: Snapshot, mechanisms: Mapping[str, Mechanism],
     EutilsWarning
         PMIDs or DOIs of the snapshot the mirror does not hold.
     """
-    from .eutils import ESearchResult
+    from .eutils_answers import ESearchResult
     from .fetch import QuerySearch, SearchSlice, refresh_from_searches
 
     terms = build_queries(mechanisms, intervention)
