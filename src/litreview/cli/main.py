@@ -389,7 +389,8 @@ def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
                 count += 1
     else:
         from ..corpus.records import records_to_frame
-        from ..outputs.export import export_csv, render_csv  # pandas and openpyxl: only for the tables
+        from ..outputs.export import export_csv  # pandas and openpyxl: only for the tables
+        from ..outputs.spreadsheet import render_csv
 
         frame = records_to_frame(records)
         count = len(frame)
