@@ -9,7 +9,7 @@ One :class:`EutilsClient` owns every request the package makes to NCBI. It
   loop is a one-line :class:`~litreview.errors.EutilsError`, so the key never
   leaves for another server. The key is also cut out of every error message
   and log record (:mod:`litreview._secrets`);
-* waits for a slot from a :class:`RateLimiter` shared by every client and thread
+* waits for a slot from a :class:`~.rate_limit.RateLimiter` shared by every client and thread
   of the process: 3 requests/s without an API key, 10 with one
   (https://www.ncbi.nlm.nih.gov/books/NBK25497/);
 * retries 429s, rate-limit JSON bodies under any status, 5xx pages, timeouts,
@@ -20,14 +20,14 @@ One :class:`EutilsClient` owns every request the package makes to NCBI. It
   resolved, connection refused) is retried once, then reported as
   ``cannot reach <host> (...; no network?)``;
 * reads each answer as a stream and stops past a size proportional to what
-  was asked (:func:`_body_limit`), so a runaway body cannot exhaust memory;
+  was asked (:func:`~.eutils_answers._body_limit`), so a runaway body cannot exhaust memory;
 * checks every answer: well-formed XML whose root is the endpoint's document
   (``eSearchResult``, ``PubmedArticleSet``, ``ePostResult``) with usable values
   (a numeric ``Count``, numeric ids, a ``WebEnv``); treats ``<ERROR>`` in a 200
-  body as an error (:class:`HistoryExpiredError` when the history server
+  body as an error (:class:`~.eutils_answers.HistoryExpiredError` when the history server
   forgot the ``WebEnv``), and turns ESearch's ``ErrorList``/``WarningList``
-  into :class:`EutilsWarning` warnings that are also kept on the
-  :class:`ESearchResult`;
+  into :class:`~.eutils_answers.EutilsWarning` warnings that are also kept on the
+  :class:`~.eutils_answers.ESearchResult`;
 * POSTs requests carrying more than :data:`POST_THRESHOLD` ids or a very long term;
 * caches every good response body on disk (atomic writes) under a key built
   from the request without ``api_key`` and ``email``; only answers that pass
