@@ -32,7 +32,8 @@ from eutils_server import FakeEutils, Record, load_templates  # noqa: E402
 
 from litreview.errors import EutilsError  # noqa: E402
 from litreview.settings import Settings  # noqa: E402
-from litreview.sources.eutils import EutilsClient, RateLimiter  # noqa: E402
+from litreview.sources.eutils import EutilsClient  # noqa: E402
+from litreview.sources.rate_limit import RateLimiter  # noqa: E402
 
 
 def peak_reading(megabytes: float) -> tuple[float, str]:

@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from eutils_server import FakeEutils, Record, load_templates  # noqa: E402
 
 from litreview.settings import Settings  # noqa: E402
-from litreview.sources.eutils import EutilsClient, RateLimiter  # noqa: E402
+from litreview.sources.eutils import EutilsClient  # noqa: E402
 from litreview.sources.fetch import fetch_query  # noqa: E402
+from litreview.sources.rate_limit import RateLimiter  # noqa: E402
 
 N_RECORDS = 25_000
 RATE = 3

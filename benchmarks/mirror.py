@@ -40,7 +40,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from litreview.sources.mirror import _convert, build_mirror, search_mirror
+from litreview.sources.mirror import search_mirror
+from litreview.sources.mirror_build import _convert, build_mirror
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

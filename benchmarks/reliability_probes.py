@@ -37,7 +37,8 @@ from litreview.errors import CorpusError  # noqa: E402
 _APPENDER = """
 import sys
 from pathlib import Path
-from litreview.corpus.decisions import DecisionLog, make_decision
+from litreview.corpus.decisions import DecisionLog
+from litreview.corpus.decision_schema import make_decision
 from litreview.errors import CorpusError
 log, name = DecisionLog((), Path(sys.argv[1])), sys.argv[2]
 for i in range(10**9):

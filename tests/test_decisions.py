@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from litreview.corpus.decisions import (
-    CURATOR,
-    DecisionLog,
-    check_reviewer,
-    cohen_kappa,
-    load_decisions,
-    make_decision,
-)
+from litreview.corpus.decision_schema import CURATOR, check_reviewer, make_decision
+from litreview.corpus.decisions import DecisionLog, cohen_kappa, load_decisions
 from litreview.corpus.records import Article
 from litreview.corpus.snapshot import CuratedJudgement, Provenance, Snapshot
 from litreview.errors import CorpusError

@@ -18,14 +18,9 @@ from eutils_server import FakeEutils, Record, load_templates
 
 from litreview.errors import ConfigError, EutilsError, RateLimitError
 from litreview.settings import Settings
-from litreview.sources.eutils import (
-    ESEARCH_CAP,
-    EutilsClient,
-    EutilsWarning,
-    HistoryExpiredError,
-    RateLimiter,
-    shared_limiter,
-)
+from litreview.sources.eutils import ESEARCH_CAP, EutilsClient
+from litreview.sources.eutils_answers import EutilsWarning, HistoryExpiredError
+from litreview.sources.rate_limit import RateLimiter, shared_limiter
 
 DATA = Path(__file__).parent / "data"
 SECRET = "SECRET-KEY-5f3a9c"
@@ -328,7 +323,7 @@ def test_huge_body_stops_at_the_size_cap_with_bounded_memory(fake):
 
 
 def test_size_cap_is_proportional_to_what_was_asked():
-    from litreview.sources.eutils import _body_limit
+    from litreview.sources.eutils_answers import _body_limit
 
     one, batch = _body_limit("efetch.fcgi", {"id": "1"}), _body_limit("efetch.fcgi", {"retmax": "500"})
     assert one < 2 * 2**20 and 100 * 2**20 < batch < 140 * 2**20

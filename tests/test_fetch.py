@@ -29,8 +29,10 @@ from litreview.corpus.snapshot import (
     write_snapshot,
 )
 from litreview.settings import Settings
-from litreview.sources.eutils import EutilsClient, EutilsWarning, RateLimiter
+from litreview.sources.eutils import EutilsClient
+from litreview.sources.eutils_answers import EutilsWarning
 from litreview.sources.fetch import fetch_ids, fetch_query, refresh, refresh_snapshot, search_query
+from litreview.sources.rate_limit import RateLimiter
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]

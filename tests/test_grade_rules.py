@@ -15,7 +15,8 @@ from test_appraisal import appraised
 from test_synthesis import CLAIM, EFFICACY, study, table
 
 from litreview.corpus.claims import Claim, ClaimSource
-from litreview.corpus.decisions import GRADE_TARGETS, GRADED_VERDICTS, DecisionLog, make_decision
+from litreview.corpus.decision_schema import GRADE_TARGETS, GRADED_VERDICTS, make_decision
+from litreview.corpus.decisions import DecisionLog
 from litreview.synthesis.grade import DOMAINS, VERDICT_CODES, synthesize_claim
 from litreview.synthesis.grade_rules import direction_code, direction_shares
 from litreview.synthesis.roles import judge_queue, study_roles

@@ -34,14 +34,13 @@ from litreview.corpus.snapshot import (  # noqa: E402
 )
 from litreview.errors import ConfigError, MirrorError  # noqa: E402
 from litreview.sources.mirror import (  # noqa: E402
-    arrow_schema,
-    build_mirror,
-    find_inputs,
     mirror_articles,
     open_mirror,
     refresh_from_mirror,
     search_mirror,
 )
+from litreview.sources.mirror_build import build_mirror, find_inputs  # noqa: E402
+from litreview.sources.mirror_format import arrow_schema  # noqa: E402
 from litreview.sources.pubmed_xml import parse_pubmed_xml  # noqa: E402
 
 OLD_TITLE_PMID = "2930949"  # "Low back pain." (1985), revised in the update file

@@ -11,7 +11,8 @@ from test_judge_abstention import _machine_corpus
 
 from conftest import CORPUS
 from litreview.cli.main import main
-from litreview.corpus.decisions import GRADE_JUDGEMENTS, GRADE_TARGETS, GRADED_VERDICTS, load_decisions
+from litreview.corpus.decision_schema import GRADE_JUDGEMENTS, GRADE_TARGETS, GRADED_VERDICTS
+from litreview.corpus.decisions import load_decisions
 from litreview.synthesis.roles import judge_queue
 from litreview.workbench.judging_panel import JudgingPanel
 from litreview.workbench.pipeline import build_review

@@ -11,7 +11,8 @@ import pytest
 from test_screen import BDNF, CLAIMS, article, snapshot_of
 
 from conftest import KETAMINE
-from litreview.corpus.decisions import DecisionLog, make_decision
+from litreview.corpus.decision_schema import make_decision
+from litreview.corpus.decisions import DecisionLog
 from litreview.errors import DatasetError
 from litreview.screening.priority import (
     DRY_RUN,

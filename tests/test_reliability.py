@@ -19,7 +19,8 @@ from test_screen import BDNF, CLAIMS
 from conftest import CORPUS, ROOT
 from litreview import _io
 from litreview.cli.main import main
-from litreview.corpus.decisions import DecisionLog, load_decisions, make_decision
+from litreview.corpus.decision_schema import make_decision
+from litreview.corpus.decisions import DecisionLog, load_decisions
 from litreview.errors import CorpusError
 from litreview.workbench.panels import ScreeningPanel
 
@@ -180,7 +181,8 @@ def test_decisions_listing_strips_terminal_control_characters(corpus: Path,
 
 def test_concurrent_appends_keep_every_line(tmp_path: Path) -> None:
     path = tmp_path / "decisions.jsonl"
-    code = ("import sys; from litreview.corpus.decisions import DecisionLog, make_decision; from pathlib import Path\n"
+    code = ("import sys; from litreview.corpus.decisions import DecisionLog; "
+            "from litreview.corpus.decision_schema import make_decision; from pathlib import Path\n"
             "log = DecisionLog((), Path(sys.argv[1]))\n"
             "for i in range(50): log.append(make_decision(str(i), 'screen', sys.argv[2], decision='include'))")
     writers = [subprocess.Popen([sys.executable, "-c", code, str(path), f"r{n}"], env=ENV) for n in range(4)]

@@ -12,7 +12,8 @@ from test_screen import BDNF, CLAIMS, article, snapshot_of
 
 from conftest import CORPUS, KETAMINE
 from litreview.corpus.claims import Claim
-from litreview.corpus.decisions import DecisionLog, load_decisions, make_decision
+from litreview.corpus.decision_schema import make_decision
+from litreview.corpus.decisions import DecisionLog, load_decisions
 from litreview.corpus.records import Article, MeshHeading, PublicationType
 from litreview.corpus.snapshot import Provenance, load_snapshot, write_snapshot
 from litreview.evidence.scoring import assessments_to_frame, score_evidence

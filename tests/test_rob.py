@@ -10,7 +10,8 @@ import pytest
 
 from conftest import CORPUS
 from litreview.cli.main import main
-from litreview.corpus.decisions import DecisionLog, make_decision
+from litreview.corpus.decision_schema import make_decision
+from litreview.corpus.decisions import DecisionLog
 from litreview.corpus.rob import DOMAINS, person_rob
 from litreview.errors import CorpusError
 from litreview.workbench.pipeline import build_review

@@ -19,7 +19,8 @@ from eutils_server import FakeEutils, Record, load_templates
 
 from litreview.errors import EutilsError
 from litreview.settings import Settings
-from litreview.sources.eutils import EutilsClient, RateLimiter
+from litreview.sources.eutils import EutilsClient
+from litreview.sources.rate_limit import RateLimiter
 
 DATA = Path(__file__).parent / "data"
 SECRET = "SECRET-KEY-c0ffee42"
@@ -177,7 +178,7 @@ def test_debug_logging_never_shows_the_key(fake):
 
 
 def test_a_warning_echoing_the_request_is_redacted_and_so_is_the_cache(fake, tmp_path):
-    from litreview.sources.eutils import EutilsWarning
+    from litreview.sources.eutils_answers import EutilsWarning
 
     fake.script("esearch", "echowarning")
     client = _client(fake)

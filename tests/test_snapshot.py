@@ -15,7 +15,8 @@ import pytest
 from conftest import CORPUS, KETAMINE
 from litreview.cli.main import main
 from litreview.corpus.claims import load_claims, load_mechanisms
-from litreview.corpus.snapshot import Snapshot, build_snapshot_from_register, load_snapshot, write_snapshot
+from litreview.corpus.register import build_snapshot_from_register
+from litreview.corpus.snapshot import Snapshot, load_snapshot, write_snapshot
 from litreview.errors import CorpusError
 from litreview.workbench.pipeline import build_review
 

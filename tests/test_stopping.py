@@ -11,7 +11,8 @@ from test_screen import BDNF, CLAIMS, article, snapshot_of
 
 import litreview.screening.stopping
 from conftest import KETAMINE
-from litreview.corpus.decisions import DecisionLog, make_decision
+from litreview.corpus.decision_schema import make_decision
+from litreview.corpus.decisions import DecisionLog
 from litreview.errors import DatasetError
 from litreview.screening.priority import Prioritizer, read_labelled_csv, simulate_screening
 from litreview.screening.rules import screen_records

@@ -15,7 +15,8 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT
-from litreview.corpus.decisions import DecisionLog, make_decision
+from litreview.corpus.decision_schema import make_decision
+from litreview.corpus.decisions import DecisionLog
 from litreview.corpus.layout import CorpusPaths, load_review
 from litreview.corpus.queries import build_query
 from litreview.corpus.snapshot import Provenance, SearchResult, Snapshot, write_snapshot

@@ -60,7 +60,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("Claim", "Mechanism", "load_mechanisms", "load_claims", "claims_to_frame"), "corpus.claims"),
     # search and fetch
     **dict.fromkeys(("build_queries", "queries_to_frame"), "corpus.queries"),
-    **dict.fromkeys(("EutilsClient", "EutilsWarning"), "sources.eutils"),
+    "EutilsClient": "sources.eutils",
+    "EutilsWarning": "sources.eutils_answers",
     **dict.fromkeys(("fetch_query", "refresh_snapshot"), "sources.fetch"),
     # records
     **dict.fromkeys(("Article", "records_to_frame"), "corpus.records"),
@@ -72,8 +73,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("ScreeningResult", "screen_records"), "screening.rules"),
     **dict.fromkeys(("Prioritizer", "simulate_screening", "screening_metrics", "read_labelled_csv"), "screening.priority"),
     **dict.fromkeys(("IncludesLeft", "estimate_includes_left"), "screening.stopping"),
-    **dict.fromkeys(("Decision", "DecisionLog", "load_decisions", "make_decision", "OrphanDecisionWarning"),
-                    "corpus.decisions"),
+    **dict.fromkeys(("Decision", "make_decision"), "corpus.decision_schema"),
+    **dict.fromkeys(("DecisionLog", "load_decisions", "OrphanDecisionWarning"), "corpus.decisions"),
     "ScreeningPanel": "workbench.panels",
     "JudgingPanel": "workbench.judging_panel",
     **dict.fromkeys(("StudyAssessment", "load_rubric", "score_evidence", "assessments_to_frame"), "evidence.scoring"),
@@ -92,7 +93,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("ALL_FORMATS", "export_review", "parse_formats"), "outputs.export"),
     "sof_table_html": "outputs.report",
     # offline PubMed mirror (the functions need the ``mirror`` extra)
-    **dict.fromkeys(("MirrorBuild", "build_mirror", "search_mirror", "open_mirror"), "sources.mirror"),
+    **dict.fromkeys(("MirrorBuild", "build_mirror"), "sources.mirror_build"),
+    **dict.fromkeys(("search_mirror", "open_mirror"), "sources.mirror"),
 }
 
 __version__ = version("litreview")

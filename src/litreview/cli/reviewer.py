@@ -119,7 +119,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and append one decision; say what the item's outcome now is."""
-    from ..corpus.decisions import JUDGED_FIELDS, load_decisions
+    from ..corpus.decision_schema import JUDGED_FIELDS
+    from ..corpus.decisions import load_decisions
     from ..corpus.layout import CorpusPaths, load_review
     from ..errors import CorpusError
 

@@ -41,7 +41,8 @@ import pandas as pd
 import rispy
 
 from ..errors import CorpusError
-from .decisions import RECORD_STAGES, Decision, DecisionLog, check_reviewer, make_decision
+from .decision_schema import RECORD_STAGES, Decision, check_reviewer, make_decision
+from .decisions import DecisionLog
 from .snapshot import Snapshot
 
 __all__ = ["TOOL_FORMATS", "ToolImport", "read_tool_decisions", "asreview_frame"]
@@ -254,7 +255,7 @@ def read_tool_decisions(
     tool : str
         ``asreview`` or ``rayyan``.
     reviewer : str
-        Whose decisions these become (see :func:`~litreview.corpus.decisions.check_reviewer`).
+        Whose decisions these become (see :func:`~litreview.corpus.decision_schema.check_reviewer`).
     snapshot : Snapshot
         The records to match rows against.
     log : DecisionLog

@@ -46,7 +46,8 @@ from ..corpus.records import Article
 from ..synthesis.grade import CERTAINTY_LEVELS, DOMAIN_LABELS, VERDICT_CODES, VERDICT_WORDS, ClaimVerdict
 from ..synthesis.summary import numbered_domains, studies_cell
 from .bibliography import CURATED_LABEL, UNRESOLVED
-from .export import _doi_url, _key_url, _reference_line, png_bytes
+from .export import _reference_line, png_bytes
+from .spreadsheet import _doi_url, _key_url
 
 __all__ = ["FIGURE_CAPTIONS", "VERDICT_LEGEND", "ReportContext", "render_report", "sof_table_html"]
 

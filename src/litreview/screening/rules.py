@@ -392,7 +392,7 @@ def _prisma_counts(log: pd.DataFrame, mechanisms: Iterable[str]) -> pd.DataFrame
 def _exclusion_reasons(log: pd.DataFrame, stage: str = TITLE_ABSTRACT) -> list[str]:
     """A stage's exclusion reasons the counts show: the default lists' order, then the protocol's own reasons
     (title/abstract: every rule reason too)."""
-    from ..corpus.decisions import FULLTEXT_REASONS, SCREEN_REASONS
+    from ..corpus.decision_schema import FULLTEXT_REASONS, SCREEN_REASONS
 
     used = set(log.loc[(log["decision"] == "excluded") & (log["stage"] == stage), "reason"])
     listed = [*FULLTEXT_REASONS["exclude"]] if stage == FULL_TEXT else [*EXCLUSION_REASONS, *SCREEN_REASONS["exclude"]]

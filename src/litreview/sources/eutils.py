@@ -9,7 +9,7 @@ One :class:`EutilsClient` owns every request the package makes to NCBI. It
   loop is a one-line :class:`~litreview.errors.EutilsError`, so the key never
   leaves for another server. The key is also cut out of every error message
   and log record (:mod:`litreview._secrets`);
-* waits for a slot from a :class:`RateLimiter` shared by every client and thread
+* waits for a slot from a :class:`~.rate_limit.RateLimiter` shared by every client and thread
   of the process: 3 requests/s without an API key, 10 with one
   (https://www.ncbi.nlm.nih.gov/books/NBK25497/);
 * retries 429s, rate-limit JSON bodies under any status, 5xx pages, timeouts,
@@ -20,14 +20,14 @@ One :class:`EutilsClient` owns every request the package makes to NCBI. It
   resolved, connection refused) is retried once, then reported as
   ``cannot reach <host> (...; no network?)``;
 * reads each answer as a stream and stops past a size proportional to what
-  was asked (:func:`_body_limit`), so a runaway body cannot exhaust memory;
+  was asked (:func:`~.eutils_answers._body_limit`), so a runaway body cannot exhaust memory;
 * checks every answer: well-formed XML whose root is the endpoint's document
   (``eSearchResult``, ``PubmedArticleSet``, ``ePostResult``) with usable values
   (a numeric ``Count``, numeric ids, a ``WebEnv``); treats ``<ERROR>`` in a 200
-  body as an error (:class:`HistoryExpiredError` when the history server
+  body as an error (:class:`~.eutils_answers.HistoryExpiredError` when the history server
   forgot the ``WebEnv``), and turns ESearch's ``ErrorList``/``WarningList``
-  into :class:`EutilsWarning` warnings that are also kept on the
-  :class:`ESearchResult`;
+  into :class:`~.eutils_answers.EutilsWarning` warnings that are also kept on the
+  :class:`~.eutils_answers.ESearchResult`;
 * POSTs requests carrying more than :data:`POST_THRESHOLD` ids or a very long term;
 * caches every good response body on disk (atomic writes) under a key built
   from the request without ``api_key`` and ``email``; only answers that pass
@@ -40,6 +40,9 @@ NCBI counts requests per API key (or per IP without one), so processes that run
 at the same time with the same key or address must split the budget themselves
 (e.g. give each its own key, or run them one after another); otherwise NCBI
 answers some requests with 429, which this client retries with backoff.
+
+The records an answer becomes and the checks and size caps it meets are in
+:mod:`.eutils_answers`; the shared limiter is in :mod:`.rate_limit`.
 """
 
 from __future__ import annotations
@@ -48,15 +51,12 @@ import hashlib
 import logging
 import os
 import random
-import re
 import socket
 import sys
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -65,20 +65,35 @@ from lxml import etree
 from urllib3.exceptions import NewConnectionError
 
 from .._io import atomic_write_bytes
-from .._secrets import redact, redact_bytes
+from .._secrets import redact_bytes
 from ..errors import EutilsError, RateLimitError
 from ..settings import Settings
+from .eutils_answers import (
+    _EXPECTED_ROOT,
+    _EXPIRED,
+    _READERS,
+    _SECRET_PARAMS,
+    _XML_PARSER,
+    EPostResult,
+    ESearchResult,
+    EutilsWarning,
+    HistoryExpiredError,
+    _body_limit,
+    _describe,
+    _epost_result,
+    _esearch_result,
+    _is_rate_limit_body,
+    _read_body,
+    _retry_after,
+    _Retryable,
+    _TooLarge,
+)
+from .rate_limit import RateLimiter, shared_limiter
 
 __all__ = [
     "ESEARCH_CAP",
     "DEFAULT_BATCH_SIZE",
     "POST_THRESHOLD",
-    "EutilsWarning",
-    "HistoryExpiredError",
-    "RateLimiter",
-    "shared_limiter",
-    "ESearchResult",
-    "EPostResult",
     "EutilsClient",
 ]
 
@@ -92,267 +107,8 @@ DEFAULT_BATCH_SIZE = 500
 POST_THRESHOLD = 200
 #: Encoded parameters longer than this are POSTed too (very long ``term`` values).
 _MAX_GET_CHARS = 2000
-#: Longest wait taken from a ``Retry-After`` header.
-_MAX_RETRY_AFTER = 300.0
-_RATE_WITHOUT_KEY = 3.0
-_RATE_WITH_KEY = 10.0
-_SECRET_PARAMS = frozenset({"api_key", "email"})
 #: Redirects followed (on the configured host) before the request is given up as a loop.
 _MAX_REDIRECTS = 5
-#: Largest answer accepted: this much for any request, plus a share per id or record asked for.
-#: A PubMed record with its reference list is 10-50 KB; 256 KB each leaves room for the rare
-#: record with thousands of authors while keeping a batch of 500 under 130 MB.
-_BODY_BASE = 1 << 20
-_BODY_PER_ID = 64
-_BODY_PER_RECORD = 256 << 10
-_READ_BLOCK = 64 << 10
-#: Root element of a good answer, per endpoint.
-_EXPECTED_ROOT = {"esearch.fcgi": "eSearchResult", "efetch.fcgi": "PubmedArticleSet", "epost.fcgi": "ePostResult"}
-_DIGITS = re.compile(r"[0-9]+")
-_EXPIRED = re.compile(r"session has expired|unable to obtain query|temporarily unavailable|invalid webenv",
-                      re.IGNORECASE)
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
-
-class EutilsWarning(UserWarning):
-    """NCBI reported a diagnostic (``ErrorList``/``WarningList``, a shortfall, missing ids).
-
-    Secrets are cut out of the text when the warning is built, as for
-    :class:`~litreview.errors.LitreviewError`: a server echoing the request
-    would otherwise put the API key in printed warnings and notebook outputs.
-    """
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
-
-
-class HistoryExpiredError(EutilsError):
-    """The history server no longer knows the ``WebEnv``/``query_key``: search again."""
-
-
-class _Retryable(Exception):
-    """A failure worth another attempt (the reason, an optional server-given wait, and what kind it is).
-
-    ``unreachable`` is set (to the OS's reason) when no connection could be made at all.
-    """
-
-    def __init__(self, reason: str, status: int | None = None, wait: float | None = None,
-                 rate_limited: bool = False, unreachable: str | None = None) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.wait = wait
-        self.rate_limited = rate_limited
-        self.unreachable = unreachable
-
-
-class _TooLarge(Exception):
-    """The answer grew past the size accepted for the request."""
-
-
-class RateLimiter:
-    """Space requests at least ``1/rate`` seconds apart, across threads.
-
-    A lock guards the time of the next free slot. A caller takes the slot only
-    once it is awake and the slot has come (sleeping outside the lock, then
-    checking again), so a thread that wakes late -- the GIL held by another
-    thread parsing a large EFetch answer -- pushes the following requests back
-    instead of letting them bunch up: grants are ``1/rate`` apart in real time.
-
-    Parameters
-    ----------
-    rate : float
-        Requests per second.
-    clock, sleep : callable, optional
-        Injected for tests (default ``time.monotonic`` and ``time.sleep``).
-    """
-
-    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._next = 0.0
-
-    def acquire(self) -> float:
-        """Wait for the next slot; return the slot time (on this limiter's clock)."""
-        while True:
-            with self._lock:
-                now = self._clock()
-                if now >= self._next:
-                    self._next = now + self.interval
-                    return now
-                wait = self._next - now
-            self._sleep(wait)
-
-    def defer(self, seconds: float) -> None:
-        """Push the next free slot at least ``seconds`` into the future (after a 429)."""
-        with self._lock:
-            self._next = max(self._next, self._clock() + seconds)
-
-
-_LIMITERS: dict[bool, RateLimiter] = {}
-_LIMITERS_LOCK = threading.Lock()
-
-
-def shared_limiter(has_api_key: bool) -> RateLimiter:
-    """The process-wide limiter: 10 requests/s with an API key, 3 without.
-
-    NCBI's limits are per key or per IP, so every client of the process shares one.
-    A 5% margin keeps network jitter from pushing four requests into one second.
-    """
-    with _LIMITERS_LOCK:
-        if has_api_key not in _LIMITERS:
-            rate = _RATE_WITH_KEY if has_api_key else _RATE_WITHOUT_KEY
-            _LIMITERS[has_api_key] = RateLimiter(rate / 1.05)
-        return _LIMITERS[has_api_key]
-
-
-@dataclass(frozen=True)
-class ESearchResult:
-    """One ESearch answer.
-
-    Attributes
-    ----------
-    count : int
-        Total hits (``Count``), even when ``ids`` stops at the cap.
-    ids : tuple of str
-        ``IdList`` (at most ``retmax``, and never more than 9,999 for PubMed).
-    webenv, query_key : str or None
-        History-server handle (``usehistory=y``).
-    query_translation : str or None
-        How PubMed read the term.
-    errors, warnings : tuple of (str, str)
-        ``ErrorList`` and ``WarningList`` entries as (tag, text), e.g.
-        ``("PhraseNotFound", "abcXYZ")``; also issued as :class:`EutilsWarning`.
-    """
-
-    count: int
-    ids: tuple[str, ...]
-    webenv: str | None = None
-    query_key: str | None = None
-    query_translation: str | None = None
-    errors: tuple[tuple[str, str], ...] = ()
-    warnings: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class EPostResult:
-    """History-server handle returned by EPost."""
-
-    webenv: str
-    query_key: str
-
-
-def _describe(endpoint: str, params: Mapping[str, str]) -> str:
-    """The request in words, secrets left out and long id lists abbreviated."""
-    parts = []
-    for name, value in sorted(params.items()):
-        if name in _SECRET_PARAMS or name == "tool":
-            continue
-        if name == "id" and value.count(",") >= 5:
-            value = f"<{value.count(',') + 1} ids>"
-        elif len(value) > 200:
-            value = value[:197] + "..."
-        parts.append(f"{name}={value!r}")
-    return f"{endpoint.removesuffix('.fcgi')} " + " ".join(parts)
-
-
-def _retry_after(header: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date)."""
-    if not header:
-        return None
-    try:
-        return min(max(float(header), 0.0), _MAX_RETRY_AFTER)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    return min(max(when.timestamp() - time.time(), 0.0), _MAX_RETRY_AFTER)
-
-
-def _is_rate_limit_body(body: bytes) -> bool:
-    """NCBI's ``{"error":"API rate limit exceeded",...}`` under any status."""
-    head = body[:500].lstrip()
-    return head.startswith(b"{") and b"rate limit" in head.lower()
-
-
-def _pairs(root: etree._Element, tag: str) -> tuple[tuple[str, str], ...]:
-    """Children of ``ErrorList``/``WarningList`` as (tag, text)."""
-    node = root.find(tag)
-    if node is None:
-        return ()
-    return tuple((child.tag, (child.text or "").strip()) for child in node if isinstance(child.tag, str))
-
-
-def _esearch_result(root: etree._Element) -> ESearchResult:
-    """An ``eSearchResult`` as :class:`ESearchResult`; _Retryable when a value is not what NCBI sends."""
-    count = (root.findtext("Count") or "").strip()
-    if not _DIGITS.fullmatch(count):
-        raise _Retryable(f"unusable answer: <Count> is {count[:40]!r}, not a number", 200)
-    ids = tuple((e.text or "").strip() for e in root.iterfind("IdList/Id"))
-    bad = next((i for i in ids if not _DIGITS.fullmatch(i)), None)
-    if bad is not None:
-        raise _Retryable(f"unusable answer: <Id> {bad[:40]!r} is not a PMID", 200)
-    query_key = root.findtext("QueryKey")
-    if query_key is not None and not _DIGITS.fullmatch(query_key.strip()):
-        raise _Retryable(f"unusable answer: <QueryKey> {query_key[:40]!r} is not a number", 200)
-    return ESearchResult(
-        count=int(count),
-        ids=ids,
-        webenv=root.findtext("WebEnv"),
-        query_key=query_key,
-        query_translation=root.findtext("QueryTranslation"),
-        errors=_pairs(root, "ErrorList"),
-        warnings=_pairs(root, "WarningList"),
-    )
-
-
-def _epost_result(root: etree._Element) -> EPostResult:
-    """An ``ePostResult`` as :class:`EPostResult`; _Retryable without a WebEnv and numeric QueryKey."""
-    webenv = (root.findtext("WebEnv") or "").strip()
-    query_key = (root.findtext("QueryKey") or "").strip()
-    if not webenv or not _DIGITS.fullmatch(query_key):
-        raise _Retryable("unusable answer: no <WebEnv> and numeric <QueryKey>", 200)
-    return EPostResult(webenv=webenv, query_key=query_key)
-
-
-_READERS: dict[str, Callable[[etree._Element], object]] = {
-    "esearch.fcgi": _esearch_result, "epost.fcgi": _epost_result,
-}
-
-
-def _number(value: str | None) -> int:
-    """A numeric parameter, 0 when absent."""
-    return int(value) if value and value.isascii() and value.isdigit() else 0
-
-
-def _body_limit(endpoint: str, params: Mapping[str, str]) -> int:
-    """Bytes accepted for an answer: :data:`_BODY_BASE` plus a share per id (ESearch) or record (EFetch) asked."""
-    if endpoint == "efetch.fcgi":
-        ids = params.get("id")
-        records = ids.count(",") + 1 if ids else _number(params.get("retmax"))
-        return _BODY_BASE + records * _BODY_PER_RECORD
-    if endpoint == "esearch.fcgi":
-        return _BODY_BASE + _number(params.get("retmax")) * _BODY_PER_ID
-    return _BODY_BASE
-
-
-def _read_body(response: requests.Response, limit: int) -> bytes:
-    """The (decoded) body, read block by block; _TooLarge as soon as it passes ``limit`` bytes."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
-    body = bytearray()
-    for block in response.iter_content(_READ_BLOCK):
-        body += block
-        if len(body) > limit:
-            raise _TooLarge
-    return bytes(body)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

@@ -35,7 +35,8 @@ from ..corpus.queries import build_queries
 from ..corpus.records import Article
 from ..corpus.review_config import Intervention
 from ..corpus.snapshot import Provenance, SearchResult, Snapshot
-from .eutils import ESearchResult, EutilsClient, EutilsWarning, HistoryExpiredError
+from .eutils import EutilsClient
+from .eutils_answers import ESearchResult, EutilsWarning, HistoryExpiredError
 
 __all__ = [
     "SearchSlice",

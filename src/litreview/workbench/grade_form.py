@@ -1,9 +1,9 @@
 """The judging panel's GRADE override form: a reviewer sets one GRADE domain of a claim, or its verdict, with a reason.
 
 The form works on the claim of the pair the panel shows. The targets and levels
-are the grade stage's own vocabularies (:data:`~litreview.corpus.decisions.GRADE_TARGETS`,
-:data:`~litreview.corpus.decisions.GRADE_JUDGEMENTS`,
-:data:`~litreview.corpus.decisions.GRADED_VERDICTS`), the ones
+are the grade stage's own vocabularies (:data:`~litreview.corpus.decision_schema.GRADE_TARGETS`,
+:data:`~litreview.corpus.decision_schema.GRADE_JUDGEMENTS`,
+:data:`~litreview.corpus.decision_schema.GRADED_VERDICTS`), the ones
 ``litreview decide --stage grade`` accepts; *Override GRADE* appends the same
 decision that command would, so ``litreview decisions`` lists it and the next
 synthesis applies it and quotes its reason in the claim's footnotes. A reason
@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from ..corpus.decisions import GRADE_JUDGEMENTS, GRADE_TARGETS, GRADED_VERDICTS, DecisionLog, Outcome
+from ..corpus.decision_schema import GRADE_JUDGEMENTS, GRADE_TARGETS, GRADED_VERDICTS
+from ..corpus.decisions import DecisionLog, Outcome
 from ..synthesis.grade import ClaimVerdict
 
 __all__ = ["GradeForm"]

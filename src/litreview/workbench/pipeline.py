@@ -26,9 +26,10 @@ from ..corpus.rob import person_rob
 from ..corpus.snapshot import Snapshot, provenance_to_frame
 from ..evidence.extraction import extract, extraction_columns
 from ..evidence.scoring import Rubric, StudyAssessment, assessments_to_frame, load_rubric, score_evidence
-from ..outputs.export import ALL_FORMATS, export_review, png_bytes, render_csv
+from ..outputs.export import ALL_FORMATS, export_review, png_bytes
 from ..outputs.plots import plot_evidence_map, plot_prisma_flow, plot_timeline
 from ..outputs.report import ReportContext, render_report
+from ..outputs.spreadsheet import render_csv
 from ..screening.rules import ScreeningResult, screen_records
 from ..synthesis.appraisal import appraise
 from ..synthesis.grade import ClaimVerdict, synthesize
