@@ -23,7 +23,7 @@ by default); for ``judge`` a ``claim`` and at least one of ``direction``, ``desi
 :mod:`litreview.evidence`) with an optional free-text ``reason``; for ``grade``
 (a reviewer's override of a claim's GRADE rating) the claim as ``key`` and
 ``claim``, a ``domain`` from :data:`GRADE_TARGETS` with a ``judgement`` from
-:data:`GRADE_JUDGEMENTS`, or ``verdict`` with a ``verdict`` from
+:data:`~litreview.corpus.decision_schema.GRADE_JUDGEMENTS`, or ``verdict`` with a ``verdict`` from
 :data:`GRADED_VERDICTS`, and a required ``reason``; optionally a ``note`` and
 ``"resolution": true``.
 
@@ -63,7 +63,6 @@ from ..errors import CorpusError
 from .agreement import cohen_kappa, kappa_table
 from .decision_schema import (
     CURATOR,
-    GRADE_JUDGEMENTS,
     JUDGED_FIELDS,
     RECORD_STAGES,
     Decision,
@@ -76,7 +75,6 @@ from .protocol import DEFAULT_REASONS, load_protocol
 from .snapshot import Snapshot, curated_fields
 
 __all__ = [
-    "GRADE_JUDGEMENTS",  # defined in decision_schema; synthesis/grade.py imports it from here
     "Outcome",
     "DecisionLog",
     "load_decisions",

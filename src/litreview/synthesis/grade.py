@@ -37,7 +37,8 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from ..corpus.claims import Claim
-from ..corpus.decisions import GRADE_JUDGEMENTS, Outcome
+from ..corpus.decision_schema import GRADE_JUDGEMENTS
+from ..corpus.decisions import Outcome
 from .appraisal import APPRAISAL_COLUMNS, PEOPLE_KINDS, REVIEWS
 from .grade_rules import (
     CERTAINTY_LEVELS,
