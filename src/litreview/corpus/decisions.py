@@ -22,9 +22,9 @@ review's ``protocol.toml`` (:mod:`litreview.corpus.protocol`; :data:`REASONS`
 by default); for ``judge`` a ``claim`` and at least one of ``direction``, ``design``, ``population``, ``n`` (the vocabularies of
 :mod:`litreview.evidence`) with an optional free-text ``reason``; for ``grade``
 (a reviewer's override of a claim's GRADE rating) the claim as ``key`` and
-``claim``, a ``domain`` from :data:`GRADE_TARGETS` with a ``judgement`` from
+``claim``, a ``domain`` from :data:`~litreview.corpus.decision_schema.GRADE_TARGETS` with a ``judgement`` from
 :data:`~litreview.corpus.decision_schema.GRADE_JUDGEMENTS`, or ``verdict`` with a ``verdict`` from
-:data:`GRADED_VERDICTS`, and a required ``reason``; optionally a ``note`` and
+:data:`~litreview.corpus.decision_schema.GRADED_VERDICTS`, and a required ``reason``; optionally a ``note`` and
 ``"resolution": true``.
 
 How the log is read:
