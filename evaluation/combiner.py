@@ -1,6 +1,6 @@
 """An experiment, not shipped: a fitted combiner over the direction judge's rules (issue 23).
 
-The rules (:func:`litreview.evidence.scoring.judge_direction`) give a
+The rules (:func:`litreview.evidence.direction_judge.judge_direction`) give a
 direction, a confidence and the path that decided (a claim-aware reading, the
 linear model, the plain-statement fallback, or "does not address the claim").
 The combiner reads those with the relevance score and its parts, which cues
@@ -72,7 +72,7 @@ def combiner_features(claim: Any, text: str, direction: str, confidence: float, 
     text : str
         The evidence text (title and abstract, or a sentence).
     direction, confidence, reason : str, float, str
-        The rules' judgement (:class:`~litreview.evidence.scoring.DirectionJudgement` fields).
+        The rules' judgement (:class:`~litreview.evidence.direction_judge.DirectionJudgement` fields).
 
     Returns
     -------

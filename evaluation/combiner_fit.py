@@ -58,7 +58,7 @@ from judge_data import (  # noqa: E402
 )
 
 from litreview.corpus.layout import load_corpus
-from litreview.evidence.scoring import judge_direction
+from litreview.evidence.direction_judge import judge_direction
 
 C = 1.0
 FOLDS = 5

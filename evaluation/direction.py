@@ -10,7 +10,7 @@
    unclear. The direction model has learned weights
    (``src/litreview/direction_weights.toml``), so the only figures reported are
    cross-validated: for each fold the weights are fitted on the other four
-   folds and the fold is judged with :func:`litreview.evidence.scoring.judge_direction`
+   folds and the fold is judged with :func:`litreview.evidence.direction_judge.judge_direction`
    using those weights. Folds are a fixed seeded permutation of the PMIDs.
    ``--fit`` then fits on all 500 items and writes the shipped weights file
    (in-sample accuracy of that file is never reported: it would flatter the
@@ -32,7 +32,7 @@
    cues, cross-validated within each dataset (grouped folds) and
    leave-one-dataset-out, beside the rules alone.
 4. **Speed**: mean CPU (and wall-clock) time of
-   :func:`~litreview.evidence.scoring.judge_direction` per (record, claim) pair, caches
+   :func:`~litreview.evidence.direction_judge.judge_direction` per (record, claim) pair, caches
    cleared first: over the pairs the snapshot's screening produces, and over
    every record against every claim.
 
@@ -86,8 +86,9 @@ from litreview.evidence.addressing import (
     addressing_features,
 )
 from litreview.evidence.direction import FEATURES, MODEL_CLASSES, WEIGHTS_FILE
+from litreview.evidence.direction_judge import judge_direction
 from litreview.evidence.relevance import pair_claims, pair_record
-from litreview.evidence.scoring import direction_features, judge_direction, score_evidence
+from litreview.evidence.scoring import direction_features, score_evidence
 from litreview.screening.rules import screen_records
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -41,7 +41,7 @@ from sklearn.metrics import cohen_kappa_score
 from litreview.corpus.layout import load_corpus
 from litreview.corpus.snapshot import Provenance, Snapshot, write_snapshot
 from litreview.evidence.classification import classify_design, classify_population, extract_sample_size
-from litreview.evidence.scoring import judge_direction
+from litreview.evidence.direction_judge import judge_direction
 from litreview.workbench.machine import machine_pairs
 from litreview.workbench.pipeline import build_review
 

@@ -20,9 +20,9 @@ from litreview.evidence.addressing import (
     packaged_model,
     read_model,
 )
+from litreview.evidence.direction_judge import judge_direction
 from litreview.evidence.embedding import encoded_parts
 from litreview.evidence.relevance import COSINE_WEIGHT, pair_score
-from litreview.evidence.scoring import judge_direction
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIM = "Ketamine lowers cortisol."

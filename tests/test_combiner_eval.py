@@ -10,7 +10,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from litreview.evidence.scoring import judge_direction
+from litreview.evidence.direction_judge import judge_direction
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,7 +15,8 @@ from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article
 from litreview.corpus.review_config import load_review_config
 from litreview.evidence.claim_spec import EFFECT_KINDS, parse_claim
-from litreview.evidence.scoring import assessments_to_frame, judge_direction, score_evidence
+from litreview.evidence.direction_judge import judge_direction
+from litreview.evidence.scoring import assessments_to_frame, score_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The shipped review's intervention: its name and the other names a claim about it is tested under.

@@ -13,9 +13,9 @@ import pytest
 from litreview.corpus.claims import Claim
 from litreview.evidence.claim_spec import OUTCOME_SYNONYMS, parse_claim
 from litreview.evidence.direction import split_conclusion
+from litreview.evidence.direction_judge import judge_direction
 from litreview.evidence.relevance import relevance, unreadable
 from litreview.evidence.results import results_sentences
-from litreview.evidence.scoring import judge_direction
 
 
 def _claim(effect: str, subject: str, outcome: str, statement: str) -> Claim:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from litreview.corpus.claims import Claim
-from litreview.evidence.scoring import judge_direction
+from litreview.evidence.direction_judge import judge_direction
 
 
 def _claim(effect: str, subject: str, outcome: str, statement: str) -> Claim:

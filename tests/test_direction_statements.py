@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from litreview.evidence.claim_spec import parse_claim
-from litreview.evidence.scoring import judge_direction
+from litreview.evidence.direction_judge import judge_direction
 
 
 @pytest.mark.parametrize(

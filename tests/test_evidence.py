@@ -13,6 +13,7 @@ from litreview.corpus.records import Article, Correction, MeshHeading, Publicati
 from litreview.corpus.snapshot import CuratedJudgement
 from litreview.errors import CorpusError
 from litreview.evidence.classification import study_text
+from litreview.evidence.direction_judge import judge_direction
 from litreview.evidence.scoring import (
     DESIGNS,
     assessments_to_frame,
@@ -20,7 +21,6 @@ from litreview.evidence.scoring import (
     classify_population,
     direction_features,
     extract_sample_size,
-    judge_direction,
     load_rubric,
     score_evidence,
 )

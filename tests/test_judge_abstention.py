@@ -14,7 +14,7 @@ from litreview.cli.main import main
 from litreview.corpus.layout import load_review
 from litreview.corpus.review_config import CONFIG_NAME, judge_min_confidence, load_review_config
 from litreview.errors import ConfigError, CorpusError
-from litreview.evidence.scoring import judge_direction
+from litreview.evidence.direction_judge import judge_direction
 
 TEXT = "Ketamine and stress\nCONCLUSIONS: Ketamine lowered cortisol compared with placebo in 40 patients."
 

@@ -6,8 +6,8 @@ import pytest
 
 from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article
+from litreview.evidence.direction_judge import judge_direction
 from litreview.evidence.relevance import THRESHOLD, pair_record, pair_score, relevance
-from litreview.evidence.scoring import judge_direction
 
 
 def _claim(cid: str, subject: str, effect: str, outcome: str, statement: str) -> Claim:

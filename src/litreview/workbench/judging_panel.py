@@ -23,7 +23,8 @@ from ..corpus.claims import Claim
 from ..corpus.decisions import DecisionLog
 from ..corpus.snapshot import Snapshot
 from ..corpus.vocabulary import DESIGNS, DIRECTIONS, POPULATIONS
-from ..evidence.scoring import StudyAssessment, judge_direction
+from ..evidence.direction_judge import judge_direction
+from ..evidence.scoring import StudyAssessment
 from ..screening.rules import content_words
 from ..synthesis.grade import ClaimVerdict
 from ..synthesis.grade_rules import INFLUENCE_SHARE
