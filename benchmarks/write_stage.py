@@ -5,6 +5,7 @@ The review is built once (not timed); then, ``--repeat`` times each, CPU time
 
 * ``workbook``: ``_render_xlsx`` of the sheets ``litreview run`` writes;
 * ``figures``: drawing and PNG-encoding the three figures (``review_figures`` + ``png_bytes``);
+* ``report``: the HTML report page without figures (``render_report``);
 * ``write``: ``write_review(review, DIR)``, every export and figure.
 
 Run: ``python benchmarks/write_stage.py [--corpus corpus] [--repeat 3]``
@@ -19,8 +20,9 @@ from collections.abc import Callable
 
 import litreview as lr
 from litreview.outputs.export import _sof_sheets, png_bytes
+from litreview.outputs.report import render_report
 from litreview.outputs.spreadsheet import _render_xlsx
-from litreview.workbench.pipeline import review_figures
+from litreview.workbench.pipeline import report_context, review_figures
 
 
 def timed(label: str, work: Callable[[], object], repeat: int) -> None:
@@ -35,7 +37,7 @@ def timed(label: str, work: Callable[[], object], repeat: int) -> None:
 
 
 def main() -> None:
-    """Build the review, then time the workbook, the figures and the whole write stage."""
+    """Build the review, then time the workbook, the figures, the report and the whole write stage."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="corpus")
     parser.add_argument("--repeat", type=int, default=3)
@@ -47,6 +49,9 @@ def main() -> None:
     print(f"{len(sheets)} sheets, about {cells} cells")
     timed("workbook", lambda: _render_xlsx(sheets), args.repeat)
     timed("figures", lambda: [png_bytes(f, dpi=110) for f in review_figures(review).values()], args.repeat)
+    timed("report", lambda: render_report(claims=review.claims, verdicts=review.verdicts, studies=review.studies,
+                                          cited=review.cited, context=report_context(review), figures={},
+                                          comparison=review.comparison, sof_tables=review.sof_tables), args.repeat)
     with tempfile.TemporaryDirectory() as out:
         timed("write", lambda: lr.write_review(review, out), args.repeat)
 
