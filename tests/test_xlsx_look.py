@@ -2,7 +2,8 @@
 
 Body cells (empty ones too) wrap and sit at the top in the default font, header
 cells are bold on a blue-grey fill, identifier cells link out in Excel's
-Hyperlink style, the header row is frozen and filtered, and widths fit the text.
+Hyperlink style, the header row is frozen and filtered, widths fit the text, and each
+sheet declares its size.
 """
 
 from __future__ import annotations
@@ -79,3 +80,10 @@ def test_the_body_style_is_hidden_from_the_style_gallery(book: Path) -> None:
         styles = archive.read("xl/styles.xml").decode("utf-8")
     shown = re.findall(r'<cellStyle name="([^"]+)"[^>]*hidden="0"', styles)
     assert sorted(shown) == ["Hyperlink", "Normal"]
+
+
+def test_sheets_declare_their_size_for_read_only_readers(book: Path) -> None:
+    """pandas reads through openpyxl's read-only mode, which takes the size from each sheet's <dimension>."""
+    wb = openpyxl.load_workbook(book, read_only=True)
+    assert (wb["claims"].max_row, wb["claims"].max_column) == (3, 5)
+    assert (wb["log"].max_row, wb["log"].max_column) == (2, 2)
