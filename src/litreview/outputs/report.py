@@ -73,6 +73,9 @@ FIGURE_CAPTIONS = {
                    "and its records still disputed by reviewers (kept visible, not dropped), and included.",
     "timeline": "Publication years of the included records, one row per mechanism.",
 }
+# The study-table columns that a claim section shows (see _studies).
+_STUDY_COLUMNS = ["key", "label", "design", "population", "n_counted", "direction", "direction_sentence", "role",
+                  "vote_note", "needs_reviewer", "judged_by", "rob", "indirectness", "votes", "weight"]
 _DIRECTION_WORDS = {"supports": "supports", "contradicts": "opposite", "no_effect": "no effect", "mixed": "mixed",
                     "unclear": "unclear", "context": "context"}
 
@@ -207,8 +210,9 @@ def _studies(claim_id: str, studies: pd.DataFrame, records: Mapping[str, Article
 
     ``represented`` maps a study's key to the label of the review that stands for it.
     """
-    rows = studies[studies["claim_id"] == claim_id].sort_values(["votes", "weight", "key"],
-                                                                 ascending=[False, False, True])
+    # only the columns shown: to_dict of all ~80 columns per claim cost about 0.08 s CPU of the shipped report
+    rows = studies.loc[studies["claim_id"] == claim_id, _STUDY_COLUMNS].sort_values(
+        ["votes", "weight", "key"], ascending=[False, False, True])
     out = []
     for row in rows.to_dict("records"):
         article = records.get(row["key"])

@@ -31,6 +31,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
+from copy import copy
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -41,7 +42,9 @@ import pandas as pd
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.styles.borders import DEFAULT_BORDER
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
@@ -65,6 +68,10 @@ _LINK_COLUMN = re.compile(r"(?:^|_)(?:key|pmid|doi)s?$")
 _PMID_COLUMN = re.compile(r"(?:^|_)pmid$")
 _XLSX_MAX_CELL = 32767
 _XLSX_MAX_WIDTH = 60
+# Body cells share one named style (Normal's font and border, wrapped top-aligned text), hidden from Excel's
+# Cell Styles list. Assigned by name it costs a short list lookup per cell, where `cell.alignment = ...` hashes
+# the Alignment into the workbook's list every time (0.9 of 1.7 s of the shipped workbook under cProfile).
+_BODY_STYLE = "litreview text"
 
 
 # -- cell values ----------------------------------------------------------------
@@ -229,7 +236,9 @@ def _fill_sheet(ws: Any, frame: pd.DataFrame) -> None:
             if link:
                 cell.hyperlink = link
                 cell.style = "Hyperlink"
-            cell.alignment = wrap
+                cell.alignment = wrap
+            else:
+                cell.style = _BODY_STYLE
             longest = max((len(line) for line in _text(value).splitlines()), default=0)
             width = max(width, min(longest + 2, _XLSX_MAX_WIDTH))
         ws.column_dimensions[get_column_letter(col)].width = max(width, 8)
@@ -263,6 +272,8 @@ def _render_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     """Workbook bytes with fixed properties and zip timestamps, so equal input gives equal bytes."""
     wb = Workbook()
     wb.remove(wb.active)
+    wb.add_named_style(NamedStyle(_BODY_STYLE, font=copy(DEFAULT_FONT), border=copy(DEFAULT_BORDER),
+                                  alignment=Alignment(wrap_text=True, vertical="top"), hidden=True))
     for name, frame in sheets.items():
         _fill_sheet(wb.create_sheet(title=_sheet_title(name)), frame)
     wb.properties.creator = wb.properties.lastModifiedBy = "litreview"
