@@ -500,10 +500,11 @@ def synthesize(claims: Sequence[Claim], studies: pd.DataFrame, exclude_unverifie
     missing = [c for c in needed if c not in studies.columns]
     if missing:
         raise ValueError(f"studies table lacks columns: {', '.join(missing)} (run litreview.appraise first)")
-    # only the columns synthesis reads, as plain objects: row selections on pandas' string columns cost more
+    # only the columns synthesis reads, as plain objects: row selections on pandas' string columns cost more;
+    # copy() consolidates the columns into one block per dtype (8, not 37), so each row selection takes far fewer
     narrow = studies[[*needed, *(c for c in OPTIONAL_COLUMNS if c in studies.columns)]].astype(
         {c: object for c in (*needed, *OPTIONAL_COLUMNS) if c in studies.columns
-         and pd.api.types.is_string_dtype(studies[c])})
+         and pd.api.types.is_string_dtype(studies[c])}).copy()
     groups = {cid: rows for cid, rows in narrow.groupby("claim_id", sort=False)}
     overrides = overrides or {}
     return [synthesize_claim(c, groups.get(c.id, narrow.iloc[0:0]), exclude_unverified, overrides.get(c.id))

@@ -87,11 +87,17 @@ def _label(study: pd.Series) -> str:
     return str(study.get("label") or study["key"])
 
 
-def _names(rows: pd.DataFrame, limit: int = 4) -> str:
-    """Labels of up to ``limit`` studies, heaviest first."""
-    ordered = sorted(zip(rows["weight"], rows["key"], rows["label"]), key=lambda r: (-r[0], r[1]))
+def _names(rows: pd.DataFrame, limit: int = 4, where: Sequence[bool] | None = None) -> str:
+    """Labels of up to ``limit`` studies (only those where ``where`` holds, when given), heaviest first."""
+    found = zip(rows["weight"], rows["key"], rows["label"])
+    return _ranked(list(found) if where is None else [r for r, keep in zip(found, where) if keep], limit)
+
+
+def _ranked(studies: Sequence[tuple[float, str, str]], limit: int) -> str:
+    """Labels of up to ``limit`` (weight, key, label) studies, heaviest first, then "and N more"."""
+    ordered = sorted(studies, key=lambda r: (-r[0], r[1]))
     labels = [str(label or key) for _, key, label in ordered[:limit]]
-    more = len(rows) - len(labels)
+    more = len(studies) - len(labels)
     return ", ".join(labels) + (f" and {more} more" if more > 0 else "")
 
 
@@ -102,14 +108,16 @@ def _share(rows: pd.DataFrame, mask: pd.Series, column: str = "base_weight") -> 
     return float(weights[np.asarray(mask, dtype=bool)].sum()) / total if total else 0.0
 
 
-def _by_item(rows: pd.DataFrame, column: str) -> str:
-    """``"reason (Study A, Study B); other reason (Study C)"`` for a ``"; "``-joined text column, commonest first."""
-    holders: dict[str, list[int]] = {}
-    for position, text in enumerate(rows[column]):
-        for item in filter(None, str(text).split("; ")):
-            holders.setdefault(item, []).append(position)
+def _by_item(rows: pd.DataFrame, column: str, where: Sequence[bool]) -> str:
+    """``"reason (Study A, Study B); other reason (Study C)"`` for a ``"; "``-joined text column, commonest first
+    (only the rows where ``where`` holds)."""
+    holders: dict[str, list[tuple[float, str, str]]] = {}
+    for text, keep, study in zip(rows[column], where, zip(rows["weight"], rows["key"], rows["label"])):
+        if keep:
+            for item in filter(None, str(text).split("; ")):
+                holders.setdefault(item, []).append(study)
     ordered = sorted(holders.items(), key=lambda kv: -len(kv[1]))  # stable: first seen first on ties
-    return "; ".join(f"{item} ({_names(rows.iloc[positions], 3)})" for item, positions in ordered)
+    return "; ".join(f"{item} ({_ranked(studies, 3)})" for item, studies in ordered)
 
 
 def directions_text(directions: Sequence[str]) -> str:
@@ -210,15 +218,16 @@ def _risk_of_bias(body: pd.DataFrame) -> Domain:
     """Serious when studies with a concern carry at least half the weight (preclinical: SYRCLE's items); the note
     names the studies whose domains a person judged (the others' concerns come from text cues)."""
     mask = body["rob"] != ""
-    by_person = body[body["rob_judged_by"] != ""] if "rob_judged_by" in body else body.iloc[0:0]
-    people = "" if by_person.empty else (
+    by_person = ([(label, who) for label, who in zip(body["label"], body["rob_judged_by"]) if who != ""]
+                 if "rob_judged_by" in body else [])
+    people = "" if not by_person else (
         " A person judged risk of bias domain by domain for "
-        + ", ".join(f"{label} ({who})" for label, who in zip(by_person["label"], by_person["rob_judged_by"]))
+        + ", ".join(f"{label} ({who})" for label, who in by_person)
         + ("; the other studies' concerns are read from the text." if len(by_person) < len(body) else "."))
     if not mask.any():
         return Domain("risk_of_bias", "not serious", 0, f"No concerns.{people}" if people else "")
     share = _share(body, mask)
-    detail = _by_item(body[mask], "rob")
+    detail = _by_item(body, "rob", mask)
     if share >= MAJORITY_SHARE:
         return Domain("risk_of_bias", "serious", -1,
                       f"Studies carrying {share:.0%} of the weight have concerns: {detail}.{people}")
@@ -238,21 +247,23 @@ def _inconsistency(body: pd.DataFrame, code: str, shares: dict[str, float],
                       + "; ".join(f"{p.label}: {p.code.replace('_', ' ')}" for p in parts if p.code != "no_evidence")
                       + "), each consistent on its own.")
     if code == "contested":
-        support = body[body["direction"] == "supports"]
-        against = body[body["direction"].isin(["contradicts", "no_effect"])]
+        directions = list(body["direction"])
+        support = [d == "supports" for d in directions]
+        against = [d in ("contradicts", "no_effect") for d in directions]
         return Domain("inconsistency", "serious", -1,
-                      f"Studies of comparable weight disagree: {len(support)} support ({shares['support']:.0%} of the "
-                      f"weight: {_names(support, 3)}), {len(against)} find no effect or the opposite "
-                      f"({shares['contrary']:.0%}: {_names(against, 3)}).")
+                      f"Studies of comparable weight disagree: {sum(support)} support ({shares['support']:.0%} of the "
+                      f"weight: {_names(body, 3, support)}), {sum(against)} find no effect or the opposite "
+                      f"({shares['contrary']:.0%}: {_names(body, 3, against)}).")
     hetero = body["heterogeneity"].astype(bool)
     if hetero.any() and _share(body, hetero) >= MAJORITY_SHARE:
         return Domain("inconsistency", "serious", -1,
-                      f"The reviews that carry the body report heterogeneous results ({_names(body[hetero], 3)}).")
-    mixed = body[body["direction"] == "mixed"]
-    if len(mixed):
+                      f"The reviews that carry the body report heterogeneous results ({_names(body, 3, hetero)}).")
+    mixed = [d == "mixed" for d in body["direction"]]
+    if any(mixed):
+        n_mixed = sum(mixed)
         return Domain("inconsistency", "not serious", 0,
-                      f"{len(mixed)} {'study reports' if len(mixed) == 1 else 'studies report'} mixed results "
-                      f"({_names(mixed, 3)}): a study's own caveats, not disagreement between studies.")
+                      f"{n_mixed} {'study reports' if n_mixed == 1 else 'studies report'} mixed results "
+                      f"({_names(body, 3, mixed)}): a study's own caveats, not disagreement between studies.")
     return Domain("inconsistency", "not serious", 0, "")
 
 
@@ -260,11 +271,11 @@ def _indirectness(body: pd.DataFrame) -> Domain:
     """Levels held by studies carrying at least half the weight (weighted median of the study levels)."""
     levels = body["indirect_levels"].to_numpy()
     level = max((lv for lv in (1, 2) if _share(body, levels >= lv) >= MAJORITY_SHARE), default=0)
-    flagged = body[body["indirectness"] != ""]
-    detail = _by_item(flagged, "indirectness")
+    flagged = body["indirectness"] != ""
+    detail = _by_item(body, "indirectness", flagged)
     if level:
         return Domain("indirectness", "very serious" if level == 2 else "serious", -level, f"{detail}.")
-    if len(flagged):
+    if flagged.any():
         return Domain("indirectness", "not serious", 0, f"Only in studies carrying a minority of the weight: {detail}.")
     return Domain("indirectness", "not serious", 0, "")
 
@@ -308,10 +319,10 @@ def _imprecision(body: pd.DataFrame, basis: str, size_counted: bool = False) -> 
 
 def _publication_bias(body: pd.DataFrame) -> Domain:
     """Suspected when a review in the body reports it; otherwise not assessed, and why."""
-    flagged = body[body["publication_bias"].astype(bool)]
-    if len(flagged):
+    flagged = body["publication_bias"].astype(bool)
+    if flagged.any():
         return Domain("publication_bias", "suspected", -1,
-                      f"Reported by {_names(flagged, 3)} (publication, small-study or selective reporting bias).")
+                      f"Reported by {_names(body, 3, flagged)} (publication, small-study or selective reporting bias).")
     if len(body) < PUBLICATION_BIAS_MIN_STUDIES:
         return Domain("publication_bias", "not assessed", 0,
                       f"Not assessed: {len(body)} {'study' if len(body) == 1 else 'studies'} (a funnel plot needs "
@@ -326,7 +337,7 @@ def _other(body: pd.DataFrame) -> Domain:
         return Domain("other", "none", 0, "")
     share = _share(body, machine, "weight")
     what = (f"{int(machine.sum())} of {len(body)} judgements in the body are the machine's proposals, not checked by "
-            f"a person ({_names(body[machine], 3)}), carrying {share:.0%} of the weight")
+            f"a person ({_names(body, 3, machine)}), carrying {share:.0%} of the weight")
     if share >= INFLUENCE_SHARE:
         return Domain("other", "serious", -1, f"{what}.")
     return Domain("other", "none", 0, f"{what}: below {INFLUENCE_SHARE:.0%}, not rated down.")
