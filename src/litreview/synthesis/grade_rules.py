@@ -362,15 +362,16 @@ def review_cap(body: pd.DataFrame) -> tuple[int, str, pd.Series] | None:
         None when no review in the body rates itself, else (cap level index,
         footnote text, mask of the studies outside the review's scope).
     """
-    rated = body[body["review_certainty"] != ""]
-    if rated.empty:
+    certainty = body["review_certainty"]
+    rated = certainty != ""
+    if not rated.any():
         return None
-    lowest = min(rated["review_certainty"], key=CERTAINTY_LEVELS.index)
-    who = rated[rated["review_certainty"] == lowest]
-    says = f"{_names(who, 2)} {'rates' if len(who) == 1 else 'rate'} the evidence {lowest} certainty"
+    lowest = min(certainty[rated], key=CERTAINTY_LEVELS.index)
+    who = certainty == lowest
+    says = f"{_names(body, 2, who)} {'rates' if who.sum() == 1 else 'rate'} the evidence {lowest} certainty"
     # a study of unknown year, or a review of unknown year, is never "newer"
-    newer = (body["year"] > rated["year"].max()).fillna(False).astype(bool)
-    other = ~body["indirectness"].isin(set(rated["indirectness"]))
+    newer = (body["year"] > body["year"][rated].max()).fillna(False).astype(bool)
+    other = ~body["indirectness"].isin(set(body["indirectness"][rated]))
     return CERTAINTY_LEVELS.index(lowest), says, newer | other
 
 
