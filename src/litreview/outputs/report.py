@@ -167,14 +167,18 @@ def _anchor(key: str) -> str:
     return "ref-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in key)
 
 
-def _sof_view(table: SofTable, footnotes: bool) -> dict[str, Any]:
-    """What ``sof_table.html.j2`` shows of one table: columns with their widths, rows, footnotes when asked."""
+def _sof_view(table: SofTable, notebook: bool) -> dict[str, Any]:
+    """What ``sof_table.html.j2`` shows of one table; a notebook's also lists the footnotes and hyphenates.
+
+    The report gives each claim's footnotes in its own section and styles with CSS, so it needs neither.
+    """
     shown = [c for c in table.frame.columns if c != "Footnotes"]
     total = sum(_SOF_WIDTHS.get(c, 10) for c in shown)
-    notes = [(r["Outcome"], r["Footnotes"]) for r in table.frame.to_dict("records") if footnotes and r["Footnotes"]]
+    rows = table.frame.to_dict("records")
+    notes = [(r["Outcome"], r["Footnotes"]) for r in rows if notebook and r["Footnotes"]]
     return {"id": f"sof-{table.title.split()[0].lower()}", "title": table.title, "pico": table.pico,
             "columns": [(c, round(100 * _SOF_WIDTHS.get(c, 10) / total, 1)) for c in shown],
-            "rows": table.frame.to_dict("records"), "footnotes": notes, "legend": table.legend, "hyphenate": footnotes}
+            "rows": rows, "footnotes": notes, "legend": table.legend, "hyphenate": notebook}
 
 
 def sof_table_html(table: SofTable) -> str:
@@ -195,7 +199,7 @@ def sof_table_html(table: SofTable) -> str:
     str
         The fragment the report shows for the same table, plus its footnotes.
     """
-    return _environment().get_template("sof_table.html.j2").render(t=_sof_view(table, footnotes=True))
+    return _environment().get_template("sof_table.html.j2").render(t=_sof_view(table, notebook=True))
 
 
 def _domains(verdict: ClaimVerdict) -> list[dict[str, Any]]:
@@ -321,7 +325,7 @@ def render_report(
         csp=f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'",
         legend=[(code, VERDICT_WORDS[code], *VERDICT_LEGEND[code]) for code in VERDICT_CODES],
         rows=[_verdict_row(c, by_claim[c.id]) for c in present],
-        sof_tables=[_sof_view(t, footnotes=False) for t in sof_tables],
+        sof_tables=[_sof_view(t, notebook=False) for t in sof_tables],
         sections=[_claim_view(c, by_claim[c.id], studies, records) for c in present],
         figures=[{"id": f"figure-{name.replace('_', '-')}", "number": i,
                   "caption": FIGURE_CAPTIONS.get(name, name.replace("_", " ").capitalize() + "."),
