@@ -54,3 +54,14 @@ def test_a_surge_is_still_a_rise() -> None:
     judged = judge_direction("Masks lower infection rates in nurses.",
                              "Infection rates in nurses surged after masks were introduced.")
     assert judged.direction == "contradicts", judged.reason
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("Zinc lozenges have not been shown to shorten colds in adults.", "have not been shown to"),
+    ("Zinc lozenges are not recommended for shortening colds.", "are not recommended"),
+    ("Zinc is not routinely recommended to shorten colds.", "is not routinely recommended"),
+])
+def test_not_shown_and_not_recommended_refute(text: str, cue: str) -> None:
+    judged = judge_direction("Zinc lozenges shorten colds.", text)
+    assert judged.direction == "no_effect"
+    assert cue in judged.reason
