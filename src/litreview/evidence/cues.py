@@ -172,7 +172,8 @@ INSUFFICIENT = re.compile(r"\binsufficient (?:evidence|data|for|to)\b|"
                           r"\bno firm conclusions?\b|\bcannot (?:yet )?be (?:drawn|established|determined)|"
                           r"\btoo (?:few|small|limited) to\b", re.IGNORECASE)
 #: A finding denied outright: "no evidence that", "did not find evidence", "no effective therapy",
-#: "not effective", "ineffective", "failed to" (any verb), "unlikely to": the claim's effect is not there.
+#: "not effective", "ineffective", "failed to" (any verb), "unlikely to", "has not been shown to",
+#: "is not recommended": the claim's effect is not there.
 REFUTED = re.compile(
     r"\bno (?:[\w-]+ ){0,3}?evidence (?:that|of|for|to|linking|supporting)\b|"
     r"\b(?:do|does|did|could|can) not (?:find|show|provide|support|reveal) (?:any )?(?:[\w-]+ ){0,2}?evidence\b|"
@@ -181,7 +182,9 @@ REFUTED = re.compile(
     r"\bno (?:[\w-]+ ){0,2}?(?:therap(?:y|ies)|treatments?|cures?|vaccines?|drugs?|remed(?:y|ies)) (?:is|are|has been|"
     r"have been) (?:yet |currently |so far )?(?:available|approved|licen[cs]ed|known|proven)\b|"
     r"\b(?:not|neither|nor) (?:\w+ly )?(?:effective|efficacious|protective|beneficial)\b|\bineffective\b|"
-    r"\bfailed to \w+|\bunlikely to\b",
+    r"\bfailed to \w+|\bunlikely to\b|"
+    r"\b(?:has|have|had) (?:not|never) (?:yet )?been (?:shown|proven|proved|demonstrated|established|found) to\b|"
+    r"\bis not (?:\w+ly )?recommended\b|\bare not (?:\w+ly )?recommended\b",
     re.IGNORECASE,
 )
 WITHOUT = re.compile(r"without\b", re.IGNORECASE)

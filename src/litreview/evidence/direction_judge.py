@@ -26,6 +26,7 @@ from .claim_spec import ANAPHORS, ClaimSpec, parse_claim
 from .direction import MODEL_CLASSES, direction_features
 from .reading import Reading, read_claim
 from .relevance import Relevance, relevance, unreadable
+from .statements import denies_effect
 
 __all__ = ["DirectionJudgement", "judge_direction"]
 
@@ -146,7 +147,8 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
     reading = read_claim(spec, text) if not spec.question else _NO_READING
     if reading.direction is not None:
         sentence = reading.sentence or _direction.split_conclusion(text)[1][-1]
-        direction = _DENIED.get(reading.direction, reading.direction) if spec.denies else reading.direction
+        denies = spec.denies and denies_effect(spec.statement)
+        direction = _DENIED.get(reading.direction, reading.direction) if denies else reading.direction
         reason = f"claim denies the effect; {reading.reason}" if direction != reading.direction else reading.reason
         return DirectionJudgement(direction, sentence, reading.confidence, reading.confidence, reason)
     if not spec.question and not isinstance(claim, Claim) and not _names_together(spec, text):
@@ -198,5 +200,5 @@ def _plain_fallback(spec: ClaimSpec, text: str) -> DirectionJudgement:
     if denial is None:
         return DirectionJudgement("unclear", "", 0.0, 0.5, "no clause names the claim's subject and outcome "
                                                            "with a finding")
-    direction = "supports" if spec.denies else "no_effect"
+    direction = "supports" if spec.denies and denies_effect(spec.statement) else "no_effect"
     return DirectionJudgement(direction, "", 0.4, 0.4, f"null: '{denial.group(0)}' (not in a clause on the claim)")
