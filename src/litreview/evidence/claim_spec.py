@@ -53,11 +53,10 @@ _PATTERN_STOP = frozenset(
     "brain blockade activation serious lasting potential liability disorder disorders condition resistant "
     "regulatory approval system response stress mechanism role lateral "
     # general English that names no topic: a clause must name the claim's own subject and outcome
-    "high higher new novel made make makes also other others show shows your you our can could may might will "
-    "would get gets got just even only still well good bad best way ways thing things lot many much long help "
-    "helps like such every everyone anyone person someone often always really actually take takes taking put "
-    "puts need needs become becomes known say says said likely true false fact because since case cases but "
-    "highly".split()
+    "high higher new novel made make makes also other others show shows your you our get gets got just even "
+    "only still well good bad best way ways thing things lot many much long help helps like such every "
+    "everyone anyone person someone often always really actually take takes taking put puts need needs become "
+    "becomes known say says said likely true false fact because since case cases but highly".split()
 )
 #: Harm words: a claim naming one of these with ``is_low`` (or "low", "mild", "minimal") is about harm.
 _HARM_ABUSE = r"abus|addict|dependen|misuse|crav|reinforc|self-administ|liking|recreational|nonmedical|non-medical"
