@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from litreview.evidence.claim_spec import denies_effect
 from litreview.evidence.direction_judge import judge_direction
-from litreview.evidence.statements import denies_effect
 
 
 @pytest.mark.parametrize("statement", [

@@ -51,7 +51,12 @@ _STOP = frozenset(
 _PATTERN_STOP = frozenset(
     "receptor receptors activity signalling signaling release formation composition markers marker systemic "
     "brain blockade activation serious lasting potential liability disorder disorders condition resistant "
-    "regulatory approval system response stress mechanism role lateral".split()
+    "regulatory approval system response stress mechanism role lateral "
+    # general English that names no topic: a clause must name the claim's own subject and outcome
+    "high higher new novel made make makes also other others show shows your you our get gets got just even "
+    "only still well good bad best way ways thing things lot many much long help helps like such every "
+    "everyone anyone person someone often always really actually take takes taking put puts need needs become "
+    "becomes known say says said likely true false fact because since case cases but highly".split()
 )
 #: Harm words: a claim naming one of these with ``is_low`` (or "low", "mild", "minimal") is about harm.
 _HARM_ABUSE = r"abus|addict|dependen|misuse|crav|reinforc|self-administ|liking|recreational|nonmedical|non-medical"
@@ -149,6 +154,12 @@ _DEPENDS = re.compile(r"\b(?:depends? on|requires?|is mediated by|are mediated b
 _UP_VERB = re.compile(r"\b(?:increas\w*|rais\w*|elevat\w*|enhanc\w*|augment\w*|boost\w*|upregulat\w*|activat\w*|"
                       r"stimulat\w*|potentiat\w*|triggers?|induc\w*|promot\w*|leads? to|(?:is|are) overactive|"
                       r"(?:is|are) higher)\b", re.IGNORECASE)
+#: Everyday verbs of a plain statement beyond the lexicons above: what cures a condition (``better``) and
+#: what puts people at risk (``any``: "are at high risk", "is linked to"). "Spreads", "kills", "stops" and the
+#: main verb group ("can be", "are") were tried as splits and dropped (docs/scoring.md, Round 9a).
+_PLAIN_BETTER = re.compile(r"\b(?:cur(?:e|es|ed|ing)|works? against|heal(?:s|ed)?)\b", re.IGNORECASE)
+_PLAIN_ANY = re.compile(r"\b(?:(?:is|are|be) (?:at|in) (?:\w+ )?risk|dangerous|linked to|tied to)\b",
+                        re.IGNORECASE)
 _DOWN_VERB = re.compile(r"\b(?:decreas\w*|reduc\w*|lower\w*|diminish\w*|attenuat\w*|inhibit\w*|suppress\w*|"
                         r"downregulat\w*|blocks?|blocking|antagoniz\w*|prevents?|blunts?|calms?|quiets?|"
                         r"(?:is|are) (?:lower|low|reduced|deficient))\b",
@@ -390,14 +401,78 @@ def _build(subject: str, effect: str, outcome: str, statement: str, register: bo
         asks_difference=not register and bool(_DIFF_Q.search(statement)),
         asks_same=not register and question and bool(_SAME_Q.search(statement)),
         asks_need=not register and question and bool(_NEED_Q.search(statement)),
-        denies=not register and not question and bool(_DENIES.search(statement)),
+        denies=not register and not question and denies_effect(statement),
         register=register,
     )
 
 
+#: A lead-in that reports a statement instead of making it ("Researchers have found that", "There is no
+#: evidence that", "It is wrong to say that"): the statement is what follows.
+_LEAD_IN = re.compile(r"^[^.;:?]{0,80}?\b(?:found|shown|shows?|showed|suggests?|suggested|believes?|believed|"
+                      r"says?|said|known|clear|evidence|confirmed|reports?|reported|thinks?|thought|true|claims?|"
+                      r"claimed|indicates?|indicated|myth|likely)\s+that\s+", re.IGNORECASE)
+#: A relative clause ("who are infected", "that causes the disease") belongs to its noun: it runs to the
+#: main verb group (a modal, "is", "are", "appears") or a comma.
+_RELATIVE = re.compile(r"\b(?:who|which|that|whose)\s+\S+.*?(?=\s(?:can|could|may|might|will|would|should|must|"
+                       r"cannot|can't|won't|is|are|was|were|appears?|seems?)\b|[,;]|$)", re.IGNORECASE)
+#: A subordinate or contrasting clause ("even if they have no symptoms", "but not as fast as"): not the main one.
+_SUBORDINATE = re.compile(r"\b(?:even if|if|unless|whether|when|although|though|because|while|but not|rather than)\b"
+                          r"[^,;]*", re.IGNORECASE)
+#: A comparison ("not as fast as") or a share ("not all", "not only"): a negation that denies nothing.
+_NOT_A_DENIAL = re.compile(r"\bnot (?:as|so) \w+(?: \w+)? as\b|\bnot (?:all|every|only|just)\b", re.IGNORECASE)
+#: A statement followed by its own answer ("X kills Y. No, ...", "Does X kill Y? No").
+_ANSWER_NO = re.compile(r"[.?!]\s*No\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+
+
+def _main_statement(text: str) -> tuple[str, str]:
+    """(lead-in, statement): the first sentence of a plain statement, a reporting lead-in set apart."""
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip("?.! ")
+    lead = _LEAD_IN.match(first)
+    return (lead.group(0), first[lead.end():]) if lead else ("", first)
+
+
+def _masked(body: str) -> str:
+    """``body`` with its relative and subordinate clauses, comparisons and shares blanked out (same length)."""
+    for regex in (_SUBORDINATE, _RELATIVE, _NOT_A_DENIAL):
+        body = regex.sub(lambda m: " " * len(m.group(0)), body)
+    return body
+
+
+def denies_effect(text: str) -> bool:
+    """True when a plain statement denies its effect.
+
+    Parameters
+    ----------
+    text : str
+        A plain-language claim.
+
+    Returns
+    -------
+    bool
+        True for a negated main clause or reporting lead-in ("X does not
+        cause Y", "There is no evidence that X works") or a "No" answer after
+        the statement; False when every negation stands in a relative or
+        subordinate clause, a comparison or a share ("people who do not
+        smoke", "not all masks", "not as fast as").
+
+    Examples
+    --------
+    >>> denies_effect("Drug X does not lower blood pressure."), denies_effect("People who do not smoke live longer.")
+    (True, False)
+    """
+    lead, body = _main_statement(text)
+    return bool(_DENIES.search(lead) or _DENIES.search(_masked(body)) or _ANSWER_NO.search(text))
+
+
 def _split_plain(text: str) -> tuple[str, str, str]:
-    """(subject, effect, outcome) of a plain-language statement or yes/no question."""
-    body = _QUESTION_LEAD.sub("", text.strip().rstrip("?.! "))
+    """(subject, effect, outcome) of a plain-language statement or yes/no question.
+
+    A statement is read by its first sentence, after a reporting lead-in ("Researchers have found that");
+    "cures", "works against" read as ``better``, "are at high risk", "is linked to" as ``any``.
+    """
+    question = text.rstrip().endswith("?")
+    body = _QUESTION_LEAD.sub("", text.strip().rstrip("?.! ")) if question else _main_statement(text)[1]
     harm = _HARM.search(body)
     if harm and _LOW.search(body) and not _BETTER_VERB.search(body):
         verb = _HAS_VERB.search(body)
@@ -407,9 +482,11 @@ def _split_plain(text: str) -> tuple[str, str, str]:
     depends = _DEPENDS.search(body)
     if depends:
         return body[depends.end():], "required", body[: depends.start()]
+    lexicons = [("required", _REQUIRED), ("up", _UP_VERB), ("down", _DOWN_VERB), ("better", _BETTER_VERB)]
+    if not question:
+        lexicons.append(("better", _PLAIN_BETTER))
     candidates = []
-    for effect, regex in (("required", _REQUIRED), ("up", _UP_VERB), ("down", _DOWN_VERB),
-                          ("better", _BETTER_VERB)):
+    for effect, regex in lexicons:
         found = regex.search(body)
         if found:
             candidates.append((found.start(), effect, found))
@@ -418,9 +495,12 @@ def _split_plain(text: str) -> tuple[str, str, str]:
         # "the response lasts for months": an improvement that lasts
         return body[: durable.start()], "better", body
     if not candidates:
-        # "is associated with", "affects": any change counts
-        found = _ANY_VERB.search(body)
-        return (body[: found.start()], "any", body[found.end():]) if found else (body, "any", "")
+        # "is associated with", "affects", "are at risk": any change counts
+        for regex in (_ANY_VERB,) if question else (_ANY_VERB, _PLAIN_ANY):
+            found = regex.search(body)
+            if found and found.start() > 0:
+                return body[: found.start()], "any", body[found.end():]
+        return body, "any", ""
     if any(effect == "better" for _, effect, _ in candidates) and _DURABLE.search(body):
         _, effect, found = next(c for c in candidates if c[1] == "better")
     else:

@@ -22,11 +22,10 @@ from ..corpus.sentences import split_sentences
 from . import cues as lex
 from . import direction as _direction
 from .addressing import address_probability
-from .claim_spec import ANAPHORS, ClaimSpec, parse_claim
+from .claim_spec import ANAPHORS, ClaimSpec, _pattern_words, parse_claim, stem
 from .direction import MODEL_CLASSES, direction_features
 from .reading import Reading, read_claim
 from .relevance import Relevance, relevance, unreadable
-from .statements import denies_effect
 
 __all__ = ["DirectionJudgement", "judge_direction"]
 
@@ -35,6 +34,9 @@ _MODEL_CONFIDENCE = 0.6
 #: A reading's direction for a claim that denies the effect ("X does not cause Y").
 _DENIED = {"supports": "contradicts", "contradicts": "supports", "no_effect": "supports"}
 _NO_READING = Reading(None, 0.0, "", "")
+#: A plain statement of at least this many distinct content words, read from a sentence naming only one of
+#: them, is decided on a word the sentence may share by chance: its confidence is scaled by _ONE_WORD.
+_MANY_WORDS, _ONE_WORD = 3, 0.6
 
 
 @dataclass(frozen=True)
@@ -147,10 +149,13 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
     reading = read_claim(spec, text) if not spec.question else _NO_READING
     if reading.direction is not None:
         sentence = reading.sentence or _direction.split_conclusion(text)[1][-1]
-        denies = spec.denies and denies_effect(spec.statement)
+        denies = spec.denies
         direction = _DENIED.get(reading.direction, reading.direction) if denies else reading.direction
         reason = f"claim denies the effect; {reading.reason}" if direction != reading.direction else reading.reason
-        return DirectionJudgement(direction, sentence, reading.confidence, reading.confidence, reason)
+        confidence = reading.confidence
+        if not spec.register and reading.sentence and _one_word_match(spec, reading.sentence):
+            confidence = round(confidence * _ONE_WORD, 3)
+        return DirectionJudgement(direction, sentence, reading.confidence, confidence, reason)
     if not spec.question and not isinstance(claim, Claim) and not _names_together(spec, text):
         return _plain_fallback(spec, text)
     weights = weights if weights is not None else _direction.packaged_weights()
@@ -167,6 +172,15 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
         confidence=round(_MODEL_CONFIDENCE * probability, 3),
         reason=f"linear model: {model_class.replace('_', ' ')} (p={probability:g})",
     )
+
+
+def _one_word_match(spec: ClaimSpec, sentence: str) -> bool:
+    """True when a statement of many content words is read from a sentence naming at most one of them."""
+    words = {stem(w) for w in _pattern_words(spec.statement)}
+    if len(words) < _MANY_WORDS:
+        return False
+    named = {w for w in words if re.search(rf"\b{re.escape(w)}", sentence, re.IGNORECASE)}
+    return len(named) <= 1
 
 
 def _names_together(spec: ClaimSpec, text: str) -> bool:
@@ -200,5 +214,5 @@ def _plain_fallback(spec: ClaimSpec, text: str) -> DirectionJudgement:
     if denial is None:
         return DirectionJudgement("unclear", "", 0.0, 0.5, "no clause names the claim's subject and outcome "
                                                            "with a finding")
-    direction = "supports" if spec.denies and denies_effect(spec.statement) else "no_effect"
+    direction = "supports" if spec.denies else "no_effect"
     return DirectionJudgement(direction, "", 0.4, 0.4, f"null: '{denial.group(0)}' (not in a clause on the claim)")
