@@ -116,6 +116,8 @@ def _read_clauses(spec: ClaimSpec, text: str, results: bool = False) -> tuple[li
             outcome = cues.primary or bool(_found(patterns["outcome"], clause))
             speaks = speaks or subject or outcome
             signal, cue = _clause_signal(cues, sentence, spec, patterns, context, subject, outcome)
+            if signal == "against" and _other_agent(spec, patterns["subject"], clause):
+                continue  # "masks reduced transmission" does not deny that people spread the virus
             if not signal or (signal == "against" and spec.effect == "low_harm" and weight == _W_TITLE
                               and not lex.TITLE_FINDING.search(sentence)):
                 continue  # a harm in a title without a verb is the topic, not a finding
@@ -129,6 +131,12 @@ def _read_clauses(spec: ClaimSpec, text: str, results: bool = False) -> tuple[li
             out.append(_Clause(signal, cue, w * (_W_HEDGED if hedged else 1.0), relevance, sentence, hedged,
                                signal == "null" and cues.caveat))
     return out, speaks
+
+
+def _other_agent(spec: ClaimSpec, subject: re.Pattern[str] | None, clause: str) -> bool:
+    """True when a plain up/down statement's clause does not name its subject: an effect the other way is
+    another agent's (an intervention that lowers what the claim's subject raises), not a finding against it."""
+    return not spec.register and spec.effect in ("up", "down") and not _found(subject, clause)
 
 
 def _not_tested(spec: ClaimSpec, text: str) -> str:
