@@ -3,8 +3,9 @@
 A text that cannot be read, or (behind the optional relevance gate) does not address the claim, is
 ``unclear``. A claim is read clause by clause against its predicted effect
 (:func:`litreview.evidence.reading.read_claim`); a claim that denies the effect turns the reading
-round. A yes/no question, or a register claim no clause reads, is answered by the linear model
-(:mod:`litreview.evidence.direction`, trusted at most 0.6); a plain statement whose subject and
+round; a plain statement of certainty ("cures", "always", "100 %") read from a hedged sentence
+("may", "could") is ``unclear``. A yes/no question, or a register claim no clause reads, is answered
+by the linear model (:mod:`litreview.evidence.direction`, trusted at most 0.6); a plain statement whose subject and
 outcome no sentence names together is ``unclear`` unless the text denies a finding outright. A call
 below ``min_confidence`` is returned as ``unclear`` for a reviewer. :mod:`litreview.evidence.scoring`
 calls it for every (record, claim) pair; ``docs/scoring.md`` gives its measured agreement.
@@ -22,7 +23,7 @@ from ..corpus.sentences import split_sentences
 from . import cues as lex
 from . import direction as _direction
 from .addressing import address_probability
-from .claim_spec import ANAPHORS, ClaimSpec, _pattern_words, parse_claim, stem
+from .claim_spec import ANAPHORS, ClaimSpec, _main_statement, _pattern_words, parse_claim, stem
 from .direction import MODEL_CLASSES, direction_features
 from .reading import Reading, read_claim
 from .relevance import Relevance, relevance, unreadable
@@ -37,6 +38,10 @@ _NO_READING = Reading(None, 0.0, "", "")
 #: A plain statement of at least this many distinct content words, read from a sentence naming only one of
 #: them, is decided on a word the sentence may share by chance: its confidence is scaled by _ONE_WORD.
 _MANY_WORDS, _ONE_WORD = 3, 0.6
+#: Words of a claim of certainty ("cures", "kills", "100 %", "anyone", "always"): evidence that only "may" or
+#: "could" show it leaves such a claim open (``unclear``), not supported.
+_CERTAIN = re.compile(r"\b(?:cures?|cured|kills?|100 ?%|anyone|everyone|always|never|completely|definitely|"
+                      r"guarantee\w*|magic|miracle|totally|entirely|eliminat\w*)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,9 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
         confidence = reading.confidence
         if not spec.register and reading.sentence and _one_word_match(spec, reading.sentence):
             confidence = round(confidence * _ONE_WORD, 3)
+        if direction == "supports" and _hedged_for_certain(spec, reading.sentence):
+            return DirectionJudgement("unclear", sentence, reading.confidence, 0.5,
+                                      f"hedged evidence for a claim of certainty ({reason})")
         return DirectionJudgement(direction, sentence, reading.confidence, confidence, reason)
     if not spec.question and not isinstance(claim, Claim) and not _names_together(spec, text):
         return _plain_fallback(spec, text)
@@ -181,6 +189,12 @@ def _one_word_match(spec: ClaimSpec, sentence: str) -> bool:
         return False
     named = {w for w in words if re.search(rf"\b{re.escape(w)}", sentence, re.IGNORECASE)}
     return len(named) <= 1
+
+
+def _hedged_for_certain(spec: ClaimSpec, sentence: str) -> bool:
+    """True when a plain statement of certainty (its main sentence) is read from a hedged sentence."""
+    return (not spec.register and bool(sentence) and bool(_CERTAIN.search(_main_statement(spec.statement)[1]))
+            and bool(_direction._HEDGE.search(sentence)))
 
 
 def _names_together(spec: ClaimSpec, text: str) -> bool:
