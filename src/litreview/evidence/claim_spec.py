@@ -156,7 +156,7 @@ _UP_VERB = re.compile(r"\b(?:increas\w*|rais\w*|elevat\w*|enhanc\w*|augment\w*|b
                       r"(?:is|are) higher)\b", re.IGNORECASE)
 #: Everyday verbs of a plain statement beyond the lexicons above: what cures a condition (``better``) and
 #: what puts people at risk (``any``: "are at high risk", "is linked to"). "Spreads", "kills", "stops" and the
-#: main verb group ("can be", "are") were tried as splits and dropped (docs/scoring.md, Round 9a).
+#: main verb group ("can be", "are") were tried as splits and dropped (docs/scoring.md, Rounds 9a and 9c).
 _PLAIN_BETTER = re.compile(r"\b(?:cur(?:e|es|ed|ing)|works? against|heal(?:s|ed)?)\b", re.IGNORECASE)
 _PLAIN_ANY = re.compile(r"\b(?:(?:is|are|be) (?:at|in) (?:\w+ )?risk|dangerous|linked to|tied to)\b",
                         re.IGNORECASE)
