@@ -581,7 +581,9 @@ def _disk_full() -> None:
 
 
 def _interrupt() -> None:
-    os.kill(os.getpid(), signal.SIGINT)
+    # raise_signal, not os.kill: a signal sent to the process may be taken by another thread, so the
+    # main thread could run on past the call the test targets before it noticed; raise() is synchronous
+    signal.raise_signal(signal.SIGINT)
 
 
 @pytest.mark.parametrize("number", range(1, 9))
@@ -625,7 +627,7 @@ def test_sigterm_between_renames_is_delivered_after_the_last(two_sets, monkeypat
 
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        _on_call(monkeypatch, "replace", 3, lambda: os.kill(os.getpid(), signal.SIGTERM))
+        _on_call(monkeypatch, "replace", 3, lambda: signal.raise_signal(signal.SIGTERM))
         with pytest.raises(Terminated):
             ex.export_review(out, **arguments)
         assert signal.getsignal(signal.SIGTERM) is on_term

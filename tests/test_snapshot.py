@@ -188,7 +188,7 @@ def changed_snapshot(old: Snapshot, verified_via: str | None = None) -> Snapshot
 
 
 _WRITER = """
-import os, resource, signal, sys
+import resource, signal, sys
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from test_snapshot import changed_snapshot
@@ -206,7 +206,7 @@ def hook(name, args):
     if name == event and str(args[0]).startswith(str(target)) and (event != "open" or str(args[0]).endswith(".tmp")):
         seen += 1
         if seen == nth:
-            os.kill(os.getpid(), signal.SIGKILL if action == "kill" else signal.SIGINT)
+            signal.raise_signal(signal.SIGKILL if action == "kill" else signal.SIGINT)  # at this very call
 
 sys.addaudithook(hook)
 try:
