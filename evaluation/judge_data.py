@@ -160,6 +160,24 @@ def line(name: str, gold: Sequence[str], predicted: Sequence[str], labels: Seque
     return f"  {name:<26} acc {s['accuracy']:.1%}  macro-F1 {s['macro_f1']:5.1f}  ({per}){extra}"
 
 
+def reliability(name: str, gold: Sequence[str], predicted: Sequence[str], confidence: Sequence[float]) -> None:
+    """Print accuracy per confidence band and accuracy at 25/50/75/100 % coverage (most confident first)."""
+    right = np.array(gold) == np.array(predicted)
+    conf = np.array(confidence)
+    bands = []
+    for low, high in ((0.0, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01)):
+        band = (conf >= low) & (conf < high)
+        if band.any():
+            bands.append(f"[{low:.1f},{min(high, 1):.1f}) {right[band].mean():.0%} of {int(band.sum())}")
+    print(f"  reliability {name}: " + "; ".join(bands))
+    order = np.argsort(-conf, kind="stable")
+    cover = []
+    for share in (0.25, 0.5, 0.75, 1.0):
+        k = max(1, round(share * len(order)))
+        cover.append(f"{share:.0%} acc {right[order[:k]].mean():.1%} (min_confidence {conf[order[k - 1]]:.2f})")
+    print(f"  coverage {name}: " + "; ".join(cover))
+
+
 def majority(gold: Sequence[str], groups: Sequence[str], folds: np.ndarray) -> list[str]:
     """Majority-class baseline, the majority taken on the other folds."""
     predicted = [""] * len(gold)
