@@ -284,8 +284,20 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def _pattern_words(text: str) -> list[str]:
-    """Words that can find a phrase in a text: hyphenated parts apart, no stop or general words."""
+def pattern_words(text: str) -> list[str]:
+    """Words that can find a phrase in a text: hyphenated parts apart, no stop or general words.
+
+    Parameters
+    ----------
+    text : str
+        A claim, or a part of one (its subject or outcome).
+
+    Returns
+    -------
+    list of str
+        Lower-case words of three letters or more, in order, without stop words or words too
+        general to name a topic ("receptor", "high", "new").
+    """
     words = re.findall(r"[a-z0-9]+", text.lower().replace("'s ", " "))
     return [w for w in words if len(w) > 2 and w not in _STOP and w not in _PATTERN_STOP]
 
@@ -297,7 +309,7 @@ def _pattern(text: str, exclude: frozenset[str] = frozenset(), agents: tuple[str
     a study still tests a claim about it (see :attr:`Claim.agents`).
     """
     parts: list[str] = []
-    for word in _pattern_words(text):
+    for word in pattern_words(text):
         if stem(word) in exclude:
             continue
         parts.append(re.escape(stem(word)))
@@ -310,7 +322,7 @@ def _pattern(text: str, exclude: frozenset[str] = frozenset(), agents: tuple[str
 
 def _agent(text: str, agents: tuple[str, ...]) -> str:
     """The intervention a claim names (``agents[0]`` when the text has it as a word), or ""."""
-    return agents[0] if agents and agents[0] in _pattern_words(text) else ""
+    return agents[0] if agents and agents[0] in pattern_words(text) else ""
 
 
 def _population(*texts: str) -> str:
@@ -425,8 +437,25 @@ _ANSWER_NO = re.compile(r"[.?!]\s*No\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
-def _main_statement(text: str) -> tuple[str, str]:
-    """(lead-in, statement): the first sentence of a plain statement, a reporting lead-in set apart."""
+def main_statement(text: str) -> tuple[str, str]:
+    """The statement a plain claim makes, with its reporting lead-in set apart.
+
+    Parameters
+    ----------
+    text : str
+        A plain-language claim, possibly several sentences long.
+
+    Returns
+    -------
+    tuple of str
+        ``(lead_in, statement)``: the first sentence's reporting lead-in ("Researchers have found
+        that ", or "") and the rest of that sentence, without its final punctuation.
+
+    Examples
+    --------
+    >>> main_statement("Studies have shown that zinc shortens colds. It is cheap.")
+    ('Studies have shown that ', 'zinc shortens colds')
+    """
     first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip("?.! ")
     lead = _LEAD_IN.match(first)
     return (lead.group(0), first[lead.end():]) if lead else ("", first)
@@ -461,7 +490,7 @@ def denies_effect(text: str) -> bool:
     >>> denies_effect("Drug X does not lower blood pressure."), denies_effect("People who do not smoke live longer.")
     (True, False)
     """
-    lead, body = _main_statement(text)
+    lead, body = main_statement(text)
     return bool(_DENIES.search(lead) or _DENIES.search(_masked(body)) or _ANSWER_NO.search(text))
 
 
@@ -472,7 +501,7 @@ def _split_plain(text: str) -> tuple[str, str, str]:
     "cures", "works against" read as ``better``, "are at high risk", "is linked to" as ``any``.
     """
     question = text.rstrip().endswith("?")
-    body = _QUESTION_LEAD.sub("", text.strip().rstrip("?.! ")) if question else _main_statement(text)[1]
+    body = _QUESTION_LEAD.sub("", text.strip().rstrip("?.! ")) if question else main_statement(text)[1]
     harm = _HARM.search(body)
     if harm and _LOW.search(body) and not _BETTER_VERB.search(body):
         verb = _HAS_VERB.search(body)

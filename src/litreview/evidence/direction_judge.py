@@ -23,7 +23,7 @@ from ..corpus.sentences import split_sentences
 from . import cues as lex
 from . import direction as _direction
 from .addressing import address_probability
-from .claim_spec import ANAPHORS, ClaimSpec, _main_statement, _pattern_words, parse_claim, stem
+from .claim_spec import ANAPHORS, ClaimSpec, main_statement, parse_claim, pattern_words, stem
 from .direction import MODEL_CLASSES, direction_features
 from .reading import Reading, read_claim
 from .relevance import Relevance, relevance, unreadable
@@ -184,7 +184,7 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
 
 def _one_word_match(spec: ClaimSpec, sentence: str) -> bool:
     """True when a statement of many content words is read from a sentence naming at most one of them."""
-    words = {stem(w) for w in _pattern_words(spec.statement)}
+    words = {stem(w) for w in pattern_words(spec.statement)}
     if len(words) < _MANY_WORDS:
         return False
     named = {w for w in words if re.search(rf"\b{re.escape(w)}", sentence, re.IGNORECASE)}
@@ -193,7 +193,7 @@ def _one_word_match(spec: ClaimSpec, sentence: str) -> bool:
 
 def _hedged_for_certain(spec: ClaimSpec, sentence: str) -> bool:
     """True when a plain statement of certainty (its main sentence) is read from a hedged sentence."""
-    return (not spec.register and bool(sentence) and bool(_CERTAIN.search(_main_statement(spec.statement)[1]))
+    return (not spec.register and bool(sentence) and bool(_CERTAIN.search(main_statement(spec.statement)[1]))
             and bool(_direction._HEDGE.search(sentence)))
 
 

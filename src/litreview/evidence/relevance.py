@@ -52,8 +52,8 @@ from .claim_spec import (
     ANAPHORS,
     OUTCOME_SYNONYMS,
     ClaimSpec,
-    _pattern_words,
     parse_claim,
+    pattern_words,
     stem,
 )
 from .classification import classify_population
@@ -197,7 +197,7 @@ def _group(word: str) -> str:
 def _words(text: str) -> list[str]:
     """Content words of a claim phrase (the pattern words, plus qualifiers that narrow an outcome)."""
     found = re.findall(r"[a-z0-9]+", text.lower().replace("'s ", " "))
-    return [w for w in dict.fromkeys(found) if w in _KEEP or w in _pattern_words(w)]
+    return [w for w in dict.fromkeys(found) if w in _KEEP or w in pattern_words(w)]
 
 
 def _groups(text: str, exclude: frozenset[str] = frozenset()) -> tuple[re.Pattern[str], ...]:
@@ -216,7 +216,7 @@ def _terms(spec: ClaimSpec, extra: tuple[str, ...]) -> _Terms:
     else:
         # the review's intervention under any of its names (its aliases: enantiomers, brands)
         intervention = (re.compile(rf"\b(?:{spec.agent_pattern})", re.IGNORECASE),)
-    exclude = frozenset(stem(w) for w in _pattern_words(spec.subject)) if intervention else frozenset()
+    exclude = frozenset(stem(w) for w in pattern_words(spec.subject)) if intervention else frozenset()
     if spec.effect == "low_harm":
         outcome: tuple[re.Pattern[str], ...] = (re.compile(rf"\b(?:{spec.outcome_pattern})", re.IGNORECASE),)
     else:
@@ -389,7 +389,7 @@ def _pair_terms(spec: ClaimSpec) -> _Terms:
         return replace(terms, intervention=_groups(head), alternatives=parts) if parts else terms
     if spec.effect != "required" and _LIST.search(spec.outcome):
         # "synapse formation and neurogenesis": a study of either part addresses the claim
-        exclude = frozenset(stem(w) for w in _pattern_words(spec.subject))
+        exclude = frozenset(stem(w) for w in pattern_words(spec.subject))
         parts = tuple(groups for part in _LIST.split(spec.outcome) if (groups := _groups(part, exclude)))
         return replace(terms, alternatives=parts) if len(parts) > 1 else terms
     return terms
