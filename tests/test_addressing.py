@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+from evaluation_scripts import load_script
 
 from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article
@@ -43,11 +43,7 @@ def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def _fit_module():
     """evaluation/relevance_fit.py as a module."""
-    spec = importlib.util.spec_from_file_location("relevance_fit", ROOT / "evaluation" / "relevance_fit.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("relevance_fit")
 
 
 def test_encoded_parts_are_title_and_conclusion() -> None:

@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
+from evaluation_scripts import load_script
 
 from litreview.evidence.direction_judge import judge_direction
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _module(name: str) -> ModuleType:
-    """An evaluation script as a module (its folder on sys.path, as when it is run)."""
-    sys.path.insert(0, str(ROOT / "evaluation"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "evaluation" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def combiner() -> ModuleType:
-    return _module("combiner")
+    return load_script("combiner")
 
 
 @pytest.fixture(scope="module")
 def fitting() -> ModuleType:
-    return _module("combiner_fit")
+    return load_script("combiner_fit")
 
 
 def test_rule_path_names_the_part_of_the_rules_that_decided(combiner: ModuleType) -> None:

@@ -5,11 +5,11 @@ Every sentence here was written for these tests; none is taken from the corpus o
 
 from __future__ import annotations
 
-import importlib.util
 import tomllib
 from pathlib import Path
 
 import pytest
+from evaluation_scripts import load_script
 
 from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article
@@ -600,10 +600,7 @@ def test_insufficient_evidence_is_unclear(text: str) -> None:
 # -- evaluation: the split used to check that a rule helps findings it was not written from -----
 
 def test_evaluation_halves_split_studies_evenly_and_stably() -> None:
-    spec = importlib.util.spec_from_file_location("direction_eval", ROOT / "evaluation" / "direction.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("direction")
     keys = [f"{pmid}" for pmid in range(30000000, 30000011)] + ["doi:10.1000/x"]
     halves = module.key_halves(keys + keys[:3])  # a study with several pairs is counted once
     assert set(halves) == set(keys)

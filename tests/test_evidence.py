@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from evaluation_scripts import load_script
 
 from litreview.corpus.claims import Claim
 from litreview.corpus.records import Article, Correction, MeshHeading, PublicationType
@@ -344,10 +344,7 @@ def test_pubmedqa_cross_validated_accuracy_floor(shared: Path) -> None:
     data = shared / "data" / "pubmedqa" / "pqal_cv.json"
     if not data.is_file():
         pytest.skip(f"{data} is absent")
-    spec = importlib.util.spec_from_file_location("direction_eval", ROOT / "evaluation" / "direction.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
+    module = load_script("direction")
     items = module.load_items(data)
     predicted, _ = module.cross_validate(items)
     accuracy = sum(p == g for p, (*_, g) in zip(predicted, items)) / len(items)

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from evaluation_scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def words() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "evaluation"))
-    spec = importlib.util.spec_from_file_location("healthver_words", ROOT / "evaluation" / "healthver_words.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("healthver_words")
 
 
 def _pairs(words: ModuleType) -> list:

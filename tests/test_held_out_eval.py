@@ -5,25 +5,19 @@ Every text here is written for the test, not taken from any dataset.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from evaluation_scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def held_out() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "evaluation"))
-    spec = importlib.util.spec_from_file_location("held_out", ROOT / "evaluation" / "held_out.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("held_out")
 
 
 def test_every_format_is_judged_beside_its_majority(held_out: ModuleType, tmp_path: Path,
