@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..corpus.sentences import split_sentences
+
 #: Effects a :class:`ClaimSpec` can carry.
 EFFECT_KINDS = ("up", "down", "better", "lasting", "low_harm", "required", "any")
 #: Register effect -> spec effect before refinement (``low`` and ``better`` are refined by the claim's words).
@@ -434,7 +436,6 @@ _SUBORDINATE = re.compile(r"\b(?:even if|if|unless|whether|when|although|though|
 _NOT_A_DENIAL = re.compile(r"\bnot (?:as|so) \w+(?: \w+)? as\b|\bnot (?:all|every|only|just)\b", re.IGNORECASE)
 #: A statement followed by its own answer ("X kills Y. No, ...", "Does X kill Y? No").
 _ANSWER_NO = re.compile(r"[.?!]\s*No\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
 def main_statement(text: str) -> tuple[str, str]:
@@ -456,7 +457,7 @@ def main_statement(text: str) -> tuple[str, str]:
     >>> main_statement("Studies have shown that zinc shortens colds. It is cheap.")
     ('Studies have shown that ', 'zinc shortens colds')
     """
-    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip("?.! ")
+    first = next(iter(split_sentences(text.strip())), "").rstrip("?.! ")
     lead = _LEAD_IN.match(first)
     return (lead.group(0), first[lead.end():]) if lead else ("", first)
 

@@ -184,7 +184,7 @@ REFUTED = re.compile(
     r"\b(?:not|neither|nor) (?:\w+ly )?(?:effective|efficacious|protective|beneficial)\b|\bineffective\b|"
     r"\bfailed to \w+|\bunlikely to\b|"
     r"\b(?:has|have|had) (?:not|never) (?:yet )?been (?:shown|proven|proved|demonstrated|established|found) to\b|"
-    r"\bis not (?:\w+ly )?recommended\b|\bare not (?:\w+ly )?recommended\b",
+    r"\b(?:is|are) not (?:\w+ly )?recommended\b",
     re.IGNORECASE,
 )
 WITHOUT = re.compile(r"without\b", re.IGNORECASE)

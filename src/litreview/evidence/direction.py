@@ -66,7 +66,8 @@ _MULTIPLIED = (r"doubl(?!e[- ](?:blind|mask|dummy))|tripl|quadrupl|"
 #: Agent nouns ("an NMDA blocker", "receptor blockade", "an mTOR inhibitor") name a manipulation, not an effect.
 _AGENT_NOUN = r"(?!(?:ers?|ors?|ory|ades?)\b)"
 _UP_STRICT = re.compile(r"\b(?:increas|rais|elevat|enhanc|augment|boost|upregulat|up-regulat|rise|rose|risen|"
-                        rf"higher|stimulat|activat{_AGENT_NOUN}|potentiat|surg(?:e|es|ed|ing)\b|soar|climb|jump|went up|{_MULTIPLIED})",
+                        rf"higher|stimulat|activat{_AGENT_NOUN}|potentiat|surg(?:e|es|ed|ing)\b|soar|climb|jump|"
+                        rf"went up|{_MULTIPLIED})",
                         re.IGNORECASE)
 _DOWN_STRICT = re.compile(rf"\b(?:decreas|reduc|lower|diminish|attenuat|inhibit{_AGENT_NOUN}|suppress|downregulat|"
                           rf"down-regulat|declin|fell|fall|block{_AGENT_NOUN}|abolish|prevent|blunt|halv|dropp|"

@@ -154,8 +154,7 @@ def _judge(claim: Claim | str, text: str | None, weights: Mapping[str, Sequence[
     reading = read_claim(spec, text) if not spec.question else _NO_READING
     if reading.direction is not None:
         sentence = reading.sentence or _direction.split_conclusion(text)[1][-1]
-        denies = spec.denies
-        direction = _DENIED.get(reading.direction, reading.direction) if denies else reading.direction
+        direction = _DENIED.get(reading.direction, reading.direction) if spec.denies else reading.direction
         reason = f"claim denies the effect; {reading.reason}" if direction != reading.direction else reading.reason
         confidence = reading.confidence
         if not spec.register and reading.sentence and _one_word_match(spec, reading.sentence):
