@@ -116,10 +116,12 @@ def main() -> int:
         return 2
     pairs = load_healthver()
     gold = [p.gold for p in pairs]
-    passages = Counter(p.text for p in pairs)
-    claims_per_passage = {t: len({p.claim for p in pairs if p.text == t}) for t in passages}
-    shared = sum(claims_per_passage[p.text] > 1 for p in pairs)
-    print(f"HealthVer dev: {len(pairs)} pairs, {len(passages)} evidence passages; "
+    claims_of: dict[str, set[str]] = {}
+    for p in pairs:
+        claims_of.setdefault(p.text, set()).add(p.claim)
+    passages = len(claims_of)
+    shared = sum(len(claims_of[p.text]) > 1 for p in pairs)
+    print(f"HealthVer dev: {len(pairs)} pairs, {passages} evidence passages; "
           f"{shared} pairs ({shared / len(pairs):.0%}) have a passage also paired with another claim")
     by_claim = [p.group for p in pairs]
     by_topic = [p.group for p in load_healthver(group_by="topic")]
